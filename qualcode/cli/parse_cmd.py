@@ -1,0 +1,1 @@
+"""``qualcode parse``: transcripts to a turns table."""

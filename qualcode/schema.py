@@ -1,0 +1,185 @@
+"""Column names of the two tables qualcode passes around, and their validation.
+
+This is the one place where the column names are spelled. See DESIGN.md:
+
+``turns``: one row per speaker turn, in transcript order.
+``codings``: long format, one row per (turn, code, coder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from qualcode.errors import TableError
+
+# --- turns -------------------------------------------------------------------------------
+TURN_ID = "turn_id"
+INTERVIEW = "interview"
+POSITION = "position"
+SPEAKER = "speaker"
+ROLE = "role"
+TEXT = "text"
+START = "start"
+END = "end"
+SOURCE = "source"
+LINE = "line"
+
+TURN_COLUMNS: tuple[str, ...] = (
+    TURN_ID,
+    INTERVIEW,
+    POSITION,
+    SPEAKER,
+    ROLE,
+    TEXT,
+    START,
+    END,
+    SOURCE,
+    LINE,
+)
+
+# --- roles -------------------------------------------------------------------------------
+INTERVIEWER = "interviewer"
+PARTICIPANT = "participant"
+OTHER = "other"
+ROLES: tuple[str, ...] = (INTERVIEWER, PARTICIPANT, OTHER)
+
+# --- codings -----------------------------------------------------------------------------
+CODE = "code"
+CODER = "coder"
+SCORE = "score"
+EVIDENCE = "evidence"
+SPAN_START = "span_start"
+SPAN_END = "span_end"
+
+CODING_COLUMNS: tuple[str, ...] = (TURN_ID, CODE, CODER, SCORE, EVIDENCE, SPAN_START, SPAN_END)
+
+#: coder names used by the machine coders
+RULES_CODER = "rules"
+MODEL_CODER = "model"
+
+#: separator between items inside one ``evidence`` cell (no list-valued cells)
+EVIDENCE_SEP = "; "
+
+
+def empty_turns() -> pd.DataFrame:
+    """Return an empty turns table with the right columns and dtypes."""
+    return normalize_turns(pd.DataFrame({c: [] for c in TURN_COLUMNS}))
+
+
+def empty_codings() -> pd.DataFrame:
+    """Return an empty codings table with the right columns and dtypes."""
+    return normalize_codings(pd.DataFrame({c: [] for c in CODING_COLUMNS}))
+
+
+def _missing(df: pd.DataFrame, required: Iterable[str]) -> list[str]:
+    return [c for c in required if c not in df.columns]
+
+
+def normalize_turns(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with the turns columns in order and with their dtypes.
+
+    Missing optional columns (start, end, source, line) are added empty.
+    """
+    out = df.copy()
+    for col in (START, END, SOURCE, LINE):
+        if col not in out.columns:
+            out[col] = pd.NA
+    for col in (TURN_ID, INTERVIEW, SPEAKER, ROLE, TEXT, SOURCE):
+        out[col] = out[col].astype("string")
+    out[POSITION] = pd.to_numeric(out[POSITION]).astype("Int64")
+    out[LINE] = pd.to_numeric(out[LINE]).astype("Int64")
+    out[START] = pd.to_numeric(out[START]).astype("Float64")
+    out[END] = pd.to_numeric(out[END]).astype("Float64")
+    out[TEXT] = out[TEXT].fillna("")
+    extra = [c for c in out.columns if c not in TURN_COLUMNS]
+    return out[list(TURN_COLUMNS) + extra].reset_index(drop=True)
+
+
+def normalize_codings(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with the codings columns in order and with their dtypes.
+
+    Missing optional columns (score, evidence, span_start, span_end) are added: score 1.0
+    (a person's coding), the others empty.
+    """
+    out = df.copy()
+    if SCORE not in out.columns:
+        out[SCORE] = 1.0
+    for col in (EVIDENCE, SPAN_START, SPAN_END):
+        if col not in out.columns:
+            out[col] = pd.NA
+    for col in (TURN_ID, CODE, CODER, EVIDENCE):
+        out[col] = out[col].astype("string")
+    out[EVIDENCE] = out[EVIDENCE].fillna("")
+    out[SCORE] = pd.to_numeric(out[SCORE]).astype("float64")
+    out[SPAN_START] = pd.to_numeric(out[SPAN_START]).astype("Int64")
+    out[SPAN_END] = pd.to_numeric(out[SPAN_END]).astype("Int64")
+    extra = [c for c in out.columns if c not in CODING_COLUMNS]
+    return out[list(CODING_COLUMNS) + extra].reset_index(drop=True)
+
+
+def validate_turns(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.DataFrame:
+    """Check a turns table and return it normalised.
+
+    Raises
+    ------
+    TableError
+        If required columns are missing, turn ids repeat, or roles are not known.
+    """
+    required = (TURN_ID, INTERVIEW, POSITION, SPEAKER, ROLE, TEXT)
+    missing = _missing(df, required)
+    if missing:
+        msg = (
+            f"not a turns table: missing column(s) {', '.join(missing)}; "
+            f"expected columns {', '.join(TURN_COLUMNS)}"
+        )
+        raise TableError(msg, path=source)
+    out = normalize_turns(df)
+    dup = out[TURN_ID].duplicated(keep=False)
+    if dup.any():
+        first = out.index[dup][0]
+        msg = (
+            f"turn_id {out.at[first, TURN_ID]!r} appears more than once "
+            f"(row {first + 2}); turn ids must be unique"
+        )
+        raise TableError(msg, path=source, line=int(first) + 2)
+    bad_role = ~out[ROLE].isin(ROLES)
+    if bad_role.any():
+        first = out.index[bad_role][0]
+        msg = (
+            f"unknown role {out.at[first, ROLE]!r} in row {first + 2}; "
+            f"expected one of {', '.join(ROLES)}"
+        )
+        raise TableError(msg, path=source, line=int(first) + 2)
+    return out
+
+
+def validate_codings(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.DataFrame:
+    """Check a codings table and return it normalised.
+
+    Raises
+    ------
+    TableError
+        If required columns are missing or turn ids / codes are empty.
+    """
+    missing = _missing(df, (TURN_ID, CODE))
+    if missing:
+        msg = (
+            f"not a codings table: missing column(s) {', '.join(missing)}; "
+            f"expected columns {', '.join(CODING_COLUMNS)} (coder, score, evidence and spans "
+            "are optional)"
+        )
+        raise TableError(msg, path=source)
+    out = df.copy()
+    if CODER not in out.columns:
+        out[CODER] = Path(source).stem if source is not None else "coder"
+    out = normalize_codings(out)
+    for col in (TURN_ID, CODE, CODER):
+        empty = out[col].isna() | (out[col].str.strip() == "")
+        if empty.any():
+            first = int(out.index[empty][0])
+            msg = f"empty {col} in row {first + 2}; every coding needs a {col}"
+            raise TableError(msg, path=source, line=first + 2)
+    return out
