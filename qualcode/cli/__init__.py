@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import sys
 
-from qualcode.cli import parse_cmd  # noqa: F401  (registers commands)
+from qualcode.cli import (  # noqa: F401  (registers commands)
+    agree_cmd,
+    code_cmd,
+    evaluate_cmd,
+    export_cmd,
+    parse_cmd,
+    report_cmd,
+    suggest_cmd,
+    train_cmd,
+)
 from qualcode.cli.app import app
 from qualcode.errors import QualcodeError
 
@@ -18,12 +27,16 @@ __all__ = ["app", "main"]
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        app(args=argv, prog_name="qualcode", standalone_mode=False)
+        # standalone mode: click prints usage errors itself and ends with SystemExit(code);
+        # every other exception propagates here
+        app(args=argv, prog_name="qualcode", standalone_mode=True)
     except QualcodeError as err:
         print(f"Error: {err}", file=sys.stderr)
         return 1
-    except SystemExit as exc:  # typer.Exit / click usage errors
-        return int(exc.code or 0) if isinstance(exc.code, int | None) else 1
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 1
     except KeyboardInterrupt:
         print("Error: interrupted", file=sys.stderr)
         return 130

@@ -1,0 +1,72 @@
+"""``qualcode agree``: agreement between two or more coders (people or machine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from qualcode.cli.app import app
+from qualcode.cli.train_cmd import format_table, load_codebook, load_codings, load_turns
+from qualcode.errors import QualcodeError
+
+
+@app.command("agree")
+def agree_command(
+    codings: Annotated[list[Path], typer.Argument(help="Codings files (one or more coders each).")],
+    turns: Annotated[
+        Path | None, typer.Option("--turns", help="Turns table: units and disagreement text.")
+    ] = None,
+    codebook: Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML.")] = None,
+    seen: Annotated[
+        str,
+        typer.Option(
+            "--seen",
+            help="all: every coder saw every turn; interview: the interviews "
+            "a coder coded in (needs --turns).",
+        ),
+    ] = "all",
+    out: Annotated[Path | None, typer.Option("--out", help="Write the table (.csv/.xlsx).")] = None,
+    disagreements_out: Annotated[
+        Path | None,
+        typer.Option("--disagreements", help="Write the disagreement list (needs --turns)."),
+    ] = None,
+) -> None:
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha per code and overall."""
+    import warnings
+
+    from qualcode.agreement import agreement_table, disagreements
+    from qualcode.errors import UndefinedStatisticWarning
+    from qualcode.tables import write_table
+
+    if seen not in ("all", "interview"):
+        raise QualcodeError(f"--seen must be all or interview, got {seen!r}")
+    book = load_codebook(codebook)
+    table = load_turns(turns) if turns is not None else None
+    human = load_codings(codings, turns=table, codebook=book)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UndefinedStatisticWarning)
+        result = agreement_table(human, turns=table, codebook=book, seen=seen)  # type: ignore[arg-type]
+    for w in caught:
+        if issubclass(w.category, UndefinedStatisticWarning):
+            typer.echo(f"Warning: {w.message}", err=True)
+    coders = list(dict.fromkeys(human["coder"]))
+    units = "turns of the turns table" if table is not None else "turns coded by anyone"
+    typer.echo(f"Agreement of {len(coders)} coders ({', '.join(coders)}) over {units}:")
+    typer.echo(format_table(result))
+    if out is not None:
+        typer.echo(f"Wrote {write_table(result, out)}")
+    if table is not None:
+        diff = disagreements(human, turns=table, codebook=book, seen=seen)  # type: ignore[arg-type]
+        typer.echo(f"{len(diff)} disagreement(s).")
+        if len(diff):
+            with pd.option_context("display.max_colwidth", 60):
+                typer.echo(
+                    diff.head(20)[["turn_id", "code", "coded_by", "text"]].to_string(index=False)
+                )
+        if disagreements_out is not None:
+            typer.echo(f"Wrote {write_table(diff, disagreements_out)}")
+    elif disagreements_out is not None:
+        raise QualcodeError("--disagreements needs --turns (the turn texts)")

@@ -1,0 +1,137 @@
+"""``qualcode code``: apply a codebook to transcripts and write turns.csv and codings.csv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from qualcode import schema
+from qualcode.cli.app import app
+from qualcode.codebook import Codebook, read_codebook
+from qualcode.errors import QualcodeError
+from qualcode.tables import write_table
+from qualcode.transcripts import read_turns
+
+
+def build_codings(
+    turns: pd.DataFrame,
+    *,
+    codebook: Codebook,
+    all_speakers: bool = False,
+    unit: str = "turn",
+    languages: list[str] | None = None,
+    model: object | None = None,
+    train_codings: pd.DataFrame | None = None,
+    method: str | None = None,
+) -> pd.DataFrame:
+    """Return the codings the ``code`` command's options ask for (one place to add methods)."""
+    from qualcode.coding.rules import KeywordCoder
+    from qualcode.coding.suggest import choose_method, code_turns
+
+    chosen = choose_method(
+        codebook=codebook, model=model, train_codings=train_codings, method=method  # type: ignore[arg-type]
+    )
+    if chosen != "rules":
+        return code_turns(
+            turns, codebook=codebook, model=model, train_codings=train_codings,  # type: ignore[arg-type]
+            method=chosen, all_speakers=all_speakers,
+        )
+
+    coder = KeywordCoder(
+        codebook, languages=languages or None, all_speakers=all_speakers, unit=unit
+    )
+    return coder.code(turns)
+
+
+def summarize(
+    turns: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook, *, all_speakers: bool
+) -> pd.DataFrame:
+    """Return turns coded per interview (rows, plus ``total``) and per code (columns).
+
+    The last two columns are ``coded`` (turns with at least one code) and ``turns`` (turns that
+    were eligible for coding).
+    """
+    coded = codings.drop_duplicates([schema.TURN_ID, schema.CODE])
+    interview = turns.set_index(schema.TURN_ID)[schema.INTERVIEW].astype(str)
+    coded = coded.assign(**{schema.INTERVIEW: coded[schema.TURN_ID].map(interview)})
+    interviews = list(dict.fromkeys(turns[schema.INTERVIEW].astype(str)))
+    codes = list(codebook.code_names)
+    table = pd.crosstab(coded[schema.INTERVIEW], coded[schema.CODE])
+    table = table.reindex(index=interviews, columns=codes, fill_value=0).fillna(0).astype(int)
+    table["coded"] = [
+        coded.loc[coded[schema.INTERVIEW] == i, schema.TURN_ID].nunique() for i in interviews
+    ]
+    pool = turns if all_speakers else turns[turns[schema.ROLE] == schema.PARTICIPANT]
+    counts = pool[schema.INTERVIEW].astype(str).value_counts()
+    table["turns"] = [int(counts.get(i, 0)) for i in interviews]
+    total = table.sum(axis=0)
+    total["coded"] = coded[schema.TURN_ID].nunique()
+    table.loc["total"] = total
+    table.index.name = "interview"
+    table.columns.name = None
+    return table
+
+
+@app.command("code")
+def code_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Transcript files, folders, or a turns table.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for turns.csv and codings.csv.")],
+    codebook: Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML file.")] = None,
+    all_speakers: Annotated[
+        bool, typer.Option("--all-speakers", help="Code every turn, not only participants'.")
+    ] = False,
+    unit: Annotated[
+        str, typer.Option("--unit", help="Code whole turns or each sentence: turn|sentence.")
+    ] = "turn",
+    language: Annotated[
+        list[str] | None,
+        typer.Option("--language", help="Lemmatiser language (repeat); default: codebook's."),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option("--model", help="Trained model file (qualcode train).")
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option("--method", help="rules|model|hybrid (default: hybrid when there is "
+                     "something to learn from: example quotes, --train or --model)."),
+    ] = None,
+    train: Annotated[
+        Path | None, typer.Option("--train", help="Human codings of some of these turns.")
+    ] = None,
+) -> None:
+    """Code transcripts with a codebook's keyword rules; write turns.csv and codings.csv."""
+    if codebook is None and model is None:
+        raise QualcodeError("no codebook: give --codebook FILE (a codebook .yaml) or --model")
+    if unit not in ("turn", "sentence"):
+        raise QualcodeError(f"--unit must be turn or sentence, got {unit!r}")
+    from qualcode.coding.classifier import load_model
+    from qualcode.coding.human import read_codings
+
+    given = read_codebook(codebook) if codebook is not None else None
+    trained = load_model(model, codebook=given) if model is not None else None
+    book = given if given is not None else trained.codebook_  # type: ignore[union-attr]
+    turns = read_turns(list(paths))
+    human = read_codings(train, turns=turns, codebook=book) if train is not None else None
+    codings = build_codings(
+        turns, codebook=book, all_speakers=all_speakers, unit=unit, languages=language,
+        model=trained, train_codings=human, method=method,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    turns_path = write_table(turns, out / "turns.csv")
+    codings_path = write_table(codings, out / "codings.csv")
+    table = summarize(turns, codings, book, all_speakers=all_speakers)
+    who = "turns" if all_speakers else "participant turns"
+    n_coded = int(table["coded"].iloc[-1])
+    n_all = int(table["turns"].iloc[-1])
+    typer.echo(
+        f"Coded {n_coded} of {n_all} {who} with {book.name!r} "
+        f"({len(codings)} codings, unit: {unit})."
+    )
+    typer.echo("Turns coded per interview and code:")
+    typer.echo(table.to_string())
+    typer.echo(f"Wrote {turns_path} and {codings_path}")

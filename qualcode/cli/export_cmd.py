@@ -1,0 +1,82 @@
+"""``qualcode export FORMAT``: files for Word, Excel and other tools.
+
+Other formats register on the same group: ``@export_app.command("qdpx")``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualcode.cli.app import app
+from qualcode.schema import INTERVIEW
+from qualcode.cli.report_cmd import (
+    CodebookOpt,
+    CoderOpt,
+    CodingsOpt,
+    LangOpt,
+    MinScoreOpt,
+    TurnsOpt,
+    load_inputs,
+)
+
+export_app = typer.Typer(
+    help="Export coded data: docx (Word appendix), xlsx (report tables).",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("docx")
+def export_docx(
+    turns: TurnsOpt,
+    codings: CodingsOpt,
+    codebook: CodebookOpt,
+    out: Annotated[Path, typer.Option("--out", help="The .docx file to write.")],
+    lang: LangOpt = "en",
+    coder: CoderOpt = None,
+    min_score: MinScoreOpt = None,
+    title: Annotated[str | None, typer.Option("--title", help="Document title.")] = None,
+    no_transcripts: Annotated[
+        bool, typer.Option("--no-transcripts", help="Leave out the transcript tables.")
+    ] = False,
+) -> None:
+    """Write the Word appendix: codebook, transcripts, coded segments, theme frequencies."""
+    from qualcode.exchange.docx import write_docx_appendix
+
+    turns_df, codings_df, book = load_inputs(turns, codings, codebook)
+    path = write_docx_appendix(
+        turns_df,
+        codings_df,
+        book,
+        out,
+        lang=lang,
+        coder=coder or None,
+        min_score=min_score,
+        title=title,
+        transcripts=not no_transcripts,
+    )
+    typer.echo(
+        f"Wrote {path} ({turns_df[INTERVIEW].nunique()} interviews, {len(codings_df)} codings)"
+    )
+
+
+@export_app.command("xlsx")
+def export_xlsx(
+    turns: TurnsOpt,
+    codings: CodingsOpt,
+    codebook: CodebookOpt,
+    out: Annotated[Path, typer.Option("--out", help="The .xlsx workbook to write.")],
+    coder: CoderOpt = None,
+    min_score: MinScoreOpt = None,
+) -> None:
+    """Write the report tables to one Excel workbook, one sheet per table."""
+    from qualcode.exchange.report import write_report_workbook
+
+    turns_df, codings_df, book = load_inputs(turns, codings, codebook)
+    path = write_report_workbook(
+        turns_df, codings_df, book, out, coder=coder or None, min_score=min_score
+    )
+    typer.echo(f"Wrote {path}")

@@ -1,0 +1,1037 @@
+"""CodeClassifier: a scikit-learn estimator that learns a codebook from a researcher's coding.
+
+Input ``X``
+    Either a sequence of turn texts (no context), or a table with the columns ``text``,
+    ``context`` (the text of the turn before: in an interview usually the interviewer's
+    question) and ``speaker_change`` (1 if that turn was by another speaker, 0 if by the same
+    one, empty for the first turn of an interview). :func:`turn_context` builds that table from a
+    turns table, and a turns table passed as ``X`` is converted with it. Context is built from
+    the texts only, never from labels, so it is available for new transcripts too. Build it on
+    the whole turns table *before* splitting rows into folds.
+Target ``y``
+    The 0/1 table, shape (n_samples, n_codes): a DataFrame whose columns are code names or an
+    array whose columns follow the codebook. A 1-D sequence of code names is also accepted: it
+    means one mutually exclusive theme, and ``predict`` then returns code names.
+
+Model
+    Features are tf-idf of word 1-2-grams and of character 2-5-grams within word boundaries
+    (robust to Indonesian affixes, clitics such as ``-nya`` and code-switching), sublinear tf;
+    word n-grams of the context, kept apart by whether the speaker changed; the length of the
+    turn in words (binned); optionally the hit counts of the codebook's keyword rules. Independent codes get one balanced logistic
+    regression each (one-vs-rest), with Platt-calibrated probabilities and a decision threshold
+    that maximises F1 on out-of-fold predictions. A mutually exclusive theme gets one multiclass
+    linear model (plus a "none of these" class when some turns have none of its codes); its
+    probabilities are a softmax of the decision scores with a temperature fitted on held-out
+    data, and the prediction is the argmax.
+
+Saved models (:meth:`CodeClassifier.save`, :func:`load_model`) are a zip of JSON and a NumPy
+``.npz`` read with ``allow_pickle=False`` plus a checksum, with the codebook inside: nothing is
+unpickled, and a modified file is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import zipfile
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.validation import check_is_fitted
+
+from qualcode.codebook import Code, Codebook, Theme
+from qualcode.errors import ModelError, QualcodeError
+from qualcode.schema import INTERVIEW, POSITION, SPEAKER, TEXT
+
+__all__ = ["CodeClassifier", "load_model", "turn_context"]
+
+log = logging.getLogger(__name__)
+
+CONTEXT = "context"
+SPEAKER_CHANGE = "speaker_change"
+FORMAT = "qualcode-model"
+FORMAT_VERSION = 1
+_WORD_PATTERN = r"(?u)\b\w+\b|[?!]"
+_NONE = -1  # "none of the codes of this exclusive theme"
+
+
+# --- input ------------------------------------------------------------------------------------
+def turn_context(turns: pd.DataFrame) -> pd.DataFrame:
+    """Return the classifier input for a turns table: text, previous turn's text, speaker change.
+
+    Parameters
+    ----------
+    turns : DataFrame
+        A turns table (``interview``, ``position``, ``speaker``, ``text``), any row order.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``text``, ``context`` (text of the turn before in the same interview, ``""`` for
+        the first) and ``speaker_change`` (1.0 / 0.0, NaN for the first), aligned with ``turns``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"interview": ["i", "i"], "position": [1, 2],
+    ...                   "speaker": ["Q", "A"], "text": ["Why?", "Because."]})
+    >>> turn_context(t)["context"].tolist()
+    ['', 'Why?']
+    """
+    order = turns.sort_values([INTERVIEW, POSITION], kind="stable")
+    text = order[TEXT].fillna("").astype(str)
+    same_interview = order[INTERVIEW].eq(order[INTERVIEW].shift())
+    prev_text = text.shift().where(same_interview, "").fillna("")
+    prev_speaker = order[SPEAKER].shift()
+    change = (order[SPEAKER].astype(str) != prev_speaker.astype(str)).astype(float)
+    change = change.where(same_interview, np.nan)
+    out = pd.DataFrame(
+        {TEXT: text.to_numpy(), CONTEXT: prev_text.to_numpy(), SPEAKER_CHANGE: change.to_numpy()},
+        index=order.index,
+    )
+    return out.loc[turns.index].reset_index(drop=True)
+
+
+def _split_x(X: Any) -> tuple[list[str], list[str] | None, np.ndarray | None]:
+    """Return texts, contexts (or None) and speaker change flags (or None) from ``X``."""
+    if isinstance(X, pd.DataFrame):
+        if TEXT in X.columns and SPEAKER in X.columns and CONTEXT not in X.columns:
+            X = turn_context(X)
+        if TEXT in X.columns:
+            texts = X[TEXT].fillna("").astype(str).tolist()
+            ctx = X[CONTEXT].fillna("").astype(str).tolist() if CONTEXT in X.columns else None
+            chg = (
+                pd.to_numeric(X[SPEAKER_CHANGE], errors="coerce").to_numpy(dtype=float)
+                if SPEAKER_CHANGE in X.columns
+                else None
+            )
+            return texts, ctx, chg
+        X = X.to_numpy(dtype=object)
+    if isinstance(X, str):
+        msg = "X must be a sequence of texts, not a single string"
+        raise QualcodeError(msg)
+    arr = np.asarray(X, dtype=object)
+    if arr.ndim == 1:
+        return ["" if v is None else str(v) for v in arr], None, None
+    if arr.ndim == 2 and 1 <= arr.shape[1] <= 3:
+        texts = ["" if v is None else str(v) for v in arr[:, 0]]
+        ctx = ["" if v is None else str(v) for v in arr[:, 1]] if arr.shape[1] >= 2 else None
+        chg = (
+            pd.to_numeric(pd.Series(arr[:, 2]), errors="coerce").to_numpy(dtype=float)
+            if arr.shape[1] == 3
+            else None
+        )
+        return texts, ctx, chg
+    msg = (
+        f"X must be a sequence of texts or a table with columns text[, context[, speaker_change]]; "
+        f"got shape {arr.shape}"
+    )
+    raise QualcodeError(msg)
+
+
+# --- codebook (de)serialisation ----------------------------------------------------------------
+def _codebook_to_dict(codebook: Codebook) -> dict[str, Any]:
+    data = asdict(codebook)
+    data.pop("source", None)
+    return data
+
+
+def _codebook_from_dict(data: dict[str, Any]) -> Codebook:
+    themes = []
+    for t in data["themes"]:
+        codes = []
+        for c in t["codes"]:
+            fields = dict(c)
+            for key in ("examples", "keywords", "patterns", "exclude_patterns"):
+                fields[key] = tuple(fields.get(key, ()))
+            codes.append(Code(**fields))
+        tfields = {k: v for k, v in t.items() if k != "codes"}
+        themes.append(Theme(**tfields, codes=tuple(codes)))
+    return Codebook(
+        name=data["name"],
+        description=data.get("description", ""),
+        languages=tuple(data.get("languages", ("en",))),
+        themes=tuple(themes),
+    )
+
+
+def _structure(codebook: Codebook) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    return codebook.code_names, codebook.exclusive_groups
+
+
+def _has_rules(codebook: Codebook) -> bool:
+    return any(c.keywords or c.patterns for c in codebook.codes)
+
+
+# --- features -------------------------------------------------------------------------------
+_LENGTH_EDGES = np.array([1, 2, 3, 5, 9, 17])
+_LENGTH_LABELS = ("0", "1", "2", "3-4", "5-8", "9-16", "17+")
+
+
+def _length_bins(texts: list[str]) -> sp.csr_matrix:
+    """One-hot length of each text in words (tf-idf rows are normalised and lose it)."""
+    n_words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
+    cols = np.searchsorted(_LENGTH_EDGES, n_words, side="right")
+    data = np.ones(len(texts), dtype=np.float32)
+    shape = (len(texts), len(_LENGTH_LABELS))
+    return sp.csr_matrix((data, (np.arange(len(texts)), cols)), shape=shape)
+
+
+class _Features:
+    """Word + character tf-idf of the text, word tf-idf of the context, speaker change, text
+    length, keyword rule hits."""
+
+    def __init__(
+        self,
+        *,
+        word_ngrams: tuple[int, int],
+        char_ngrams: tuple[int, int] | None,
+        min_df: int,
+        context: bool,
+        codebook: Codebook | None,
+    ) -> None:
+        self.word_ngrams = tuple(word_ngrams)
+        self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
+        self.min_df = min_df
+        self.context = context
+        self.codebook = codebook  # set only when keyword rule hits are features
+        self.word: TfidfVectorizer | None = None
+        self.char: TfidfVectorizer | None = None
+        self._rules: Any = None
+
+    def _make(self) -> None:
+        common = {"sublinear_tf": True, "lowercase": True, "dtype": np.float32}
+        self.word = TfidfVectorizer(
+            ngram_range=self.word_ngrams, token_pattern=_WORD_PATTERN, min_df=1, **common
+        )
+        self.char = (
+            TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=1, **common)
+            if self.char_ngrams
+            else None
+        )
+
+    def fit(self, texts: list[str]) -> _Features:
+        self._make()
+        assert self.word is not None
+        uniq = list(dict.fromkeys(texts))
+        # min_df counts documents, not distinct strings; keep it simple and apply it to the
+        # training texts as given
+        self.word.set_params(min_df=min(self.min_df, max(1, len(texts))))
+        try:
+            self.word.fit(texts if self.min_df > 1 else uniq)
+        except ValueError:  # empty vocabulary (e.g. only punctuation)
+            self.word.set_params(min_df=1, token_pattern=r"(?u)\S+")
+            self.word.fit(uniq or [" "])
+        if self.char is not None:
+            self.char.set_params(min_df=min(self.min_df, max(1, len(texts))))
+            try:
+                self.char.fit(texts if self.min_df > 1 else uniq)
+            except ValueError:
+                self.char = None
+        return self
+
+    @property
+    def n_word(self) -> int:
+        assert self.word is not None
+        return len(self.word.vocabulary_)
+
+    @property
+    def n_char(self) -> int:
+        return len(self.char.vocabulary_) if self.char is not None else 0
+
+    @property
+    def n_rules(self) -> int:
+        return len(self.codebook.codes) if self.codebook is not None else 0
+
+    def rule_hits(self, texts: list[str]) -> np.ndarray:
+        if self._rules is None:
+            from qualcode.coding.rules import KeywordCoder  # lazy: spaCy lookups
+
+            assert self.codebook is not None
+            self._rules = KeywordCoder(self.codebook, all_speakers=True)
+        return np.asarray(self._rules.transform(texts), dtype=np.float32)
+
+    def transform(
+        self, texts: list[str], context: list[str] | None, change: np.ndarray | None
+    ) -> sp.csr_matrix:
+        assert self.word is not None
+        n = len(texts)
+        use_ctx = self.context and context is not None
+        pool = list(dict.fromkeys(texts + (context if use_ctx and context else [])))
+        where = {s: i for i, s in enumerate(pool)}
+        text_rows = np.fromiter((where[s] for s in texts), dtype=np.int64, count=n)
+        word = self.word.transform(pool).tocsr()
+        blocks: list[sp.spmatrix] = [word[text_rows]]
+        if self.char is not None:
+            blocks.append(self.char.transform(pool).tocsr()[text_rows])
+        if self.context:
+            if use_ctx and context is not None:
+                ctx_rows = np.fromiter((where[s] for s in context), dtype=np.int64, count=n)
+                ctx = word[ctx_rows]
+            else:
+                ctx = sp.csr_matrix((n, self.n_word), dtype=np.float32)
+            chg = np.full(n, np.nan) if change is None else np.asarray(change, dtype=float)
+            other = np.nan_to_num(chg, nan=0.0)
+            same = np.where(np.isnan(chg), 0.0, 1.0 - chg)
+            first = np.isnan(chg).astype(float) if change is not None else np.zeros(n)
+            blocks.append(sp.diags(other.astype(np.float32)) @ ctx)
+            blocks.append(sp.diags(same.astype(np.float32)) @ ctx)
+            blocks.append(sp.csr_matrix(np.c_[other, same, first].astype(np.float32)))
+        blocks.append(_length_bins(texts))
+        if self.codebook is not None:
+            blocks.append(sp.csr_matrix(np.log1p(self.rule_hits(texts))))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    def feature_names(self) -> list[str]:
+        assert self.word is not None
+        words = [str(w) for w in self.word.get_feature_names_out()]
+        names = list(words)
+        if self.char is not None:
+            names += [f"char:{c!r}" for c in self.char.get_feature_names_out()]
+        if self.context:
+            names += [f"before (other speaker): {w}" for w in words]
+            names += [f"before (same speaker): {w}" for w in words]
+            names += ["speaker changed", "same speaker", "first turn"]
+        names += [f"length: {label} words" for label in _LENGTH_LABELS]
+        if self.codebook is not None:
+            names += [f"rule:{c}" for c in self.codebook.code_names]
+        return names
+
+    def readable_mask(self) -> np.ndarray:
+        """Features worth showing as evidence: word n-grams (text and context) and rules."""
+        mask = np.zeros(len(self.feature_names()), dtype=bool)
+        mask[: self.n_word] = True
+        start = self.n_word + self.n_char
+        if self.context:
+            mask[start : start + 2 * self.n_word] = True
+            start += 2 * self.n_word + 3
+        start += len(_LENGTH_LABELS)
+        mask[start : start + self.n_rules] = True
+        return mask
+
+    # persistence: vocabularies as JSON lists, idf as arrays
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        meta: dict[str, Any] = {
+            "word_ngrams": list(self.word_ngrams),
+            "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
+            "min_df": self.min_df,
+            "context": self.context,
+            "rules": self.codebook is not None,
+            "has_char": self.char is not None,
+        }
+        arrays: dict[str, np.ndarray] = {}
+        for name, vec in (("word", self.word), ("char", self.char)):
+            if vec is None:
+                continue
+            meta[f"{name}_vocabulary"] = [str(t) for t in vec.get_feature_names_out()]
+            meta[f"{name}_token_pattern"] = vec.token_pattern
+            arrays[f"{name}_idf"] = np.asarray(vec.idf_, dtype=np.float64)
+        return meta, arrays
+
+    @classmethod
+    def from_state(
+        cls, meta: dict[str, Any], arrays: dict[str, np.ndarray], codebook: Codebook
+    ) -> _Features:
+        feats = cls(
+            word_ngrams=tuple(meta["word_ngrams"]),  # type: ignore[arg-type]
+            char_ngrams=tuple(meta["char_ngrams"]) if meta["char_ngrams"] else None,  # type: ignore[arg-type]
+            min_df=int(meta["min_df"]),
+            context=bool(meta["context"]),
+            codebook=codebook if meta["rules"] else None,
+        )
+        feats._make()
+        if not meta["has_char"]:
+            feats.char = None
+        for name in ("word", "char"):
+            vec = getattr(feats, name)
+            if vec is None:
+                continue
+            vocab = meta[f"{name}_vocabulary"]
+            idf = arrays[f"{name}_idf"]
+            if len(vocab) != len(idf):
+                msg = f"{name} vocabulary and weights differ in length"
+                raise ModelError(msg)
+            vec.set_params(vocabulary={t: i for i, t in enumerate(vocab)})
+            vec.set_params(token_pattern=meta[f"{name}_token_pattern"])
+            vec._validate_vocabulary()
+            vec.idf_ = idf
+        return feats
+
+
+# --- the estimator -------------------------------------------------------------------------
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _fit_temperature(scores: np.ndarray, target: np.ndarray) -> float:
+    """Temperature T minimising the log loss of softmax(scores / T)."""
+    from scipy.optimize import minimize_scalar
+
+    def nll(log_t: float) -> float:
+        p = _softmax(scores / np.exp(log_t))
+        return float(-np.mean(np.log(p[np.arange(len(target)), target] + 1e-12)))
+
+    res = minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded")
+    return float(np.exp(res.x))
+
+
+def _platt(scores: np.ndarray, target: np.ndarray) -> tuple[float, float]:
+    lr = LogisticRegression(C=1e4)
+    lr.fit(scores.reshape(-1, 1), target)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def _best_threshold(prob: np.ndarray, target: np.ndarray) -> float:
+    """Threshold on ``prob`` maximising F1; cuts lie half-way between observed probabilities.
+
+    Ties go to the cut closest to 0.5.
+    """
+    u = np.unique(prob)
+    candidates = np.unique(np.clip(np.r_[(u[:-1] + u[1:]) / 2, 0.5], 0.02, 0.98))
+    best, best_f1 = 0.5, -1.0
+    n_true = int(np.sum(target == 1))
+    for t in candidates:
+        pred = prob >= t
+        tp = float(np.sum(pred & (target == 1)))
+        denom = int(pred.sum()) + n_true
+        f1 = 2 * tp / denom if denom else 0.0
+        if f1 > best_f1 + 1e-12 or (abs(f1 - best_f1) <= 1e-12 and abs(t - 0.5) < abs(best - 0.5)):
+            best, best_f1 = float(t), f1
+    return best
+
+
+class CodeClassifier(ClassifierMixin, BaseEstimator):
+    """Predict codebook codes for speaker turns, learning from human codings.
+
+    Parameters
+    ----------
+    codebook : Codebook, optional
+        Gives the codes (in order), which themes are mutually exclusive, the example quotes
+        (extra training text when ``use_examples``) and the keyword rules (features when
+        ``use_rules``). Without it the codes are the columns of ``y``.
+    exclusive : bool, default False
+        Without a codebook: treat all codes as one mutually exclusive theme.
+    context : bool, default True
+        Use the context columns of ``X`` (previous turn text, speaker change) when present.
+    word_ngrams : tuple of int, default (1, 2)
+    char_ngrams : tuple of int or None, default (2, 5)
+        Character n-grams within word boundaries; None turns them off.
+    min_df : int, default 1
+        Drop n-grams seen in fewer training texts.
+    use_rules : bool, default True
+        Add the codebook keyword-rule hit counts as features (if it has keywords).
+    use_examples : bool, default True
+        Train on the codebook's example quotes as well.
+    class_weight : {"balanced"} or None, default "balanced"
+        Weighting of rare codes (independent codes and small exclusive themes).
+    C : float, default 1.0
+        Inverse regularisation strength.
+    cv : int, default 3
+        Folds used inside ``fit`` for calibration and per-code thresholds.
+    solver : {"auto", "lbfgs", "sgd"}, default "auto"
+        Multiclass learner of exclusive themes: ``lbfgs`` (multinomial logistic regression),
+        ``sgd`` (one-vs-rest linear SVM trained by averaged SGD on 90% of the turns, its softmax
+        temperature fitted on the other 10%: for tens of thousands of turns and more). ``auto``
+        picks ``sgd`` above 20,000 samples.
+    max_iter : int, default 6
+        Epochs of the SGD solver (averaged SGD converges in few).
+    random_state : int or None, default None
+
+    Attributes
+    ----------
+    codebook_ : Codebook
+        The codebook used (given, or built from the codes of ``y``).
+    classes_ : ndarray of str
+        Code names, the column order of ``predict`` and ``predict_proba``.
+    thresholds_ : ndarray of float
+        Decision threshold per code (NaN for codes of exclusive themes: argmax decides).
+    n_features_ : int
+
+    Examples
+    --------
+    >>> X = ["we keep our clients", "new clients come", "we retain them", "we win new ones"]
+    >>> y = ["retain", "acquire", "retain", "acquire"]
+    >>> clf = CodeClassifier(random_state=0).fit(X, y)
+    >>> list(clf.classes_)
+    ['acquire', 'retain']
+    """
+
+    def __init__(
+        self,
+        *,
+        codebook: Codebook | None = None,
+        exclusive: bool = False,
+        context: bool = True,
+        word_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] | None = (2, 5),
+        min_df: int = 1,
+        use_rules: bool = True,
+        use_examples: bool = True,
+        class_weight: str | None = "balanced",
+        C: float = 1.0,
+        cv: int = 3,
+        solver: str = "auto",
+        max_iter: int = 6,
+        random_state: int | None = None,
+    ) -> None:
+        self.codebook = codebook
+        self.exclusive = exclusive
+        self.context = context
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.use_rules = use_rules
+        self.use_examples = use_examples
+        self.class_weight = class_weight
+        self.C = C
+        self.cv = cv
+        self.solver = solver
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.target_tags.multi_output = True
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    # -- target handling
+    def _targets(self, y: Any, n: int) -> tuple[np.ndarray, Codebook, bool]:
+        """Return the 0/1 matrix in codebook order, the codebook, and whether y was 1-D."""
+        if isinstance(y, pd.Series) or (not isinstance(y, pd.DataFrame) and np.ndim(y) == 1):
+            labels = [str(v) for v in np.asarray(y, dtype=object)]
+            if self.codebook is not None:
+                cb = self.codebook
+                if len(cb.exclusive_groups) != 1 or set(cb.exclusive_groups[0]) != set(
+                    cb.code_names
+                ):
+                    msg = (
+                        "a 1-D y (one code per turn) needs a codebook with one exclusive theme; "
+                        "give the 0/1 table instead"
+                    )
+                    raise QualcodeError(msg)
+            else:
+                cb = Codebook.from_code_names(sorted(set(labels)), exclusive=True)
+            names = list(cb.code_names)
+            unknown = sorted(set(labels) - set(names))
+            if unknown:
+                msg = f"y has codes not in the codebook: {', '.join(unknown[:10])}"
+                raise QualcodeError(msg)
+            index = {c: i for i, c in enumerate(names)}
+            Y = np.zeros((len(labels), len(names)), dtype=np.int8)
+            Y[np.arange(len(labels)), [index[v] for v in labels]] = 1
+            return Y, cb, True
+        if isinstance(y, pd.DataFrame):
+            cols = [str(c) for c in y.columns]
+            if self.codebook is not None:
+                cb = self.codebook
+                extra = sorted(set(cols) - set(cb.code_names))
+                if extra:
+                    msg = f"y has columns that are not codebook codes: {', '.join(extra)}"
+                    raise QualcodeError(msg)
+                frame = y.copy()
+                frame.columns = cols
+                Y = frame.reindex(columns=list(cb.code_names), fill_value=0).to_numpy()
+            else:
+                cb = Codebook.from_code_names(cols, exclusive=self.exclusive)
+                Y = y.to_numpy()
+        else:
+            Y = np.asarray(y)
+            if Y.ndim != 2:
+                msg = f"y must be a 0/1 table (n_samples, n_codes), got shape {Y.shape}"
+                raise QualcodeError(msg)
+            if self.codebook is not None:
+                cb = self.codebook
+                if Y.shape[1] != len(cb.code_names):
+                    msg = (
+                        f"y has {Y.shape[1]} columns but the codebook has "
+                        f"{len(cb.code_names)} codes"
+                    )
+                    raise QualcodeError(msg)
+            else:
+                names = [f"code_{i}" for i in range(Y.shape[1])]
+                cb = Codebook.from_code_names(names, exclusive=self.exclusive)
+        Y = np.asarray(pd.DataFrame(Y).apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy())
+        if not np.isin(Y, (0, 1)).all():
+            msg = "y must hold only 0 and 1"
+            raise QualcodeError(msg)
+        return Y.astype(np.int8), cb, False
+
+    # -- fitting
+    def fit(self, X: Any, y: Any) -> CodeClassifier:
+        """Learn the codes from texts ``X`` and the 0/1 table ``y``.
+
+        Returns
+        -------
+        CodeClassifier
+            self.
+        """
+        texts, ctx, chg = _split_x(X)
+        Y, cb, one_d = self._targets(y, len(texts))
+        if len(texts) != len(Y):
+            msg = f"X has {len(texts)} samples but y has {len(Y)}"
+            raise QualcodeError(msg)
+        if self.use_examples:
+            extra = [(q, c.name) for c in cb.codes for q in c.examples if q.strip()]
+            if extra:
+                index = {c: i for i, c in enumerate(cb.code_names)}
+                EY = np.zeros((len(extra), len(index)), dtype=np.int8)
+                EY[np.arange(len(extra)), [index[c] for _, c in extra]] = 1
+                if ctx is not None:
+                    ctx = ctx + [""] * len(extra)
+                if chg is not None:
+                    chg = np.r_[chg, np.full(len(extra), np.nan)]
+                texts = texts + [q for q, _ in extra]
+                Y = np.vstack([Y, EY])
+        if len(texts) == 0:
+            msg = "nothing to learn from: no coded turns and no codebook example quotes"
+            raise QualcodeError(msg)
+        self.codebook_ = cb
+        self.classes_ = np.array(cb.code_names, dtype=object)
+        self.one_d_ = one_d
+        self.solver_ = (
+            self.solver if self.solver != "auto" else ("sgd" if len(texts) > 20000 else "lbfgs")
+        )
+        if self.solver_ not in ("lbfgs", "sgd"):
+            msg = f"solver must be 'auto', 'lbfgs' or 'sgd', got {self.solver!r}"
+            raise QualcodeError(msg)
+        self.features_ = _Features(
+            word_ngrams=self.word_ngrams,
+            char_ngrams=self.char_ngrams,
+            min_df=self.min_df,
+            context=self.context and ctx is not None,
+            codebook=cb if self.use_rules and _has_rules(cb) else None,
+        ).fit(texts)
+        F = self.features_.transform(texts, ctx, chg)
+        self.n_features_ = F.shape[1]
+        n_codes = len(cb.code_names)
+        coef = np.zeros((0, F.shape[1]), dtype=np.float32)
+        rows: list[np.ndarray] = []
+        intercepts: list[float] = []
+        self.heads_: list[dict[str, Any]] = []
+        self.thresholds_ = np.full(n_codes, np.nan)
+        index = {c: i for i, c in enumerate(cb.code_names)}
+        in_group: set[int] = set()
+        for group in cb.exclusive_groups:
+            idx = [index[c] for c in group]
+            in_group.update(idx)
+            head = self._fit_group(F, Y[:, idx], idx, rows, intercepts, group)
+            self.heads_.append(head)
+        for j in range(n_codes):
+            if j in in_group:
+                continue
+            head = self._fit_binary(F, Y[:, j], j, rows, intercepts)
+            self.heads_.append(head)
+            self.thresholds_[j] = head["threshold"]
+        coef = np.vstack(rows).astype(np.float32) if rows else coef
+        self.coef_ = coef
+        self.intercept_ = np.asarray(intercepts, dtype=np.float64)
+        return self
+
+    def _fit_binary(
+        self, F: sp.csr_matrix, t: np.ndarray, j: int, rows: list, intercepts: list
+    ) -> dict[str, Any]:
+        n_pos, n_neg = int(t.sum()), int(len(t) - t.sum())
+        head: dict[str, Any] = {"kind": "binary", "code": j, "row": len(rows)}
+        if n_pos == 0 or n_neg == 0:
+            rows.append(np.zeros(F.shape[1]))
+            intercepts.append(0.0)
+            const = 0.0 if n_pos == 0 else 1.0
+            head.update(constant=const, a=0.0, b=0.0, threshold=0.5)
+            return head
+
+        def model() -> LogisticRegression:
+            return LogisticRegression(
+                C=self.C,
+                class_weight=self.class_weight,
+                solver="liblinear",
+                random_state=self.random_state,
+            )
+
+        a, b, threshold = 1.0, 0.0, 0.5
+        k = min(self.cv, n_pos, n_neg)
+        if k >= 2:
+            oof = np.zeros(len(t))
+            splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state)
+            for tr, te in splits.split(np.zeros(len(t)), t):
+                oof[te] = model().fit(F[tr], t[tr]).decision_function(F[te])
+            a, b = _platt(oof, t)
+            threshold = _best_threshold(_sigmoid(a * oof + b), t)
+        final = model().fit(F, t)
+        rows.append(final.coef_[0])
+        intercepts.append(float(final.intercept_[0]))
+        head.update(constant=None, a=a, b=b, threshold=threshold)
+        return head
+
+    def _multi_model(self, n: int) -> Any:
+        if self.solver_ == "sgd":
+            return SGDClassifier(
+                loss="hinge",
+                alpha=1.0 / (self.C * max(n, 1)),
+                max_iter=self.max_iter,
+                tol=None,
+                average=True,
+                class_weight=self.class_weight,
+                random_state=self.random_state,
+                n_jobs=2,
+            )
+        return LogisticRegression(
+            C=self.C,
+            class_weight=self.class_weight,
+            max_iter=1000,
+        )
+
+    def _fit_group(
+        self,
+        F: sp.csr_matrix,
+        Yg: np.ndarray,
+        idx: list[int],
+        rows: list,
+        intercepts: list,
+        group: Sequence[str],
+    ) -> dict[str, Any]:
+        many = np.flatnonzero(Yg.sum(axis=1) > 1)
+        if len(many):
+            msg = (
+                f"{len(many)} training turn(s) have more than one code of the exclusive theme "
+                f"({', '.join(group)}), e.g. sample {int(many[0])}"
+            )
+            raise QualcodeError(msg)
+        labels = np.where(Yg.sum(axis=1) == 1, Yg.argmax(axis=1), _NONE)
+        present = sorted(set(labels.tolist()))
+        head: dict[str, Any] = {
+            "kind": "group",
+            "codes": [idx[c] if c != _NONE else _NONE for c in present],
+        }
+        if len(present) == 1:
+            head.update(
+                rows=[],
+                constant=present[0] if present[0] == _NONE else idx[present[0]],
+                temperature=1.0,
+            )
+            return head
+        to_class = {c: k for k, c in enumerate(present)}
+        target = np.array([to_class[v] for v in labels])
+        temperature = 1.0
+        n = len(target)
+        counts = np.bincount(target)
+        m = None
+        if self.solver_ == "sgd" or n > 5000:
+            # temperature from a held-out 10% slice; the SGD solver (large data) keeps the model
+            # fitted on the other 90%, the others refit on everything
+            rng = np.random.default_rng(self.random_state)
+            held = rng.random(n) < 0.1
+            if held.any() and (~held).any() and len(set(target[~held])) == len(present):
+                m90 = self._multi_model(int((~held).sum())).fit(F[~held], target[~held])
+                temperature = _fit_temperature(self._scores(m90, F[held]), target[held])
+                if self.solver_ == "sgd":
+                    m = m90
+        elif counts.min() >= 2:
+            k = min(self.cv, int(counts.min()))
+            oof = np.zeros((n, len(present)))
+            splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state)
+            for tr, te in splits.split(np.zeros(n), target):
+                fold_model = self._multi_model(len(tr)).fit(F[tr], target[tr])
+                oof[np.ix_(te, fold_model.classes_)] = self._scores(fold_model, F[te])
+            temperature = _fit_temperature(oof, target)
+        if m is None:
+            m = self._multi_model(n).fit(F, target)
+        W = m.coef_ if len(present) > 2 else np.vstack([-m.coef_[0] / 2, m.coef_[0] / 2])
+        c0 = m.intercept_ if len(present) > 2 else np.r_[-m.intercept_[0] / 2, m.intercept_[0] / 2]
+        head["rows"] = list(range(len(rows), len(rows) + len(present)))
+        head.update(constant=None, temperature=temperature)
+        rows.extend(np.asarray(W))
+        intercepts.extend(float(v) for v in c0)
+        return head
+
+    @staticmethod
+    def _scores(m: Any, F: sp.csr_matrix) -> np.ndarray:
+        s = m.decision_function(F)
+        if s.ndim == 1:
+            s = np.c_[-s / 2, s / 2]
+        return np.asarray(s)
+
+    # -- prediction
+    def _features(self, X: Any) -> sp.csr_matrix:
+        texts, ctx, chg = _split_x(X)
+        return self.features_.transform(texts, ctx, chg)
+
+    def _proba_from_features(self, F: sp.csr_matrix) -> np.ndarray:
+        S = np.asarray(F @ self.coef_.T) + self.intercept_ if self.coef_.shape[0] else None
+        P = np.zeros((F.shape[0], len(self.classes_)))
+        for head in self.heads_:
+            if head["kind"] == "binary":
+                j = head["code"]
+                if head["constant"] is not None:
+                    P[:, j] = head["constant"]
+                else:
+                    assert S is not None
+                    P[:, j] = _sigmoid(head["a"] * S[:, head["row"]] + head["b"])
+            else:
+                codes = head["codes"]
+                if head["constant"] is not None:
+                    if head["constant"] != _NONE:
+                        P[:, head["constant"]] = 1.0
+                    continue
+                assert S is not None
+                probs = _softmax(S[:, head["rows"]] / head["temperature"])
+                for k, j in enumerate(codes):
+                    if j != _NONE:
+                        P[:, j] = probs[:, k]
+        return P
+
+    def _decide(self, P: np.ndarray) -> np.ndarray:
+        D = np.zeros(P.shape, dtype=np.int8)
+        for head in self.heads_:
+            if head["kind"] == "binary":
+                j = head["code"]
+                D[:, j] = P[:, j] >= head["threshold"]
+            else:
+                codes = [j for j in head["codes"] if j != _NONE]
+                if not codes:
+                    continue
+                group = np.c_[P[:, codes], 1.0 - P[:, codes].sum(axis=1)]
+                best = group.argmax(axis=1)
+                has_none = _NONE in head["codes"]
+                for k, j in enumerate(codes):
+                    D[:, j] = (best == k) if has_none else (P[:, codes].argmax(axis=1) == k)
+        return D
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Return the probability of each code, shape (n_samples, n_codes) in ``classes_`` order.
+
+        For codes of an exclusive theme the probabilities of the theme sum to at most 1 (the rest
+        is "none of these").
+        """
+        check_is_fitted(self)
+        return self._proba_from_features(self._features(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Return the 0/1 decisions, shape (n_samples, n_codes); code names if fitted on 1-D y."""
+        check_is_fitted(self)
+        D = self._decide(self.predict_proba(X))
+        if self.one_d_:
+            return self.classes_[D.argmax(axis=1)]
+        return D
+
+    def explain(self, X: Any, *, n_terms: int = 5, threshold: bool = True) -> pd.DataFrame:
+        """Return, for every predicted (sample, code), the terms that weighed most.
+
+        Parameters
+        ----------
+        X
+            As for :meth:`predict`.
+        n_terms : int, default 5
+            Terms kept per (sample, code).
+        threshold : bool, default True
+            Only the codes ``predict`` gives; False: every code with probability > 0.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``row`` (position in X), ``code``, ``probability`` and ``terms`` (the word
+            n-grams, context n-grams and rule hits with the largest positive contribution
+            ``feature value x weight``, largest first, joined by ``"; "``).
+        """
+        check_is_fitted(self)
+        F = self._features(X)
+        P = self._proba_from_features(F)
+        D = self._decide(P) if threshold else (P > 0).astype(np.int8)
+        names = np.array(self.features_.feature_names(), dtype=object)
+        readable = self.features_.readable_mask()
+        row_of: dict[int, int] = {}
+        for head in self.heads_:
+            if head["kind"] == "binary" and head["constant"] is None:
+                row_of[head["code"]] = head["row"]
+            elif head["kind"] == "group" and head["constant"] is None:
+                for j, r in zip(head["codes"], head["rows"], strict=True):
+                    if j != _NONE:
+                        row_of[j] = r
+        out = []
+        for i, j in zip(*np.nonzero(D), strict=True):
+            terms = ""
+            if j in row_of:
+                x = F.getrow(int(i))
+                cols = x.indices[readable[x.indices]]
+                contrib = np.asarray(x[:, cols].toarray()).ravel() * self.coef_[row_of[j], cols]
+                order = np.argsort(-contrib)[:n_terms]
+                terms = "; ".join(str(names[cols[o]]) for o in order if contrib[o] > 0)
+            out.append(
+                {
+                    "row": int(i),
+                    "code": self.classes_[j],
+                    "probability": float(P[i, j]),
+                    "terms": terms,
+                }
+            )
+        return pd.DataFrame(out, columns=["row", "code", "probability", "terms"])
+
+    # -- persistence
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model and its codebook to ``path`` (a zip of JSON + npz, no pickle).
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        check_is_fitted(self)
+        fmeta, farrays = self.features_.state()
+        params = {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in self.get_params().items()
+            if k != "codebook"
+        }
+        arrays = {"coef": self.coef_, "intercept": self.intercept_, **farrays}
+        buf = io.BytesIO()
+        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
+        blob = buf.getvalue()
+        meta = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "params": params,
+            "codebook": _codebook_to_dict(self.codebook_),
+            "given_codebook": self.codebook is not None,
+            "features": fmeta,
+            "heads": self.heads_,
+            "thresholds": [None if np.isnan(t) else float(t) for t in self.thresholds_],
+            "one_d": bool(self.one_d_),
+            "solver": self.solver_,
+            "arrays_sha256": hashlib.sha256(blob).hexdigest(),
+        }
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("model.json", json.dumps(meta))
+            zf.writestr("arrays.npz", blob)
+        return p
+
+    @classmethod
+    def load(cls, path: str | Path, *, codebook: Codebook | None = None) -> CodeClassifier:
+        """Read a model written by :meth:`save`; see :func:`load_model`."""
+        return load_model(path, codebook=codebook)
+
+
+_MAX_MEMBER = 2 * 1024**3
+
+
+def load_model(path: str | Path, *, codebook: Codebook | None = None) -> CodeClassifier:
+    """Read a saved :class:`CodeClassifier` safely (JSON + ``npz`` without pickle, checksum).
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by :meth:`CodeClassifier.save`.
+    codebook : Codebook, optional
+        The codebook the caller works with; it must have the same codes (names, order) and
+        exclusive themes as the one the model was trained on.
+
+    Returns
+    -------
+    CodeClassifier
+        Fitted; ``codebook_`` is the codebook stored in the file.
+
+    Raises
+    ------
+    ModelError
+        Not a qualcode model, modified after saving, holds pickled objects, or trained on
+        another codebook.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise ModelError("model file not found", path=p)
+    try:
+        with zipfile.ZipFile(p) as zf:
+            names = set(zf.namelist())
+            if names != {"model.json", "arrays.npz"}:
+                msg = (
+                    f"not a qualcode model: expected model.json and arrays.npz inside, "
+                    f"found {', '.join(sorted(names)) or 'nothing'}"
+                )
+                raise ModelError(msg, path=p)
+            if any(i.file_size > _MAX_MEMBER for i in zf.infolist()):
+                raise ModelError("not a qualcode model: member too large", path=p)
+            meta = json.loads(zf.read("model.json").decode("utf-8"))
+            blob = zf.read("arrays.npz")
+    except (zipfile.BadZipFile, OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        msg = f"not a qualcode model file (expected a zip of model.json and arrays.npz): {err}"
+        raise ModelError(msg, path=p) from err
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise ModelError("not a qualcode model (format marker missing)", path=p)
+    if meta.get("version") != FORMAT_VERSION:
+        msg = (
+            f"model format version {meta.get('version')!r} is not supported "
+            f"(expected {FORMAT_VERSION})"
+        )
+        raise ModelError(msg, path=p)
+    if hashlib.sha256(blob).hexdigest() != meta.get("arrays_sha256"):
+        msg = "the model's arrays do not match their checksum: the file was modified or damaged"
+        raise ModelError(msg, path=p)
+    try:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as npz:
+            arrays = {k: np.asarray(npz[k]) for k in npz.files}
+    except ValueError as err:
+        msg = f"the model holds data that would need unpickling; refused ({err})"
+        raise ModelError(msg, path=p) from err
+    try:
+        stored = _codebook_from_dict(meta["codebook"])
+        if codebook is not None and _structure(codebook) != _structure(stored):
+            missing = [c for c in stored.code_names if c not in codebook.code_names]
+            extra = [c for c in codebook.code_names if c not in stored.code_names]
+            detail = []
+            if missing:
+                detail.append(f"codes only in the model: {', '.join(missing)}")
+            if extra:
+                detail.append(f"codes only in the codebook given: {', '.join(extra)}")
+            if not detail:
+                detail.append("same codes, but different order or exclusive themes")
+            msg = (
+                f"the model was trained on another codebook ({stored.name!r}); "
+                + "; ".join(detail)
+                + ". Retrain it with `qualcode train` on this codebook."
+            )
+            raise ModelError(msg, path=p)
+        params = dict(meta["params"])
+        for key in ("word_ngrams", "char_ngrams"):
+            if params.get(key) is not None:
+                params[key] = tuple(params[key])
+        model = CodeClassifier(codebook=stored if meta.get("given_codebook") else None, **params)
+        model.codebook_ = stored
+        model.classes_ = np.array(stored.code_names, dtype=object)
+        model.one_d_ = bool(meta["one_d"])
+        model.solver_ = str(meta["solver"])
+        model.features_ = _Features.from_state(meta["features"], arrays, stored)
+        model.heads_ = list(meta["heads"])
+        model.thresholds_ = np.array(
+            [np.nan if t is None else float(t) for t in meta["thresholds"]], dtype=float
+        )
+        model.coef_ = arrays["coef"].astype(np.float32)
+        model.intercept_ = arrays["intercept"].astype(np.float64)
+        model.n_features_ = int(model.coef_.shape[1])
+        if model.coef_.shape[1] != len(model.features_.feature_names()):
+            raise ModelError("the model's weights do not match its vocabulary", path=p)
+    except (KeyError, TypeError, ValueError) as err:
+        if isinstance(err, ModelError):
+            raise
+        msg = f"damaged qualcode model: {err!r}"
+        raise ModelError(msg, path=p) from err
+    return model

@@ -1,0 +1,423 @@
+"""Coding workflow around the classifier: train from codings, hybrid rules + model, active learning.
+
+* :func:`train_model` fits a :class:`~qualcode.coding.classifier.CodeClassifier` on the turns a
+  researcher coded (and the codebook's example quotes).
+* :func:`code_turns` codes turns with the keyword rules, the model, or both (``hybrid``): the
+  model decides the codes it has learned (it sees the rule hits as features and has learned how
+  far to trust them); the rules alone decide codes the model has no coded example of. The
+  result is one codings table: coder ``model`` (score = probability; evidence = the keywords the
+  rules matched, then the terms that weighed most) or ``rules``.
+* :func:`suggest_turns` lists the uncoded turns whose coding would teach the model most: the
+  most uncertain ones, picked with maximal marginal relevance on tf-idf cosine similarity so the
+  list covers different kinds of turns.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from qualcode.codebook import Codebook
+from qualcode.coding.classifier import CodeClassifier, turn_context
+from qualcode.coding.human import Seen, check_codings, labelled_mask
+from qualcode.errors import ModelError, QualcodeError
+from qualcode.schema import (
+    CODE,
+    CODER,
+    EVIDENCE,
+    EVIDENCE_SEP,
+    INTERVIEW,
+    MODEL_CODER,
+    PARTICIPANT,
+    POSITION,
+    ROLE,
+    SCORE,
+    SPAN_END,
+    SPAN_START,
+    SPEAKER,
+    TEXT,
+    TURN_ID,
+    empty_codings,
+    normalize_codings,
+)
+
+__all__ = ["Method", "choose_method", "code_turns", "merge_codings", "suggest_turns", "train_model"]
+
+log = logging.getLogger(__name__)
+
+Method = Literal["rules", "model", "hybrid"]
+
+#: cosine similarity from which a turn counts as a near-copy of another in suggestions
+NEAR_DUPLICATE = 0.9
+METHODS: tuple[str, ...] = ("rules", "model", "hybrid")
+
+
+def _role_mask(turns: pd.DataFrame, all_speakers: bool) -> np.ndarray:
+    if all_speakers:
+        return np.ones(len(turns), dtype=bool)
+    return (turns[ROLE].astype(str) == PARTICIPANT).to_numpy()
+
+
+def _resolve_codebook(
+    codings: pd.DataFrame | None, codebook: Codebook | None, exclusive: bool
+) -> Codebook:
+    if codebook is not None:
+        return codebook
+    if codings is None or codings.empty:
+        msg = "no codebook and no codings: nothing says which codes there are"
+        raise QualcodeError(msg)
+    return Codebook.from_code_names(list(dict.fromkeys(codings[CODE])), exclusive=exclusive)
+
+
+def train_model(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame | None,
+    *,
+    codebook: Codebook | None = None,
+    exclusive: bool = False,
+    seen: Seen = "interview",
+    all_speakers: bool = False,
+    **params: Any,
+) -> CodeClassifier:
+    """Fit a CodeClassifier on the coded turns of ``turns`` and the codebook's example quotes.
+
+    Parameters
+    ----------
+    turns : DataFrame
+        Turns table; the context (turn before, speaker change) is taken from it.
+    codings : DataFrame or None
+        Human codings of some of these turns (the coder column is ignored: codings are pooled).
+    codebook : Codebook, optional
+        Without it, the codes found in ``codings`` (independent, or one exclusive theme with
+        ``exclusive``).
+    seen : {"interview", "all", "coded"}
+        Which turns are labelled (see :mod:`qualcode.coding.human`).
+    all_speakers : bool, default False
+        Learn from every role's turns; by default only participants' turns.
+    **params
+        Passed to :class:`CodeClassifier`.
+
+    Returns
+    -------
+    CodeClassifier
+        Fitted.
+    """
+    cb = _resolve_codebook(codings, codebook, exclusive)
+    X = turn_context(turns)
+    if codings is not None and not codings.empty:
+        check_codings(codings, turns=turns, codebook=cb)
+        mask = labelled_mask(turns, codings, seen=seen) & _role_mask(turns, all_speakers)
+    else:
+        mask = np.zeros(len(turns), dtype=bool)
+    ids = turns[TURN_ID].astype(str).to_numpy()[mask]
+    y = pd.DataFrame(0, index=range(int(mask.sum())), columns=list(cb.code_names))
+    if codings is not None and mask.any():
+        pos = {t: i for i, t in enumerate(ids)}
+        for turn, code in zip(codings[TURN_ID], codings[CODE], strict=True):
+            if turn in pos:
+                y.at[pos[turn], code] = 1
+    params.setdefault("random_state", 0)
+    model = CodeClassifier(codebook=cb, **params)
+    return model.fit(X.loc[mask].reset_index(drop=True), y)
+
+
+def choose_method(
+    *,
+    codebook: Codebook | None,
+    model: CodeClassifier | None,
+    train_codings: pd.DataFrame | None,
+    method: str | None,
+) -> str:
+    """Return the method to use: ``method`` if given, else ``hybrid`` when there is something
+    to learn from (example quotes, training codings or a model), else ``rules``."""
+    if method is not None:
+        if method not in METHODS:
+            msg = f"unknown method {method!r}; expected one of {', '.join(METHODS)}"
+            raise QualcodeError(msg)
+        return method
+    has_examples = codebook is not None and any(c.examples for c in codebook.codes)
+    learnable = model is not None or train_codings is not None or has_examples
+    return "hybrid" if learnable else "rules"
+
+
+def _model_codings(model: CodeClassifier, turns: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    X = turn_context(turns).loc[mask].reset_index(drop=True)
+    ids = turns[TURN_ID].astype(str).to_numpy()[mask]
+    if len(X) == 0:
+        return empty_codings()
+    expl = model.explain(X)
+    out = pd.DataFrame(
+        {
+            TURN_ID: ids[expl["row"].to_numpy(dtype=int)],
+            CODE: expl["code"].astype(str).to_numpy(),
+            CODER: MODEL_CODER,
+            SCORE: expl["probability"].to_numpy(dtype=float),
+            EVIDENCE: expl["terms"].astype(str).to_numpy(),
+        }
+    )
+    return normalize_codings(out)
+
+
+def merge_codings(
+    rules: pd.DataFrame, model: pd.DataFrame, *, learned: list[str] | tuple[str, ...]
+) -> pd.DataFrame:
+    """Merge rule and model codings into one table (the hybrid).
+
+    Parameters
+    ----------
+    rules, model : DataFrame
+        Codings by the keyword rules and by the model.
+    learned : sequence of str
+        Codes the model has learned (had coded examples of): the model decides these; the
+        rules decide the others.
+
+    Returns
+    -------
+    DataFrame
+        A codings table: model rows (with the rules' keywords first in their evidence and the
+        rules' span when the rules hit the same turn and code) and the rules' rows for codes
+        the model did not learn.
+    """
+    learned_set = set(learned)
+    rules = normalize_codings(rules)
+    model = normalize_codings(model)
+    first_hit = rules.drop_duplicates([TURN_ID, CODE]).set_index([TURN_ID, CODE])
+    rows = []
+    for rec in model.to_dict("records"):
+        key = (rec[TURN_ID], rec[CODE])
+        if key in first_hit.index:
+            hit = first_hit.loc[key]
+            items = [e for e in str(hit[EVIDENCE]).split(EVIDENCE_SEP) if e]
+            items += [e for e in str(rec[EVIDENCE]).split(EVIDENCE_SEP) if e and e not in items]
+            rec[EVIDENCE] = EVIDENCE_SEP.join(items)
+            rec[SPAN_START], rec[SPAN_END] = hit[SPAN_START], hit[SPAN_END]
+        rows.append(rec)
+    kept_rules = rules[~rules[CODE].isin(learned_set)]
+    merged = pd.concat([pd.DataFrame(rows, columns=model.columns), kept_rules], ignore_index=True)
+    return normalize_codings(merged)
+
+
+def _learned_codes(model: CodeClassifier) -> list[str]:
+    learned: list[str] = []
+    for head in model.heads_:
+        if head["kind"] == "binary" and head["constant"] is None:
+            learned.append(str(model.classes_[head["code"]]))
+        elif head["kind"] == "group" and head["constant"] is None:
+            learned += [str(model.classes_[j]) for j in head["codes"] if j >= 0]
+    return learned
+
+
+def code_turns(
+    turns: pd.DataFrame,
+    *,
+    codebook: Codebook | None = None,
+    model: CodeClassifier | None = None,
+    train_codings: pd.DataFrame | None = None,
+    method: str | None = None,
+    all_speakers: bool = False,
+    seen: Seen = "interview",
+) -> pd.DataFrame:
+    """Code turns with keyword rules, a classifier, or both.
+
+    Parameters
+    ----------
+    turns : DataFrame
+        The turns to code.
+    codebook : Codebook, optional
+        Needed for rules; with ``model`` it must have the model's codes.
+    model : CodeClassifier, optional
+        A trained model (e.g. from :func:`~qualcode.coding.classifier.load_model`).
+    train_codings : DataFrame, optional
+        Human codings of some of ``turns``: a model is trained on them (and the example quotes)
+        when ``model`` is not given.
+    method : {"rules", "model", "hybrid"}, optional
+        Default: ``hybrid`` when there is something to learn from, else ``rules``.
+    all_speakers : bool, default False
+        Code every turn, not only the participants'.
+    seen : {"interview", "all", "coded"}
+        Labelled turns of ``train_codings`` (see :mod:`qualcode.coding.human`).
+
+    Returns
+    -------
+    DataFrame
+        A codings table (coders ``rules`` and/or ``model``).
+
+    Raises
+    ------
+    ModelError
+        ``model`` was trained on another codebook.
+    QualcodeError
+        Neither codebook nor model, or nothing to learn from for ``model``/``hybrid``.
+    """
+    if codebook is None and model is None:
+        msg = "give a codebook (keyword rules) or a trained model"
+        raise QualcodeError(msg)
+    if model is not None:
+        if codebook is None:
+            codebook = model.codebook_
+        elif (codebook.code_names, codebook.exclusive_groups) != (
+            model.codebook_.code_names,
+            model.codebook_.exclusive_groups,
+        ):
+            msg = (
+                f"the model was trained on another codebook (codes {', '.join(model.classes_)}; "
+                f"given {', '.join(codebook.code_names)})"
+            )
+            raise ModelError(msg)
+    assert codebook is not None
+    chosen = choose_method(
+        codebook=codebook, model=model, train_codings=train_codings, method=method
+    )
+    mask = _role_mask(turns, all_speakers)
+
+    def rules() -> pd.DataFrame:
+        from qualcode.coding.rules import KeywordCoder  # lazy: spaCy lookups
+
+        return KeywordCoder(codebook, all_speakers=all_speakers).code(turns)
+
+    if chosen == "rules":
+        return normalize_codings(rules())
+    if model is None:
+        model = train_model(
+            turns, train_codings, codebook=codebook, seen=seen, all_speakers=all_speakers
+        )
+    by_model = _model_codings(model, turns, mask)
+    if chosen == "model":
+        return by_model
+    return merge_codings(rules(), by_model, learned=_learned_codes(model))
+
+
+# --- active learning -----------------------------------------------------------------------
+def _uncertainty(model: CodeClassifier, P: np.ndarray) -> np.ndarray:
+    """1 for a coin toss, 0 for certainty; the most uncertain decision of a turn counts."""
+    parts = []
+    for head in model.heads_:
+        if head["constant"] is not None:
+            continue
+        if head["kind"] == "binary":
+            j, t = head["code"], head["threshold"]
+            p = P[:, j]
+            parts.append(1.0 - np.abs(p - t) / np.where(p >= t, 1.0 - t, t))
+        else:
+            codes = [j for j in head["codes"] if j >= 0]
+            group = np.c_[P[:, codes], np.clip(1.0 - P[:, codes].sum(axis=1), 0.0, 1.0)]
+            top2 = -np.sort(-group, axis=1)[:, :2]
+            parts.append(1.0 - (top2[:, 0] - top2[:, 1]))
+    if not parts:
+        return np.ones(P.shape[0])
+    return np.clip(np.max(np.vstack(parts), axis=0), 0.0, 1.0)
+
+
+def suggest_turns(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame | None,
+    *,
+    codebook: Codebook | None = None,
+    exclusive: bool = False,
+    n: int = 10,
+    diversity: float = 0.3,
+    seen: Seen = "interview",
+    all_speakers: bool = False,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """List the uncoded turns whose coding would teach the model most.
+
+    A model is trained on the coded turns (and example quotes); each uncoded turn gets an
+    uncertainty (how close its least certain decision is to the threshold, or how close the two
+    best codes of an exclusive theme are). Turns are then picked greedily by maximal marginal
+    relevance: ``(1 - diversity) * uncertainty - diversity * max cosine similarity`` (tf-idf of
+    words) to the turns already picked; near-copies of a listed turn (similarity of at least
+    :data:`NEAR_DUPLICATE`) come only when nothing else is left. With nothing to
+    learn from yet, uncertainty is 1 everywhere and the list is simply diverse.
+
+    Parameters
+    ----------
+    turns, codings, codebook, exclusive, seen, all_speakers
+        As for :func:`train_model`; candidates are the unlabelled turns (per ``seen``) of the
+        roles coded.
+    n : int, default 10
+        How many turns to list.
+    diversity : float in [0, 1], default 0.3
+        Weight of the similarity penalty.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``rank``, ``turn_id``, ``interview``, ``position``, ``speaker``, ``text``,
+        ``uncertainty`` and ``guess`` (codes the current model would give, ``"; "``-joined).
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if not 0.0 <= diversity <= 1.0:
+        msg = f"diversity must be between 0 and 1, got {diversity}"
+        raise QualcodeError(msg)
+    role = _role_mask(turns, all_speakers)
+    labelled = (
+        labelled_mask(turns, codings, seen=seen)
+        if codings is not None and not codings.empty
+        else np.zeros(len(turns), dtype=bool)
+    )
+    candidates = np.flatnonzero(role & ~labelled)
+    columns = ["rank", TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT, "uncertainty", "guess"]
+    if len(candidates) == 0 or n <= 0:
+        return pd.DataFrame(columns=columns)
+    X = turn_context(turns).iloc[candidates].reset_index(drop=True)
+    guess = [""] * len(candidates)
+    try:
+        model = train_model(
+            turns,
+            codings,
+            codebook=codebook,
+            exclusive=exclusive,
+            seen=seen,
+            all_speakers=all_speakers,
+            random_state=random_state,
+        )
+    except QualcodeError as err:
+        if codings is not None and not codings.empty:
+            raise
+        log.info("no model yet (%s): listing diverse turns", err)
+        uncertainty = np.ones(len(candidates))
+    else:
+        P = model.predict_proba(X)
+        uncertainty = _uncertainty(model, P)
+        D = model._decide(P)
+        guess = [EVIDENCE_SEP.join(model.classes_[np.flatnonzero(row)]) for row in D]
+    texts = X[TEXT].tolist()
+    try:
+        V = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+        sim = (V @ V.T).toarray()
+    except ValueError:  # no words at all
+        sim = np.zeros((len(texts), len(texts)))
+    rng = np.random.default_rng(random_state)
+    tiebreak = rng.random(len(candidates)) * 1e-9
+    chosen: list[int] = []
+    max_sim = np.zeros(len(candidates))
+    available = np.ones(len(candidates), dtype=bool)
+    for _ in range(min(n, len(candidates))):
+        score = (1 - diversity) * uncertainty - diversity * max_sim + tiebreak
+        score[~available] = -np.inf
+        fresh = available & (max_sim < NEAR_DUPLICATE)
+        if fresh.any():  # a near-copy of a listed turn would teach nothing new
+            score[~fresh] = -np.inf
+        k = int(np.argmax(score))
+        chosen.append(k)
+        available[k] = False
+        max_sim = np.maximum(max_sim, sim[k])
+    rows = turns.iloc[candidates[chosen]]
+    out = pd.DataFrame(
+        {
+            "rank": range(1, len(chosen) + 1),
+            TURN_ID: rows[TURN_ID].to_numpy(),
+            INTERVIEW: rows[INTERVIEW].to_numpy(),
+            POSITION: rows[POSITION].to_numpy(),
+            SPEAKER: rows[SPEAKER].to_numpy(),
+            TEXT: rows[TEXT].to_numpy(),
+            "uncertainty": uncertainty[chosen],
+            "guess": [guess[k] for k in chosen],
+        }
+    )
+    return out[columns]

@@ -1,0 +1,141 @@
+"""Texts of the Word appendix and the HTML report in English and Indonesian."""
+
+from __future__ import annotations
+
+from qualcode.errors import QualcodeError
+
+LANGUAGES = ("en", "id")
+
+_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "appendix": "Appendix",
+        "contents": "Contents",
+        "toc_placeholder": "Right-click here and choose Update Field to show the table of contents.",
+        "codebook": "Codebook",
+        "transcripts": "Interview Transcripts",
+        "segments": "Coded Segments",
+        "frequencies": "Theme Frequencies",
+        "table": "Table",
+        "figure": "Figure",
+        "page": "Page",
+        "no": "No",
+        "speaker": "Speaker",
+        "text": "Text",
+        "codes": "Codes",
+        "code": "Code",
+        "theme": "Theme",
+        "definition": "Definition",
+        "examples": "Examples",
+        "include": "Use when",
+        "exclude": "Do not use when",
+        "keywords": "Keywords",
+        "turns": "Turns",
+        "share": "Share of participant turns",
+        "interviews": "Interviews",
+        "speakers": "Informants",
+        "of": "{n} of {total}",
+        "all_codes": "{theme} (any code)",
+        "caption_codebook": "Codebook: codes, definitions and examples",
+        "caption_transcript": "Transcript of {interview}",
+        "caption_frequencies": "Participant turns coded with each code and theme",
+        "caption_chart": "Coded participant turns per code, grouped by theme",
+        "chart_title": "Coded turns per code, grouped by theme",
+        "chart_xlabel": "Participant turns coded",
+        "chart_legend": "Theme",
+        "source": "{interview}, {speaker}, turn {position}; {coders}",
+        "score": "score {score}",
+        "question": "Question",
+        "no_segments": "No coded segments.",
+        "other_theme": "Codes not in the codebook",
+        "report_title": "Coding report",
+        "summary": "Summary",
+        "charts": "Charts",
+        "coders": "Coders",
+        "agreement": "Agreement between coders",
+        "all": "All",
+        "shown": "shown",
+        "interview": "Interview",
+        "coder": "Coder",
+        "turn": "Turn",
+        "heatmap_title": "Coded turns per code and interview",
+        "cooc_title": "Codes given to the same turn",
+        "coder_title": "Coded turns per code, by coder",
+        "summary_line": (
+            "{interviews} interviews, {turns} turns ({participant} by participants); "
+            "{codings} codings by {coders}; codebook {codebook} with {codes} codes."
+        ),
+    },
+    "id": {
+        "appendix": "Lampiran",
+        "contents": "Daftar Isi",
+        "toc_placeholder": "Klik kanan di sini lalu pilih Update Field untuk menampilkan daftar isi.",
+        "codebook": "Buku Kode",
+        "transcripts": "Transkrip Wawancara",
+        "segments": "Segmen Terkode",
+        "frequencies": "Frekuensi Tema",
+        "table": "Tabel",
+        "figure": "Gambar",
+        "page": "Halaman",
+        "no": "No",
+        "speaker": "Pembicara",
+        "text": "Teks",
+        "codes": "Kode",
+        "code": "Kode",
+        "theme": "Tema",
+        "definition": "Definisi",
+        "examples": "Contoh",
+        "include": "Digunakan jika",
+        "exclude": "Tidak digunakan jika",
+        "keywords": "Kata kunci",
+        "turns": "Giliran",
+        "share": "Persentase giliran narasumber",
+        "interviews": "Wawancara",
+        "speakers": "Narasumber",
+        "of": "{n} dari {total}",
+        "all_codes": "{theme} (semua kode)",
+        "caption_codebook": "Buku kode: kode, definisi dan contoh",
+        "caption_transcript": "Transkrip wawancara {interview}",
+        "caption_frequencies": "Jumlah giliran narasumber yang diberi kode per kode dan tema",
+        "caption_chart": "Jumlah giliran narasumber terkode per kode, dikelompokkan menurut tema",
+        "chart_title": "Giliran terkode per kode, menurut tema",
+        "chart_xlabel": "Jumlah giliran narasumber terkode",
+        "chart_legend": "Tema",
+        "source": "{interview}, {speaker}, giliran {position}; {coders}",
+        "score": "skor {score}",
+        "question": "Pertanyaan",
+        "no_segments": "Tidak ada segmen terkode.",
+        "other_theme": "Kode di luar buku kode",
+        "report_title": "Laporan pengodean",
+        "summary": "Ringkasan",
+        "charts": "Grafik",
+        "coders": "Pengode",
+        "agreement": "Kesepakatan antarpengode",
+        "all": "Semua",
+        "shown": "ditampilkan",
+        "interview": "Wawancara",
+        "coder": "Pengode",
+        "turn": "Giliran",
+        "heatmap_title": "Giliran terkode per kode dan wawancara",
+        "cooc_title": "Kode yang diberikan pada giliran yang sama",
+        "coder_title": "Giliran terkode per kode, menurut pengode",
+        "summary_line": (
+            "{interviews} wawancara, {turns} giliran ({participant} oleh narasumber); "
+            "{codings} kode oleh {coders}; buku kode {codebook} dengan {codes} kode."
+        ),
+    },
+}
+
+
+def texts(lang: str) -> dict[str, str]:
+    """Return the texts for ``lang`` ("en" or "id").
+
+    Raises
+    ------
+    QualcodeError
+        For another language.
+    """
+    try:
+        return _TEXTS[lang]
+    except KeyError:
+        msg = f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}"
+        raise QualcodeError(msg) from None

@@ -1,0 +1,526 @@
+"""The Word appendix: codebook, transcripts, coded segments and theme frequencies.
+
+The document uses Word's own structure so that it drops into a thesis: heading styles
+(Heading 1/2/3), a table of contents field that Word updates when the file is opened, page
+numbers in the footer (a PAGE field), table styles and captions with SEQ fields, laid out like
+the "Transkrip Wawancara" appendix of a thesis (No, speaker, text, codes).
+
+Large transcript and segment sections are written as WordprocessingML directly (one parse per
+block of rows) because building tens of thousands of cells through python-docx's object API
+is slow.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pandas as pd
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from qualcode import reports
+from qualcode.codebook import Codebook
+from qualcode.errors import QualcodeError
+from qualcode.exchange._i18n import texts
+from qualcode.reports import (
+    CODE_LABEL,
+    INTERVIEWS,
+    INTERVIEWS_TOTAL,
+    SHARE,
+    SPANS,
+    THEME,
+    THEME_LABEL,
+    TURNS,
+    Selection,
+)
+from qualcode.schema import (
+    CODE,
+    CODER,
+    INTERVIEW,
+    POSITION,
+    SCORE,
+    SPEAKER,
+    TEXT,
+    TURN_ID,
+    validate_codings,
+    validate_turns,
+)
+
+logger = logging.getLogger(__name__)
+
+#: table styles of the default Word template used here
+TRANSCRIPT_STYLE = "Table Grid"
+TABLE_STYLE = "Light Grid Accent 1"
+#: the table of contents field: heading levels 1-3, hyperlinks, no page numbers in web view
+TOC_INSTR = 'TOC \\o "1-3" \\h \\z \\u'
+#: column widths (cm) of a transcript table on A4 with 2.54 cm margins
+TRANSCRIPT_WIDTHS = (1.1, 2.2, 9.1, 3.5)
+
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ROWS_PER_PARSE = 2000
+
+
+def _clean(text: object) -> str:
+    """Text safe for XML (control characters removed)."""
+    if text is None or text is pd.NA or (isinstance(text, float) and pd.isna(text)):
+        return ""
+    return _ILLEGAL_XML.sub("", str(text))
+
+
+def _objects(series: pd.Series) -> list[object]:
+    """Values as Python objects, missing -> None (iterating Arrow strings is slow)."""
+    return list(series.to_numpy(dtype=object, na_value=None))
+
+
+# --- fields ------------------------------------------------------------------------------
+def add_simple_field(paragraph: Paragraph, instr: str, shown: str = "1") -> None:
+    """Append a Word field (``w:fldSimple``) with a cached result to ``paragraph``."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instr)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = shown
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def add_complex_field(paragraph: Paragraph, instr: str, shown: str) -> None:
+    """Append a complex field (begin, instruction, separate, shown text, end), marked dirty."""
+
+    def char(kind: str) -> OxmlElement:
+        run = OxmlElement("w:r")
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        if kind == "begin":
+            fld.set(qn("w:dirty"), "true")
+        run.append(fld)
+        return run
+
+    paragraph._p.append(char("begin"))
+    run = OxmlElement("w:r")
+    instr_el = OxmlElement("w:instrText")
+    instr_el.set(qn("xml:space"), "preserve")
+    instr_el.text = f" {instr} "
+    run.append(instr_el)
+    paragraph._p.append(run)
+    paragraph._p.append(char("separate"))
+    shown_run = OxmlElement("w:r")
+    shown_text = OxmlElement("w:t")
+    shown_text.text = shown
+    shown_run.append(shown_text)
+    paragraph._p.append(shown_run)
+    paragraph._p.append(char("end"))
+
+
+def _update_fields_on_open(doc: DocumentObject) -> None:
+    settings = doc.settings.element
+    for old in settings.findall(qn("w:updateFields")):
+        settings.remove(old)
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+class _Captions:
+    """Numbered captions: "Table 1: ..." with a SEQ field, style Caption."""
+
+    def __init__(self, doc: DocumentObject, t: dict[str, str]) -> None:
+        self.doc, self.t = doc, t
+        self.count = {"Table": 0, "Figure": 0}
+
+    def add(self, kind: str, text: str) -> Paragraph:
+        self.count[kind] += 1
+        p = self.doc.add_paragraph(style="Caption")
+        p.add_run(f"{self.t['table' if kind == 'Table' else 'figure']} ")
+        add_simple_field(p, f"SEQ {kind} \\* ARABIC", str(self.count[kind]))
+        p.add_run(f": {_clean(text)}")
+        return p
+
+
+# --- raw XML helpers ---------------------------------------------------------------------
+def _run_xml(text: str, *, bold: bool = False, highlight: bool = False, italic: bool = False) -> str:
+    props = ""
+    if bold:
+        props += "<w:b/>"
+    if italic:
+        props += "<w:i/>"
+    if highlight:
+        props += '<w:highlight w:val="yellow"/>'
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(_clean(text))}</w:t></w:r>'
+
+
+def _marked_runs(text: str, spans: Iterable[tuple[int, int]], *, italic: bool = False) -> str:
+    pieces, last = [], 0
+    for start, end in reports.merge_spans(spans, len(text)):
+        if start > last:
+            pieces.append(_run_xml(text[last:start], italic=italic))
+        pieces.append(_run_xml(text[start:end], bold=True, highlight=True, italic=italic))
+        last = end
+    if last < len(text) or not pieces:
+        pieces.append(_run_xml(text[last:], italic=italic))
+    return "".join(pieces)
+
+
+def _cell_xml(content_runs: str, width_cm: float) -> str:
+    twips = int(width_cm * 567)
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/></w:tcPr>'
+        f"<w:p>{content_runs}</w:p></w:tc>"
+    )
+
+
+def _append_xml(parent: object, fragments: list[str], wrapper: str) -> None:
+    """Parse ``fragments`` inside a ``wrapper`` element and move the children to ``parent``."""
+    for i in range(0, len(fragments), _ROWS_PER_PARSE):
+        chunk = "".join(fragments[i : i + _ROWS_PER_PARSE])
+        holder = parse_xml(f"<w:{wrapper} {nsdecls('w')}>{chunk}</w:{wrapper}>")
+        for child in list(holder):
+            parent.append(child)  # type: ignore[attr-defined]
+
+
+def _body_append(doc: DocumentObject, fragments: list[str]) -> None:
+    """Append paragraphs (XML) to the body, before the final section properties."""
+    body = doc.element.body
+    sect = body.find(qn("w:sectPr"))
+    for i in range(0, len(fragments), _ROWS_PER_PARSE):
+        chunk = "".join(fragments[i : i + _ROWS_PER_PARSE])
+        holder = parse_xml(f"<w:body {nsdecls('w')}>{chunk}</w:body>")
+        for child in list(holder):
+            if sect is not None:
+                sect.addprevious(child)
+            else:
+                body.append(child)
+
+
+def _header_table(doc: DocumentObject, headers: list[str], widths: Iterable[float], style: str) -> Table:
+    widths = list(widths)
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = doc.styles[style]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for cell, head, width in zip(table.rows[0].cells, headers, widths, strict=True):
+        cell.width = Cm(width)
+        cell.text = ""
+        cell.paragraphs[0].add_run(head).bold = True
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = Cm(width)
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    tr_pr.append(repeat)
+    return table
+
+
+def _add_rows(table: Table, rows: list[list[str]], widths: Iterable[float]) -> None:
+    """Append rows of pre-built run XML (one string per cell)."""
+    widths = list(widths)
+    fragments = [
+        "<w:tr>" + "".join(_cell_xml(c, w) for c, w in zip(row, widths, strict=True)) + "</w:tr>"
+        for row in rows
+    ]
+    _append_xml(table._tbl, fragments, "tbl")
+
+
+# --- sections ----------------------------------------------------------------------------
+def _setup(doc: DocumentObject, t: dict[str, str], title: str | None) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.54))
+    doc.styles["Normal"].font.size = Pt(11)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(f"{t['page']} ")
+    add_simple_field(footer, "PAGE", "1")
+    doc.core_properties.title = title or t["appendix"]
+    doc.add_heading(title or t["appendix"], level=0)
+    doc.add_paragraph(t["contents"], style="TOC Heading")
+    add_complex_field(doc.add_paragraph(), TOC_INSTR, t["toc_placeholder"])
+    _update_fields_on_open(doc)
+    doc.add_page_break()
+
+
+def _codebook_section(
+    doc: DocumentObject, codebook: Codebook, meta: pd.DataFrame, t: dict[str, str], cap: _Captions
+) -> None:
+    doc.add_heading(t["codebook"], level=1)
+    if codebook.description:
+        doc.add_paragraph(_clean(codebook.description))
+    cap.add("Table", t["caption_codebook"])
+    widths = (3.0, 3.6, 5.5, 3.8)
+    table = _header_table(
+        doc, [t["theme"], t["code"], t["definition"], t["examples"]], widths, TABLE_STYLE
+    )
+    rows = []
+    for code_name, row in meta.iterrows():
+        code = codebook.code(str(code_name)) if code_name in codebook.code_names else None
+        theme = row[THEME_LABEL] or t["other_theme"]
+        name_runs = _run_xml(row[CODE_LABEL], bold=True)
+        if row[CODE_LABEL] != code_name:
+            name_runs += _run_xml(f" ({code_name})")
+        definition = ""
+        examples = ""
+        if code is not None:
+            definition = _run_xml(code.description)
+            if code.include:
+                definition += _run_xml(f" {t['include']}: ", italic=True) + _run_xml(code.include)
+            if code.exclude:
+                definition += _run_xml(f" {t['exclude']}: ", italic=True) + _run_xml(code.exclude)
+            if code.keywords:
+                definition += _run_xml(f" {t['keywords']}: ", italic=True)
+                definition += _run_xml(", ".join(code.keywords))
+            examples = _run_xml(" / ".join(f"“{e}”" for e in code.examples), italic=True)
+        rows.append([_run_xml(theme), name_runs, definition, examples])
+    _add_rows(table, rows, widths)
+
+
+def _transcripts_section(
+    doc: DocumentObject,
+    turns: pd.DataFrame,
+    codes_of_turn: pd.Series,
+    t: dict[str, str],
+    cap: _Captions,
+) -> None:
+    doc.add_heading(t["transcripts"], level=1)
+    headers = [t["no"], t["speaker"], t["text"], t["codes"]]
+    for interview, group in turns.groupby(INTERVIEW, sort=False):
+        doc.add_heading(_clean(interview), level=2)
+        cap.add("Table", t["caption_transcript"].format(interview=interview))
+        table = _header_table(doc, headers, TRANSCRIPT_WIDTHS, TRANSCRIPT_STYLE)
+        codes = codes_of_turn.reindex(group[TURN_ID]).fillna("").to_numpy()
+        rows = [
+            [_run_xml(str(pos)), _run_xml(spk), _run_xml(txt), _run_xml(cds)]
+            for pos, spk, txt, cds in zip(
+                _objects(group[POSITION].astype("string").fillna("")),
+                _objects(group[SPEAKER].fillna("")),
+                _objects(group[TEXT].fillna("")),
+                codes,
+                strict=True,
+            )
+        ]
+        _add_rows(table, rows, TRANSCRIPT_WIDTHS)
+
+
+def _merge_coders(seg: pd.DataFrame) -> pd.DataFrame:
+    """One segment per code and turn; coders listed, spans pooled, best score kept."""
+    firsts = [THEME, THEME_LABEL, CODE_LABEL, INTERVIEW, POSITION, SPEAKER, TEXT]
+    if seg.empty:
+        return seg[[CODE, TURN_ID, *firsts, SCORE, SPANS]].assign(coders=pd.Series(dtype="string"))
+    cols = {c: seg[c].to_numpy(dtype=object, na_value=None) for c in seg.columns}
+    keys = list(zip(cols[CODE], cols[TURN_ID], strict=True))
+    first: dict[tuple[str, str], int] = {}
+    coders: dict[tuple[str, str], list[str]] = {}
+    spans: dict[tuple[str, str], list[str]] = {}
+    score: dict[tuple[str, str], float] = {}
+    for i, key in enumerate(keys):
+        if key not in first:
+            first[key] = i
+            coders[key], spans[key], score[key] = [], [], float("nan")
+        coders[key].append(str(cols[CODER][i]))
+        if cols[SPANS][i]:
+            spans[key].append(str(cols[SPANS][i]))
+        value = cols[SCORE][i]
+        if value is not None and value == value and not value <= score[key]:
+            score[key] = float(value)
+    rows = list(first.values())
+    merged = seg.iloc[rows][[CODE, TURN_ID, *firsts]].reset_index(drop=True)
+    merged[SCORE] = [score[k] for k in first]
+    merged["coders"] = [", ".join(dict.fromkeys(coders[k])) for k in first]
+    merged[SPANS] = ["; ".join(spans[k]) for k in first]
+    return merged
+
+
+def _segments_section(
+    doc: DocumentObject, seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]
+) -> None:
+    doc.add_heading(t["segments"], level=1)
+    merged = _merge_coders(seg)
+    by_code = {code: g for code, g in merged.groupby(CODE, sort=False)} if len(merged) else {}
+    theme_of = meta[THEME]
+    for theme in dict.fromkeys(theme_of):
+        codes = [c for c in meta.index if theme_of[c] == theme]
+        if not any(c in by_code for c in codes):
+            continue
+        label = meta.loc[codes[0], THEME_LABEL] or t["other_theme"]
+        doc.add_heading(_clean(label), level=2)
+        for code in codes:
+            if code not in by_code:
+                continue
+            doc.add_heading(_clean(meta.at[code, CODE_LABEL]), level=3)
+            fragments = []
+            group = by_code[code]
+            columns = (TEXT, SPANS, INTERVIEW, SPEAKER, POSITION, "coders", SCORE)
+            for text, spans, interview, speaker, position, coders, score in zip(
+                *(_objects(group[c]) for c in columns), strict=True
+            ):
+                runs = _marked_runs(str(text), reports.parse_spans(spans), italic=False)
+                fragments.append(f'<w:p><w:pPr><w:pStyle w:val="Quote"/></w:pPr>{runs}</w:p>')
+                who = coders
+                if score is not None and pd.notna(score) and float(score) < 1.0:
+                    who += ", " + t["score"].format(score=f"{float(score):.2f}")
+                source = t["source"].format(
+                    interview=interview, speaker=speaker, position=position, coders=who
+                )
+                fragments.append(
+                    '<w:p><w:pPr><w:jc w:val="right"/><w:spacing w:after="200"/></w:pPr>'
+                    f'<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">'
+                    f"({escape(_clean(source))})</w:t></w:r></w:p>"
+                )
+            _body_append(doc, fragments)
+    if merged.empty:
+        doc.add_paragraph(t["no_segments"])
+
+
+def _frequency_section(
+    doc: DocumentObject,
+    code_freq: pd.DataFrame,
+    theme_freq: pd.DataFrame,
+    codebook: Codebook,
+    t: dict[str, str],
+    cap: _Captions,
+    *,
+    chart: bool,
+) -> None:
+    doc.add_heading(t["frequencies"], level=1)
+    cap.add("Table", t["caption_frequencies"])
+    widths = (7.4, 2.0, 3.5, 3.0)
+    table = _header_table(
+        doc, [t["code"], t["turns"], t["share"], t["interviews"]], widths, TABLE_STYLE
+    )
+
+    def cells(row: pd.Series, label: str, *, bold: bool) -> list[str]:
+        share = "" if pd.isna(row[SHARE]) else f"{row[SHARE]:.1%}"
+        presence = t["of"].format(n=row[INTERVIEWS], total=row[INTERVIEWS_TOTAL])
+        return [
+            _run_xml(label, bold=bold),
+            _run_xml(str(row[TURNS]), bold=bold),
+            _run_xml(share, bold=bold),
+            _run_xml(presence, bold=bold),
+        ]
+
+    rows = []
+    themes = theme_freq.set_index(THEME)
+    for theme, group in code_freq.groupby(THEME, sort=False):
+        label = themes.at[theme, THEME_LABEL] or t["other_theme"]
+        rows.append(cells(themes.loc[theme], t["all_codes"].format(theme=label), bold=True))
+        rows += [cells(row, "    " + row[CODE_LABEL], bold=False) for _, row in group.iterrows()]
+    _add_rows(table, rows, widths)
+    if chart and len(code_freq):
+        from qualcode import plots
+
+        png = plots.render_chart(
+            plots.plot_theme_frequencies,
+            code_freq,
+            format="png",
+            dpi=200,
+            codebook=codebook,
+            title=t["chart_title"],
+            xlabel=t["chart_xlabel"],
+            legend_title=t["chart_legend"],
+        )
+        assert png is not None
+        doc.add_paragraph()
+        doc.add_picture(io.BytesIO(png), width=Cm(15.5))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cap.add("Figure", t["caption_chart"])
+
+
+def _codes_of_turns(codings: pd.DataFrame, meta: pd.DataFrame) -> pd.Series:
+    """Code labels per turn id, in codebook order, comma-separated."""
+    if codings.empty:
+        return pd.Series(dtype="string")
+    pairs = codings[[TURN_ID, CODE]].drop_duplicates()
+    order = {c: i for i, c in enumerate(meta.index)}
+    pairs = pairs.assign(_o=pairs[CODE].map(order), _l=pairs[CODE].map(meta[CODE_LABEL]))
+    pairs = pairs.sort_values("_o", kind="stable")
+    return pairs.groupby(TURN_ID, sort=False)["_l"].agg(", ".join)
+
+
+def write_docx_appendix(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame,
+    codebook: Codebook,
+    path: str | Path,
+    *,
+    lang: str = "en",
+    coder: Selection = None,
+    min_score: float | None = None,
+    title: str | None = None,
+    transcripts: bool = True,
+    segments: bool = True,
+    chart: bool = True,
+) -> Path:
+    """Write the Word appendix: codebook, transcripts, coded segments and theme frequencies.
+
+    Parameters
+    ----------
+    turns, codings : DataFrame
+        The turns and codings tables.
+    codebook : Codebook
+        Order, labels, definitions and examples of the codes.
+    path : str or Path
+        The .docx file to write (folders are created).
+    lang : {"en", "id"}
+        Language of headings and captions ("Lampiran", "Transkrip Wawancara", ... for "id").
+    coder : str or list of str, optional
+        Whose codings to show (default: all coders; a segment lists who coded it).
+    min_score : float, optional
+        Leave out codings scored lower.
+    title : str, optional
+        Document title (default "Appendix" / "Lampiran").
+    transcripts, segments, chart : bool, default True
+        Include the transcript tables, the coded segments, the theme chart.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Examples
+    --------
+    >>> write_docx_appendix(turns, codings, codebook, "appendix.docx", lang="id")  # doctest: +SKIP
+    PosixPath('appendix.docx')
+    """
+    t = texts(lang)
+    p = Path(path)
+    if p.suffix.lower() != ".docx":
+        msg = f"the Word appendix must be a .docx file, got {p.name!r}"
+        raise QualcodeError(msg)
+    turns = validate_turns(turns)
+    codings = validate_codings(codings)
+    frame = reports._prepare(turns, codings, codebook, coder=coder, min_score=min_score)
+    meta = frame.meta
+    kept = frame.codings
+    code_freq = reports.code_frequencies(turns, kept, codebook)
+    theme_freq = reports.theme_frequencies(turns, kept, codebook)
+
+    doc = Document()
+    cap = _Captions(doc, t)
+    _setup(doc, t, title)
+    _codebook_section(doc, codebook, meta, t, cap)
+    if transcripts:
+        _transcripts_section(doc, turns, _codes_of_turns(kept, meta), t, cap)
+    if segments:
+        seg = reports.coded_segments(turns, kept, codebook)
+        _segments_section(doc, seg, meta, t)
+    _frequency_section(doc, code_freq, theme_freq, codebook, t, cap, chart=chart)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(p))
+    logger.info("wrote Word appendix %s", p)
+    return p

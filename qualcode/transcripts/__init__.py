@@ -1,0 +1,37 @@
+"""Transcripts to speaker turns: readers for text, Markdown, Word, WebVTT/SRT and tables.
+
+Every reader returns the ``turns`` table of :mod:`qualcode.schema`. Modules: ``encoding``
+(bytes to text), ``labels`` (speaker labels, headings, timestamps), ``text`` (plain text and
+Markdown), ``word`` (.docx), ``subtitles`` (.vtt/.srt), ``tabular`` (.csv/.tsv/.xlsx),
+``detect`` (format detection), ``roles`` (interviewer/participant/other), ``writer`` (turns back
+to text) and ``api`` (the functions below).
+"""
+
+from __future__ import annotations
+
+from qualcode.transcripts.api import (
+    find_transcripts,
+    parse_transcript,
+    read_transcript,
+    read_transcripts,
+    read_turns,
+)
+from qualcode.transcripts.detect import FORMATS, detect_format
+from qualcode.transcripts.roles import assign_roles, parse_roles
+from qualcode.transcripts.summary import summarize_turns
+from qualcode.transcripts.writer import format_transcript, write_transcript
+
+__all__ = [
+    "FORMATS",
+    "assign_roles",
+    "detect_format",
+    "find_transcripts",
+    "format_transcript",
+    "parse_roles",
+    "parse_transcript",
+    "read_transcript",
+    "read_transcripts",
+    "read_turns",
+    "summarize_turns",
+    "write_transcript",
+]

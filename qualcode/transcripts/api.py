@@ -1,0 +1,447 @@
+"""Public entry points: read transcripts of any supported format into the turns table."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualcode import schema
+from qualcode.errors import QualcodeError, TableError, TranscriptParseError
+from qualcode.transcripts.builder import (
+    RawTurns,
+    build_turns,
+    columns_to_frame,
+    interview_base,
+    slugify,
+)
+from qualcode.transcripts.detect import EXTENSIONS, FORMATS, detect_format
+from qualcode.transcripts.encoding import read_text
+from qualcode.transcripts.roles import assign_roles, parse_roles
+from qualcode.transcripts.subtitles import parse_captions
+from qualcode.transcripts.tabular import is_turns_table, parse_frame, read_frame
+from qualcode.transcripts.text import parse_text
+
+logger = logging.getLogger(__name__)
+
+#: file suffixes a folder is searched for
+TRANSCRIPT_SUFFIXES = tuple(s for s in EXTENSIONS if s != ".parquet")
+#: suffixes :func:`read_turns` treats as possible turns tables
+TURNS_TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet")
+
+RolesArg = Mapping[str, str] | str | None
+
+
+def _raw_from_text(
+    text: str,
+    *,
+    path: str | Path,
+    format: str,
+    speakers: Collection[str] | None,
+    single_speaker: bool,
+) -> RawTurns:
+    if format in ("vtt", "srt"):
+        return parse_captions(text, path=path, kind=format)
+    return parse_text(
+        text,
+        path=path,
+        markdown=format == "markdown",
+        speakers=speakers,
+        single_speaker=single_speaker,
+    )
+
+
+def parse_transcript(
+    text: str,
+    *,
+    source: str = "<string>",
+    format: str = "text",
+    roles: RolesArg = None,
+    single_speaker: bool = False,
+    speakers: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Parse transcript text held in a string into speaker turns.
+
+    Parameters
+    ----------
+    text : str
+        The transcript (plain text, Markdown, WebVTT or SRT).
+    source : str, default "<string>"
+        Name for the ``source`` column and errors; its stem prefixes interview ids
+        (``"<string>"`` gives ``string``).
+    format : {"text", "markdown", "vtt", "srt"}, default "text"
+        How to read ``text``.
+    roles : mapping or str, optional
+        Speaker label -> role (``interviewer``, ``participant``, ``other``); wins over the
+        default rules of :mod:`qualcode.transcripts.roles`.
+    single_speaker : bool, default False
+        Read a text without speaker labels as one ``unknown`` speaker (one turn per
+        paragraph) instead of raising.
+    speakers : collection of str, optional
+        Accept exactly these labels as speakers.
+
+    Returns
+    -------
+    DataFrame
+        The turns table: turn_id, interview, position, speaker, role, text, start, end,
+        source, line.
+
+    Raises
+    ------
+    TranscriptParseError
+        If no turns can be read (with the line that could not be read).
+
+    Examples
+    --------
+    >>> turns = parse_transcript("Interviewer: How did it start?\\nRespondent: By chance.")
+    >>> for row in turns[["speaker", "role", "text"]].itertuples(index=False):
+    ...     print(*row, sep=" | ")
+    Interviewer | interviewer | How did it start?
+    Respondent | participant | By chance.
+    """
+    if format not in ("text", "markdown", "vtt", "srt"):
+        msg = f"parse_transcript reads text, markdown, vtt or srt, not {format!r}"
+        raise TranscriptParseError(msg, path=source)
+    mapping = parse_roles(roles)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    raw = _raw_from_text(
+        text, path=source, format=format, speakers=speakers, single_speaker=single_speaker
+    )
+    return columns_to_frame(
+        build_turns(raw, base=interview_base(source), source=source, roles=mapping)
+    )
+
+
+def _read_one(
+    path: Path,
+    *,
+    base: str,
+    format: str,
+    roles: Mapping[str, str],
+    single_speaker: bool,
+    encoding: str | None,
+    speakers: Collection[str] | None,
+    table_options: Mapping[str, str | None],
+    used_slugs: set[str],
+) -> pd.DataFrame | dict[str, list[Any]]:
+    if not path.exists():
+        msg = "file not found"
+        raise TranscriptParseError(msg, path=path)
+    if path.is_dir():
+        msg = "is a folder; use read_transcripts() for folders"
+        raise TranscriptParseError(msg, path=path)
+    fmt = detect_format(path, format=format)
+    if fmt == "docx":
+        from qualcode.transcripts.word import parse_docx
+
+        raw = parse_docx(
+            path, speakers=list(speakers) if speakers else None, single_speaker=single_speaker
+        )
+    elif fmt == "table":
+        df = read_frame(path, encoding=encoding)
+        if is_turns_table(df):
+            try:
+                turns = schema.validate_turns(df, source=path)
+            except TableError as err:
+                raise TranscriptParseError(err.reason, path=path, line=err.line) from err
+            return assign_roles(turns, roles=roles) if roles else turns
+        if path.suffix.lower() == ".parquet":
+            msg = "a Parquet file must be a turns table (turn_id, interview, position, ...)"
+            raise TranscriptParseError(msg, path=path)
+        raw = parse_frame(df, path=path, **table_options)
+    else:
+        text = read_text(path, encoding=encoding)
+        raw = _raw_from_text(
+            text, path=path, format=fmt, speakers=speakers, single_speaker=single_speaker
+        )
+    return build_turns(raw, base=base, source=path.name, roles=roles, used_slugs=used_slugs)
+
+
+def read_transcript(
+    path: str | Path,
+    *,
+    format: str = "auto",
+    roles: RolesArg = None,
+    single_speaker: bool = False,
+    encoding: str | None = None,
+    speakers: Collection[str] | None = None,
+    speaker_column: str | None = None,
+    text_column: str | None = None,
+    start_column: str | None = None,
+    end_column: str | None = None,
+    interview_column: str | None = None,
+) -> pd.DataFrame:
+    """Read one transcript file into speaker turns.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt``, ``.csv``, ``.tsv`` or ``.xlsx`` file
+        (see :mod:`qualcode.transcripts.detect`).
+    format : {"auto", "text", "markdown", "docx", "vtt", "srt", "table"}, default "auto"
+        Reader to use; "auto" decides from the extension and content.
+    roles : mapping or str, optional
+        Speaker label -> role; wins over the default rules (decided per interview).
+    single_speaker : bool, default False
+        Read a text without speaker labels as one ``unknown`` speaker instead of raising.
+    encoding : str, optional
+        Text encoding; by default UTF-8 (with or without BOM), UTF-16 with BOM, then cp1252.
+    speakers : collection of str, optional
+        Accept exactly these labels as speakers (text and Word paragraph transcripts).
+    speaker_column, text_column, start_column, end_column, interview_column : str, optional
+        Column names of a table transcript (found automatically when not given).
+
+    Returns
+    -------
+    DataFrame
+        The turns table: turn_id, interview, position, speaker, role, text, start, end,
+        source, line. Interview ids are the file stem, or ``stem/heading`` when headings
+        split the file (``magnus_interviews/Narasumber 1``); turn ids are
+        ``<interview slug>-<position:04d>`` (``magnus_interviews-narasumber-1-0001``).
+
+    Raises
+    ------
+    TranscriptParseError
+        For a missing, empty, binary or undecodable file, an unknown format, or a file in
+        which no speaker turns can be read; ``.path`` and ``.line`` say where.
+    """
+    return _read_files(
+        [Path(path)],
+        format=format,
+        roles=roles,
+        single_speaker=single_speaker,
+        encoding=encoding,
+        speakers=speakers,
+        table_options={
+            "speaker_column": speaker_column,
+            "text_column": text_column,
+            "start_column": start_column,
+            "end_column": end_column,
+            "interview_column": interview_column,
+        },
+        progress=None,
+    )
+
+
+def find_transcripts(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into the transcript files to read.
+
+    A folder is searched (not recursively) for files with a transcript extension, sorted by
+    name; hidden files and Word lock files (``~$...``) are skipped. Files given explicitly are
+    kept whatever their extension. Duplicates are dropped.
+
+    Raises
+    ------
+    TranscriptParseError
+        If a path does not exist, or a folder holds no transcript files.
+    """
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    if not items:
+        msg = "no transcript paths given"
+        raise TranscriptParseError(msg)
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file()
+                and f.suffix.lower() in TRANSCRIPT_SUFFIXES
+                and not f.name.startswith((".", "~$"))
+            )
+            if not found:
+                msg = (
+                    "folder holds no transcript files; expected files ending in "
+                    f"{', '.join(TRANSCRIPT_SUFFIXES)}"
+                )
+                raise TranscriptParseError(msg, path=p)
+        elif p.exists():
+            found = [p]
+        else:
+            msg = "file not found"
+            raise TranscriptParseError(msg, path=p)
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def _bases(files: list[Path]) -> list[str]:
+    """Interview id prefixes: file stems, disambiguated by folder and suffix when equal."""
+    stems = [interview_base(f) for f in files]
+    result = list(stems)
+    dup = {s for s in stems if stems.count(s) > 1}
+    if dup:
+        for k, f in enumerate(files):
+            if stems[k] in dup:
+                result[k] = f"{f.resolve().parent.name}-{stems[k]}"
+        dup2 = {s for s in result if result.count(s) > 1}
+        for k, f in enumerate(files):
+            if result[k] in dup2:
+                result[k] = f"{result[k]}-{f.suffix.lstrip('.').lower() or k + 1}"
+        seen: dict[str, int] = {}
+        for k, name in enumerate(result):
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                result[k] = f"{name}-{seen[name]}"
+    return result
+
+
+def read_transcripts(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    format: str = "auto",
+    roles: RolesArg = None,
+    single_speaker: bool = False,
+    encoding: str | None = None,
+    speakers: Collection[str] | None = None,
+    speaker_column: str | None = None,
+    text_column: str | None = None,
+    start_column: str | None = None,
+    end_column: str | None = None,
+    interview_column: str | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> pd.DataFrame:
+    """Read many transcript files (or folders of them) into one turns table.
+
+    Parameters
+    ----------
+    paths : str, Path or iterable of them
+        Files and folders (see :func:`find_transcripts`).
+    progress : callable, optional
+        Called with each file's path after it is read (for a progress bar).
+    **options
+        As for :func:`read_transcript`.
+
+    Returns
+    -------
+    DataFrame
+        One turns table, files in the order given (folders sorted by name). Turn and interview
+        ids are unique across files: files with the same stem get the folder name (and, if
+        still equal, the extension) in their interview ids.
+
+    Raises
+    ------
+    TranscriptParseError
+        As for :func:`read_transcript`, naming the file that failed.
+    """
+    return _read_files(
+        find_transcripts(paths),
+        format=format,
+        roles=roles,
+        single_speaker=single_speaker,
+        encoding=encoding,
+        speakers=speakers,
+        table_options={
+            "speaker_column": speaker_column,
+            "text_column": text_column,
+            "start_column": start_column,
+            "end_column": end_column,
+            "interview_column": interview_column,
+        },
+        progress=progress,
+    )
+
+
+def _read_files(
+    files: list[Path],
+    *,
+    format: str,
+    roles: RolesArg,
+    single_speaker: bool,
+    encoding: str | None,
+    speakers: Collection[str] | None,
+    table_options: Mapping[str, str | None],
+    progress: Callable[[Path], None] | None,
+) -> pd.DataFrame:
+    if format not in FORMATS:
+        msg = f"unknown format {format!r}; expected one of {', '.join(FORMATS)}"
+        raise TranscriptParseError(msg)
+    mapping = parse_roles(roles)
+    bases = _bases(files)
+    used: set[str] = set()
+    frames: list[pd.DataFrame] = []
+    pending: dict[str, list[Any]] = {}  # columns of consecutive transcript files
+
+    def close_pending() -> None:
+        if pending:
+            frames.append(columns_to_frame(pending))
+            pending.clear()
+
+    for f, base in zip(files, bases, strict=True):
+        try:
+            got = _read_one(
+                f,
+                base=base,
+                format=format,
+                roles=mapping,
+                single_speaker=single_speaker,
+                encoding=encoding,
+                speakers=speakers,
+                table_options=table_options,
+                used_slugs=used,
+            )
+        except TranscriptParseError:
+            raise
+        except QualcodeError as err:
+            raise TranscriptParseError(str(err), path=f) from err
+        except (OSError, UnicodeError) as err:
+            msg = f"cannot read transcript: {err}"
+            raise TranscriptParseError(msg, path=f) from err
+        if isinstance(got, pd.DataFrame):
+            close_pending()
+            frames.append(got)
+            used.update(slugify(str(iv)) for iv in got[schema.INTERVIEW].unique())
+        else:
+            for name, values in got.items():
+                pending.setdefault(name, []).extend(values)
+        logger.debug("read %s", f)
+        if progress is not None:
+            progress(f)
+    close_pending()
+    if len(frames) == 1:
+        return frames[0]
+    turns = pd.concat(frames, ignore_index=True)
+    return schema.validate_turns(turns)
+
+
+def read_turns(paths: str | Path | Iterable[str | Path], **opts: object) -> pd.DataFrame:
+    """Read a turns table, or transcripts into one: what every qualcode command accepts.
+
+    Parameters
+    ----------
+    paths : str, Path or iterable of them
+        A single turns table (CSV/TSV/XLSX/Parquet with the turns columns), or transcript
+        files and folders.
+    **opts
+        Options for :func:`read_transcripts` (format, roles, ...).
+
+    Returns
+    -------
+    DataFrame
+        A validated turns table.
+
+    Raises
+    ------
+    TranscriptParseError
+        If the files cannot be read as transcripts.
+    TableError
+        If a turns table is invalid (duplicate turn ids, unknown roles...).
+    """
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    if len(items) == 1:
+        p = Path(items[0])
+        if p.is_file() and p.suffix.lower() in TURNS_TABLE_SUFFIXES:
+            df = read_frame(p, encoding=opts.get("encoding"))  # type: ignore[arg-type]
+            if is_turns_table(df):
+                turns = schema.validate_turns(df, source=p)
+                roles = opts.get("roles")
+                return assign_roles(turns, roles=roles) if roles else turns  # type: ignore[arg-type]
+    return read_transcripts(items, **opts)  # type: ignore[arg-type]

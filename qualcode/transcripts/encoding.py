@@ -1,0 +1,158 @@
+"""Turn the bytes of a transcript file into text: encodings, byte-order marks and line ends.
+
+Accepted: UTF-8 with or without a byte-order mark, UTF-16 (LE/BE) with a byte-order mark, and
+cp1252 / latin-1 as a fallback for files that are not UTF-8. CRLF and CR line ends become LF.
+Binary files and text with control characters (what undecodable bytes turn into) are refused
+with a :class:`~qualcode.errors.TranscriptParseError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from qualcode.errors import TranscriptParseError
+
+#: control characters that never occur in a transcript (tab, LF, VT, FF and CR are allowed)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+#: signatures of binary formats people save transcripts in by mistake
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Word .doc (or other OLE) file"),
+    (b"PK\x03\x04", "a zip archive (.docx/.xlsx?)"),
+    (b"%PDF", "a PDF file"),
+    (b"{\\rtf", "an RTF file"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def binary_kind(data: bytes) -> str | None:
+    """Return a description of a binary file format recognised in ``data``, else None."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def _guess_bomless_utf16(sample: bytes) -> str | None:
+    """Return utf-16-le/be when ``sample`` looks like BOM-less UTF-16 text of Latin script."""
+    if len(sample) < 4:
+        return None
+    even = sample[0::2]
+    odd = sample[1::2]
+    if odd.count(0) > 0.8 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.8 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode_bytes(data: bytes, *, path: str | Path, encoding: str | None = None) -> str:
+    """Decode a transcript file's bytes to text with LF line ends.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's contents.
+    path : str or Path
+        The file, named in errors.
+    encoding : str, optional
+        Force an encoding; by default the byte-order mark decides, then UTF-8, then cp1252,
+        then latin-1.
+
+    Returns
+    -------
+    str
+        The text, without a byte-order mark, with ``\\n`` line ends.
+
+    Raises
+    ------
+    TranscriptParseError
+        If the file is empty, binary, or its bytes cannot be decoded as text.
+    """
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        msg = "empty file; expected a transcript with speaker turns"
+        raise TranscriptParseError(msg, path=path)
+    kind = binary_kind(data)
+    if kind is not None and encoding is None:
+        hint = " Open it in Word and save it as .docx." if "Word" in kind else ""
+        msg = f"this is {kind}, not a text transcript.{hint}"
+        raise TranscriptParseError(msg, path=path)
+    text: str | None = None
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except LookupError as err:
+            msg = f"unknown encoding {encoding!r}"
+            raise TranscriptParseError(msg, path=path) from err
+        except UnicodeDecodeError as err:
+            line = _line_of(data, err.start)
+            msg = (
+                f"cannot decode byte {data[err.start : err.start + 1]!r} as {encoding}; "
+                "expected UTF-8, UTF-16 with a byte-order mark, or cp1252 text "
+                "(leave encoding unset to detect it)"
+            )
+            raise TranscriptParseError(msg, path=path, line=line) from err
+        text = text.removeprefix("\ufeff")
+    else:
+        for bom, enc in _BOMS:
+            if data.startswith(bom):
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError as err:
+                    line = _line_of(data, err.start)
+                    msg = f"file starts with a {enc} byte-order mark but is not valid {enc}"
+                    raise TranscriptParseError(msg, path=path, line=line) from err
+                text = text.removeprefix("\ufeff")
+                break
+        if text is None:
+            if b"\x00" in data[:4096]:
+                guess = _guess_bomless_utf16(data[:4096])
+                if guess is None:
+                    msg = "binary file (contains NUL bytes); expected a text transcript"
+                    line = _line_of(data, data.index(b"\x00"))
+                    raise TranscriptParseError(msg, path=path, line=line)
+                text = data.decode(guess, errors="replace")
+            else:
+                for enc in ("utf-8", "cp1252", "latin-1"):
+                    try:
+                        text = data.decode(enc)
+                    except UnicodeDecodeError:
+                        continue
+                    break
+    assert text is not None  # latin-1 decodes every byte string
+    bad = _CONTROL_RE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        msg = (
+            f"undecodable or binary content (control character {bad.group()!r}); "
+            "expected UTF-8, UTF-16 with a byte-order mark, or cp1252 text"
+        )
+        raise TranscriptParseError(msg, path=path, line=line)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def read_text(path: str | Path, *, encoding: str | None = None) -> str:
+    """Read a text file with :func:`decode_bytes` (errors name ``path``)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError as err:
+        msg = "file not found"
+        raise TranscriptParseError(msg, path=p) from err
+    except OSError as err:
+        msg = f"cannot read file: {err.strerror or err}"
+        raise TranscriptParseError(msg, path=p) from err
+    return decode_bytes(data, path=p, encoding=encoding)

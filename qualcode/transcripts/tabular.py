@@ -1,0 +1,208 @@
+"""Transcripts kept as tables: CSV, TSV or XLSX with a speaker and a text column.
+
+Column names are found automatically (case and punctuation ignored) or given:
+
+- speaker: Speaker, Speaker name, Name, Sprecher, Sprecherin, Pembicara, Penutur, Who
+- text: Text, Transcript, Transcription, Utterance, Content, Dialogue, Teks, Ucapan, Äußerung
+- start / end (optional): Start, Start time, Begin, Von / End, End time, Stop, Bis; seconds or
+  ``hh:mm:ss(.mmm)``
+- interview (optional): Interview, Interview id, Document, Session, Wawancara
+
+Rows without a speaker continue the previous turn; rows without text are skipped. ``line`` is the
+table row number as a spreadsheet shows it (the header is row 1). A table that already is a
+turns table (it has the turns columns: turn_id, interview, position, speaker, role, text) is
+returned as-is after validation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from qualcode import schema
+from qualcode.errors import TableError, TranscriptParseError
+from qualcode.tables import read_table
+from qualcode.transcripts.builder import RawTurns
+from qualcode.transcripts.encoding import read_text
+from qualcode.transcripts.labels import normalize_space, parse_timestamp
+
+SPEAKER_NAMES = (
+    "speaker", "speakername", "sprecher", "sprecherin", "pembicara", "penutur", "name", "who",
+    "participant", "person",
+)  # fmt: skip
+TEXT_NAMES = (
+    "text", "transcript", "transcription", "utterance", "content", "dialogue", "dialog",
+    "teks", "ucapan", "transkrip", "aussage", "äusserung", "ausserung", "message", "said", "line",
+)  # fmt: skip
+START_NAMES = ("start", "starttime", "begin", "from", "von", "mulai", "timestamp", "time")
+END_NAMES = ("end", "endtime", "stop", "to", "bis", "selesai")
+INTERVIEW_NAMES = ("interview", "interviewid", "document", "session", "wawancara", "file")
+
+_TURN_REQUIRED = (
+    schema.TURN_ID,
+    schema.INTERVIEW,
+    schema.POSITION,
+    schema.SPEAKER,
+    schema.ROLE,
+    schema.TEXT,
+)
+
+
+def _key(name: object) -> str:
+    return re.sub(r"[\W_]+", "", str(name).casefold())
+
+
+def _find(
+    columns: Sequence[str], given: str | None, names: Sequence[str], what: str, path: Path
+) -> str | None:
+    if given is not None:
+        if given in columns:
+            return given
+        folded = {_key(c): c for c in columns}
+        if _key(given) in folded:
+            return folded[_key(given)]
+        msg = (
+            f"no column {given!r} for the {what}; the table has columns "
+            f"{', '.join(map(str, columns))}"
+        )
+        raise TranscriptParseError(msg, path=path, line=1)
+    keys = {_key(c): c for c in columns}
+    for name in names:
+        if name in keys:
+            return keys[name]
+    return None
+
+
+def is_turns_table(df: pd.DataFrame) -> bool:
+    """Say whether ``df`` already has the turns columns."""
+    return all(c in df.columns for c in _TURN_REQUIRED)
+
+
+def _read_delimited(path: Path, encoding: str | None) -> pd.DataFrame:
+    text = read_text(path, encoding=encoding)
+    first = text.split("\n", 1)[0]
+    if path.suffix.lower() == ".tsv":
+        sep = "\t"
+    else:
+        try:
+            sep = csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
+        except csv.Error:
+            sep = ","
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""]
+        )
+    except (pd.errors.ParserError, ValueError) as err:
+        m = re.search(r"line (\d+)", str(err))
+        line = int(m.group(1)) if m else None
+        msg = f"cannot read the table: {err}"
+        raise TranscriptParseError(msg, path=path, line=line) from err
+
+
+def read_frame(
+    path: str | Path, *, encoding: str | None = None, sheet: str | int = 0
+) -> pd.DataFrame:
+    """Read a CSV/TSV/XLSX/Parquet file into a DataFrame of text cells."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return _read_delimited(p, encoding)
+    try:
+        return read_table(p, sheet=sheet)
+    except TableError as err:
+        raise TranscriptParseError(err.reason, path=p, line=err.line) from err
+
+
+def parse_frame(
+    df: pd.DataFrame,
+    *,
+    path: str | Path,
+    speaker_column: str | None = None,
+    text_column: str | None = None,
+    start_column: str | None = None,
+    end_column: str | None = None,
+    interview_column: str | None = None,
+) -> RawTurns:
+    """Turn a speaker/text table into raw turns (see the module docstring).
+
+    Raises
+    ------
+    TranscriptParseError
+        If the speaker or text column cannot be found, a time is not a number or
+        ``hh:mm:ss``, or the first row with text has no speaker.
+    """
+    p = Path(path)
+    columns = [str(c) for c in df.columns]
+    df = df.set_axis(columns, axis=1)
+    sp_col = _find(columns, speaker_column, SPEAKER_NAMES, "speaker", p)
+    tx_col = _find(columns, text_column, TEXT_NAMES, "text", p)
+    if sp_col is None or tx_col is None:
+        missing = "speaker" if sp_col is None else "text"
+        msg = (
+            f"cannot find the {missing} column among {', '.join(columns) or '(no columns)'}; "
+            f"name it (e.g. Speaker / Text) or pass {missing}_column="
+        )
+        raise TranscriptParseError(msg, path=p, line=1)
+    st_col = _find(columns, start_column, START_NAMES, "start time", p)
+    en_col = _find(columns, end_column, END_NAMES, "end time", p)
+    iv_col = _find(columns, interview_column, INTERVIEW_NAMES, "interview", p)
+
+    def cells(col: str | None) -> list[str]:
+        if col is None:
+            return [""] * len(df)
+        return ["" if pd.isna(v) else str(v) for v in df[col].tolist()]
+
+    speakers, texts = cells(sp_col), cells(tx_col)
+    starts, ends, ivs = cells(st_col), cells(en_col), cells(iv_col)
+
+    def time(value: str, row: int, col: str | None) -> float | None:
+        value = value.strip()
+        if not value:
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            pass
+        seconds = parse_timestamp(value)
+        if seconds is None:
+            msg = f"cannot read time {value!r} in column {col!r}; expected seconds or hh:mm:ss"
+            raise TranscriptParseError(msg, path=p, line=row)
+        return seconds
+
+    raw = RawTurns()
+    cur: str | None = None
+    heading: str | None = None
+    for k in range(len(df)):
+        row = k + 2
+        text = normalize_space(texts[k])
+        speaker = normalize_space(speakers[k])
+        interview = normalize_space(ivs[k]) or None
+        if interview is not None and interview != heading:
+            heading, cur = interview, None
+        if not text:
+            continue
+        if not speaker:
+            if cur is None or not len(raw) or raw.heading[-1] != heading:
+                msg = (
+                    f"row has text but no speaker and there is no previous turn to continue; "
+                    f"expected a speaker in column {sp_col!r}"
+                )
+                raise TranscriptParseError(msg, path=p, line=row)
+            raw.text[-1] += " " + text
+            end = time(ends[k], row, en_col)
+            if end is not None:
+                raw.end[-1] = end
+            continue
+        cur = speaker
+        raw.add(
+            heading, speaker, text, row, time(starts[k], row, st_col), time(ends[k], row, en_col)
+        )
+    if not len(raw):
+        msg = f"the table has no rows with text in column {tx_col!r}"
+        raise TranscriptParseError(msg, path=p, line=1)
+    return raw

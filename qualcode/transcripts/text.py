@@ -1,0 +1,546 @@
+"""Plain-text and Markdown transcripts with speaker labels.
+
+Shapes read (one turn starts at each label; lines without a label continue the current turn):
+
+- ``Name: text``, ``Name\\t: text`` (the thesis appendix), ``Name : text``, ``MR. DAVIS: text``
+- a label alone on its line (``Interviewer:``, ``INTERVIEWER``, ``**Jane**``), speech below,
+  indented or not
+- ``[Name] text``, ``**Name:** text``, ``**Name** [0:18] text``
+- Otter.ai exports: ``Jane Doe  0:03`` on its own line, the speech below
+- timestamps: ``[00:01:23] Name: text``, ``(00:01:23) Name: text``, ``Name (00:01:23): text``
+- ``Q:``/``A:``, ``I:``/``R:``, ``Interviewer:``/``Respondent:``, ``P1:``
+
+How a label is told apart from prose such as ``Catatan: ...`` or ``Yang pertama itu: ...``:
+a label is at most 4 words and 40 characters of capitalised words, initials or codes
+(:func:`~qualcode.transcripts.labels.label_strength`). Codes (``P``, ``N1``, ``Q``), all-caps
+names and role words count as labels wherever they occur; a capitalised name (``Jane``) counts
+only if it recurs as a label in the file, or is written in a marked shape (``[Jane]``,
+``**Jane:**``, with a timestamp, or ``Jane\\t: text``). A label seen once that looks like prose is
+continuation text. Pass ``speakers=[...]`` to name the labels yourself.
+
+Headings split a file into interviews: Markdown ``#`` headings; short title-like lines that
+name an interview (``Narasumber 1``, ``Interview 2:``, ``Wawancara tambahan (22 Mei 2023):``)
+followed by a turn; and other short, capitalised lines without a sentence end that stand
+between blank lines before a turn. Consecutive headings form one interview name joined with
+`` - ``, except that the first group of headings in a file drops its first line, the document's
+title (``Transkrip Wawancara``). Page numbers (``12``, ``Page 3 of 10``) and running page
+headers (the same heading-like line three or more times) are skipped. Text before the first
+label of an interview (a date, a place) is not a turn; it is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Collection, Mapping
+from itertools import compress
+from pathlib import Path
+
+from qualcode.errors import TranscriptParseError
+from qualcode.transcripts.builder import UNKNOWN_SPEAKER, RawTurns
+from qualcode.transcripts.labels import (
+    ALONE_RE,
+    LABEL_RE,
+    OTTER_RE,
+    STRONG,
+    clean_heading,
+    is_keyword_heading,
+    is_page_number,
+    is_title_like,
+    label_strength,
+    parse_timestamp,
+    strip_markup,
+)
+
+logger = logging.getLogger(__name__)
+
+# candidate shapes
+_COLON, _TAB, _MARKED, _OTTER, _ALONE, _FORCED = range(6)
+_GROUPS = ("name", "tab", "rest", "ts1", "ts0", "ts2", "ts3", "bold", "brk")
+# forced line kinds (from the Word reader)
+HEADING = "heading"
+TITLE = "title"
+CONTINUATION = "continuation"
+
+_RULE_RE = re.compile(r"\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*")
+#: lines transcription services append that are not speech
+_BOILERPLATE_RE = re.compile(r"(?i)transcribed by https?://(?:www\.)?otter\.ai\S*$")
+_MD_EMPHASIS_RE = re.compile(r"\*\*|__")
+_MD_HEADING_RE = re.compile(r"\s{0,3}#{1,6}\s")
+
+
+def _first_lines(items: list[tuple[int, str]]) -> str:
+    return "; ".join(f"line {ln}: {text[:60]!r}" for ln, text in items[:3])
+
+
+class _Parser:
+    """Two passes over the lines: find label candidates and count them, then build turns."""
+
+    def __init__(
+        self,
+        lines: list[str],
+        *,
+        path: str | Path,
+        linenos: list[int] | None,
+        forced: Mapping[int, object] | None,
+        markdown: bool,
+        speakers: Collection[str] | None,
+    ) -> None:
+        self.lines = lines
+        self.path = path
+        self.linenos = linenos
+        self.forced = forced or {}
+        self.markdown = markdown
+        self.speakers = set(speakers) if speakers is not None else None
+        #: accept weak labels seen once (used when the strict reading finds no turn at all)
+        self.relaxed = False
+        self.cands: list[tuple[str, str, float | None, int] | str | None] = []
+        self.colon_counts: Counter[str] = Counter()
+        self.alone_counts: Counter[str] = Counter()
+        self.speaking: set[str] = set()
+        self.short_counts: Counter[str] = Counter()
+        self._ok: dict[tuple[str, int], bool] = {}
+        self._heading_memo: dict[int, bool] = {}
+
+    # -- pass 1 ---------------------------------------------------------------------------
+    def scan(self) -> None:
+        lines = self.lines
+        forced = self.forced
+        markdown = self.markdown
+        cands: list[tuple[str, str, float | None, int] | str | None] = [None] * len(lines)
+        seen_labels: list[str] = []
+        labels_append = seen_labels.append
+        speaking = self.speaking
+        label_re_match = LABEL_RE.match
+        for i, line in enumerate(lines):
+            if forced:
+                kind = forced.get(i)
+                if kind is not None:
+                    if isinstance(kind, tuple):
+                        speaker, text = kind
+                        cands[i] = (speaker, text, None, _FORCED)
+                        speaking.add(speaker)
+                    else:
+                        cands[i] = str(kind)
+                    continue
+            if "<" in line or "&" in line:
+                line = lines[i] = strip_markup(line)
+            if markdown and line[:1] == ">":
+                line = lines[i] = line.lstrip(">").lstrip()
+            head = line[:72]
+            if len(line) <= 64 and line.rstrip()[-1:].isdigit():
+                m = OTTER_RE.match(line.strip())
+                if m is not None:
+                    label = " ".join(m.group("name").split())
+                    if label_strength(label):
+                        cands[i] = (label, "", parse_timestamp(m.group("ts")), _OTTER)
+                        labels_append(label)
+                        continue
+            if ":" in head or head[:4].lstrip()[:1] in ("[", "*"):
+                m = label_re_match(line)
+                if m is not None:
+                    name, tab, rest, ts1, ts0, ts2, ts3, bold, brk = m.group(*_GROUPS)
+                    shape = _COLON
+                    if name is None:
+                        name = bold or brk
+                        shape = _MARKED
+                    elif tab is not None:
+                        shape = _TAB
+                    if "  " in name or "\t" in name:
+                        name = " ".join(name.split())
+                    ts = ts1 or ts0 or ts2 or ts3
+                    start = None
+                    if ts is not None:
+                        start = parse_timestamp(ts)
+                        if shape == _COLON:
+                            shape = _MARKED
+                    cands[i] = (name, rest, start, shape)
+                    labels_append(name)
+                    if rest and (rest[0] != " " or rest.strip()):
+                        speaking.add(name)
+                    continue
+            if head[:1] == "#" and _MD_HEADING_RE.match(head):
+                cands[i] = HEADING
+                continue
+            s = line.strip()
+            if not s:
+                continue
+            if len(s) <= 60:
+                if len(s) <= 40 and line[:1] != "\t":
+                    m = ALONE_RE.match(line)
+                    if m is not None:
+                        label = " ".join(s.strip("*").split())
+                        if label and label_strength(label):
+                            cands[i] = (label, "", None, _ALONE)
+                            self.alone_counts[label] += 1
+                self.short_counts[s] += 1
+        self.cands = cands
+        self.colon_counts.update(seen_labels)
+
+    # -- label acceptance -----------------------------------------------------------------
+    def ok(self, label: str, shape: int) -> bool:
+        key = (label, shape)
+        got = self._ok.get(key)
+        if got is not None:
+            return got
+        if shape == _FORCED:
+            res = True
+        elif self.speakers is not None:
+            res = label in self.speakers
+        elif shape == _TAB:
+            res = True
+        else:
+            strength = label_strength(label)
+            if strength == 0:
+                res = False
+            elif strength == STRONG or shape in (_MARKED, _OTTER):
+                res = True
+            elif shape == _ALONE:
+                res = self.alone_counts[label] >= 2 or self.colon_counts[label] >= 2
+            else:
+                res = self.colon_counts[label] >= (1 if self.relaxed else 2)
+        self._ok[key] = res
+        return res
+
+    def is_label_line(self, j: int) -> bool:
+        c = self.cands[j]
+        return isinstance(c, tuple) and self.ok(c[0], c[3])
+
+    def next_nonblank(self, i: int) -> int | None:
+        lines = self.lines
+        for j in range(i + 1, len(lines)):
+            if lines[j].strip() or self.cands[j] is not None:
+                return j
+        return None
+
+    def heading_at(self, i: int, prev_blank: bool) -> bool:
+        """Say whether the (title-like, non-label) line ``i`` is a heading."""
+        memo = self._heading_memo.get(i)
+        if memo is not None:
+            return memo
+        self._heading_memo[i] = False  # guards against cycles
+        s = self.lines[i].strip()
+        res = False
+        if self.short_counts[s] >= 3 and not is_keyword_heading(s):
+            res = False  # a running page header
+        elif is_title_like(s):
+            j = self.next_nonblank(i)
+            if j is None:
+                nxt = False
+            elif self.cands[j] == HEADING or self.is_label_line(j):
+                nxt = True
+            else:
+                nxt = is_title_like(self.lines[j].strip()) and self.heading_at(
+                    j, j > i + 1 or i + 1 >= len(self.lines)
+                )
+            if nxt:
+                if is_keyword_heading(s) or s.endswith(":"):
+                    res = True
+                else:
+                    after_blank = i + 1 >= len(self.lines) or not self.lines[i + 1].strip()
+                    res = prev_blank and (after_blank or (j is not None and j > i + 1))
+        self._heading_memo[i] = res
+        return res
+
+    # -- pass 2 ---------------------------------------------------------------------------
+    def build(self) -> tuple[RawTurns, list[tuple[int, str]]]:
+        raw = RawTurns()
+        lines = self.lines
+        cands = self.cands
+        linenos = self.linenos
+        markdown = self.markdown
+        stack: list[str] = []
+        first_stack = True
+        heading: str | None = None
+        used_names: Counter[str] = Counter()
+        unread: list[tuple[int, str]] = []
+        dropped = 0
+        sp: str | None = None
+        parts: list[str] = []
+        t_line = 0
+        t_start: float | None = None
+        prev_blank = True
+        ok = self.ok
+        add = raw.add
+
+        def flush() -> None:
+            if sp is not None and parts:
+                text = " ".join(parts)
+                if markdown:
+                    text = _MD_EMPHASIS_RE.sub("", text)
+                if text.strip():
+                    raw.add(heading, sp, text, t_line, t_start)
+
+        for i, line in enumerate(lines):
+            c = cands[i]
+            if c is None:
+                s = line.strip()
+                if not s:
+                    prev_blank = True
+                    continue
+            elif c.__class__ is tuple:
+                label, rest, start, shape = c  # type: ignore[misc]
+                if ok(label, shape):
+                    if (
+                        not rest
+                        and shape in (_ALONE, _COLON, _MARKED)
+                        and label not in (self.speaking)
+                    ):
+                        j = self.next_nonblank(i)
+                        s = line.strip()
+                        if (j is None or self.is_label_line(j) or cands[j] == HEADING) and (
+                            is_title_like(s)
+                        ):
+                            flush()
+                            sp, parts = None, []
+                            stack.append(clean_heading(s))
+                            prev_blank = False
+                            continue
+                    if sp is not None and parts:  # flush(), inlined on the hot path
+                        text = parts[0] if len(parts) == 1 else " ".join(parts)
+                        if markdown:
+                            text = _MD_EMPHASIS_RE.sub("", text)
+                        if text and (text[0] != " " or text.strip()):
+                            add(heading, sp, text, t_line, t_start)
+                    if stack:
+                        name = " - ".join(stack[1:] if first_stack and len(stack) > 1 else stack)
+                        stack = []
+                        used_names[name] += 1
+                        heading = name if used_names[name] == 1 else f"{name} ({used_names[name]})"
+                    first_stack = False
+                    sp = label
+                    parts = [rest] if rest else []
+                    t_line = linenos[i] if linenos is not None else i + 1
+                    t_start = start
+                    prev_blank = False
+                    continue
+                s = line.strip()
+            elif c == HEADING:
+                flush()
+                sp, parts = None, []
+                stack.append(clean_heading(line))
+                prev_blank = False
+                continue
+            elif c == TITLE:
+                prev_blank = False
+                continue
+            else:  # CONTINUATION from the Word reader
+                s = line.strip()
+                if sp is not None:
+                    parts.append(s)
+                continue
+            # a line that is not an accepted label
+            if is_title_like(s) and self.heading_at(i, prev_blank):
+                flush()
+                sp, parts = None, []
+                stack.append(clean_heading(s))
+                prev_blank = False
+                continue
+            prev_blank = False
+            if _RULE_RE.fullmatch(s) or _BOILERPLATE_RE.match(s):
+                continue
+            if len(s) <= 40 and is_page_number(s):
+                continue
+            if len(s) <= 80 and self.short_counts[s] >= 3 and is_title_like(s):
+                continue  # running page header
+            if sp is None:
+                dropped += 1
+                if len(unread) < 3:
+                    unread.append((linenos[i] if linenos is not None else i + 1, s))
+                continue
+            parts.append(s)
+        flush()
+        if dropped and raw.speaker:
+            logger.info(
+                "%s: %d line(s) before the first speaker label of an interview were not "
+                "read as turns (%s)",
+                self.path,
+                dropped,
+                _first_lines(unread),
+            )
+        return raw, unread
+
+
+def _single_speaker(
+    lines: list[str], *, linenos: list[int] | None, forced: Mapping[int, object] | None
+) -> RawTurns:
+    """One turn per paragraph by the ``unknown`` speaker; Markdown/keyword headings split."""
+    raw = RawTurns()
+    forced = forced or {}
+    heading: str | None = None
+    stack: list[str] = []
+    parts: list[str] = []
+    t_line = 0
+
+    def flush() -> None:
+        if parts:
+            raw.add(heading, UNKNOWN_SPEAKER, " ".join(parts), t_line)
+
+    n = len(lines)
+    for i, line in enumerate(lines):
+        kind = forced.get(i)
+        s = strip_markup(line).strip()
+        if kind == TITLE:
+            continue
+        blank_before = i == 0 or not lines[i - 1].strip()
+        blank_after = i + 1 >= n or not lines[i + 1].strip()
+        is_heading = kind == HEADING or (
+            kind is None
+            and (
+                _MD_HEADING_RE.match(line) is not None
+                or (
+                    is_title_like(s)
+                    and blank_before
+                    and blank_after
+                    and (is_keyword_heading(s) or s.endswith(":"))
+                )
+            )
+        )
+        if is_heading:
+            flush()
+            parts = []
+            stack.append(clean_heading(s))
+            continue
+        if not s or (kind is None and (is_page_number(s) or _RULE_RE.fullmatch(s))):
+            flush()
+            parts = []
+            continue
+        if isinstance(kind, tuple):
+            s = " ".join(str(k) for k in kind if k)
+        if not parts:
+            if stack:
+                heading = " - ".join(stack)
+                stack = []
+            t_line = linenos[i] if linenos is not None else i + 1
+        parts.append(s)
+    flush()
+    return raw
+
+
+def parse_lines(
+    lines: list[str],
+    *,
+    path: str | Path = "<string>",
+    linenos: list[int] | None = None,
+    forced: Mapping[int, object] | None = None,
+    markdown: bool = False,
+    speakers: Collection[str] | None = None,
+    single_speaker: bool = False,
+) -> RawTurns:
+    """Parse transcript lines into raw turns.
+
+    Parameters
+    ----------
+    lines : list of str
+        The lines (modified in place: markup is stripped).
+    path : str or Path
+        Named in errors.
+    linenos : list of int, optional
+        Line numbers to report for each line (default: 1-based index).
+    forced : mapping, optional
+        Line index -> :data:`HEADING`, :data:`TITLE`, :data:`CONTINUATION` or a
+        ``(speaker, text)`` turn, for readers that know the structure (Word tables/styles).
+    markdown : bool
+        Also strip ``>`` quote markers and ``**``/``__`` emphasis.
+    speakers : collection of str, optional
+        Accept exactly these labels as speakers (no heuristics).
+    single_speaker : bool
+        When no speaker label is found, read the text as one ``unknown`` speaker, one turn per
+        paragraph, instead of raising.
+
+    Raises
+    ------
+    TranscriptParseError
+        If no turn is found (naming the first lines that could not be read).
+    """
+    parser = _Parser(
+        lines, path=path, linenos=linenos, forced=forced, markdown=markdown, speakers=speakers
+    )
+    parser.scan()
+    raw, unread = parser.build()
+    if not len(raw) and speakers is None:
+        # a short file where every name occurs once: take capitalised names as labels
+        parser.relaxed = True
+        parser._ok.clear()
+        parser._heading_memo.clear()
+        raw, unread = parser.build()
+    if len(raw):
+        return raw
+    if single_speaker:
+        raw = _single_speaker(lines, linenos=linenos, forced=forced)
+        if len(raw):
+            return raw
+    if unread:
+        msg = (
+            f"no speaker labels found ({_first_lines(unread)}); expected lines such as "
+            "'Interviewer: text' or 'P\\t: text', or use single-speaker mode "
+            "(single_speaker=True / --single-speaker) for a text without labels"
+        )
+        raise TranscriptParseError(msg, path=path, line=unread[0][0])
+    msg = "no speaker turns found (only headings or page numbers); expected 'Speaker: text' lines"
+    raise TranscriptParseError(msg, path=path)
+
+
+#: one line of the simplest transcript shape, ``Label: text`` (used by the fast path)
+_SIMPLE_RE = re.compile(r"^(?:([^\W\d_][^\W_]{0,15}):[ \t]+([^\s\[(].*)|(.*))$", re.MULTILINE)
+
+
+def _parse_simple(text: str) -> RawTurns | None:
+    """Read a transcript made only of ``Label: text`` lines and blank lines, in C-level passes.
+
+    Returns None unless every non-blank line has that shape, there are no markup characters
+    and every label is accepted by the general rules; the result is then exactly what the
+    general parser gives (no headings, no continuation lines), only faster.
+    """
+    if "<" in text or "&" in text or "#" in text:
+        return None
+    found = _SIMPLE_RE.findall(text)
+    if text.endswith("\n"):
+        found.pop()  # the empty line after the final line end
+    if not found:
+        return None
+    labels, rests, others = zip(*found, strict=True)
+    del found
+    if "".join(others).strip():
+        return None
+    counts = Counter(labels)
+    counts.pop("", None)
+    if not counts:
+        return None
+    for label, n in counts.items():
+        strength = label_strength(label)
+        if not (strength == STRONG or (strength and n >= 2)):
+            return None
+    keep = [bool(label) for label in labels]
+    raw = RawTurns()
+    raw.speaker = list(compress(labels, keep))
+    raw.text = list(compress(rests, keep))
+    raw.line = list(compress(range(1, len(labels) + 1), keep))
+    n = len(raw.speaker)
+    raw.heading = [None] * n
+    raw.start = [None] * n
+    raw.end = [None] * n
+    return raw
+
+
+def parse_text(
+    text: str,
+    *,
+    path: str | Path = "<string>",
+    markdown: bool = False,
+    speakers: Collection[str] | None = None,
+    single_speaker: bool = False,
+) -> RawTurns:
+    """Parse a plain-text or Markdown transcript (``\\n`` line ends) into raw turns."""
+    if not markdown and speakers is None:
+        raw = _parse_simple(text)
+        if raw is not None:
+            return raw
+    return parse_lines(
+        text.split("\n"),
+        path=path,
+        markdown=markdown,
+        speakers=speakers,
+        single_speaker=single_speaker,
+    )

@@ -1,0 +1,217 @@
+"""Tests for the Word appendix: reopen the .docx with python-docx and check its structure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from _reportdata import make_codebook, make_codings, make_turns
+from docx.oxml.ns import qn
+
+from qualcode.errors import QualcodeError
+from qualcode.exchange.docx import TOC_INSTR, write_docx_appendix
+
+
+@pytest.fixture(scope="module")
+def appendix_id(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("docx") / "lampiran.docx"
+    return write_docx_appendix(make_turns(), make_codings(), make_codebook(), out, lang="id")
+
+
+@pytest.fixture(scope="module")
+def doc_id(appendix_id):
+    return docx.Document(str(appendix_id))
+
+
+def _headings(doc, level: int) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def _instr(element) -> list[str]:
+    simple = [f.get(qn("w:instr")) for f in element.iter(qn("w:fldSimple"))]
+    complex_ = [i.text.strip() for i in element.iter(qn("w:instrText"))]
+    return simple + complex_
+
+
+def test_docx_headings_in_indonesian(doc_id):
+    assert _headings(doc_id, 1) == ["Buku Kode", "Transkrip Wawancara", "Segmen Terkode",
+                                    "Frekuensi Tema"]
+    assert _headings(doc_id, 2) == ["Narasumber 1", "Narasumber 2", "Model IDIC", "Tahapan CRM"]
+    h3 = _headings(doc_id, 3)
+    assert h3[0] == "Identify: mengenali latar belakang klien"
+    assert "Enhance" not in h3  # no segments: no heading
+    assert doc_id.paragraphs[0].style.name == "Title"
+    assert doc_id.paragraphs[0].text == "Lampiran"
+
+
+def test_docx_headings_in_english(tmp_path):
+    path = write_docx_appendix(
+        make_turns(), make_codings(), make_codebook(), tmp_path / "a.docx", lang="en",
+        chart=False,
+    )
+    doc = docx.Document(str(path))
+    assert _headings(doc, 1) == ["Codebook", "Interview Transcripts", "Coded Segments",
+                                 "Theme Frequencies"]
+    assert doc.paragraphs[0].text == "Appendix"
+    assert not doc.inline_shapes  # chart=False
+
+
+def test_docx_toc_field_updates_on_open(doc_id):
+    assert TOC_INSTR in _instr(doc_id.element.body)
+    assert TOC_INSTR == 'TOC \\o "1-3" \\h \\z \\u'
+    update = doc_id.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+
+
+def test_docx_footer_has_page_number_field(doc_id):
+    footer = doc_id.sections[0].footer
+    assert "PAGE" in _instr(footer._element)
+    assert footer.paragraphs[0].text.startswith("Halaman")
+
+
+def test_docx_page_is_a4(doc_id):
+    section = doc_id.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+
+
+def test_docx_codebook_table(doc_id):
+    table = doc_id.tables[0]
+    assert table.style.name == "Light Grid Accent 1"
+    assert [c.text for c in table.rows[0].cells] == ["Tema", "Kode", "Definisi", "Contoh"]
+    assert len(table.rows) == 1 + 7
+    first = [c.text for c in table.rows[1].cells]
+    assert first[0] == "Model IDIC"
+    assert first[1] == "Identify: mengenali latar belakang klien (identify)"
+    assert "AE mengumpulkan informasi tentang klien." in first[2]
+    assert "latar belakang, informasi" in first[2]  # keywords
+    assert "kita cari tahu dulu latar belakang klien" in first[3]
+
+
+def test_docx_transcript_tables_like_the_thesis(doc_id):
+    transcripts = [t for t in doc_id.tables if t.style.name == "Table Grid"]
+    assert len(transcripts) == 2
+    n1 = transcripts[0]
+    assert [c.text for c in n1.rows[0].cells] == ["No", "Pembicara", "Teks", "Kode"]
+    rows = [[c.text for c in r.cells] for r in n1.rows[1:]]
+    assert len(rows) == 5
+    assert rows[0] == ["1", "P", "Bagaimana AE mendapatkan klien?", ""]
+    assert rows[3][3] == "Identify: mengenali latar belakang klien, Retain"  # codebook order
+    assert rows[4][2] == "Iya <script>alert(1)</script> & selesai"  # text kept as text
+    header_tr = n1.rows[0]._tr
+    assert header_tr.trPr.find(qn("w:tblHeader")) is not None  # header repeats on each page
+
+
+def test_docx_captions_with_seq_fields(doc_id):
+    captions = [p for p in doc_id.paragraphs if p.style.name == "Caption"]
+    texts = [p.text for p in captions]
+    assert texts[0] == "Tabel : Buku kode: kode, definisi dan contoh"  # number is a field
+    kinds = [_instr(p._p)[0] for p in captions]
+    assert kinds == ["SEQ Table \\* ARABIC"] * 4 + ["SEQ Figure \\* ARABIC"]
+    shown = [p._p.find(qn("w:fldSimple")).find(qn("w:r")).find(qn("w:t")).text for p in captions]
+    assert shown == ["1", "2", "3", "4", "1"]
+
+
+def test_docx_coded_segments_highlight_evidence(doc_id):
+    quotes = [p for p in doc_id.paragraphs if p.style.name == "Quote"]
+    assert len(quotes) == 8  # (code, turn) pairs; coders merged
+    diff = next(p for p in quotes if "dibedakan" in p.text)
+    marked = [r.text for r in diff.runs if r.font.highlight_color is not None]
+    assert marked == ["dibedakan", "kebutuhan"]
+    assert all(r.bold for r in diff.runs if r.font.highlight_color is not None)
+    sources = [p.text for p in doc_id.paragraphs if p.text.startswith("(Narasumber 1, N1, giliran 2")]
+    assert sources == ["(Narasumber 1, N1, giliran 2; rickxen, rules)"]
+    assert any("skor 0.40" in p.text for p in doc_id.paragraphs)
+
+
+def test_docx_frequency_table_and_chart(doc_id):
+    table = doc_id.tables[-1]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["Kode", "Giliran", "Persentase giliran narasumber", "Wawancara"]
+    assert rows[1] == ["Model IDIC (semua kode)", "3", "60.0%", "2 dari 2"]
+    assert rows[4][0].strip() == "Interact" and rows[4][1] == "2"
+    assert len(doc_id.inline_shapes) == 1
+    blip = doc_id.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip
+    part = doc_id.part.related_parts[blip.embed]
+    assert part.content_type == "image/png"
+    assert part.blob.startswith(b"\x89PNG")
+
+
+def test_docx_coder_filter_and_control_characters(tmp_path):
+    turns = make_turns()
+    turns.loc[1, "text"] = "Ada\x0b referensi\x01 dari client"
+    path = write_docx_appendix(
+        turns, make_codings(), make_codebook(), tmp_path / "a.docx", coder="rickxen", chart=False,
+    )
+    doc = docx.Document(str(path))
+    quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
+    assert len(quotes) == 4  # rickxen's codings only
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "Ada referensi dari client" in cells
+
+
+def test_docx_rejects_bad_language_and_suffix(tmp_path):
+    args = (make_turns(), make_codings(), make_codebook())
+    with pytest.raises(QualcodeError, match="unknown language 'fr'; expected one of en, id"):
+        write_docx_appendix(*args, tmp_path / "a.docx", lang="fr")
+    with pytest.raises(QualcodeError, match="must be a .docx file, got 'a.doc'"):
+        write_docx_appendix(*args, tmp_path / "a.doc")
+
+
+# --- command line ------------------------------------------------------------------------
+@pytest.fixture
+def cli_inputs(tmp_path):
+    from qualcode.codebook import write_codebook
+    from qualcode.tables import write_table
+
+    turns = write_table(make_turns(), tmp_path / "turns.csv")
+    codings = write_table(make_codings(), tmp_path / "codings.csv")
+    book = write_codebook(make_codebook(), tmp_path / "codebook.yaml")
+    return ["--turns", str(turns), "--codings", str(codings), "--codebook", str(book)]
+
+
+def test_cli_export_docx(cli_inputs, tmp_path, capsys):
+    from qualcode.cli import main
+
+    out = tmp_path / "lampiran.docx"
+    code = main(["export", "docx", *cli_inputs, "--out", str(out), "--lang", "id"])
+    assert code == 0
+    assert "lampiran.docx" in capsys.readouterr().out
+    doc = docx.Document(str(out))
+    assert "Transkrip Wawancara" in _headings(doc, 1)
+
+
+def test_cli_export_xlsx(cli_inputs, tmp_path):
+    import openpyxl
+
+    from qualcode.cli import main
+
+    out = tmp_path / "tables.xlsx"
+    assert main(["export", "xlsx", *cli_inputs, "--out", str(out), "--coder", "rules"]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert "Coded segments" in wb.sheetnames
+    assert "Coder agreement" not in wb.sheetnames  # one coder asked for
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--lang", "fr"], "Error: unknown language 'fr'; expected one of en, id"),
+        (["--coder", "bob"], "Error: no codings by coder(s) bob"),
+    ],
+)
+def test_cli_export_docx_errors(cli_inputs, tmp_path, capsys, extra, message):
+    from qualcode.cli import main
+
+    code = main(["export", "docx", *cli_inputs, "--out", str(tmp_path / "a.docx"), *extra])
+    assert code == 1
+    assert message in capsys.readouterr().err
+
+
+def test_cli_export_docx_missing_file(cli_inputs, tmp_path, capsys):
+    from qualcode.cli import main
+
+    args = [*cli_inputs]
+    args[3] = str(tmp_path / "missing.csv")
+    assert main(["export", "docx", *args, "--out", str(tmp_path / "a.docx")]) == 1
+    assert "missing.csv: file not found" in capsys.readouterr().err

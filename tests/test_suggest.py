@@ -1,0 +1,248 @@
+"""Tests for qualcode.coding.suggest: hybrid coding, code CLI integration, active learning."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from qualcode.cli import main
+from qualcode.codebook import Code, Codebook, Theme, write_codebook
+from qualcode.coding.classifier import CodeClassifier
+from qualcode.coding.suggest import (
+    choose_method,
+    code_turns,
+    merge_codings,
+    suggest_turns,
+    train_model,
+)
+from qualcode.errors import ModelError
+
+ANSWERS = {
+    "retain": [
+        "kami pertahankan klien lama",
+        "jaga hubungan dengan client-nya",
+        "retain klien yang sudah ada",
+    ],
+    "acquire": ["cari klien baru lewat pitching", "pitching ke brand baru", "dapat client baru"],
+}
+
+
+def make_data(n_interviews: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
+    turns, codings = [], []
+    for i in range(n_interviews):
+        pos = 0
+        for code, answers in ANSWERS.items():
+            for text in answers:
+                for speaker, role, t in (
+                    ("Q", "interviewer", "bagaimana?"),
+                    ("A", "participant", text),
+                ):
+                    pos += 1
+                    tid = f"i{i}-{pos}"
+                    turns.append((tid, f"i{i}", pos, speaker, role, t))
+                    if role == "participant":
+                        codings.append((tid, code, "ann"))
+    t = pd.DataFrame(turns, columns=["turn_id", "interview", "position", "speaker", "role", "text"])
+    c = pd.DataFrame(codings, columns=["turn_id", "code", "coder"])
+    return t, c
+
+
+def book(examples: bool = False, exclusive: bool = False) -> Codebook:
+    return Codebook(
+        name="crm",
+        themes=(
+            Theme(
+                name="crm",
+                exclusive=exclusive,
+                codes=(
+                    Code(
+                        name="retain",
+                        theme="crm",
+                        keywords=("pertahankan",),
+                        examples=("kami jaga klien lama",) if examples else (),
+                    ),
+                    Code(name="acquire", theme="crm", keywords=("pitching",)),
+                    Code(name="trust", theme="crm", keywords=("percaya",)),
+                ),
+            ),
+        ),
+    )
+
+
+def test_choose_method_defaults():
+    assert choose_method(codebook=book(), model=None, train_codings=None, method=None) == "rules"
+    assert (
+        choose_method(codebook=book(True), model=None, train_codings=None, method=None) == "hybrid"
+    )
+    assert (
+        choose_method(codebook=book(), model=None, train_codings=pd.DataFrame(), method=None)
+        == "hybrid"
+    )
+    assert (
+        choose_method(codebook=book(True), model=None, train_codings=None, method="rules")
+        == "rules"
+    )
+
+
+def test_code_turns_hybrid_merges_rules_and_model():
+    turns, codings = make_data(3)
+    extra = pd.DataFrame(
+        [("x-1", "x", 1, "A", "participant", "kami percaya pada klien lama")], columns=turns.columns
+    )
+    turns = pd.concat([turns, extra], ignore_index=True)
+    out = code_turns(turns, codebook=book(), train_codings=codings, method="hybrid")
+    assert set(out["coder"]) == {"model", "rules"}
+    # 'trust' has no coded example: the rules decide it
+    trust = out[out["code"] == "trust"]
+    assert trust["coder"].tolist() == ["rules"] and trust["turn_id"].tolist() == ["x-1"]
+    # model rows: probability score, keywords first then weighty terms
+    row = out[(out["turn_id"] == "i0-2") & (out["code"] == "retain")].iloc[0]
+    assert row["coder"] == "model" and 0.5 < row["score"] <= 1.0
+    items = row["evidence"].split("; ")
+    assert items[0] == "pertahankan" and len(items) > 1
+    assert not out[out["turn_id"].str.endswith("-1") & out["turn_id"].str.startswith("i")].shape[
+        0
+    ]  # no interviewer turns
+
+
+def test_merge_codings_rules_only_for_unlearned():
+    rules = pd.DataFrame(
+        {
+            "turn_id": ["t1", "t2"],
+            "code": ["a", "b"],
+            "coder": "rules",
+            "score": 0.5,
+            "evidence": ["kw1", "kw2"],
+            "span_start": [0, 1],
+            "span_end": [3, 4],
+        }
+    )
+    model = pd.DataFrame(
+        {
+            "turn_id": ["t1"],
+            "code": ["a"],
+            "coder": "model",
+            "score": 0.9,
+            "evidence": ["term1; kw1"],
+        }
+    )
+    out = merge_codings(rules, model, learned=["a"])
+    assert out[["turn_id", "code", "coder", "evidence"]].values.tolist() == [
+        ["t1", "a", "model", "kw1; term1"],
+        ["t2", "b", "rules", "kw2"],
+    ]
+    assert out["span_start"].tolist() == [0, 1]
+
+
+def test_code_turns_refuses_model_of_other_codebook():
+    turns, codings = make_data(2)
+    model = train_model(turns, codings)
+    with pytest.raises(ModelError, match="another codebook"):
+        code_turns(turns, codebook=book(), model=model)
+
+
+def test_cli_code_with_model_and_method(tmp_path, capsys):
+    turns, codings = make_data(3)
+    tp, cp, cbp = tmp_path / "turns.csv", tmp_path / "ann.csv", tmp_path / "cb.yaml"
+    turns.to_csv(tp, index=False)
+    codings.to_csv(cp, index=False)
+    write_codebook(book(), cbp)
+    model = tmp_path / "m.qcm"
+    assert (
+        main(
+            [
+                "train",
+                "--turns",
+                str(tp),
+                "--codings",
+                str(cp),
+                "--codebook",
+                str(cbp),
+                "--out",
+                str(model),
+            ]
+        )
+        == 0
+    )
+    out = tmp_path / "coded"
+    assert main(["code", str(tp), "--model", str(model), "--out", str(out)]) == 0
+    coded = pd.read_csv(out / "codings.csv")
+    assert set(coded["coder"]) <= {"model", "rules"} and "model" in set(coded["coder"])
+    assert (
+        main(
+            [
+                "code",
+                str(tp),
+                "--codebook",
+                str(cbp),
+                "--train",
+                str(cp),
+                "--method",
+                "model",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert set(pd.read_csv(out / "codings.csv")["coder"]) == {"model"}
+    assert main(["code", str(tp), "--codebook", str(cbp), "--out", str(out)]) == 0
+    assert set(pd.read_csv(out / "codings.csv")["coder"]) == {"rules"}
+    other = tmp_path / "other.yaml"
+    write_codebook(Codebook.from_code_names(["x", "y"]), other)
+    capsys.readouterr()
+    assert (
+        main(["code", str(tp), "--model", str(model), "--codebook", str(other), "--out", str(out)])
+        == 1
+    )
+    assert "trained on another codebook" in capsys.readouterr().err
+
+
+def test_suggest_turns_uncertain_and_diverse():
+    turns, codings = make_data(4)
+    # only interviews i0, i1 coded; i2, i3 are candidates
+    coded = codings[codings["turn_id"].str.startswith(("i0-", "i1-"))]
+    extra = pd.DataFrame(
+        [
+            (f"u-{k}", "u", k, "A", "participant", "kami pertahankan klien baru lewat pitching")
+            for k in range(1, 6)
+        ],
+        columns=turns.columns,
+    )
+    turns = pd.concat([turns, extra], ignore_index=True)
+    out = suggest_turns(turns, coded, codebook=book(exclusive=True), n=4)
+    assert out["rank"].tolist() == [1, 2, 3, 4]
+    assert not out["turn_id"].str.startswith(("i0-", "i1-")).any()
+    # the five copies of an ambiguous turn are the most uncertain, but diversity lists one
+    assert out["turn_id"].iloc[0].startswith("u-")
+    assert out["turn_id"].str.startswith("u-").sum() == 1
+    few = suggest_turns(turns[turns["interview"] == "u"], None, codebook=book(), n=3)
+    assert len(few) == 3  # only copies left: they are listed after all
+
+
+def test_suggest_cold_start_is_diverse():
+    turns, _ = make_data(1)
+    out = suggest_turns(turns, None, codebook=book(), n=3)
+    assert out["text"].nunique() == 3
+
+
+def test_cli_suggest(tmp_path, capsys):
+    turns, codings = make_data(3)
+    tp, cp = tmp_path / "turns.csv", tmp_path / "ann.csv"
+    turns.to_csv(tp, index=False)
+    codings[codings["turn_id"].str.startswith("i0-")].to_csv(cp, index=False)
+    out = tmp_path / "next.csv"
+    assert (
+        main(
+            ["suggest", "--turns", str(tp), "--codings", str(cp), "--next", "3", "--out", str(out)]
+        )
+        == 0
+    )
+    assert "Code these 3 turn(s) next" in capsys.readouterr().out
+    assert len(pd.read_csv(out)) == 3
+
+
+def test_train_model_learns_examples_only():
+    turns, _ = make_data(1)
+    model = train_model(turns, None, codebook=book(examples=True))
+    assert isinstance(model, CodeClassifier)
