@@ -36,7 +36,9 @@ from qualcode.coding.human import check_codings
 from qualcode.schema import validate_codings, validate_turns
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = Path(os.environ.get("QUALCODE_SHARED", ROOT.parent / "shared")) / "datasets/swda/swda_data"
+DEFAULT = (
+    Path(os.environ.get("QUALCODE_SHARED", ROOT.parent / "shared")) / "datasets/swda/swda_data"
+)
 
 #: the settings used for SwDA (a large, exclusive scheme): see CodeClassifier's docstring
 PARAMS = {
@@ -63,7 +65,9 @@ def read_split(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 speaker, text, tag = line.split("|")
                 pos += 1
                 turn_id = f"sw{dialogue}-{pos:03d}"
-                turns.append((turn_id, dialogue, pos, speaker, "participant", text, path.name, line_no))
+                turns.append(
+                    (turn_id, dialogue, pos, speaker, "participant", text, path.name, line_no)
+                )
                 codings.append((turn_id, tag, "swda"))
     t = pd.DataFrame(
         turns,
@@ -149,7 +153,9 @@ def main(argv: list[str]) -> None:
     t = time.perf_counter()
     model.predict(X_new)
     pred_s = time.perf_counter() - t
-    print(f"Prediction: {len(X_new):,} turns in {pred_s:.2f} s = {len(X_new) / pred_s:,.0f} turns/s")
+    print(
+        f"Prediction: {len(X_new):,} turns in {pred_s:.2f} s = {len(X_new) / pred_s:,.0f} turns/s"
+    )
 
     # -- learning curve: random samples of training turns (context from the full dialogues)
     rng = np.random.default_rng(0)

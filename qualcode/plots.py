@@ -46,6 +46,8 @@ PALETTE = (
 )
 #: characters per line of a wrapped code label
 WRAP = 28
+#: at most this many labelled columns on a heatmap (100 interviews: every 3rd is labelled)
+MAX_TICKS = 40
 
 
 def _wrap(label: object, width: int, *, break_long: bool = False) -> str:
@@ -155,9 +157,11 @@ def plot_theme_frequencies(
         ax = _new_axes(_size_theme_frequencies(data, wrap))
     by_code = CODE_LABEL in data.columns
     label_col = CODE_LABEL if by_code else THEME_LABEL
-    colors = _colors(data, codebook) if by_code else [
-        _theme_colors(data, codebook)[t] for t in data[THEME]
-    ]
+    colors = (
+        _colors(data, codebook)
+        if by_code
+        else [_theme_colors(data, codebook)[t] for t in data[THEME]]
+    )
     # y positions: a gap between themes; first code at the top
     ys, y, prev = [], 0.0, None
     for theme in data[THEME]:
@@ -215,7 +219,7 @@ def _labels_of(matrix: pd.DataFrame, codebook: Codebook | None) -> Mapping[str, 
 
 def _size_heatmap(matrix: pd.DataFrame, wrap: int = WRAP) -> tuple[float, float]:
     n_rows, n_cols = matrix.shape
-    width = min(16.0, 3.5 + 0.7 * n_cols)
+    width = min(12.0, 3.5 + 0.7 * n_cols)
     return (width, max(2.5, min(14.0, 1.8 + 0.55 * n_rows)))
 
 
@@ -233,8 +237,14 @@ def _heatmap(
 ) -> Axes:
     values = matrix.to_numpy(dtype=float)
     image = ax.imshow(np.ma.masked_invalid(values), cmap=cmap, aspect="auto", **kwargs)
-    ax.set_xticks(range(len(col_labels)), col_labels, rotation=45 if len(col_labels) > 4 else 0,
-                  ha="right" if len(col_labels) > 4 else "center")
+    step = max(1, -(-len(col_labels) // MAX_TICKS))  # label every step-th column when many
+    col_labels = [lab if i % step == 0 else "" for i, lab in enumerate(col_labels)]
+    ax.set_xticks(
+        range(len(col_labels)),
+        col_labels,
+        rotation=45 if len(col_labels) > 4 else 0,
+        ha="right" if len(col_labels) > 4 else "center",
+    )
     ax.set_yticks(range(len(row_labels)), row_labels)
     if annotate is None:
         annotate = values.size <= 400
@@ -438,10 +448,7 @@ def _figure_of(ax_or_fig: Any) -> Figure:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
-    if isinstance(ax_or_fig, Axes):
-        fig = ax_or_fig.figure
-    else:
-        fig = ax_or_fig
+    fig = ax_or_fig.figure if isinstance(ax_or_fig, Axes) else ax_or_fig
     while isinstance(fig, SubFigure):
         fig = fig.figure
     if not isinstance(fig, Figure):

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ def _unique(series: pd.Series) -> list[str]:
 
 def _values(series: pd.Series) -> np.ndarray:
     """The values as an object array, missing -> None (iterating Arrow strings is slow)."""
-    return series.to_numpy(dtype=object, na_value=None)
+    return series.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
 
 
 def _as_list(value: Selection) -> list[str] | None:
@@ -460,8 +461,8 @@ def coded_segments(
     keys = [TURN_ID, CODE, CODER]
     # one entry per (turn, code, coder): best score, evidence items, spans
     entries: dict[tuple[str, str, str], tuple[list[float], list[str], list[tuple[int, int]]]] = {}
-    columns = [_values(c[col]) for col in (*keys, SCORE, EVIDENCE, SPAN_START, SPAN_END)]
-    for tid, code, coder, score, evidence, start, end in zip(*columns, strict=True):
+    arrays = [_values(c[col]) for col in (*keys, SCORE, EVIDENCE, SPAN_START, SPAN_END)]
+    for tid, code, coder, score, evidence, start, end in zip(*arrays, strict=True):
         entry = entries.get((tid, code, coder))
         if entry is None:
             entry = entries[(tid, code, coder)] = ([], [], [])
@@ -518,7 +519,7 @@ def coded_segments(
         .drop(columns=["_c", "_i"])
     )
     seg = _with_meta(seg, frame.meta)
-    columns = [
+    columns: list[str] = [
         THEME,
         THEME_LABEL,
         CODE,
@@ -717,8 +718,8 @@ def _indicator(frame: _Frame, base: pd.DataFrame) -> tuple[np.ndarray, list[str]
     """0/1 matrix turns x codes (codebook order) for the base turns."""
     pairs = _coded_pairs(frame, base, level="code")
     codes = frame.codes
-    row = pd.Index(base[TURN_ID]).get_indexer(pairs[TURN_ID])
-    col = pd.Index(codes).get_indexer(pairs[CODE])
+    row = pd.Index(base[TURN_ID]).get_indexer(pd.Index(pairs[TURN_ID]))
+    col = pd.Index(codes).get_indexer(pd.Index(pairs[CODE]))
     x = np.zeros((len(base), len(codes)), dtype=np.int64)
     x[row, col] = 1
     return x, codes
@@ -959,10 +960,15 @@ def report_tables(
         ``cooccurrence``, ``coder_counts`` and, with two or more coders, ``coder_agreement``.
     """
     checked = validate_codings(codings)
-    common = {"coder": coder, "min_score": min_score}
+    common: dict[str, Any] = {"coder": coder, "min_score": min_score}
     tables = {
         "segments": coded_segments(
-            turns, codings, codebook, coders=coder, min_score=min_score, context=context,
+            turns,
+            codings,
+            codebook,
+            coders=coder,
+            min_score=min_score,
+            context=context,
             spans=spans,
         ),
         "code_frequencies": code_frequencies(turns, codings, codebook, **common),

@@ -97,11 +97,15 @@ def test_classifier_accepts_context_table_and_turns():
     ctx = turn_context(turns)
     assert ctx["context"].tolist()[:4] == ["", "bagaimana jaga klien?", "ya", "klien baru?"]
     assert ctx["speaker_change"].tolist()[1:4] == [1.0, 1.0, 1.0]
+    assert ctx["after"].tolist()[:4] == ["ya", "klien baru?", "ya", ""]
+    assert np.isnan(ctx["after_change"].iloc[3])
     y = pd.DataFrame({"retain": [0, 1, 0, 0] * 3, "acquire": [0, 0, 0, 1] * 3})
     clf = CodeClassifier(random_state=0, char_ngrams=None, C=10).fit(ctx, y)
     # the same answer "ya" is told apart only by the question before it
     assert clf.predict(ctx).tolist() == y.values.tolist()
     assert clf.predict(turns).tolist() == y.values.tolist()
+    assert "before (other speaker): baru" in clf.features_.feature_names()
+    assert "after (other speaker): ya" in clf.features_.feature_names()
     plain = CodeClassifier(random_state=0, context=False, char_ngrams=None, C=10).fit(ctx, y)
     assert plain.predict(ctx)[1].tolist() == plain.predict(ctx)[3].tolist()
 

@@ -35,8 +35,12 @@ def _instr(element) -> list[str]:
 
 
 def test_docx_headings_in_indonesian(doc_id):
-    assert _headings(doc_id, 1) == ["Buku Kode", "Transkrip Wawancara", "Segmen Terkode",
-                                    "Frekuensi Tema"]
+    assert _headings(doc_id, 1) == [
+        "Buku Kode",
+        "Transkrip Wawancara",
+        "Segmen Terkode",
+        "Frekuensi Tema",
+    ]
     assert _headings(doc_id, 2) == ["Narasumber 1", "Narasumber 2", "Model IDIC", "Tahapan CRM"]
     h3 = _headings(doc_id, 3)
     assert h3[0] == "Identify: mengenali latar belakang klien"
@@ -47,12 +51,20 @@ def test_docx_headings_in_indonesian(doc_id):
 
 def test_docx_headings_in_english(tmp_path):
     path = write_docx_appendix(
-        make_turns(), make_codings(), make_codebook(), tmp_path / "a.docx", lang="en",
+        make_turns(),
+        make_codings(),
+        make_codebook(),
+        tmp_path / "a.docx",
+        lang="en",
         chart=False,
     )
     doc = docx.Document(str(path))
-    assert _headings(doc, 1) == ["Codebook", "Interview Transcripts", "Coded Segments",
-                                 "Theme Frequencies"]
+    assert _headings(doc, 1) == [
+        "Codebook",
+        "Interview Transcripts",
+        "Coded Segments",
+        "Theme Frequencies",
+    ]
     assert doc.paragraphs[0].text == "Appendix"
     assert not doc.inline_shapes  # chart=False
 
@@ -119,7 +131,9 @@ def test_docx_coded_segments_highlight_evidence(doc_id):
     marked = [r.text for r in diff.runs if r.font.highlight_color is not None]
     assert marked == ["dibedakan", "kebutuhan"]
     assert all(r.bold for r in diff.runs if r.font.highlight_color is not None)
-    sources = [p.text for p in doc_id.paragraphs if p.text.startswith("(Narasumber 1, N1, giliran 2")]
+    sources = [
+        p.text for p in doc_id.paragraphs if p.text.startswith("(Narasumber 1, N1, giliran 2")
+    ]
     assert sources == ["(Narasumber 1, N1, giliran 2; rickxen, rules)"]
     assert any("skor 0.40" in p.text for p in doc_id.paragraphs)
 
@@ -141,7 +155,12 @@ def test_docx_coder_filter_and_control_characters(tmp_path):
     turns = make_turns()
     turns.loc[1, "text"] = "Ada\x0b referensi\x01 dari client"
     path = write_docx_appendix(
-        turns, make_codings(), make_codebook(), tmp_path / "a.docx", coder="rickxen", chart=False,
+        turns,
+        make_codings(),
+        make_codebook(),
+        tmp_path / "a.docx",
+        coder="rickxen",
+        chart=False,
     )
     doc = docx.Document(str(path))
     quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
@@ -154,7 +173,7 @@ def test_docx_rejects_bad_language_and_suffix(tmp_path):
     args = (make_turns(), make_codings(), make_codebook())
     with pytest.raises(QualcodeError, match="unknown language 'fr'; expected one of en, id"):
         write_docx_appendix(*args, tmp_path / "a.docx", lang="fr")
-    with pytest.raises(QualcodeError, match="must be a .docx file, got 'a.doc'"):
+    with pytest.raises(QualcodeError, match=r"must be a \.docx file, got 'a\.doc'"):
         write_docx_appendix(*args, tmp_path / "a.doc")
 
 
@@ -215,3 +234,15 @@ def test_cli_export_docx_missing_file(cli_inputs, tmp_path, capsys):
     args[3] = str(tmp_path / "missing.csv")
     assert main(["export", "docx", *args, "--out", str(tmp_path / "a.docx")]) == 1
     assert "missing.csv: file not found" in capsys.readouterr().err
+
+
+def test_docx_reuses_given_report_tables(tmp_path):
+    from qualcode.reports import report_tables
+
+    turns, codings, book = make_turns(), make_codings(), make_codebook()
+    tables = report_tables(turns, codings, book)
+    tables["segments"] = tables["segments"][tables["segments"]["code"] == "acquire"]
+    path = write_docx_appendix(
+        turns, codings, book, tmp_path / "a.docx", tables=tables, chart=False
+    )
+    assert _headings(docx.Document(str(path)), 3) == ["Acquire"]

@@ -134,12 +134,16 @@ def test_inline_svg_prefixes_ids_and_references():
 
 def test_write_html_report_standalone_and_suffix(tmp_path):
     path = write_html_report(
-        make_turns(), make_codings(), make_codebook(), tmp_path / "r.html", lang="id",
+        make_turns(),
+        make_codings(),
+        make_codebook(),
+        tmp_path / "r.html",
+        lang="id",
         charts=False,
     )
     text = path.read_text(encoding="utf-8")
     assert '<html lang="id">' in text and "Segmen Terkode" in text and "<svg" not in text
-    with pytest.raises(QualcodeError, match="must be an .html file"):
+    with pytest.raises(QualcodeError, match=r"must be an \.html file"):
         write_html_report(make_turns(), make_codings(), make_codebook(), tmp_path / "r.txt")
 
 
@@ -173,7 +177,7 @@ def test_write_report_workbook_sheets_and_headers(report_dir):
 def test_write_workbook_cleans_cells_and_rejects_bad_input(tmp_path):
     import pandas as pd
 
-    df = pd.DataFrame({"text": ["a\x01b", "x" * 40000], "n": [1, 2]})
+    df = pd.DataFrame({"marked_text": ["a\x01b", "x" * 40000], "n": [1, 2]})
     path = write_workbook({"segments": df, "a/b:c": df}, tmp_path / "t.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Coded segments", "a b c"]
@@ -181,12 +185,16 @@ def test_write_workbook_cleans_cells_and_rejects_bad_input(tmp_path):
     assert len(wb["Coded segments"]["A3"].value) == 32767
     with pytest.raises(QualcodeError, match="no tables"):
         write_workbook({}, tmp_path / "t.xlsx")
-    with pytest.raises(QualcodeError, match="must be an .xlsx file"):
+    with pytest.raises(QualcodeError, match=r"must be an \.xlsx file"):
         write_workbook({"a": df}, tmp_path / "t.xls")
 
 
 def test_write_outputs_writes_report_and_appendix(tmp_path):
-    written = write_outputs(make_turns(), make_codings(), make_codebook(), tmp_path, lang="id")
+    written = write_outputs(
+        make_turns(), make_codings(), make_codebook(), tmp_path, lang="id", chart_formats=("svg",)
+    )
+    assert (tmp_path / "charts" / "theme_frequencies.svg").exists()
+    assert not (tmp_path / "charts" / "theme_frequencies.png").exists()
     assert written["docx"] == tmp_path / "appendix.docx" and written["docx"].stat().st_size
     assert "Segmen Terkode" in written["html"].read_text(encoding="utf-8")
 
@@ -201,12 +209,13 @@ def test_cli_report_writes_folder(tmp_path, capsys):
     book = write_codebook(make_codebook(), tmp_path / "codebook.yaml")
     out = tmp_path / "report"
     args = ["report", "--turns", str(turns), "--codings", str(codings), "--codebook", str(book)]
-    assert main([*args, "--out", str(out), "--coder", "rules"]) == 0
+    assert main([*args, "--out", str(out), "--coder", "rules", "--chart-format", "svg"]) == 0
     assert "report.html" in capsys.readouterr().out
     assert (out / "report.html").exists() and (out / "report_tables.xlsx").exists()
     assert (out / "tables" / "segments.csv").exists()
-    assert (out / "charts" / "theme_frequencies.png").exists()
-    assert not (out / "charts" / "coder_comparison.png").exists()  # one coder
+    assert (out / "charts" / "theme_frequencies.svg").exists()
+    assert not (out / "charts" / "theme_frequencies.png").exists()
+    assert not (out / "charts" / "coder_comparison.svg").exists()  # one coder
     bad = tmp_path / "codings_bad.csv"
     bad.write_text("turn_id,label\nN1-2,retain\n", encoding="utf-8")
     args[4] = str(bad)

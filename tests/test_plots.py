@@ -14,7 +14,9 @@ from qualcode import plots, reports
 from qualcode.errors import QualcodeError
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import itertools
+
+import matplotlib.pyplot as plt
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +63,7 @@ def test_plot_theme_frequencies_colours_from_codebook(freq, codebook):
 def test_plot_theme_frequencies_gap_between_themes(freq, codebook):
     ax = plots.plot_theme_frequencies(freq, codebook=codebook)
     ys = [p.get_y() for p in ax.patches]
-    steps = [round(b - a, 3) for a, b in zip(ys, ys[1:], strict=False)]
+    steps = [round(b - a, 3) for a, b in itertools.pairwise(ys)]
     assert steps == [1.0, 1.0, 1.0, 1.6, 1.0, 1.0]
 
 
@@ -69,7 +71,9 @@ def test_plot_theme_frequencies_values_written_on_bars(freq, codebook):
     ax = plots.plot_theme_frequencies(freq, codebook=codebook)
     texts = [t.get_text() for t in ax.texts]
     assert texts[2] == "2 (40%)" and texts[5] == "0 (0%)"
-    ax2 = plots.plot_theme_frequencies(freq, value="share", title="Frekuensi", ax=plt.figure().gca())
+    ax2 = plots.plot_theme_frequencies(
+        freq, value="share", title="Frekuensi", ax=plt.figure().gca()
+    )
     assert [t.get_text() for t in ax2.texts][2] == "40%"
     assert ax2.get_title() == "Frekuensi"
     assert ax2.get_xlabel() == "Share of participant turns"
@@ -166,3 +170,20 @@ def test_importing_qualcode_does_not_import_pyplot():
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_plot_code_interview_heatmap_many_interviews_labels_every_nth():
+    import numpy as np
+    import pandas as pd
+
+    matrix = pd.DataFrame(
+        np.arange(7 * 100).reshape(7, 100) % 5,
+        index=pd.Index([f"c{i}" for i in range(7)], name="code"),
+        columns=[f"Narasumber {i}" for i in range(100)],
+    )
+    ax = plots.plot_code_interview_heatmap(matrix)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    shown = [lab for lab in labels if lab]
+    assert len(labels) == 100 and len(shown) <= plots.MAX_TICKS
+    assert shown[0] == "Narasumber 0" and labels[1] == ""
+    assert not ax.texts  # 700 cells: no numbers written

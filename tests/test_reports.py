@@ -159,7 +159,7 @@ def test_coded_segments_filters(turns, codings, codebook, option, value, expecte
 
 
 def test_coded_segments_unknown_code_or_theme_names_the_known_ones(turns, codings, codebook):
-    with pytest.raises(CodebookError, match="no code named 'retention'.*identify"):
+    with pytest.raises(CodebookError, match=r"no code named 'retention'.*identify"):
         coded_segments(turns, codings, codebook, codes="retention")
     with pytest.raises(CodebookError, match="no theme named 'stages'"):
         coded_segments(turns, codings, codebook, themes="stages")
@@ -172,7 +172,7 @@ def test_coded_segments_unknown_turn_ids_are_an_error(turns, codings, codebook):
 
 
 def test_coded_segments_unknown_coder_is_an_error(turns, codings, codebook):
-    with pytest.raises(CodingsError, match="no codings by coder.*bob.*rules, rickxen"):
+    with pytest.raises(CodingsError, match=r"no codings by coder.*bob.*rules, rickxen"):
         coded_segments(turns, codings, codebook, coders="bob")
 
 
@@ -373,9 +373,7 @@ def test_sample_frequencies_agree_with_codings(sample):
     coded = codings[codings["turn_id"].isin(participant)].drop_duplicates(["turn_id", "code"])
     freq = code_frequencies(turns, codings, book).set_index("code")
     assert list(freq.index) == list(book.code_names)
-    assert freq["turns"].to_dict() == {
-        c: int((coded["code"] == c).sum()) for c in book.code_names
-    }
+    assert freq["turns"].to_dict() == {c: int((coded["code"] == c).sum()) for c in book.code_names}
     assert (freq["base_turns"] == len(participant)).all()
     assert (freq["interviews_total"] == turns["interview"].nunique()).all()
     by_interview = code_frequencies(turns, codings, book, by="interview")

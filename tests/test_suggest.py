@@ -105,6 +105,13 @@ def test_code_turns_hybrid_merges_rules_and_model():
     ]  # no interviewer turns
 
 
+def test_code_turns_hybrid_leaves_codes_with_few_examples_to_rules():
+    turns, _ = make_data(1)
+    out = code_turns(turns, codebook=book(examples=True))  # one example quote: too few
+    assert set(out["coder"]) == {"rules"}
+    assert out["evidence"].tolist() == ["pertahankan", "pitching", "pitching"]
+
+
 def test_merge_codings_rules_only_for_unlearned():
     rules = pd.DataFrame(
         {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -15,6 +15,9 @@ from qualcode.errors import QualcodeError
 from qualcode.tables import write_table
 from qualcode.transcripts import read_turns
 
+if TYPE_CHECKING:
+    from qualcode.coding.classifier import CodeClassifier
+
 
 def build_codings(
     turns: pd.DataFrame,
@@ -23,7 +26,7 @@ def build_codings(
     all_speakers: bool = False,
     unit: str = "turn",
     languages: list[str] | None = None,
-    model: object | None = None,
+    model: CodeClassifier | None = None,
     train_codings: pd.DataFrame | None = None,
     method: str | None = None,
 ) -> pd.DataFrame:
@@ -32,12 +35,16 @@ def build_codings(
     from qualcode.coding.suggest import choose_method, code_turns
 
     chosen = choose_method(
-        codebook=codebook, model=model, train_codings=train_codings, method=method  # type: ignore[arg-type]
+        codebook=codebook, model=model, train_codings=train_codings, method=method
     )
     if chosen != "rules":
         return code_turns(
-            turns, codebook=codebook, model=model, train_codings=train_codings,  # type: ignore[arg-type]
-            method=chosen, all_speakers=all_speakers,
+            turns,
+            codebook=codebook,
+            model=model,
+            train_codings=train_codings,
+            method=chosen,
+            all_speakers=all_speakers,
         )
 
     coder = KeywordCoder(
@@ -97,8 +104,11 @@ def code_command(
     ] = None,
     method: Annotated[
         str | None,
-        typer.Option("--method", help="rules|model|hybrid (default: hybrid when there is "
-                     "something to learn from: example quotes, --train or --model)."),
+        typer.Option(
+            "--method",
+            help="rules|model|hybrid (default: hybrid when there is "
+            "something to learn from: example quotes, --train or --model).",
+        ),
     ] = None,
     train: Annotated[
         Path | None, typer.Option("--train", help="Human codings of some of these turns.")
@@ -118,8 +128,14 @@ def code_command(
     turns = read_turns(list(paths))
     human = read_codings(train, turns=turns, codebook=book) if train is not None else None
     codings = build_codings(
-        turns, codebook=book, all_speakers=all_speakers, unit=unit, languages=language,
-        model=trained, train_codings=human, method=method,
+        turns,
+        codebook=book,
+        all_speakers=all_speakers,
+        unit=unit,
+        languages=language,
+        model=trained,
+        train_codings=human,
+        method=method,
     )
     out.mkdir(parents=True, exist_ok=True)
     turns_path = write_table(turns, out / "turns.csv")

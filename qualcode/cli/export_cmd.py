@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import app
-from qualcode.schema import INTERVIEW
 from qualcode.cli.report_cmd import (
     CodebookOpt,
     CoderOpt,
@@ -21,6 +20,7 @@ from qualcode.cli.report_cmd import (
     TurnsOpt,
     load_inputs,
 )
+from qualcode.schema import INTERVIEW
 
 export_app = typer.Typer(
     help="Export coded data: docx (Word appendix), xlsx (report tables).",

@@ -61,14 +61,25 @@ def report_command(
     min_score: MinScoreOpt = None,
     lang: LangOpt = "en",
     title: Annotated[str | None, typer.Option("--title", help="Title of the HTML report.")] = None,
+    chart_format: Annotated[
+        list[str] | None,
+        typer.Option("--chart-format", help="Chart file type: png, svg or pdf (repeatable)."),
+    ] = None,
 ) -> None:
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
     from qualcode.exchange.report import write_report
 
     turns_df, codings_df, book = load_inputs(turns, codings, codebook)
     written = write_report(
-        turns_df, codings_df, book, out, coder=coder or None, min_score=min_score, lang=lang,
+        turns_df,
+        codings_df,
+        book,
+        out,
+        coder=coder or None,
+        min_score=min_score,
+        lang=lang,
         title=title,
+        chart_formats=tuple(chart_format or ("png", "svg")),
     )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)

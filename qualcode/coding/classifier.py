@@ -2,12 +2,13 @@
 
 Input ``X``
     Either a sequence of turn texts (no context), or a table with the columns ``text``,
-    ``context`` (the text of the turn before: in an interview usually the interviewer's
-    question) and ``speaker_change`` (1 if that turn was by another speaker, 0 if by the same
-    one, empty for the first turn of an interview). :func:`turn_context` builds that table from a
-    turns table, and a turns table passed as ``X`` is converted with it. Context is built from
-    the texts only, never from labels, so it is available for new transcripts too. Build it on
-    the whole turns table *before* splitting rows into folds.
+    ``context`` (text of the turn before: in an interview usually the interviewer's question),
+    ``speaker_change`` (1 if that turn was by another speaker, 0 if by the same one, empty for
+    the first turn of an interview), ``after`` and ``after_change`` (the same for the turn
+    after); a 2-D array gives them by position (the first one or more). :func:`turn_context`
+    builds the table from a turns table, and a turns table passed as ``X`` is converted with it.
+    Context comes from the texts only, never from codes, so it exists for new transcripts too.
+    Build it on the whole turns table *before* splitting rows into folds.
 Target ``y``
     The 0/1 table, shape (n_samples, n_codes): a DataFrame whose columns are code names or an
     array whose columns follow the codebook. A 1-D sequence of code names is also accepted: it
@@ -16,13 +17,14 @@ Target ``y``
 Model
     Features are tf-idf of word 1-2-grams and of character 2-5-grams within word boundaries
     (robust to Indonesian affixes, clitics such as ``-nya`` and code-switching), sublinear tf;
-    word n-grams of the context, kept apart by whether the speaker changed; the length of the
-    turn in words (binned); optionally the hit counts of the codebook's keyword rules. Independent codes get one balanced logistic
-    regression each (one-vs-rest), with Platt-calibrated probabilities and a decision threshold
-    that maximises F1 on out-of-fold predictions. A mutually exclusive theme gets one multiclass
-    linear model (plus a "none of these" class when some turns have none of its codes); its
-    probabilities are a softmax of the decision scores with a temperature fitted on held-out
-    data, and the prediction is the argmax.
+    word n-grams of the turns before and after, kept apart by whether the speaker changed; the
+    turn's length in words (binned); optionally the hit counts of the codebook's keyword rules.
+    Independent codes get one balanced logistic regression each (one-vs-rest), with
+    Platt-calibrated probabilities and a decision threshold that maximises F1 on out-of-fold
+    predictions. A mutually exclusive theme gets one multiclass linear model (plus a "none of
+    these" class when some turns have none of its codes); its probabilities are a softmax of
+    the decision scores with a temperature fitted on held-out data, and the prediction is the
+    argmax.
 
 Saved models (:meth:`CodeClassifier.save`, :func:`load_model`) are a zip of JSON and a NumPy
 ``.npz`` read with ``allow_pickle=False`` plus a checksum, with the codebook inside: nothing is
@@ -37,7 +39,7 @@ import json
 import logging
 import zipfile
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,15 +62,21 @@ log = logging.getLogger(__name__)
 
 CONTEXT = "context"
 SPEAKER_CHANGE = "speaker_change"
+AFTER = "after"
+AFTER_CHANGE = "after_change"
 FORMAT = "qualcode-model"
 FORMAT_VERSION = 1
 _WORD_PATTERN = r"(?u)\b\w+\b|[?!]"
 _NONE = -1  # "none of the codes of this exclusive theme"
 
+#: fewer positive (or negative) examples than this: no calibration or threshold tuning (out-of-
+#: fold estimates from a handful of turns are noise); probability = the balanced model's, cut 0.5
+MIN_TUNING_EXAMPLES = 5
+
 
 # --- input ------------------------------------------------------------------------------------
 def turn_context(turns: pd.DataFrame) -> pd.DataFrame:
-    """Return the classifier input for a turns table: text, previous turn's text, speaker change.
+    """Return the classifier input for a turns table: the text and its neighbours' texts.
 
     Parameters
     ----------
@@ -78,64 +86,102 @@ def turn_context(turns: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``text``, ``context`` (text of the turn before in the same interview, ``""`` for
-        the first) and ``speaker_change`` (1.0 / 0.0, NaN for the first), aligned with ``turns``.
+        Aligned with ``turns``; columns ``text``; ``context`` (text of the turn before in the same
+        interview, ``""`` for the first) and ``speaker_change`` (1.0 if that turn was by another
+        speaker, 0.0 if by the same one, NaN for the first); ``after`` and ``after_change`` the
+        same for the turn after (a complete transcript has it; no codes are used).
 
     Examples
     --------
     >>> import pandas as pd
     >>> t = pd.DataFrame({"interview": ["i", "i"], "position": [1, 2],
     ...                   "speaker": ["Q", "A"], "text": ["Why?", "Because."]})
-    >>> turn_context(t)["context"].tolist()
-    ['', 'Why?']
+    >>> turn_context(t)[["context", "after"]].values.tolist()
+    [['', 'Because.'], ['Why?', '']]
     """
     order = turns.sort_values([INTERVIEW, POSITION], kind="stable")
     text = order[TEXT].fillna("").astype(str)
-    same_interview = order[INTERVIEW].eq(order[INTERVIEW].shift())
-    prev_text = text.shift().where(same_interview, "").fillna("")
-    prev_speaker = order[SPEAKER].shift()
-    change = (order[SPEAKER].astype(str) != prev_speaker.astype(str)).astype(float)
-    change = change.where(same_interview, np.nan)
-    out = pd.DataFrame(
-        {TEXT: text.to_numpy(), CONTEXT: prev_text.to_numpy(), SPEAKER_CHANGE: change.to_numpy()},
-        index=order.index,
-    )
+    speaker = order[SPEAKER].astype(str)
+    interview = order[INTERVIEW]
+    columns: dict[str, Any] = {TEXT: text.to_numpy()}
+    for shift, txt_col, chg_col in ((1, CONTEXT, SPEAKER_CHANGE), (-1, AFTER, AFTER_CHANGE)):
+        same_interview = interview.eq(interview.shift(shift))
+        columns[txt_col] = text.shift(shift).where(same_interview, "").fillna("").to_numpy()
+        change = (speaker != speaker.shift(shift).astype(str)).astype(float)
+        columns[chg_col] = change.where(same_interview, np.nan).to_numpy()
+    out = pd.DataFrame(columns, index=order.index)
     return out.loc[turns.index].reset_index(drop=True)
 
 
-def _split_x(X: Any) -> tuple[list[str], list[str] | None, np.ndarray | None]:
-    """Return texts, contexts (or None) and speaker change flags (or None) from ``X``."""
+@dataclass
+class _Input:
+    """Texts and (optionally) the texts around them with speaker-change flags."""
+
+    texts: list[str]
+    before: list[str] | None = None
+    before_change: np.ndarray | None = None
+    after: list[str] | None = None
+    after_change: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def plus(self, quotes: list[str]) -> _Input:
+        """Append stand-alone texts (example quotes: no neighbours)."""
+        k = len(quotes)
+        nan = np.full(k, np.nan)
+        return _Input(
+            self.texts + quotes,
+            None if self.before is None else self.before + [""] * k,
+            None if self.before_change is None else np.r_[self.before_change, nan],
+            None if self.after is None else self.after + [""] * k,
+            None if self.after_change is None else np.r_[self.after_change, nan],
+        )
+
+
+_X_COLUMNS = (TEXT, CONTEXT, SPEAKER_CHANGE, AFTER, AFTER_CHANGE)
+
+
+def _strings(values: Any) -> list[str]:
+    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+
+
+def _split_x(X: Any) -> _Input:
+    """Read ``X``: texts, or a table with the columns of :func:`turn_context` (or a turns table)."""
     if isinstance(X, pd.DataFrame):
         if TEXT in X.columns and SPEAKER in X.columns and CONTEXT not in X.columns:
             X = turn_context(X)
-        if TEXT in X.columns:
-            texts = X[TEXT].fillna("").astype(str).tolist()
-            ctx = X[CONTEXT].fillna("").astype(str).tolist() if CONTEXT in X.columns else None
-            chg = (
-                pd.to_numeric(X[SPEAKER_CHANGE], errors="coerce").to_numpy(dtype=float)
-                if SPEAKER_CHANGE in X.columns
-                else None
-            )
-            return texts, ctx, chg
-        X = X.to_numpy(dtype=object)
+        if TEXT not in X.columns:
+            X = X.to_numpy(dtype=object)
+        else:
+            cols: dict[str, Any] = {}
+            for name in _X_COLUMNS:
+                if name not in X.columns:
+                    cols[name] = None
+                elif name in (SPEAKER_CHANGE, AFTER_CHANGE):
+                    cols[name] = pd.to_numeric(X[name], errors="coerce").to_numpy(dtype=float)
+                else:
+                    cols[name] = _strings(X[name].astype(object).to_numpy())
+            return _Input(*cols.values())
     if isinstance(X, str):
         msg = "X must be a sequence of texts, not a single string"
         raise QualcodeError(msg)
     arr = np.asarray(X, dtype=object)
     if arr.ndim == 1:
-        return ["" if v is None else str(v) for v in arr], None, None
-    if arr.ndim == 2 and 1 <= arr.shape[1] <= 3:
-        texts = ["" if v is None else str(v) for v in arr[:, 0]]
-        ctx = ["" if v is None else str(v) for v in arr[:, 1]] if arr.shape[1] >= 2 else None
-        chg = (
-            pd.to_numeric(pd.Series(arr[:, 2]), errors="coerce").to_numpy(dtype=float)
-            if arr.shape[1] == 3
-            else None
-        )
-        return texts, ctx, chg
+        return _Input(_strings(arr))
+    if arr.ndim == 2 and 1 <= arr.shape[1] <= len(_X_COLUMNS):
+        parts: list[Any] = []
+        for k, name in enumerate(_X_COLUMNS):
+            if k >= arr.shape[1]:
+                parts.append(None)
+            elif name in (SPEAKER_CHANGE, AFTER_CHANGE):
+                parts.append(pd.to_numeric(pd.Series(arr[:, k]), errors="coerce").to_numpy(float))
+            else:
+                parts.append(_strings(arr[:, k]))
+        return _Input(*parts)
     msg = (
-        f"X must be a sequence of texts or a table with columns text[, context[, speaker_change]]; "
-        f"got shape {arr.shape}"
+        "X must be a sequence of texts or a table with columns "
+        f"{', '.join(_X_COLUMNS)} (the first one or more); got shape {arr.shape}"
     )
     raise QualcodeError(msg)
 
@@ -221,25 +267,28 @@ class _Features:
             else None
         )
 
-    def fit(self, texts: list[str]) -> _Features:
+    def fit_transform(self, inp: _Input) -> sp.csr_matrix:
+        """Learn the vocabularies and idf weights from the distinct turn texts; return features.
+
+        ``min_df`` counts distinct texts.
+        """
         self._make()
         assert self.word is not None
-        uniq = list(dict.fromkeys(texts))
-        # min_df counts documents, not distinct strings; keep it simple and apply it to the
-        # training texts as given
-        self.word.set_params(min_df=min(self.min_df, max(1, len(texts))))
+        uniq = list(dict.fromkeys(inp.texts))
+        self.word.set_params(min_df=min(self.min_df, max(1, len(uniq))))
         try:
-            self.word.fit(texts if self.min_df > 1 else uniq)
+            word_u = self.word.fit_transform(uniq)
         except ValueError:  # empty vocabulary (e.g. only punctuation)
             self.word.set_params(min_df=1, token_pattern=r"(?u)\S+")
-            self.word.fit(uniq or [" "])
+            word_u = self.word.fit_transform(uniq or [" "])[: len(uniq)]
+        char_u = None
         if self.char is not None:
-            self.char.set_params(min_df=min(self.min_df, max(1, len(texts))))
+            self.char.set_params(min_df=min(self.min_df, max(1, len(uniq))))
             try:
-                self.char.fit(texts if self.min_df > 1 else uniq)
+                char_u = self.char.fit_transform(uniq)
             except ValueError:
                 self.char = None
-        return self
+        return self._assemble(inp, uniq, word_u, char_u)
 
     @property
     def n_word(self) -> int:
@@ -262,32 +311,59 @@ class _Features:
             self._rules = KeywordCoder(self.codebook, all_speakers=True)
         return np.asarray(self._rules.transform(texts), dtype=np.float32)
 
-    def transform(
-        self, texts: list[str], context: list[str] | None, change: np.ndarray | None
-    ) -> sp.csr_matrix:
+    def transform(self, inp: _Input) -> sp.csr_matrix:
+        """Features of new turns (vocabularies and weights as learned)."""
         assert self.word is not None
+        uniq = list(dict.fromkeys(inp.texts))
+        char_u = self.char.transform(uniq) if self.char is not None else None
+        return self._assemble(inp, uniq, self.word.transform(uniq), char_u)
+
+    def _assemble(
+        self, inp: _Input, uniq: list[str], word_u: sp.spmatrix, char_u: sp.spmatrix | None
+    ) -> sp.csr_matrix:
+        """Stack the feature blocks; ``word_u``/``char_u`` are the features of ``uniq``."""
+        assert self.word is not None
+        texts = inp.texts
         n = len(texts)
-        use_ctx = self.context and context is not None
-        pool = list(dict.fromkeys(texts + (context if use_ctx and context else [])))
-        where = {s: i for i, s in enumerate(pool)}
+        around: list[tuple[list[str] | None, np.ndarray | None]] = [
+            (inp.before, inp.before_change),
+            (inp.after, inp.after_change),
+        ]
+        where = {s: i for i, s in enumerate(uniq)}
+        extra = [
+            t
+            for ctx, _ in around
+            if self.context and ctx is not None
+            for t in ctx
+            if t not in where
+        ]
+        extra = list(dict.fromkeys(extra))
+        for t in extra:
+            where[t] = len(where)
+        word = sp.vstack(
+            [sp.csr_matrix(word_u), self.word.transform(extra)] if extra else [word_u],
+            format="csr",
+        )
         text_rows = np.fromiter((where[s] for s in texts), dtype=np.int64, count=n)
-        word = self.word.transform(pool).tocsr()
         blocks: list[sp.spmatrix] = [word[text_rows]]
-        if self.char is not None:
-            blocks.append(self.char.transform(pool).tocsr()[text_rows])
+        if char_u is not None:
+            # character n-grams only for the turn itself (the costly part)
+            blocks.append(sp.csr_matrix(char_u)[text_rows])
         if self.context:
-            if use_ctx and context is not None:
-                ctx_rows = np.fromiter((where[s] for s in context), dtype=np.int64, count=n)
-                ctx = word[ctx_rows]
-            else:
-                ctx = sp.csr_matrix((n, self.n_word), dtype=np.float32)
-            chg = np.full(n, np.nan) if change is None else np.asarray(change, dtype=float)
-            other = np.nan_to_num(chg, nan=0.0)
-            same = np.where(np.isnan(chg), 0.0, 1.0 - chg)
-            first = np.isnan(chg).astype(float) if change is not None else np.zeros(n)
-            blocks.append(sp.diags(other.astype(np.float32)) @ ctx)
-            blocks.append(sp.diags(same.astype(np.float32)) @ ctx)
-            blocks.append(sp.csr_matrix(np.c_[other, same, first].astype(np.float32)))
+            for k, (ctx, change) in enumerate(around):
+                if ctx is not None:
+                    rows = np.fromiter((where[s] for s in ctx), dtype=np.int64, count=n)
+                    near = word[rows]
+                else:
+                    near = sp.csr_matrix((n, self.n_word), dtype=np.float32)
+                chg = np.full(n, np.nan) if change is None else np.asarray(change, dtype=float)
+                other = np.nan_to_num(chg, nan=0.0)
+                same = np.where(np.isnan(chg), 0.0, 1.0 - chg)
+                blocks.append(sp.diags(other.astype(np.float32)) @ near)
+                blocks.append(sp.diags(same.astype(np.float32)) @ near)
+                if k == 0:
+                    edge = np.isnan(chg).astype(float) if change is not None else np.zeros(n)
+                    blocks.append(sp.csr_matrix(np.c_[other, same, edge].astype(np.float32)))
         blocks.append(_length_bins(texts))
         if self.codebook is not None:
             blocks.append(sp.csr_matrix(np.log1p(self.rule_hits(texts))))
@@ -303,6 +379,8 @@ class _Features:
             names += [f"before (other speaker): {w}" for w in words]
             names += [f"before (same speaker): {w}" for w in words]
             names += ["speaker changed", "same speaker", "first turn"]
+            names += [f"after (other speaker): {w}" for w in words]
+            names += [f"after (same speaker): {w}" for w in words]
         names += [f"length: {label} words" for label in _LENGTH_LABELS]
         if self.codebook is not None:
             names += [f"rule:{c}" for c in self.codebook.code_names]
@@ -316,6 +394,8 @@ class _Features:
         if self.context:
             mask[start : start + 2 * self.n_word] = True
             start += 2 * self.n_word + 3
+            mask[start : start + 2 * self.n_word] = True
+            start += 2 * self.n_word
         start += len(_LENGTH_LABELS)
         mask[start : start + self.n_rules] = True
         return mask
@@ -585,10 +665,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         CodeClassifier
             self.
         """
-        texts, ctx, chg = _split_x(X)
-        Y, cb, one_d = self._targets(y, len(texts))
-        if len(texts) != len(Y):
-            msg = f"X has {len(texts)} samples but y has {len(Y)}"
+        inp = _split_x(X)
+        Y, cb, one_d = self._targets(y, len(inp))
+        if len(inp) != len(Y):
+            msg = f"X has {len(inp)} samples but y has {len(Y)}"
             raise QualcodeError(msg)
         if self.use_examples:
             extra = [(q, c.name) for c in cb.codes for q in c.examples if q.strip()]
@@ -596,12 +676,9 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 index = {c: i for i, c in enumerate(cb.code_names)}
                 EY = np.zeros((len(extra), len(index)), dtype=np.int8)
                 EY[np.arange(len(extra)), [index[c] for _, c in extra]] = 1
-                if ctx is not None:
-                    ctx = ctx + [""] * len(extra)
-                if chg is not None:
-                    chg = np.r_[chg, np.full(len(extra), np.nan)]
-                texts = texts + [q for q, _ in extra]
+                inp = inp.plus([q for q, _ in extra])
                 Y = np.vstack([Y, EY])
+        texts = inp.texts
         if len(texts) == 0:
             msg = "nothing to learn from: no coded turns and no codebook example quotes"
             raise QualcodeError(msg)
@@ -618,10 +695,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             word_ngrams=self.word_ngrams,
             char_ngrams=self.char_ngrams,
             min_df=self.min_df,
-            context=self.context and ctx is not None,
+            context=self.context and (inp.before is not None or inp.after is not None),
             codebook=cb if self.use_rules and _has_rules(cb) else None,
-        ).fit(texts)
-        F = self.features_.transform(texts, ctx, chg)
+        )
+        F = self.features_.fit_transform(inp)
         self.n_features_ = F.shape[1]
         n_codes = len(cb.code_names)
         coef = np.zeros((0, F.shape[1]), dtype=np.float32)
@@ -651,7 +728,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self, F: sp.csr_matrix, t: np.ndarray, j: int, rows: list, intercepts: list
     ) -> dict[str, Any]:
         n_pos, n_neg = int(t.sum()), int(len(t) - t.sum())
-        head: dict[str, Any] = {"kind": "binary", "code": j, "row": len(rows)}
+        head: dict[str, Any] = {"kind": "binary", "code": j, "row": len(rows), "n_pos": n_pos}
         if n_pos == 0 or n_neg == 0:
             rows.append(np.zeros(F.shape[1]))
             intercepts.append(0.0)
@@ -669,7 +746,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
 
         a, b, threshold = 1.0, 0.0, 0.5
         k = min(self.cv, n_pos, n_neg)
-        if k >= 2:
+        if k >= 2 and min(n_pos, n_neg) >= MIN_TUNING_EXAMPLES:
             oof = np.zeros(len(t))
             splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state)
             for tr, te in splits.split(np.zeros(len(t)), t):
@@ -721,6 +798,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         head: dict[str, Any] = {
             "kind": "group",
             "codes": [idx[c] if c != _NONE else _NONE for c in present],
+            "n_pos": [int(np.sum(labels == c)) for c in present],
         }
         if len(present) == 1:
             head.update(
@@ -772,8 +850,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
 
     # -- prediction
     def _features(self, X: Any) -> sp.csr_matrix:
-        texts, ctx, chg = _split_x(X)
-        return self.features_.transform(texts, ctx, chg)
+        return self.features_.transform(_split_x(X))
 
     def _proba_from_features(self, F: sp.csr_matrix) -> np.ndarray:
         S = np.asarray(F @ self.coef_.T) + self.intercept_ if self.coef_.shape[0] else None

@@ -15,6 +15,10 @@ Matching rules (see docs/codebook.md, "How keywords match"):
   of the same code is not counted): 0.5 for one hit, 0.75 for two, 0.875 for three.
 * In a mutually exclusive theme only the strongest code of a unit is kept (most hits; ties go to
   the code that comes first in the codebook).
+
+The hits are found by :class:`qualcode.coding.matcher.KeywordMatcher`, which works on a whole
+table of turns at once (see that module for how it stays fast on large corpora); this module turns
+hits into codings, explanations and feature counts.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import pandas as pd
 
 from qualcode import schema
 from qualcode.codebook import Codebook
-from qualcode.coding.morphology import CLITIC, EXACT, TOKEN_RE, Lemmatizer, _split_hyphenated
+from qualcode.coding.matcher import Hits, KeywordMatcher, _expand
 from qualcode.errors import QualcodeError
 
 logger = logging.getLogger(__name__)
@@ -80,30 +84,6 @@ def score_from_hits(n_hits: int) -> float:
     (0.5, 0.75)
     """
     return 1.0 - 0.5**n_hits
-
-
-@dataclass(frozen=True)
-class _Hit:
-    code: int  # index into the codebook's codes
-    rule: str  # the keyword as written, or "/pattern/"
-    evidence: str  # the keyword as written, or the text a pattern matched
-    start: int
-    end: int
-
-
-@dataclass
-class _Compiled:
-    lemmatizer: Lemmatizer
-    class_of_key: dict[str, set[int]]  # lemma key -> keyword-token classes
-    class_keys: list[frozenset[str]]  # keys of each keyword-token class
-    by_first: dict[int, list[int]]  # class of a one-word keyword -> keyword ids
-    by_pair: dict[tuple[int, int], list[int]]  # classes of the first two words -> keyword ids
-    kw_classes: list[tuple[int, ...]]  # keyword id -> its token classes
-    kw_code: list[int]
-    kw_text: list[str]
-    patterns: list[tuple[int, str, re.Pattern[str]]]
-    excludes: dict[int, list[re.Pattern[str]]]
-    exclusive: list[list[int]]  # code indices of each exclusive theme
 
 
 class KeywordCoder:
@@ -156,239 +136,99 @@ class KeywordCoder:
         self.languages = languages
         self.all_speakers = all_speakers
         self.unit = unit
-        self._compiled: _Compiled | None = None
-        self._token_cache: dict[str, tuple[int, ...]] = {}
+        self._matcher: KeywordMatcher | None = None
+        self._tables: _Compiled | None = None
+        self._compiled_for: tuple[Any, ...] | None = None
 
-    # -- compilation ---------------------------------------------------------------------------
     @property
     def languages_(self) -> tuple[str, ...]:
         """The languages used for lemmatisation."""
         return tuple(self.languages) if self.languages else tuple(self.codebook.languages)
 
     def _compile(self) -> _Compiled:
-        if self._compiled is not None:
-            return self._compiled
+        """Check the options and build (or reuse) the matcher and per-code tables."""
         if self.unit not in UNITS:
             msg = f"unit must be one of {', '.join(UNITS)}, got {self.unit!r}"
             raise QualcodeError(msg)
-        codes = self.codebook.codes
-        kw_tokens: list[tuple[int, str, list[str]]] = []
-        roots: set[str] = set()
-        for ci, code in enumerate(codes):
-            for kw in code.keywords:
-                words = _keyword_words(kw)
-                if words:
-                    kw_tokens.append((ci, kw, words))
-                    for w in words:
-                        if w.startswith(EXACT):
-                            continue
-                        roots.add(w)
-                        if w.endswith(CLITIC) and len(w) > len(CLITIC) + 2:
-                            roots.add(w[: -len(CLITIC)])
-        lem = Lemmatizer(self.languages_, extra_roots=roots)
-        class_ids: dict[str, int] = {}
-        class_keys: list[frozenset[str]] = []
-        class_of_key: dict[str, set[int]] = {}
-        kw_classes: list[tuple[int, ...]] = []
-        by_first: dict[int, list[int]] = {}
-        by_pair: dict[tuple[int, int], list[int]] = {}
-        for kid, (_ci, _kw, words) in enumerate(kw_tokens):
-            seq = []
-            for w in words:
-                cid = class_ids.get(w)
-                if cid is None:
-                    cid = class_ids[w] = len(class_keys)
-                    keys = frozenset({w}) if w.startswith(EXACT) else lem.keys(w)
-                    class_keys.append(keys)
-                    for k in keys:
-                        class_of_key.setdefault(k, set()).add(cid)
-                seq.append(cid)
-            kw_classes.append(tuple(seq))
-            if len(seq) == 1:
-                by_first.setdefault(seq[0], []).append(kid)
-            else:
-                by_pair.setdefault((seq[0], seq[1]), []).append(kid)
-        patterns = []
-        excludes: dict[int, list[re.Pattern[str]]] = {}
-        for ci, code in enumerate(codes):
-            for p in code.patterns:
-                patterns.append((ci, p, re.compile(p, re.IGNORECASE)))
-            if code.exclude_patterns:
-                excludes[ci] = [re.compile(p, re.IGNORECASE) for p in code.exclude_patterns]
-        index = {name: i for i, name in enumerate(self.codebook.code_names)}
-        exclusive = [[index[n] for n in group] for group in self.codebook.exclusive_groups]
-        self._compiled = _Compiled(
-            lemmatizer=lem,
-            class_of_key=class_of_key,
-            class_keys=class_keys,
-            by_first=by_first,
-            by_pair=by_pair,
-            kw_classes=kw_classes,
-            kw_code=[ci for ci, _, _ in kw_tokens],
-            kw_text=[kw for _, kw, _ in kw_tokens],
-            patterns=patterns,
-            excludes=excludes,
-            exclusive=exclusive,
-        )
-        self._token_cache = {CLITIC: ()}
-        return self._compiled
+        state = (self.codebook, self.languages_)
+        if self._matcher is None or self._compiled_for != state:
+            codes = self.codebook.codes
+            index = {name: i for i, name in enumerate(self.codebook.code_names)}
+            group = np.full(len(codes), -1, dtype=np.int64)
+            for g, names in enumerate(self.codebook.exclusive_groups):
+                for name in names:
+                    group[index[name]] = g
+            self._matcher = KeywordMatcher(self.codebook, self.languages_)
+            self._tables = _Compiled(
+                excludes={
+                    ci: [re.compile(p, re.IGNORECASE) for p in code.exclude_patterns]
+                    for ci, code in enumerate(codes)
+                    if code.exclude_patterns
+                },
+                exclusive_group=group,
+                names=pd.array(list(self.codebook.code_names), dtype="string"),
+            )
+            self._compiled_for = state
+        assert self._tables is not None
+        return self._tables
 
-    def _classes(self, word: str) -> tuple[int, ...]:
-        """Keyword-token classes a normalised token matches (cached per distinct token)."""
-        comp = self._compiled
-        assert comp is not None
-        found: set[int] = set()
-        for key in comp.lemmatizer.keys(word):
-            cls = comp.class_of_key.get(key)
-            if cls:
-                found |= cls
-        out = tuple(sorted(found))
-        self._token_cache[word] = out
-        return out
-
-    # -- scanning ------------------------------------------------------------------------------
-    def _scan(self, text: str) -> list[_Hit]:
-        """Return every keyword and pattern hit in ``text`` (offsets into ``text``)."""
-        comp = self._compile()
-        low = text.lower()
-        if "-" in low or len(low) != len(text):
-            found = self._tokens_slow(text)
-        else:
-            found = self._tokens_fast(low)
-        hits: list[_Hit] = []
-        if found:
-            self._match(found, hits)
-        for ci, p, rx in comp.patterns:
-            for pm in rx.finditer(text):
-                if pm.end() > pm.start():
-                    hits.append(_Hit(ci, f"/{p}/", pm.group(), pm.start(), pm.end()))
-        return hits
-
-    def _tokens_fast(self, low: str) -> list[tuple[int, tuple[int, ...], int, int]]:
-        """Tokens with keyword classes of a lowercased text without hyphens (the common case)."""
-        words = TOKEN_RE.findall(low)
-        get = self._token_cache.get
-        classes = [get(w) for w in words]
-        if None in classes:
-            classes_of = self._classes
-            classes = [
-                c if c is not None else classes_of(w) for w, c in zip(words, classes, strict=True)
-            ]
-        hit_idx = [i for i, c in enumerate(classes) if c]
-        if not hit_idx:
-            return []
-        if CLITIC in words:  # standalone "nya" does not count as a token: renumber
-            return self._tokens_slow(low)
-        spans = [m.span() for m in TOKEN_RE.finditer(low)]
-        return [(i, classes[i], *spans[i]) for i in hit_idx]  # type: ignore[misc]
-
-    def _tokens_slow(self, text: str) -> list[tuple[int, tuple[int, ...], int, int]]:
-        """Tokens with keyword classes, handling hyphens, reduplication and clitics."""
-        cache = self._token_cache
-        classes_of = self._classes
-        found: list[tuple[int, tuple[int, ...], int, int]] = []
-        for i, (norm, start, end) in enumerate(_tokens(text)):
-            cl = cache.get(norm)
-            if cl is None:
-                cl = classes_of(norm)
-            if cl:
-                found.append((i, cl, start, end))
-        return found
-
-    def _match(self, found: list[tuple[int, tuple[int, ...], int, int]], hits: list[_Hit]) -> None:
-        """Find keyword occurrences among the tokens that match some keyword word."""
-        comp = self._compiled
-        assert comp is not None
-        by_index = {f[0]: f for f in found} if len(found) > 1 else None
-        singles = comp.by_first
-        pairs = comp.by_pair
-        kw_classes = comp.kw_classes
-        for idx, cl, start, end in found:
-            for c in cl:
-                for kid in singles.get(c, ()):
-                    kw = comp.kw_text[kid]
-                    hits.append(_Hit(comp.kw_code[kid], kw, kw, start, end))
-            if by_index is None:
-                continue
-            nxt = by_index.get(idx + 1)
-            if nxt is None:
-                continue
-            for c in cl:
-                for c1 in nxt[1]:
-                    for kid in pairs.get((c, c1), ()):
-                        seq = kw_classes[kid]
-                        last_end = nxt[3]
-                        ok = True
-                        for j in range(2, len(seq)):
-                            tok = by_index.get(idx + j)
-                            if tok is None or seq[j] not in tok[1]:
-                                ok = False
-                                break
-                            last_end = tok[3]
-                        if ok:
-                            kw = comp.kw_text[kid]
-                            hits.append(_Hit(comp.kw_code[kid], kw, kw, start, last_end))
-
-    # -- public API -----------------------------------------------------------------------------
-    def _units(self, turns: pd.DataFrame) -> list[tuple[str, str, int, int]]:
-        """Return (turn_id, unit text, unit start, unit end) for the turns to code."""
+    # -- units -----------------------------------------------------------------------------------
+    def _units(self, turns: pd.DataFrame) -> _Units:
+        """The turns to code, split into the texts to code (turns or sentences)."""
         df = schema.validate_turns(turns)
         if not self.all_speakers:
-            df = df[df[schema.ROLE] == schema.PARTICIPANT]
-        ids = df[schema.TURN_ID].tolist()
-        texts = [str(t) for t in df[schema.TEXT].tolist()]
+            participant = df[schema.ROLE] == schema.PARTICIPANT
+            if not participant.all():
+                df = df[participant]
         self._compile()
+        ids = df[schema.TURN_ID].array
+        texts: list[str] = df[schema.TEXT].tolist()
         if self.unit == "turn":
-            return [(tid, text, 0, len(text)) for tid, text in zip(ids, texts, strict=True)]
-        out: list[tuple[str, str, int, int]] = []
-        for tid, text, spans in zip(ids, texts, self._sentences(texts), strict=True):
-            out.extend((tid, text, s, e) for s, e in spans)
-        return out
+            n = len(texts)
+            zero = np.zeros(n, dtype=np.int64)
+            lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+            return _Units(ids, texts, np.arange(n, dtype=np.int64), zero, lengths, texts)
+        turn, start, end, unit_texts = [], [], [], []
+        for ti, (text, spans) in enumerate(zip(texts, _sentences(texts), strict=True)):
+            for s, e in spans:
+                turn.append(ti)
+                start.append(s)
+                end.append(e)
+                unit_texts.append(text[s:e])
+        return _Units(
+            ids,
+            texts,
+            np.array(turn, dtype=np.int64),
+            np.array(start, dtype=np.int64),
+            np.array(end, dtype=np.int64),
+            unit_texts,
+        )
 
-    def _sentences(self, texts: list[str]) -> list[list[tuple[int, int]]]:
-        nlp = _sentencizer()
-        out: list[list[tuple[int, int]]] = []
-        for doc in nlp.pipe(texts):
-            spans = []
-            for sent in doc.sents:
-                start, end = sent.start_char, sent.end_char
-                if doc.text[start:end].strip():
-                    spans.append((start, end))
-            out.append(spans)
-        return out
+    def _decide(self, units: _Units) -> tuple[Hits, _Groups]:
+        """Find the hits of every unit, group them by (unit, code), apply vetoes and exclusivity."""
+        tables = self._compile()
+        assert self._matcher is not None
+        hits = self._matcher.find(units.unit_texts)
+        n = len(hits)
+        breaks = np.flatnonzero((np.diff(hits.unit) != 0) | (np.diff(hits.code) != 0)) + 1
+        first = np.concatenate([np.zeros(min(n, 1), dtype=np.int64), breaks])
+        count = np.diff(np.append(first, n))
+        unit, code = hits.unit[first], hits.code[first]
+        status = np.zeros(len(first), dtype=np.int64)
+        for gi in np.flatnonzero(np.isin(code, list(tables.excludes))).tolist():
+            text = units.unit_texts[unit[gi]]
+            if any(rx.search(text) for rx in tables.excludes[int(code[gi])]):
+                status[gi] = _EXCLUDED
+        group = tables.exclusive_group[code]
+        live = np.flatnonzero((group >= 0) & (status == _CODED))
+        if len(live):
+            # per (unit, exclusive theme): most hits first, then codebook order; keep the first
+            live = live[np.lexsort((code[live], -count[live], group[live], unit[live]))]
+            same = (unit[live][1:] == unit[live][:-1]) & (group[live][1:] == group[live][:-1])
+            status[live[1:][same]] = _OUTRANKED
+        return hits, _Groups(first, count, unit, code, status)
 
-    def _decide(self, hits: list[_Hit]) -> dict[int, tuple[list[_Hit], str]]:
-        """Group a unit's hits by code, drop nested hits, apply vetoes and exclusivity.
-
-        Returns code index -> (its hits, status), status being coded/excluded/outranked.
-        """
-        by_code: dict[int, list[_Hit]] = {}
-        for h in hits:
-            by_code.setdefault(h.code, []).append(h)
-        out = {ci: (_outermost(hs), CODED) for ci, hs in by_code.items()}
-        return out
-
-    def _unit_result(self, text: str, start: int, end: int) -> dict[int, tuple[list[_Hit], str]]:
-        comp = self._compile()
-        unit_text = text[start:end]
-        hits = [
-            _Hit(h.code, h.rule, h.evidence, h.start + start, h.end + start)
-            for h in self._scan(unit_text)
-        ]
-        decided = self._decide(hits)
-        for ci, (hs, _status) in list(decided.items()):
-            vetoes = comp.excludes.get(ci)
-            if vetoes and any(rx.search(unit_text) for rx in vetoes):
-                decided[ci] = (hs, EXCLUDED)
-        for group in comp.exclusive:
-            live = [ci for ci in group if ci in decided and decided[ci][1] == CODED]
-            if len(live) > 1:
-                best = max(live, key=lambda ci: (len(decided[ci][0]), -ci))
-                for ci in live:
-                    if ci != best:
-                        decided[ci] = (decided[ci][0], OUTRANKED)
-        return decided
-
+    # -- public API -----------------------------------------------------------------------------
     def code(self, turns: pd.DataFrame) -> pd.DataFrame:
         """Code turns with the codebook's keywords and patterns.
 
@@ -407,27 +247,57 @@ class KeywordCoder:
             per (turn, code, sentence) with ``unit="sentence"``; in turn order, then codebook
             order.
         """
-        names = self.codebook.code_names
-        rows: dict[str, list[Any]] = {c: [] for c in schema.CODING_COLUMNS}
-        for tid, text, start, end in self._units(turns):
-            decided = self._unit_result(text, start, end)
-            for ci in sorted(decided):
-                hs, status = decided[ci]
-                if status != CODED:
-                    continue
-                evidence = list(dict.fromkeys(h.evidence for h in hs))
-                rows[schema.TURN_ID].append(tid)
-                rows[schema.CODE].append(names[ci])
-                rows[schema.CODER].append(schema.RULES_CODER)
-                rows[schema.SCORE].append(score_from_hits(len(hs)))
-                rows[schema.EVIDENCE].append(schema.EVIDENCE_SEP.join(evidence))
-                if self.unit == "sentence":
-                    rows[schema.SPAN_START].append(start)
-                    rows[schema.SPAN_END].append(end)
-                else:
-                    rows[schema.SPAN_START].append(hs[0].start)
-                    rows[schema.SPAN_END].append(hs[0].end)
-        return schema.normalize_codings(pd.DataFrame(rows))
+        units = self._units(turns)
+        hits, groups = self._decide(units)
+        sel = np.flatnonzero(groups.status == _CODED)
+        unit = groups.unit[sel]
+        if self.unit == "sentence":
+            span_start, span_end = units.start[unit], units.end[unit]
+        else:
+            first = groups.first[sel]
+            span_start = hits.start[first] + units.start[unit]
+            span_end = hits.end[first] + units.start[unit]
+        tables = self._compile()
+        out = pd.DataFrame(
+            {
+                schema.TURN_ID: units.turn_ids.take(units.turn[unit]),
+                schema.CODE: tables.names.take(groups.code[sel]),
+                schema.CODER: schema.RULES_CODER,
+                schema.SCORE: 1.0 - 0.5 ** groups.count[sel].astype(np.float64),
+                schema.EVIDENCE: self._evidence(hits, groups, sel),
+                schema.SPAN_START: span_start,
+                schema.SPAN_END: span_end,
+            },
+            columns=list(schema.CODING_COLUMNS),
+        )
+        return schema.normalize_codings(out)
+
+    def _evidence(self, hits: Hits, groups: _Groups, sel: np.ndarray) -> np.ndarray:
+        """Evidence cell of each selected group: its distinct evidence strings in hit order."""
+        assert self._matcher is not None
+        strings = np.array(self._matcher.evidence, dtype=object)
+        first, count = groups.first[sel], groups.count[sel]
+        out = strings[hits.evidence[first]]
+        several = np.flatnonzero(count > 1)
+        if len(several):
+            # hits of the groups with several hits; drop repeated evidence within a group
+            idx = _expand(first[several], count[several])
+            gid = np.repeat(several, count[several])
+            ev = hits.evidence[idx]
+            order = np.lexsort((ev, gid))  # stable: first occurrence first
+            repeat = np.zeros(len(idx), dtype=bool)
+            repeat[order[1:]] = (gid[order[1:]] == gid[order[:-1]]) & (
+                ev[order[1:]] == ev[order[:-1]]
+            )
+            kept = np.flatnonzero(~repeat)
+            n_kept = np.bincount(gid[kept], minlength=len(sel))[several]
+            at = np.cumsum(n_kept) - n_kept
+            kept_strings = strings[ev[kept]].tolist()
+            sep = schema.EVIDENCE_SEP
+            for i, a, k in zip(several.tolist(), at.tolist(), n_kept.tolist(), strict=True):
+                if k > 1:
+                    out[i] = sep.join(kept_strings[a : a + k])
+        return out
 
     def explain(self, turns: pd.DataFrame, *, context: int = 40) -> pd.DataFrame:
         """List every keyword and pattern hit with its context (keyword in context).
@@ -448,26 +318,33 @@ class KeywordCoder:
             ``status``: ``coded``, ``excluded`` (vetoed by an exclude pattern) or
             ``outranked`` (another code of an exclusive theme was stronger).
         """
+        units = self._units(turns)
+        hits, groups = self._decide(units)
+        assert self._matcher is not None
         names = self.codebook.code_names
+        rules = self._matcher.rules
+        labels = (CODED, EXCLUDED, OUTRANKED)
         rows: list[tuple[Any, ...]] = []
-        for tid, text, start, end in self._units(turns):
-            decided = self._unit_result(text, start, end)
-            for ci in sorted(decided):
-                hs, status = decided[ci]
-                for h in hs:
-                    rows.append(
-                        (
-                            tid,
-                            names[ci],
-                            h.rule,
-                            text[h.start : h.end],
-                            h.start,
-                            h.end,
-                            _squash(text[max(0, h.start - context) : h.start]),
-                            _squash(text[h.end : h.end + context]),
-                            status,
-                        )
+        for gi, (first, count) in enumerate(zip(groups.first, groups.count, strict=True)):
+            u = int(groups.unit[gi])
+            turn = int(units.turn[u])
+            text = units.texts[turn]
+            offset = int(units.start[u])
+            for h in range(first, first + count):
+                start, end = int(hits.start[h]) + offset, int(hits.end[h]) + offset
+                rows.append(
+                    (
+                        units.turn_ids[turn],
+                        names[int(groups.code[gi])],
+                        rules[int(hits.rule[h])],
+                        text[start:end],
+                        start,
+                        end,
+                        _squash(text[max(0, start - context) : start]),
+                        _squash(text[end : end + context]),
+                        labels[int(groups.status[gi])],
                     )
+                )
         df = pd.DataFrame(rows, columns=list(EXPLAIN_COLUMNS))
         for col in (schema.TURN_ID, schema.CODE, KEYWORD, MATCHED, LEFT, RIGHT, STATUS):
             df[col] = df[col].astype("string")
@@ -490,18 +367,43 @@ class KeywordCoder:
             raw features (for example for :class:`qualcode.coding.CodeClassifier`).
         """
         self._compile()
-        texts = list(texts)
-        out = np.zeros((len(texts), len(self.codebook.codes)), dtype=np.int64)
-        for row, text in enumerate(texts):
-            hits = self._scan(str(text))
-            if not hits:
-                continue
-            by_code: dict[int, list[_Hit]] = {}
-            for h in hits:
-                by_code.setdefault(h.code, []).append(h)
-            for ci, hs in by_code.items():
-                out[row, ci] = len(_outermost(hs)) if len(hs) > 1 else 1
-        return out
+        assert self._matcher is not None
+        texts = [str(t) for t in texts]
+        n_codes = len(self.codebook.codes)
+        hits = self._matcher.find(texts)
+        counts = np.bincount(hits.unit * n_codes + hits.code, minlength=len(texts) * n_codes)
+        return counts.reshape(len(texts), n_codes).astype(np.int64)
+
+
+_CODED, _EXCLUDED, _OUTRANKED = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    excludes: dict[int, list[re.Pattern[str]]]  # code index -> its exclude patterns
+    exclusive_group: np.ndarray  # code index -> index of its exclusive theme, or -1
+    names: Any  # code names as a pandas string array
+
+
+@dataclass(frozen=True)
+class _Units:
+    turn_ids: Any  # pandas string array of the coded turns' ids
+    texts: list[str]  # the coded turns' texts
+    turn: np.ndarray  # unit -> index of its turn
+    start: np.ndarray  # unit -> offset of the unit in its turn's text
+    end: np.ndarray
+    unit_texts: list[str]
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Hits grouped by (unit, code): one entry per group, in unit then codebook order."""
+
+    first: np.ndarray  # index of the group's first hit
+    count: np.ndarray  # number of hits (nested hits already dropped)
+    unit: np.ndarray
+    code: np.ndarray
+    status: np.ndarray  # _CODED, _EXCLUDED or _OUTRANKED
 
 
 @lru_cache(maxsize=1)
@@ -518,42 +420,16 @@ def _sentencizer() -> Any:
     return nlp
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """Normalised tokens of ``text`` as (norm, start, end), dropping standalone clitics."""
-    out = []
-    for m in TOKEN_RE.finditer(text):
-        word = m.group()
-        low = word.lower()
-        if len(low) != len(word):
-            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in word)
-        if "-" in low:
-            for norm, s, e in _split_hyphenated(low):
-                if norm and norm != CLITIC:
-                    out.append((norm, m.start() + s, m.start() + e))
-        elif low != CLITIC:
-            out.append((low, m.start(), m.end()))
-    return out
-
-
-def _keyword_words(keyword: str) -> list[str]:
-    """Normalised words of a keyword; a word written ``=word`` keeps its exact form."""
-    words = []
-    for norm, start, _end in _tokens(keyword):
-        exact = start > 0 and keyword[start - 1] == EXACT
-        words.append(EXACT + norm if exact else norm)
-    return words
-
-
-def _outermost(hits: list[_Hit]) -> list[_Hit]:
-    """Drop hits contained in another hit of the list; keep text order."""
-    if len(hits) == 1:
-        return hits
-    ordered = sorted(hits, key=lambda h: (h.start, -h.end))
-    out: list[_Hit] = []
-    for h in ordered:
-        if out and h.start >= out[-1].start and h.end <= out[-1].end:
-            continue
-        out.append(h)
+def _sentences(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """Character spans of the non-blank sentences of each text."""
+    out: list[list[tuple[int, int]]] = []
+    for doc in _sentencizer().pipe(texts):
+        spans = []
+        for sent in doc.sents:
+            start, end = sent.start_char, sent.end_char
+            if doc.text[start:end].strip():
+                spans.append((start, end))
+        out.append(spans)
     return out
 
 

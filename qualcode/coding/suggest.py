@@ -3,8 +3,9 @@
 * :func:`train_model` fits a :class:`~qualcode.coding.classifier.CodeClassifier` on the turns a
   researcher coded (and the codebook's example quotes).
 * :func:`code_turns` codes turns with the keyword rules, the model, or both (``hybrid``): the
-  model decides the codes it has learned (it sees the rule hits as features and has learned how
-  far to trust them); the rules alone decide codes the model has no coded example of. The
+  model decides the codes it has learned from at least :data:`MIN_LEARNED` coded turns or
+  example quotes (it sees the rule hits as features and has learned how far to trust them);
+  the rules alone decide the other codes. The
   result is one codings table: coder ``model`` (score = probability; evidence = the keywords the
   rules matched, then the terms that weighed most) or ``rules``.
 * :func:`suggest_turns` lists the uncoded turns whose coding would teach the model most: the
@@ -44,11 +45,23 @@ from qualcode.schema import (
     normalize_codings,
 )
 
-__all__ = ["Method", "choose_method", "code_turns", "merge_codings", "suggest_turns", "train_model"]
+__all__ = [
+    "MIN_LEARNED",
+    "Method",
+    "choose_method",
+    "code_turns",
+    "learned_codes",
+    "merge_codings",
+    "suggest_turns",
+    "train_model",
+]
 
 log = logging.getLogger(__name__)
 
 Method = Literal["rules", "model", "hybrid"]
+
+#: coded examples a code needs before the hybrid lets the model decide it instead of the rules
+MIN_LEARNED = 5
 
 #: cosine similarity from which a turn counts as a near-copy of another in suggestions
 NEAR_DUPLICATE = 0.9
@@ -200,13 +213,20 @@ def merge_codings(
     return normalize_codings(merged)
 
 
-def _learned_codes(model: CodeClassifier) -> list[str]:
+def learned_codes(model: CodeClassifier, *, min_examples: int = MIN_LEARNED) -> list[str]:
+    """Codes the model has at least ``min_examples`` coded turns or example quotes of."""
     learned: list[str] = []
     for head in model.heads_:
-        if head["kind"] == "binary" and head["constant"] is None:
+        if head["constant"] is not None:
+            continue
+        if head["kind"] == "binary" and head["n_pos"] >= min_examples:
             learned.append(str(model.classes_[head["code"]]))
-        elif head["kind"] == "group" and head["constant"] is None:
-            learned += [str(model.classes_[j]) for j in head["codes"] if j >= 0]
+        elif head["kind"] == "group":
+            learned += [
+                str(model.classes_[j])
+                for j, n in zip(head["codes"], head["n_pos"], strict=True)
+                if j >= 0 and n >= min_examples
+            ]
     return learned
 
 
@@ -287,7 +307,9 @@ def code_turns(
     by_model = _model_codings(model, turns, mask)
     if chosen == "model":
         return by_model
-    return merge_codings(rules(), by_model, learned=_learned_codes(model))
+    learned = learned_codes(model)
+    by_model = by_model[by_model[CODE].isin(learned)]
+    return merge_codings(rules(), by_model, learned=learned)
 
 
 # --- active learning -----------------------------------------------------------------------

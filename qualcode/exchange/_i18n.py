@@ -10,7 +10,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "appendix": "Appendix",
         "contents": "Contents",
-        "toc_placeholder": "Right-click here and choose Update Field to show the table of contents.",
+        "toc_placeholder": (
+            "Right-click here and choose Update Field to show the table of contents."
+        ),
         "codebook": "Codebook",
         "transcripts": "Interview Transcripts",
         "segments": "Coded Segments",
@@ -68,7 +70,9 @@ _TEXTS: dict[str, dict[str, str]] = {
     "id": {
         "appendix": "Lampiran",
         "contents": "Daftar Isi",
-        "toc_placeholder": "Klik kanan di sini lalu pilih Update Field untuk menampilkan daftar isi.",
+        "toc_placeholder": (
+            "Klik kanan di sini lalu pilih Update Field untuk menampilkan daftar isi."
+        ),
         "codebook": "Buku Kode",
         "transcripts": "Transkrip Wawancara",
         "segments": "Segmen Terkode",

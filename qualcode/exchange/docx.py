@@ -15,8 +15,9 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -45,6 +46,7 @@ from qualcode.reports import (
     THEME_LABEL,
     TURNS,
     Selection,
+    _values,
 )
 from qualcode.schema import (
     CODE,
@@ -82,7 +84,7 @@ def _clean(text: object) -> str:
 
 def _objects(series: pd.Series) -> list[object]:
     """Values as Python objects, missing -> None (iterating Arrow strings is slow)."""
-    return list(series.to_numpy(dtype=object, na_value=None))
+    return list(_values(series))
 
 
 # --- fields ------------------------------------------------------------------------------
@@ -101,7 +103,7 @@ def add_simple_field(paragraph: Paragraph, instr: str, shown: str = "1") -> None
 def add_complex_field(paragraph: Paragraph, instr: str, shown: str) -> None:
     """Append a complex field (begin, instruction, separate, shown text, end), marked dirty."""
 
-    def char(kind: str) -> OxmlElement:
+    def char(kind: str) -> Any:
         run = OxmlElement("w:r")
         fld = OxmlElement("w:fldChar")
         fld.set(qn("w:fldCharType"), kind)
@@ -152,7 +154,9 @@ class _Captions:
 
 
 # --- raw XML helpers ---------------------------------------------------------------------
-def _run_xml(text: str, *, bold: bool = False, highlight: bool = False, italic: bool = False) -> str:
+def _run_xml(
+    text: str, *, bold: bool = False, highlight: bool = False, italic: bool = False
+) -> str:
     props = ""
     if bold:
         props += "<w:b/>"
@@ -207,7 +211,9 @@ def _body_append(doc: DocumentObject, fragments: list[str]) -> None:
                 body.append(child)
 
 
-def _header_table(doc: DocumentObject, headers: list[str], widths: Iterable[float], style: str) -> Table:
+def _header_table(
+    doc: DocumentObject, headers: list[str], widths: Iterable[float], style: str
+) -> Table:
     widths = list(widths)
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles[style]
@@ -305,7 +311,7 @@ def _transcripts_section(
         table = _header_table(doc, headers, TRANSCRIPT_WIDTHS, TRANSCRIPT_STYLE)
         codes = codes_of_turn.reindex(group[TURN_ID]).fillna("").to_numpy()
         rows = [
-            [_run_xml(str(pos)), _run_xml(spk), _run_xml(txt), _run_xml(cds)]
+            [_run_xml(str(pos)), _run_xml(str(spk)), _run_xml(str(txt)), _run_xml(str(cds))]
             for pos, spk, txt, cds in zip(
                 _objects(group[POSITION].astype("string").fillna("")),
                 _objects(group[SPEAKER].fillna("")),
@@ -322,7 +328,7 @@ def _merge_coders(seg: pd.DataFrame) -> pd.DataFrame:
     firsts = [THEME, THEME_LABEL, CODE_LABEL, INTERVIEW, POSITION, SPEAKER, TEXT]
     if seg.empty:
         return seg[[CODE, TURN_ID, *firsts, SCORE, SPANS]].assign(coders=pd.Series(dtype="string"))
-    cols = {c: seg[c].to_numpy(dtype=object, na_value=None) for c in seg.columns}
+    cols = {c: _values(seg[c]) for c in seg.columns}
     keys = list(zip(cols[CODE], cols[TURN_ID], strict=True))
     first: dict[tuple[str, str], int] = {}
     coders: dict[tuple[str, str], list[str]] = {}
@@ -418,7 +424,9 @@ def _frequency_section(
     themes = theme_freq.set_index(THEME)
     for theme, group in code_freq.groupby(THEME, sort=False):
         label = themes.at[theme, THEME_LABEL] or t["other_theme"]
-        rows.append(cells(themes.loc[theme], t["all_codes"].format(theme=label), bold=True))
+        theme_row = themes.loc[str(theme)]
+        assert isinstance(theme_row, pd.Series)
+        rows.append(cells(theme_row, t["all_codes"].format(theme=label), bold=True))
         rows += [cells(row, "    " + row[CODE_LABEL], bold=False) for _, row in group.iterrows()]
     _add_rows(table, rows, widths)
     if chart and len(code_freq):
@@ -465,6 +473,7 @@ def write_docx_appendix(
     transcripts: bool = True,
     segments: bool = True,
     chart: bool = True,
+    tables: Mapping[str, pd.DataFrame] | None = None,
 ) -> Path:
     """Write the Word appendix: codebook, transcripts, coded segments and theme frequencies.
 
@@ -486,6 +495,10 @@ def write_docx_appendix(
         Document title (default "Appendix" / "Lampiran").
     transcripts, segments, chart : bool, default True
         Include the transcript tables, the coded segments, the theme chart.
+    tables : mapping of str to DataFrame, optional
+        Tables already built by :func:`qualcode.reports.report_tables` with the same
+        ``coder`` and ``min_score`` (``segments``, ``code_frequencies``,
+        ``theme_frequencies`` are reused instead of computed again).
 
     Returns
     -------
@@ -507,8 +520,13 @@ def write_docx_appendix(
     frame = reports._prepare(turns, codings, codebook, coder=coder, min_score=min_score)
     meta = frame.meta
     kept = frame.codings
-    code_freq = reports.code_frequencies(turns, kept, codebook)
-    theme_freq = reports.theme_frequencies(turns, kept, codebook)
+    tables = tables or {}
+    code_freq = tables.get("code_frequencies")
+    if code_freq is None:
+        code_freq = reports.code_frequencies(turns, kept, codebook)
+    theme_freq = tables.get("theme_frequencies")
+    if theme_freq is None:
+        theme_freq = reports.theme_frequencies(turns, kept, codebook)
 
     doc = Document()
     cap = _Captions(doc, t)
@@ -517,7 +535,9 @@ def write_docx_appendix(
     if transcripts:
         _transcripts_section(doc, turns, _codes_of_turns(kept, meta), t, cap)
     if segments:
-        seg = reports.coded_segments(turns, kept, codebook)
+        seg = tables.get("segments")
+        if seg is None:
+            seg = reports.coded_segments(turns, kept, codebook)
         _segments_section(doc, seg, meta, t)
     _frequency_section(doc, code_freq, theme_freq, codebook, t, cap, chart=chart)
     p.parent.mkdir(parents=True, exist_ok=True)

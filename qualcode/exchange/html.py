@@ -22,7 +22,6 @@ from qualcode.reports import (
     CODE_LABEL,
     INTERVIEWS,
     INTERVIEWS_TOTAL,
-    MARKED_TEXT,
     QUESTION,
     SHARE,
     SPANS,
@@ -30,6 +29,7 @@ from qualcode.reports import (
     THEME_LABEL,
     TURNS,
     Selection,
+    _values,
 )
 from qualcode.schema import (
     CODE,
@@ -41,7 +41,6 @@ from qualcode.schema import (
     SCORE,
     SPEAKER,
     TEXT,
-    TURN_ID,
     validate_codings,
     validate_turns,
 )
@@ -142,7 +141,9 @@ def _table(df: pd.DataFrame, columns: Mapping[str, str], *, percent: tuple[str, 
             if col in percent and pd.notna(value):
                 cells.append(f'<td class="num">{float(value):.1%}</td>')
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                shown = "" if pd.isna(value) else f"{value:g}" if isinstance(value, float) else value
+                shown = (
+                    "" if pd.isna(value) else f"{value:g}" if isinstance(value, float) else value
+                )
                 cells.append(f'<td class="num">{e(shown)}</td>')
             else:
                 cells.append(f"<td>{e(value)}</td>")
@@ -151,9 +152,7 @@ def _table(df: pd.DataFrame, columns: Mapping[str, str], *, percent: tuple[str, 
 
 
 def _frequency_table(code_freq: pd.DataFrame, theme_freq: pd.DataFrame, t: dict[str, str]) -> str:
-    head = "".join(
-        f"<th>{e(x)}</th>" for x in (t["code"], t["turns"], t["share"], t["interviews"])
-    )
+    head = "".join(f"<th>{e(x)}</th>" for x in (t["code"], t["turns"], t["share"], t["interviews"]))
     themes = theme_freq.set_index(THEME)
     rows = []
 
@@ -167,7 +166,9 @@ def _frequency_table(code_freq: pd.DataFrame, theme_freq: pd.DataFrame, t: dict[
 
     for theme, group in code_freq.groupby(THEME, sort=False):
         label = themes.at[theme, THEME_LABEL] or t["other_theme"]
-        rows.append(row_html(themes.loc[theme], t["all_codes"].format(theme=label), "theme"))
+        theme_row = themes.loc[str(theme)]
+        assert isinstance(theme_row, pd.Series)
+        rows.append(row_html(theme_row, t["all_codes"].format(theme=label), "theme"))
         rows += [row_html(r, r[CODE_LABEL], "code") for _, r in group.iterrows()]
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -186,17 +187,29 @@ def _segments_html(seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]) -> 
         f'<label>{e(t["code"])} <select id="filter-code"><option value="">{e(t["all"])}</option>'
         f"{code_opts}</select></label>"
         f'<label>{e(t["interview"])} <select id="filter-interview"><option value="">'
-        f'{e(t["all"])}</option>{int_opts}</select></label>'
+        f"{e(t['all'])}</option>{int_opts}</select></label>"
         f'<span id="filter-count">{len(seg)} / {len(seg)}</span> {e(t["shown"])}</div>'
     )
     head = "".join(
         f"<th>{e(x)}</th>"
-        for x in (t["code"], t["interview"], t["speaker"], t["turn"], t["coder"], "Score", t["text"])
+        for x in (
+            t["code"],
+            t["interview"],
+            t["speaker"],
+            t["turn"],
+            t["coder"],
+            "Score",
+            t["text"],
+        )
     )
     rows = []
     has_q = QUESTION in seg.columns
-    for row in seg.itertuples(index=False):
-        r = row._asdict()
+    names = [CODE, CODE_LABEL, INTERVIEW, SPEAKER, POSITION, CODER, SCORE, TEXT, SPANS]
+    if has_q:
+        names.append(QUESTION)
+    arrays = [_values(seg[c]) for c in names]
+    for values in zip(*arrays, strict=True):
+        r = dict(zip(names, values, strict=True))
         question = ""
         if has_q and pd.notna(r[QUESTION]) and r[QUESTION]:
             question = f'<div class="question">{e(t["question"])}: {e(r[QUESTION])}</div>'
@@ -272,7 +285,7 @@ def render_html_report(
         counts = tables["coder_counts"]
         wide = counts.pivot_table(index=CODE, columns=CODER, values=TURNS, aggfunc="sum")
         wide = wide.reindex(index=list(dict.fromkeys(counts[CODE]))).fillna(0).astype(int)
-        wide.insert(0, CODE_LABEL, wide.index.map(meta[CODE_LABEL]))
+        wide.insert(0, CODE_LABEL, [meta.at[c, CODE_LABEL] for c in wide.index])
         cols = {CODE_LABEL: t["code"], **{c: c for c in wide.columns if c != CODE_LABEL}}
         parts += [f"<h3>{e(t['coders'])}</h3>", _table(wide.reset_index(drop=True), cols)]
     if "coder_agreement" in tables and len(tables["coder_agreement"]):
@@ -347,8 +360,12 @@ def report_charts(
             matrix,
             {"codebook": codebook, "title": t["heatmap_title"], "xlabel": t["interview"]},
         ),
-        ("cooccurrence", plots.plot_cooccurrence, cooc, {"codebook": codebook,
-                                                          "title": t["cooc_title"]}),
+        (
+            "cooccurrence",
+            plots.plot_cooccurrence,
+            cooc,
+            {"codebook": codebook, "title": t["cooc_title"]},
+        ),
     ]
     counts = tables.get("coder_counts")
     if counts is not None and counts[CODER].nunique() > 1:
@@ -375,8 +392,9 @@ def report_charts(
 def _cooccurrence_matrix(pairs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Rebuild the square count matrix from the long co-occurrence table."""
     m = pd.DataFrame(0, index=pd.Index(codes, name=CODE), columns=codes, dtype="int64")
-    for row in pairs.itertuples(index=False):
-        r = row._asdict()
+    names = ["code_a", "code_b", "both", "turns_a", "turns_b"]
+    for values in zip(*(_values(pairs[c]) for c in names), strict=True):
+        r = dict(zip(names, values, strict=True))
         m.at[r["code_a"], r["code_b"]] = m.at[r["code_b"], r["code_a"]] = r["both"]
         m.at[r["code_a"], r["code_a"]] = r["turns_a"]
         m.at[r["code_b"], r["code_b"]] = r["turns_b"]

@@ -89,6 +89,33 @@ def write_report(
     dict of str to Path
         ``"html"``, ``"xlsx"``, ``"csv:<table>"`` and ``"chart:<file name>"`` keys.
     """
+    return _write_report(
+        turns,
+        codings,
+        codebook,
+        out_dir,
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
+        lang=lang,
+        title=title,
+        chart_formats=chart_formats,
+    )[0]
+
+
+def _write_report(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame,
+    codebook: Codebook,
+    out_dir: str | Path,
+    *,
+    coder: Selection,
+    min_score: float | None,
+    spans: pd.DataFrame | None,
+    lang: str,
+    title: str | None,
+    chart_formats: tuple[str, ...],
+) -> tuple[dict[str, Path], dict[str, pd.DataFrame]]:
     from qualcode.exchange.html import render_html_report, report_charts
     from qualcode.exchange.xlsx import write_workbook
 
@@ -111,7 +138,7 @@ def write_report(
     html_path.write_text(html_text, encoding="utf-8")
     written["html"] = html_path
     logger.info("wrote report (%d files) to %s", len(written), out)
-    return written
+    return written, tables
 
 
 def write_outputs(
@@ -125,6 +152,7 @@ def write_outputs(
     min_score: float | None = None,
     spans: pd.DataFrame | None = None,
     title: str | None = None,
+    chart_formats: tuple[str, ...] = ("png", "svg"),
 ) -> dict[str, Path]:
     """Write everything for a coded project into one folder: report and Word appendix.
 
@@ -135,7 +163,7 @@ def write_outputs(
     ----------
     lang : {"id", "en"}, default "id"
         Language of the appendix and report headings.
-    coder, min_score, spans, title
+    coder, min_score, spans, title, chart_formats
         As in :func:`write_report`.
 
     Returns
@@ -151,7 +179,7 @@ def write_outputs(
     """
     from qualcode.exchange.docx import write_docx_appendix
 
-    written = write_report(
+    written, tables = _write_report(
         turns,
         codings,
         codebook,
@@ -161,6 +189,7 @@ def write_outputs(
         spans=spans,
         lang=lang,
         title=title,
+        chart_formats=chart_formats,
     )
     written["docx"] = write_docx_appendix(
         turns,
@@ -170,5 +199,6 @@ def write_outputs(
         lang=lang,
         coder=coder,
         min_score=min_score,
+        tables=tables,
     )
     return written

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import math
 import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pandas as pd
 
 from qualcode.errors import QualcodeError
+from qualcode.reports import _values
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +78,12 @@ SHEET_NAMES: dict[str, str] = {
     "coder_agreement": "Coder agreement",
 }
 
+#: columns left out of a sheet (kept in the CSV files): the plain text repeats "marked_text",
+#: spans and question ids are for programs
+WORKBOOK_DROP: dict[str, tuple[str, ...]] = {
+    "segments": ("text", "spans", "question_turn_id"),
+}
+
 _PERCENT = {"share", "agreement"}
 _WIDE = {"text": 80, "marked_text": 80, "question": 50, "evidence": 30}
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -106,7 +117,9 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     """Write tables to one .xlsx workbook, one sheet each, with readable headers.
 
     Headers come from :data:`COLUMN_LABELS` (other columns keep their names), the header row
-    is bold and frozen, shares are formatted as percentages and long text columns wrap.
+    is bold and frozen, shares are formatted as percentages and long text columns wrap. The
+    columns in :data:`WORKBOOK_DROP` are left out (the segments sheet shows the text with its
+    evidence marked, not a second plain copy).
 
     Parameters
     ----------
@@ -120,8 +133,6 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     Path
         The file written.
     """
-    import xlsxwriter
-
     p = Path(path)
     if p.suffix.lower() != ".xlsx":
         msg = f"the workbook must be an .xlsx file, got {p.name!r}"
@@ -130,34 +141,158 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
         msg = "no tables to write to the workbook"
         raise QualcodeError(msg)
     p.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(
-        str(p), {"constant_memory": True, "strings_to_numbers": False, "strings_to_urls": False}
-    )
-    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    percent = wb.add_format({"num_format": "0.0%"})
-    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     used: set[str] = set()
-    for name, df in tables.items():
-        ws = wb.add_worksheet(_sheet_name(name, used))
-        ws.freeze_panes(1, 0)
-        columns = [str(c) for c in df.columns]
-        for i, col in enumerate(columns):
-            header = COLUMN_LABELS.get(col, col)
-            fmt = percent if col in _PERCENT else wrap if col in _WIDE else None
-            ws.set_column(i, i, _WIDE.get(col, min(40, max(10, len(header) + 2))), fmt)
-            ws.write_string(0, i, header, bold)
-        arrays = [df[col].to_numpy(dtype=object, na_value=None) for col in df.columns]
-        for r, values in enumerate(zip(*arrays, strict=True), start=1):
-            for i, v in enumerate(values):
-                value = _cell_value(v)
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    ws.write_string(r, i, value)
-                elif isinstance(value, bool):
-                    ws.write_boolean(r, i, value)
-                else:
-                    ws.write_number(r, i, value)  # type: ignore[arg-type]
-    wb.close()
+    sheets: list[tuple[str, str]] = []  # (title, part name)
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for n, (name, table) in enumerate(tables.items(), start=1):
+            df = table.drop(columns=[c for c in WORKBOOK_DROP.get(name, ()) if c in table.columns])
+            title = _sheet_name(name, used)
+            part = f"xl/worksheets/sheet{n}.xml"
+            with zf.open(part, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
+                _write_sheet(out, df)
+            sheets.append((title, part))
+        _write_package(zf, sheets)
     logger.info("wrote workbook %s", p)
     return p
+
+
+# --- SpreadsheetML -----------------------------------------------------------------------
+# A small writer of its own: inline strings, three cell styles (bold header, percent, wrapped
+# text). Tens of thousands of segment rows take seconds here instead of tens of seconds
+# through a cell-object library.
+_STYLE_HEADER, _STYLE_PERCENT, _STYLE_WRAP = 1, 2, 3
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _string_cell(ref: str, text: str, style: int) -> str:
+    style_attr = f' s="{style}"' if style else ""
+    return (
+        f'<c r="{ref}" t="inlineStr"{style_attr}><is><t xml:space="preserve">'
+        f"{escape(text)}</t></is></c>"
+    )
+
+
+def _write_sheet(out: io.TextIOWrapper, df: pd.DataFrame) -> None:
+    columns = [str(c) for c in df.columns]
+    letters = [_column_letter(i) for i in range(len(columns))]
+    styles = [
+        _STYLE_PERCENT if c in _PERCENT else _STYLE_WRAP if c in _WIDE else 0 for c in columns
+    ]
+    out.write(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">'
+        '<sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+    )
+    if columns:
+        out.write("<cols>")
+        for i, col in enumerate(columns, start=1):
+            header = COLUMN_LABELS.get(col, col)
+            width = _WIDE.get(col, min(40, max(10, len(header) + 2)))
+            out.write(f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>')
+        out.write("</cols>")
+    out.write('<sheetData><row r="1">')
+    for letter, col in zip(letters, columns, strict=True):
+        out.write(_string_cell(f"{letter}1", COLUMN_LABELS.get(col, col), _STYLE_HEADER))
+    out.write("</row>")
+    arrays = [_values(df[col]) for col in df.columns]
+    for r, values in enumerate(zip(*arrays, strict=True), start=2):
+        cells = []
+        for letter, style, v in zip(letters, styles, values, strict=True):
+            value = _cell_value(v)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                cells.append(_string_cell(f"{letter}{r}", value, style))
+            elif isinstance(value, bool):
+                cells.append(f'<c r="{letter}{r}" t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, int | float):
+                if isinstance(value, float) and not math.isfinite(value):
+                    continue
+                style_attr = f' s="{style}"' if style == _STYLE_PERCENT else ""
+                cells.append(f'<c r="{letter}{r}"{style_attr}><v>{value!r}</v></c>')
+            else:
+                cells.append(_string_cell(f"{letter}{r}", str(value), style))
+        out.write(f'<row r="{r}">{"".join(cells)}</row>')
+    out.write("</sheetData></worksheet>")
+
+
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+_STYLES = (
+    _XML_HEAD + f'<styleSheet xmlns="{_NS_MAIN}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" '
+    'applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _write_package(zf: zipfile.ZipFile, sheets: list[tuple[str, str]]) -> None:
+    overrides = "".join(
+        f'<Override PartName="/{part}" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for _, part in sheets
+    )
+    zf.writestr(
+        "[Content_Types].xml",
+        _XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/'
+        'vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' + overrides + "</Types>",
+    )
+    zf.writestr(
+        "_rels/.rels",
+        _XML_HEAD + f'<Relationships xmlns="{_NS_PKG_REL}">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    )
+    sheet_list = "".join(
+        f'<sheet name="{escape(title, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (title, _) in enumerate(sheets, start=1)
+    )
+    zf.writestr(
+        "xl/workbook.xml",
+        _XML_HEAD + f'<workbook xmlns="{_NS_MAIN}" xmlns:r="{_NS_REL}">'
+        f"<sheets>{sheet_list}</sheets></workbook>",
+    )
+    rels = "".join(
+        f'<Relationship Id="rId{i}" Type="{_NS_REL}/worksheet" Target="{part[3:]}"/>'
+        for i, (_, part) in enumerate(sheets, start=1)
+    )
+    rels += f'<Relationship Id="rId{len(sheets) + 1}" Type="{_NS_REL}/styles" Target="styles.xml"/>'
+    zf.writestr(
+        "xl/_rels/workbook.xml.rels",
+        _XML_HEAD + f'<Relationships xmlns="{_NS_PKG_REL}">{rels}</Relationships>',
+    )
+    zf.writestr("xl/styles.xml", _STYLES)

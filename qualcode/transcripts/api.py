@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from qualcode import schema
 from qualcode.errors import QualcodeError, TableError, TranscriptParseError
 from qualcode.transcripts.builder import (
+    Block,
+    FileInfo,
     RawTurns,
-    build_turns,
-    columns_to_frame,
+    block_from_raw,
+    build_block,
+    frame_from_columns,
     interview_base,
     slugify,
 )
-from qualcode.transcripts.detect import EXTENSIONS, FORMATS, detect_format
-from qualcode.transcripts.encoding import read_text
+from qualcode.transcripts.detect import EXTENSIONS, FORMATS, detect_format, sniff
+from qualcode.transcripts.encoding import decode_bytes, read_text
+from qualcode.transcripts.fast import CHUNK_CHARS, parse_batch
 from qualcode.transcripts.roles import assign_roles, parse_roles
 from qualcode.transcripts.subtitles import parse_captions
 from qualcode.transcripts.tabular import is_turns_table, parse_frame, read_frame
@@ -33,6 +41,9 @@ TRANSCRIPT_SUFFIXES = tuple(s for s in EXTENSIONS if s != ".parquet")
 TURNS_TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet")
 
 RolesArg = Mapping[str, str] | str | None
+
+#: characters of plain-text transcripts read before the fast path parses them together
+_BATCH_CHARS = 2 * CHUNK_CHARS
 
 
 def _raw_from_text(
@@ -107,26 +118,155 @@ def parse_transcript(
         raise TranscriptParseError(msg, path=source)
     mapping = parse_roles(roles)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    raw = _raw_from_text(
-        text, path=source, format=format, speakers=speakers, single_speaker=single_speaker
-    )
-    return columns_to_frame(
-        build_turns(raw, base=interview_base(source), source=source, roles=mapping)
-    )
+    out = _Collector([FileInfo(interview_base(source), source)], roles=mapping)
+    if format == "text" and speakers is None:
+        out.add_texts([(0, Path(source), text)], single_speaker=single_speaker)
+    else:
+        raw = _raw_from_text(
+            text, path=source, format=format, speakers=speakers, single_speaker=single_speaker
+        )
+        out.add_raw(raw, 0)
+    return out.frame()
+
+
+class _Collector:
+    """The turns of files read so far, in file order: column blocks and whole tables."""
+
+    def __init__(self, files: list[FileInfo], *, roles: Mapping[str, str]) -> None:
+        self.files = files
+        self.roles = roles
+        self.used: set[str] = set()
+        self.parts: list[pd.DataFrame | dict[str, Any]] = []
+        self.raws: list[tuple[RawTurns, int]] = []
+
+    def _build(self, block: Block) -> None:
+        if len(block):
+            self.parts.append(
+                build_block(block, self.files, roles=self.roles, used_slugs=self.used)
+            )
+
+    def _close_raws(self) -> None:
+        if self.raws:
+            raws, self.raws = self.raws, []
+            self._build(block_from_raw(raws))
+
+    def _add_block(self, block: Block) -> None:
+        self._close_raws()
+        self._build(block)
+
+    def add_raw(self, raw: RawTurns, file: int) -> None:
+        """Add the turns of one file read by a general reader."""
+        self.raws.append((raw, file))
+
+    def add_frame(self, turns: pd.DataFrame) -> None:
+        """Add a turns table read as is."""
+        self._close_raws()
+        self.parts.append(turns)
+        self.used.update(slugify(str(iv)) for iv in turns[schema.INTERVIEW].unique())
+
+    def add_texts(
+        self,
+        texts: list[tuple[int, Path, str]],
+        *,
+        single_speaker: bool,
+    ) -> None:
+        """Add plain-text transcripts ``(file, path, text)``: fast path, else general reader."""
+        if not texts:
+            return
+        fast = parse_batch([t for _, _, t in texts])
+        run: list[int] = []  # consecutive texts read by the fast path
+
+        def close_run() -> None:
+            if not run:
+                return
+            a, b = fast.rows[run[0]], fast.rows[run[-1] + 1]
+            seg_file: list[int] = []
+            seg_heading: list[str | None] = []
+            seg_size: list[int] = []
+            for k in run:
+                for heading, size in fast.segments[k] or ():
+                    seg_file.append(texts[k][0])
+                    seg_heading.append(heading)
+                    seg_size.append(size)
+            self._add_block(
+                Block(
+                    speaker=fast.speaker[a:b],
+                    text=fast.text[a:b],
+                    line=fast.line[a:b],
+                    start=np.full(b - a, np.nan),
+                    end=np.full(b - a, np.nan),
+                    seg_file=seg_file,
+                    seg_heading=seg_heading,
+                    seg_size=seg_size,
+                    speaker_codes=(fast.codes[a:b], fast.names),
+                )
+            )
+            run.clear()
+
+        for k, (file, path, text) in enumerate(texts):
+            if fast.segments[k] is not None:
+                run.append(k)
+                continue
+            close_run()
+            try:
+                raw = parse_text(text, path=path, single_speaker=single_speaker)
+            except TranscriptParseError:
+                raise
+            except QualcodeError as err:
+                raise TranscriptParseError(str(err), path=path) from err
+            self.add_raw(raw, file)
+        close_run()
+
+    def frame(self) -> pd.DataFrame:
+        """The turns table of everything added."""
+        self._close_raws()
+        frames: list[pd.DataFrame] = []
+        columns: list[dict[str, Any]] = []
+        for part in self.parts:
+            if isinstance(part, pd.DataFrame):
+                if columns:
+                    frames.append(frame_from_columns(columns))
+                    columns = []
+                frames.append(part)
+            else:
+                columns.append(part)
+        if columns:
+            frames.append(frame_from_columns(columns))
+        if not frames:
+            return schema.empty_turns()
+        if len(frames) == 1:
+            return frames[0]
+        return schema.validate_turns(pd.concat(frames, ignore_index=True))
 
 
 def _read_one(
     path: Path,
     *,
-    base: str,
+    file: int,
     format: str,
     roles: Mapping[str, str],
     single_speaker: bool,
     encoding: str | None,
     speakers: Collection[str] | None,
     table_options: Mapping[str, str | None],
-    used_slugs: set[str],
-) -> pd.DataFrame | dict[str, list[Any]]:
+    out: _Collector,
+    texts: list[tuple[int, Path, str]],
+) -> None:
+    """Read one file into ``out``; plain texts for the fast path are queued in ``texts``."""
+    if speakers is None and (
+        format == "text" or (format == "auto" and EXTENSIONS.get(path.suffix.lower()) == "text")
+    ):
+        # one read: the content decides between text and captions saved as .txt
+        data = _read_bytes(path)
+        kind = "text" if format == "text" else sniff(data[:512]) or "text"
+        text = decode_bytes(data, path=path, encoding=encoding)
+        del data
+        if kind == "text":
+            texts.append((file, path, text))
+            return
+        _flush_texts(out, texts, single_speaker=single_speaker)
+        out.add_raw(parse_captions(text, path=path, kind=kind), file)
+        return
     if not path.exists():
         msg = "file not found"
         raise TranscriptParseError(msg, path=path)
@@ -134,6 +274,10 @@ def _read_one(
         msg = "is a folder; use read_transcripts() for folders"
         raise TranscriptParseError(msg, path=path)
     fmt = detect_format(path, format=format)
+    if fmt == "text" and speakers is None:
+        texts.append((file, path, read_text(path, encoding=encoding)))
+        return
+    _flush_texts(out, texts, single_speaker=single_speaker)
     if fmt == "docx":
         from qualcode.transcripts.word import parse_docx
 
@@ -147,7 +291,8 @@ def _read_one(
                 turns = schema.validate_turns(df, source=path)
             except TableError as err:
                 raise TranscriptParseError(err.reason, path=path, line=err.line) from err
-            return assign_roles(turns, roles=roles) if roles else turns
+            out.add_frame(assign_roles(turns, roles=roles) if roles else turns)
+            return
         if path.suffix.lower() == ".parquet":
             msg = "a Parquet file must be a turns table (turn_id, interview, position, ...)"
             raise TranscriptParseError(msg, path=path)
@@ -157,7 +302,30 @@ def _read_one(
         raw = _raw_from_text(
             text, path=path, format=fmt, speakers=speakers, single_speaker=single_speaker
         )
-    return build_turns(raw, base=base, source=path.name, roles=roles, used_slugs=used_slugs)
+    out.add_raw(raw, file)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError as err:
+        msg = "file not found"
+        raise TranscriptParseError(msg, path=path) from err
+    except IsADirectoryError as err:
+        msg = "is a folder; use read_transcripts() for folders"
+        raise TranscriptParseError(msg, path=path) from err
+    except OSError as err:
+        msg = f"cannot read file: {err.strerror or err}"
+        raise TranscriptParseError(msg, path=path) from err
+
+
+def _flush_texts(
+    out: _Collector, texts: list[tuple[int, Path, str]], *, single_speaker: bool
+) -> None:
+    if texts:
+        batch = list(texts)
+        texts.clear()
+        out.add_texts(batch, single_speaker=single_speaker)
 
 
 def read_transcript(
@@ -243,33 +411,38 @@ def find_transcripts(paths: str | Path | Iterable[str | Path]) -> list[Path]:
         msg = "no transcript paths given"
         raise TranscriptParseError(msg)
     out: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()  # (device, inode): the same file by any path
     for item in items:
         p = Path(item)
-        if p.is_dir():
-            found = sorted(
-                f
-                for f in p.iterdir()
-                if f.is_file()
-                and f.suffix.lower() in TRANSCRIPT_SUFFIXES
-                and not f.name.startswith((".", "~$"))
-            )
-            if not found:
+        try:
+            st = p.stat()
+        except OSError as err:
+            msg = "file not found"
+            raise TranscriptParseError(msg, path=p) from err
+        if stat.S_ISDIR(st.st_mode):
+            with os.scandir(p) as entries:
+                names = sorted(
+                    (e.name, e)
+                    for e in entries
+                    if os.path.splitext(e.name)[1].lower() in TRANSCRIPT_SUFFIXES
+                    and not e.name.startswith((".", "~$"))
+                    and e.is_file()
+                )
+            if not names:
                 msg = (
                     "folder holds no transcript files; expected files ending in "
                     f"{', '.join(TRANSCRIPT_SUFFIXES)}"
                 )
                 raise TranscriptParseError(msg, path=p)
-        elif p.exists():
-            found = [p]
-        else:
-            msg = "file not found"
-            raise TranscriptParseError(msg, path=p)
-        for f in found:
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                out.append(f)
+            for name, entry in names:
+                est = entry.stat()
+                key = (est.st_dev, est.st_ino)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(p / name)
+        elif (st.st_dev, st.st_ino) not in seen:
+            seen.add((st.st_dev, st.st_ino))
+            out.append(p)
     return out
 
 
@@ -277,12 +450,14 @@ def _bases(files: list[Path]) -> list[str]:
     """Interview id prefixes: file stems, disambiguated by folder and suffix when equal."""
     stems = [interview_base(f) for f in files]
     result = list(stems)
-    dup = {s for s in stems if stems.count(s) > 1}
+    counts = Counter(stems)
+    dup = {s for s, n in counts.items() if n > 1}
     if dup:
         for k, f in enumerate(files):
             if stems[k] in dup:
                 result[k] = f"{f.resolve().parent.name}-{stems[k]}"
-        dup2 = {s for s in result if result.count(s) > 1}
+        counts = Counter(result)
+        dup2 = {s for s, n in counts.items() if n > 1}
         for k, f in enumerate(files):
             if result[k] in dup2:
                 result[k] = f"{result[k]}-{f.suffix.lstrip('.').lower() or k + 1}"
@@ -365,51 +540,45 @@ def _read_files(
         msg = f"unknown format {format!r}; expected one of {', '.join(FORMATS)}"
         raise TranscriptParseError(msg)
     mapping = parse_roles(roles)
-    bases = _bases(files)
-    used: set[str] = set()
-    frames: list[pd.DataFrame] = []
-    pending: dict[str, list[Any]] = {}  # columns of consecutive transcript files
-
-    def close_pending() -> None:
-        if pending:
-            frames.append(columns_to_frame(pending))
-            pending.clear()
-
-    for f, base in zip(files, bases, strict=True):
-        try:
-            got = _read_one(
+    out = _Collector(
+        [FileInfo(base, f.name) for f, base in zip(files, _bases(files), strict=True)],
+        roles=mapping,
+    )
+    texts: list[tuple[int, Path, str]] = []  # plain texts waiting for the fast path
+    chars = 0
+    current = files[0] if files else Path()
+    try:
+        for k, f in enumerate(files):
+            current = f
+            _read_one(
                 f,
-                base=base,
+                file=k,
                 format=format,
                 roles=mapping,
                 single_speaker=single_speaker,
                 encoding=encoding,
                 speakers=speakers,
                 table_options=table_options,
-                used_slugs=used,
+                out=out,
+                texts=texts,
             )
-        except TranscriptParseError:
-            raise
-        except QualcodeError as err:
-            raise TranscriptParseError(str(err), path=f) from err
-        except (OSError, UnicodeError) as err:
-            msg = f"cannot read transcript: {err}"
-            raise TranscriptParseError(msg, path=f) from err
-        if isinstance(got, pd.DataFrame):
-            close_pending()
-            frames.append(got)
-            used.update(slugify(str(iv)) for iv in got[schema.INTERVIEW].unique())
-        else:
-            for name, values in got.items():
-                pending.setdefault(name, []).extend(values)
-        logger.debug("read %s", f)
-        if progress is not None:
-            progress(f)
-    close_pending()
-    if len(frames) == 1:
-        return frames[0]
-    turns = pd.concat(frames, ignore_index=True)
-    return schema.validate_turns(turns)
+            if texts:
+                chars += len(texts[-1][2])
+                if chars >= _BATCH_CHARS:
+                    chars = 0
+                    _flush_texts(out, texts, single_speaker=single_speaker)
+            logger.debug("read %s", f)
+            if progress is not None:
+                progress(f)
+        _flush_texts(out, texts, single_speaker=single_speaker)
+    except TranscriptParseError:
+        raise
+    except QualcodeError as err:
+        raise TranscriptParseError(str(err), path=current) from err
+    except (OSError, UnicodeError) as err:
+        msg = f"cannot read transcript: {err}"
+        raise TranscriptParseError(msg, path=current) from err
+    return out.frame()
 
 
 def read_turns(paths: str | Path | Iterable[str | Path], **opts: object) -> pd.DataFrame:

@@ -1,25 +1,30 @@
-"""Collect turns as column lists while a reader parses, then build the turns table once.
+"""Collect turns as columns while readers parse, then build the turns table once.
 
 Readers append one row per turn to :class:`RawTurns` (cheap list appends, no per-row
-DataFrame work). :func:`build_turns` names the interviews, numbers the turns, makes the stable
-turn ids and decides the roles.
+DataFrame work), or, on the fast path for plain ``Label: text`` transcripts, hand over Arrow
+arrays directly (:class:`Block`). :func:`build_block` names the interviews, numbers the turns,
+makes the stable turn ids and decides the roles for many files at a time with vectorised Arrow
+and NumPy operations; :func:`frame_from_columns` makes the DataFrame once, with the final
+dtypes, without copying the Arrow string data.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from qualcode import schema
-from qualcode.transcripts.labels import normalize_space
-from qualcode.transcripts.roles import decide_roles
+from qualcode.transcripts.roles import _decide
 
 #: speaker name used when a source names no speakers (subtitles, single-speaker mode)
 UNKNOWN_SPEAKER = "unknown"
@@ -61,21 +66,180 @@ class RawTurns:
         return len(self.speaker)
 
 
-#: whitespace that is not already a single space
-_WS_RE = re.compile(r"\s{2,}|[^\S ]")
-_SEP = "\x00"
+#: string columns of the turns table (Arrow ``large_string`` chunks until the frame is made)
+STRING_COLUMNS = (
+    schema.TURN_ID,
+    schema.INTERVIEW,
+    schema.SPEAKER,
+    schema.ROLE,
+    schema.TEXT,
+    schema.SOURCE,
+)
+_STR = pa.large_string()
+
+StrArray = pa.Array | pa.ChunkedArray
 
 
-def _normalize_texts(texts: list[str]) -> list[str]:
-    """Collapse whitespace in every text and strip the ends (in a few passes over one string)."""
-    if not texts:
-        return []
-    joined = _SEP.join(texts)
-    if joined.count(_SEP) != len(texts) - 1:
-        return [normalize_space(t) for t in texts]  # a text holds the separator itself
-    joined = _WS_RE.sub(" ", joined)
-    joined = joined.replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP).strip(" ")
-    return joined.split(_SEP)
+def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (int64, one more than rows) and all data bytes of a string array, zero-copy."""
+    if arr.type != _STR:
+        arr = arr.cast(_STR)
+    n = len(arr)
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
+    data = (
+        np.frombuffer(bufs[2], dtype=np.uint8)
+        if bufs[2] is not None and bufs[2].size
+        else np.zeros(0, dtype=np.uint8)
+    )
+    return offsets, data
+
+
+def _rows_of(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Rows whose bytes hold the given byte positions."""
+    return np.searchsorted(offsets, positions, side="right") - 1
+
+
+def string_array(offsets: np.ndarray, data: bytes | bytearray | memoryview) -> pa.Array:
+    """Make a ``large_string`` array from int64 offsets and UTF-8 bytes (no copy)."""
+    return pa.LargeStringArray.from_buffers(
+        len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
+    )
+
+
+def _offsets(lengths: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=out[1:])
+    return out
+
+
+def repeat_strings(values: Sequence[str], counts: Sequence[int]) -> pa.Array:
+    """``values[k]`` repeated ``counts[k]`` times, as a ``large_string`` array."""
+    encoded = [v.encode("utf-8") for v in values]
+    data = b"".join([e * c for e, c in zip(encoded, counts, strict=True)])
+    lengths = np.repeat(np.fromiter(map(len, encoded), np.int64, len(encoded)), counts)
+    return string_array(_offsets(lengths), data)
+
+
+def normalize_text_array(arr: pa.Array) -> pa.Array:
+    """Collapse whitespace runs to one space and strip the ends, for every string of ``arr``.
+
+    The same as :func:`~qualcode.transcripts.labels.normalize_space` on each value (``arr``
+    has no nulls), but only the rows that need it, found with NumPy over the string bytes, are
+    rewritten in Python.
+    """
+    arr = arr.cast(_STR)
+    if len(arr) == 0:
+        return arr
+    offsets, data = _buffers(arr)
+    lo, hi = int(offsets[0]), int(offsets[-1])
+    seg = data[lo:hi]
+    if not len(seg):
+        return arr
+    space = seg == 32
+    # ASCII controls (tab, LF, VT, FF, CR, \x1c-\x1f are whitespace) and double spaces
+    flags = seg < 32
+    flags[1:] |= space[1:] & space[:-1]
+    if seg.max() >= 0x80:
+        # lead bytes of U+0085/U+00A0 (0xC2), U+1680 (0xE1), U+2000-U+205F (0xE2), U+3000 (0xE3)
+        flags |= (seg == 0xC2) | ((seg >= 0xE1) & (seg <= 0xE3))
+    rel = offsets - lo
+    starts, ends = rel[:-1], rel[1:]
+    nonempty = np.flatnonzero(ends > starts)
+    edge = nonempty[space[starts[nonempty]] | space[ends[nonempty] - 1]]
+    rows = np.union1d(edge, _rows_of(rel, np.flatnonzero(flags)))
+    if not len(rows):
+        return arr
+    texts = arr.take(pa.array(rows)).to_pylist()
+    fixed = [" ".join(t.split()).encode("utf-8") for t in texts]
+    view = memoryview(seg)
+    pieces: list[bytes | memoryview] = []
+    prev = 0
+    for r, b in zip(rows.tolist(), fixed, strict=True):
+        pieces.append(view[prev : starts[r]])
+        pieces.append(b)
+        prev = int(ends[r])
+    pieces.append(view[prev:])
+    lengths = ends - starts
+    lengths[rows] = np.fromiter(map(len, fixed), np.int64, len(fixed))
+    return string_array(_offsets(lengths), b"".join(pieces))
+
+
+def _question_rows(text: StrArray) -> np.ndarray:
+    """Boolean per row: does the text hold a ``?``."""
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    out = []
+    for chunk in chunks:
+        offsets, data = _buffers(chunk)
+        flag = np.zeros(len(chunk), dtype=bool)
+        pos = np.flatnonzero(data[offsets[0] : offsets[-1]] == ord("?")) + offsets[0]
+        flag[_rows_of(offsets, pos)] = True
+        out.append(flag)
+    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
+
+
+@dataclass
+class Block:
+    """Turns of one or more consecutive files, as columns in transcript order.
+
+    Rows fall into *segments*: runs of rows of one file under one heading (``seg_heading`` is
+    None before a file's first heading). ``text`` is already whitespace-normalised; ``start``
+    and ``end`` hold NaN where a turn has no time.
+    """
+
+    speaker: StrArray
+    text: StrArray
+    line: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    seg_file: list[int]
+    seg_heading: list[str | None]
+    seg_size: list[int]
+    #: ``speaker`` as codes into a list of names, when the reader already has them
+    speaker_codes: tuple[np.ndarray, list[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+
+def block_from_raw(raws: Sequence[tuple[RawTurns, int]]) -> Block:
+    """Make one :class:`Block` of the :class:`RawTurns` of consecutive files ``(raw, file)``."""
+    seg_file: list[int] = []
+    seg_heading: list[str | None] = []
+    seg_size: list[int] = []
+    speaker: list[str] = []
+    text: list[str] = []
+    line: list[int] = []
+    start: list[float | None] = []
+    end: list[float | None] = []
+    for raw, f in raws:
+        for heading, run in groupby(raw.heading):
+            seg_file.append(f)
+            seg_heading.append(heading)
+            seg_size.append(sum(1 for _ in run))
+        speaker.extend(raw.speaker)
+        text.extend(raw.text)
+        line.extend(raw.line)
+        start.extend(raw.start)
+        end.extend(raw.end)
+    return Block(
+        speaker=pa.array(speaker, type=_STR),
+        text=normalize_text_array(pa.array(text, type=_STR)),
+        line=np.asarray(line, dtype=np.int64),
+        start=np.array(start, dtype=np.float64),
+        end=np.array(end, dtype=np.float64),
+        seg_file=seg_file,
+        seg_heading=seg_heading,
+        seg_size=seg_size,
+    )
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the turns table says about a file: its interview id prefix and source name."""
+
+    base: str
+    source: str
 
 
 def slugify(value: str) -> str:
@@ -91,86 +255,206 @@ def interview_base(source: str | Path) -> str:
     return stem or "transcript"
 
 
-def build_turns(
-    raw: RawTurns,
+_ROLE_CODE = {role: k for k, role in enumerate(schema.ROLES)}
+
+
+def _encode(values: StrArray) -> tuple[np.ndarray, list[str]]:
+    """Dictionary-encode strings: codes per row and the distinct values."""
+    enc = pc.dictionary_encode(values)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.unify_dictionaries()
+        if not enc.num_chunks:
+            return np.zeros(0, dtype=np.int64), []
+        names = enc.chunk(0).dictionary.to_pylist()
+        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks])
+        return codes, names
+    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist()
+
+
+_ROLE_BYTES = [role.encode("ascii") for role in schema.ROLES]
+_ROLE_WIDTH = max(map(len, _ROLE_BYTES))
+_ROLE_MATRIX = np.array([list(b.ljust(_ROLE_WIDTH, b" ")) for b in _ROLE_BYTES], dtype=np.uint8)
+_ROLE_LEN = np.array([len(b) for b in _ROLE_BYTES], dtype=np.int64)
+
+
+def _role_strings(codes: np.ndarray) -> pa.Array:
+    """Role names for role codes (indices into :data:`schema.ROLES`)."""
+    keep = np.arange(_ROLE_WIDTH) < _ROLE_LEN[codes][:, None]
+    return string_array(_offsets(_ROLE_LEN[codes]), _ROLE_MATRIX[codes][keep].tobytes())
+
+
+def _turn_ids(
+    slugs: list[str], seg_iv: list[int], sizes: np.ndarray, position: np.ndarray
+) -> pa.Array:
+    """``<slug>-<position:04d>`` per row."""
+    if len(position) and position.max() >= 10_000:
+        padded = pc.utf8_lpad(pc.cast(pa.array(position), _STR), width=4, padding="0")
+        iv_row = np.repeat(np.asarray(seg_iv, dtype=np.int64), sizes)
+        return pc.binary_join_element_wise(
+            pc.take(pa.array(slugs, type=_STR), pa.array(iv_row)),
+            padded,
+            pa.scalar("-", type=_STR),
+        )
+    stems = [(slugs[k] + "-0000").encode("utf-8") for k in seg_iv]
+    data = bytearray().join([b * int(c) for b, c in zip(stems, sizes, strict=True)])
+    lengths = np.repeat(np.fromiter(map(len, stems), np.int64, len(stems)), sizes)
+    offsets = _offsets(lengths)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    digits = (position[:, None] // np.array([1000, 100, 10, 1])) % 10 + ord("0")
+    buf[offsets[1:, None] - np.arange(4, 0, -1)] = digits
+    return string_array(offsets, data)
+
+
+def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]) -> pa.Array:
+    """Decide the role of every row, per interview (see :mod:`qualcode.transcripts.roles`)."""
+    folded = {k.casefold(): v for k, v in roles.items()}
+    if block.speaker_codes is not None:
+        codes, names = block.speaker_codes
+    else:
+        codes, names = _encode(block.speaker)
+    n_names = max(len(names), 1)
+    key = iv_row * n_names + codes.astype(np.int64)
+    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # (interview, speaker) pairs in order of their first turn
+    by_first = np.argsort(first, kind="stable")
+    pairs_of_iv: list[list[int]] = [[] for _ in range(n_iv)]
+    for k, iv in zip(by_first.tolist(), (uniq[by_first] // n_names).tolist(), strict=True):
+        pairs_of_iv[iv].append(k)
+    pair_speaker = (uniq % n_names).tolist()
+    counted: list[np.ndarray] = []
+
+    def pair_counts() -> tuple[np.ndarray, np.ndarray]:
+        if not counted:
+            counted.append(np.bincount(inverse, minlength=len(uniq)))
+            has_q = _question_rows(block.text)
+            counted.append(np.bincount(inverse[has_q], minlength=len(uniq)))
+        return counted[0], counted[1]
+
+    role_of_pair = np.zeros(len(uniq), dtype=np.int64)
+    for pairs in pairs_of_iv:
+        if not pairs:
+            continue
+        pair_of = {names[pair_speaker[k]]: k for k in pairs}
+
+        def stats(
+            undecided: list[str], pair_of: dict[str, int] = pair_of
+        ) -> tuple[dict[str, int], dict[str, int]]:
+            counts, questions = pair_counts()
+            return (
+                {sp: int(questions[pair_of[sp]]) for sp in undecided},
+                {sp: int(counts[pair_of[sp]]) for sp in undecided},
+            )
+
+        decided = _decide(list(pair_of), stats, roles, folded)
+        for sp, k in pair_of.items():
+            role_of_pair[k] = _ROLE_CODE[decided[sp]]
+    return _role_strings(role_of_pair[inverse.reshape(-1)])
+
+
+def build_block(
+    block: Block,
+    files: Sequence[FileInfo],
     *,
-    base: str,
-    source: str,
     roles: Mapping[str, str] | None = None,
     used_slugs: set[str] | None = None,
-) -> dict[str, list[Any]]:
-    """Build the turns columns of one file from its raw turns.
+) -> dict[str, Any]:
+    """Build the turns columns of a block of files.
 
     Parameters
     ----------
-    raw : RawTurns
+    block : Block
         The turns as parsed.
-    base : str
-        Interview id prefix (the file stem, made unique across files by the caller).
-    source : str
-        File name for the ``source`` column.
+    files : sequence of FileInfo
+        Interview id prefix (the file stem, made unique across files by the caller) and
+        ``source`` name of each file, indexed by ``block.seg_file``.
     roles : mapping, optional
         Speaker label -> role given by the user; wins over the default rules.
     used_slugs : set of str, optional
-        Interview slugs already used by other files (updated in place), so turn ids stay
+        Interview slugs already used by other blocks (updated in place), so turn ids stay
         unique across files.
 
     Returns
     -------
     dict
-        Column name -> list of values, the columns of :data:`qualcode.schema.TURN_COLUMNS`
-        (make the table with :func:`columns_to_frame`). Interview ids are
-        ``base`` for turns before any heading and ``base/heading`` after one; turn ids are
-        ``<interview slug>-<position:04d>``.
+        Column name -> Arrow array (string columns) or NumPy array, the columns of
+        :data:`qualcode.schema.TURN_COLUMNS` (make the table with :func:`frame_from_columns`).
+        Interview ids are ``base`` for turns before any heading and ``base/heading`` after
+        one; turn ids are ``<interview slug>-<position:04d>``.
     """
     used = used_slugs if used_slugs is not None else set()
-    n = len(raw)
-    interviews: list[str] = []
-    positions: list[int] = []
-    turn_ids: list[str] = []
-    slug_of: dict[str, str] = {}
-    counter: dict[str, int] = {}
-    for heading, run in groupby(raw.heading):
-        size = sum(1 for _ in run)
+    mapping = dict(roles or {})
+    n = len(block)
+    iv_names: list[str] = []
+    iv_slugs: list[str] = []
+    iv_index: dict[tuple[int, str], int] = {}
+    counter: list[int] = []
+    seg_iv: list[int] = []
+    seg_first: list[int] = []
+    for f, heading, size in zip(block.seg_file, block.seg_heading, block.seg_size, strict=True):
+        base = files[f].base
         interview = base if heading is None else f"{base}/{heading}"
-        slug = slug_of.get(interview)
-        if slug is None:
+        k = iv_index.get((f, interview))
+        if k is None:
             slug = candidate = slugify(interview)
             suffix = 2
             while candidate in used:
                 candidate = f"{slug}-{suffix}"
                 suffix += 1
             used.add(candidate)
-            slug = slug_of[interview] = candidate
-        first = counter.get(interview, 0) + 1
-        counter[interview] = first + size - 1
-        run_positions = range(first, first + size)
-        interviews.extend([interview] * size)
-        positions.extend(run_positions)
-        turn_ids.extend([f"{slug}-{pos:04d}" for pos in run_positions])
-    texts = _normalize_texts(raw.text)
+            k = iv_index[(f, interview)] = len(iv_names)
+            iv_names.append(interview)
+            iv_slugs.append(candidate)
+            counter.append(0)
+        seg_iv.append(k)
+        seg_first.append(counter[k] + 1)
+        counter[k] += size
+    sizes = np.asarray(block.seg_size, dtype=np.int64)
+    seg_of_row = np.repeat(np.arange(len(sizes)), sizes)
+    seg_row0 = np.cumsum(sizes) - sizes
+    offset = np.asarray(seg_first, dtype=np.int64) - seg_row0
+    position = np.arange(n, dtype=np.int64) + offset[seg_of_row]
+    iv_row = np.asarray(seg_iv, dtype=np.int64)[seg_of_row]
+    del seg_of_row
     return {
-        schema.TURN_ID: turn_ids,
-        schema.INTERVIEW: interviews,
-        schema.POSITION: positions,
-        schema.SPEAKER: list(raw.speaker),
-        schema.ROLE: decide_roles(interviews, raw.speaker, texts, roles=roles),
-        schema.TEXT: texts,
-        schema.START: list(raw.start),
-        schema.END: list(raw.end),
-        schema.SOURCE: [source] * n,
-        schema.LINE: list(raw.line),
+        schema.TURN_ID: _turn_ids(iv_slugs, seg_iv, sizes, position),
+        schema.INTERVIEW: repeat_strings([iv_names[k] for k in seg_iv], block.seg_size),
+        schema.POSITION: position,
+        schema.SPEAKER: block.speaker,
+        schema.ROLE: _roles(block, iv_row, len(iv_names), mapping),
+        schema.TEXT: block.text,
+        schema.START: block.start,
+        schema.END: block.end,
+        schema.SOURCE: repeat_strings([files[f].source for f in block.seg_file], block.seg_size),
+        schema.LINE: block.line,
     }
 
 
-def columns_to_frame(columns: Mapping[str, list[Any]]) -> pd.DataFrame:
-    """Make the turns table from column lists (one DataFrame construction for many files)."""
-    df = pd.DataFrame(
-        {
-            name: pd.array(values, dtype="Float64")
-            if name in (schema.START, schema.END)
-            else values
-            for name, values in columns.items()
-        }
-    )
-    return schema.normalize_turns(df)
+def _string_array(parts: list[Any]) -> pd.api.extensions.ExtensionArray:
+    chunks: list[pa.Array] = []
+    for part in parts:
+        chunks.extend(part.chunks if isinstance(part, pa.ChunkedArray) else [part])
+    data = pa.chunked_array([c.cast(_STR) for c in chunks if len(c)], type=_STR)
+    if data.num_chunks > 64:
+        data = pa.chunked_array([data.combine_chunks()], type=_STR)
+    return pd.arrays.ArrowStringArray(data)
+
+
+def frame_from_columns(blocks: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Make the turns table from the columns of one or more blocks (no copy of string data).
+
+    The result has the columns and dtypes of :func:`qualcode.schema.normalize_turns`.
+    """
+    if not blocks:
+        return schema.empty_turns()
+    cols: dict[str, Any] = {}
+    for name in schema.TURN_COLUMNS:
+        parts = [b[name] for b in blocks]
+        if name in STRING_COLUMNS:
+            cols[name] = _string_array(parts)
+        elif name in (schema.START, schema.END):
+            values = np.concatenate(parts).astype(np.float64, copy=False)
+            cols[name] = pd.arrays.FloatingArray(values, np.isnan(values))
+        else:
+            values = np.concatenate(parts).astype(np.int64, copy=False)
+            cols[name] = pd.arrays.IntegerArray(values, np.zeros(len(values), dtype=bool))
+    return pd.DataFrame(cols, copy=False)

@@ -16,6 +16,16 @@ from qualcode.errors import TranscriptParseError
 
 #: control characters that never occur in a transcript (tab, LF, VT, FF and CR are allowed)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+#: the same characters as UTF-8 bytes: single bytes, and U+0080-U+009F after a 0xC2 lead byte
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"
+
+
+def _utf8_has_no_control(data: bytes) -> bool:
+    """Say (fast, in C) that UTF-8 ``data`` holds none of :data:`_CONTROL_RE`'s characters.
+
+    False means "maybe": the caller then searches the decoded text.
+    """
+    return b"\xc2" not in data and len(data.translate(None, _CONTROL_BYTES)) == len(data)
 
 #: signatures of binary formats people save transcripts in by mistake
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -89,6 +99,7 @@ def decode_bytes(data: bytes, *, path: str | Path, encoding: str | None = None) 
         msg = f"this is {kind}, not a text transcript.{hint}"
         raise TranscriptParseError(msg, path=path)
     text: str | None = None
+    utf8 = False  # decoded as UTF-8 without a byte-order mark
     if encoding is not None:
         try:
             text = data.decode(encoding)
@@ -129,9 +140,10 @@ def decode_bytes(data: bytes, *, path: str | Path, encoding: str | None = None) 
                         text = data.decode(enc)
                     except UnicodeDecodeError:
                         continue
+                    utf8 = enc == "utf-8"
                     break
     assert text is not None  # latin-1 decodes every byte string
-    bad = _CONTROL_RE.search(text)
+    bad = None if utf8 and _utf8_has_no_control(data) else _CONTROL_RE.search(text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
         msg = (

@@ -22,7 +22,8 @@ Roles are decided per interview, in this order:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import pandas as pd
 
@@ -103,6 +104,7 @@ def parse_roles(spec: str | Mapping[str, str] | None) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def default_role(label: str) -> str | None:
     """Return the role a label implies by itself, or None when it does not say.
 
@@ -130,14 +132,22 @@ def _lookup(mapping: Mapping[str, str], folded: Mapping[str, str], label: str) -
     return role
 
 
+#: ``stats(undecided)`` -> (questions, turns) per speaker of one interview
+SpeakerStats = Callable[[list[str]], tuple[Mapping[str, int], Mapping[str, int]]]
+
+
 def _decide(
-    speakers: list[str],
-    texts: list[str],
+    order: list[str],
+    stats: SpeakerStats,
     mapping: Mapping[str, str],
     folded: Mapping[str, str],
 ) -> dict[str, str]:
-    """Decide the role of each speaker of one interview (turn order given)."""
-    order: list[str] = list(dict.fromkeys(speakers))
+    """Decide the role of each speaker of one interview.
+
+    ``order`` lists the speakers in order of their first turn; ``stats`` counts the turns with
+    a question and all turns of the speakers it is given (called only when the questions
+    decide).
+    """
     decided: dict[str, str] = {}
     for sp in order:
         role = _lookup(mapping, folded, sp)
@@ -168,17 +178,11 @@ def _decide(
         has_participant = True
     if not undecided:
         return decided
-    questions: dict[str, int] = dict.fromkeys(undecided, 0)
-    counts: dict[str, int] = dict.fromkeys(undecided, 0)
-    for sp, text in zip(speakers, texts, strict=True):
-        if sp in counts:
-            counts[sp] += 1
-            if "?" in text:
-                questions[sp] += 1
     if has_interviewer and not ambiguous_r:
         for sp in undecided:
             decided[sp] = schema.PARTICIPANT
         return decided
+    questions, counts = stats(undecided)
     # the speaker who asks the most questions is the interviewer (rank: count, share, order)
     rank = sorted(
         undecided,
@@ -194,6 +198,20 @@ def _decide(
         else:
             decided[sp] = schema.PARTICIPANT
     return decided
+
+
+def _list_stats(speakers: list[str], texts: list[str]) -> SpeakerStats:
+    def stats(undecided: list[str]) -> tuple[dict[str, int], dict[str, int]]:
+        questions: dict[str, int] = dict.fromkeys(undecided, 0)
+        counts: dict[str, int] = dict.fromkeys(undecided, 0)
+        for sp, text in zip(speakers, texts, strict=True):
+            if sp in counts:
+                counts[sp] += 1
+                if "?" in text:
+                    questions[sp] += 1
+        return questions, counts
+
+    return stats
 
 
 def assign_roles(
@@ -256,7 +274,8 @@ def decide_roles(
         groups.setdefault(iv, []).append(i)
     for idx in groups.values():
         sp = [speakers[i] for i in idx]
-        decided = _decide(sp, [texts[i] for i in idx], mapping, folded)
+        stats = _list_stats(sp, [texts[i] for i in idx])
+        decided = _decide(list(dict.fromkeys(sp)), stats, mapping, folded)
         for i in idx:
             role_col[i] = decided[speakers[i]]
     return role_col

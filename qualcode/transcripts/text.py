@@ -34,7 +34,6 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Collection, Mapping
-from itertools import compress
 from pathlib import Path
 
 from qualcode.errors import TranscriptParseError
@@ -482,48 +481,6 @@ def parse_lines(
     raise TranscriptParseError(msg, path=path)
 
 
-#: one line of the simplest transcript shape, ``Label: text`` (used by the fast path)
-_SIMPLE_RE = re.compile(r"^(?:([^\W\d_][^\W_]{0,15}):[ \t]+([^\s\[(].*)|(.*))$", re.MULTILINE)
-
-
-def _parse_simple(text: str) -> RawTurns | None:
-    """Read a transcript made only of ``Label: text`` lines and blank lines, in C-level passes.
-
-    Returns None unless every non-blank line has that shape, there are no markup characters
-    and every label is accepted by the general rules; the result is then exactly what the
-    general parser gives (no headings, no continuation lines), only faster.
-    """
-    if "<" in text or "&" in text or "#" in text:
-        return None
-    found = _SIMPLE_RE.findall(text)
-    if text.endswith("\n"):
-        found.pop()  # the empty line after the final line end
-    if not found:
-        return None
-    labels, rests, others = zip(*found, strict=True)
-    del found
-    if "".join(others).strip():
-        return None
-    counts = Counter(labels)
-    counts.pop("", None)
-    if not counts:
-        return None
-    for label, n in counts.items():
-        strength = label_strength(label)
-        if not (strength == STRONG or (strength and n >= 2)):
-            return None
-    keep = [bool(label) for label in labels]
-    raw = RawTurns()
-    raw.speaker = list(compress(labels, keep))
-    raw.text = list(compress(rests, keep))
-    raw.line = list(compress(range(1, len(labels) + 1), keep))
-    n = len(raw.speaker)
-    raw.heading = [None] * n
-    raw.start = [None] * n
-    raw.end = [None] * n
-    return raw
-
-
 def parse_text(
     text: str,
     *,
@@ -532,11 +489,11 @@ def parse_text(
     speakers: Collection[str] | None = None,
     single_speaker: bool = False,
 ) -> RawTurns:
-    """Parse a plain-text or Markdown transcript (``\\n`` line ends) into raw turns."""
-    if not markdown and speakers is None:
-        raw = _parse_simple(text)
-        if raw is not None:
-            return raw
+    """Parse a plain-text or Markdown transcript (``\\n`` line ends) into raw turns.
+
+    This is the general reader, line by line; :mod:`qualcode.transcripts.fast` reads the
+    common ``Label: text`` files the same way, faster, and leaves the others to this function.
+    """
     return parse_lines(
         text.split("\n"),
         path=path,

@@ -1,0 +1,292 @@
+"""Fast path for the most common transcript shape: ``Label: text`` lines, blanks and headings.
+
+Most transcripts (and every exported corpus) hold one turn per line, ``Label: text``, with blank
+lines and Markdown ``#`` headings between interviews. For those files this module gives exactly
+the turns of :func:`qualcode.transcripts.text.parse_text`, in a few whole-text passes done in
+C++ by Arrow instead of a Python loop over the lines:
+
+1. many files (or ~1 MB pieces of one big file) are joined into one string and split into
+   lines (``split_pattern``);
+2. one RE2 pass (``extract_regex``) finds the ``Label: text`` lines (ASCII label, no ``<``/``&``);
+3. the few other lines (blank lines, headings, lines with markup or non-ASCII labels) are
+   classified in Python with the rules of the general reader;
+4. a file takes the fast path only if every line is a label line, a blank line or a heading,
+   and every label is one the general reader accepts (a strong label, or a weak one seen at
+   least twice in the file); otherwise :func:`parse_batch` reports it and the caller reads it
+   with the general reader.
+
+Turn texts stay in Arrow memory (no Python string per line), which keeps memory near the size
+of the input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from qualcode.transcripts.builder import normalize_text_array
+from qualcode.transcripts.labels import STRONG, clean_heading, label_strength, strip_markup
+
+#: characters per piece of text handled by one round of Arrow calls
+CHUNK_CHARS = 1 << 20
+
+#: every character Python's ``str.isspace`` (and ``\s`` of ``re``) counts as whitespace
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+_RE2_SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE)
+
+#: a ``Label: text`` line as the general reader reads it (RE2 syntax, ASCII labels only)
+LABEL_LINE_RE2 = (
+    r"^(?P<label>[A-Za-z][A-Za-z0-9]{0,15}):[ \t]+"
+    rf"(?P<rest>[^<&\[({_RE2_SPACE}][^<&]*)$"
+)
+#: the same shape in Python syntax (Unicode labels), for the lines RE2 leaves
+_LABEL_LINE = re.compile(r"([^\W\d_][^\W_]{0,15}):[ \t]+([^\s\[(].*)")
+_MD_HEADING = re.compile(r"#{1,6}\s")
+
+_STR = pa.large_string()
+
+
+@dataclass
+class _FileState:
+    """What the passes learn about one file."""
+
+    ok: bool = True
+    labels: Counter[str] = field(default_factory=Counter)
+    headings: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class FastResult:
+    """Turns of a batch of files read by the fast path.
+
+    ``speaker``, ``text`` and ``line`` hold the turns of all files, in order;
+    ``rows[f]:rows[f + 1]`` are the turns of file ``f``. ``segments[f]`` lists
+    ``(heading, number of turns)`` runs of file ``f``, or is None when the file must be read
+    by the general reader.
+    """
+
+    speaker: pa.ChunkedArray
+    text: pa.ChunkedArray
+    line: np.ndarray
+    #: ``speaker`` as codes into ``names``
+    codes: np.ndarray
+    names: list[str]
+    rows: list[int]
+    segments: list[list[tuple[str | None, int]] | None]
+
+
+def _classify(line: str) -> tuple[str, ...] | None:
+    """Read a line RE2 did not take as a label line, as the general reader would.
+
+    Returns ``("b",)`` for a blank line, ``("h", heading)``, ``("l", label, text)``, or None for
+    any other line (which sends the file to the general reader).
+    """
+    if "<" in line or "&" in line:
+        line = strip_markup(line)
+    if not line.strip():
+        return ("b",)
+    if line[:1] == "#" and _MD_HEADING.match(line[:72]):
+        return ("h", clean_heading(line))
+    m = _LABEL_LINE.fullmatch(line)
+    if m is not None:
+        return ("l", m[1], m[2])
+    return None
+
+
+def _pieces(texts: list[str]) -> list[tuple[int, int, str]]:
+    """Cut texts into pieces of whole lines: (file, 1-based line number of the first, text)."""
+    out: list[tuple[int, int, str]] = []
+    for f, text in enumerate(texts):
+        end = len(text) - 1 if text.endswith("\n") else len(text)
+        if end <= CHUNK_CHARS:
+            out.append((f, 1, text if end == len(text) else text[:end]))
+            continue
+        a = 0
+        line = 1
+        while a <= end:
+            b = text.find("\n", a + CHUNK_CHARS, end)
+            if b == -1:
+                b = end
+            piece = text[a:b]
+            out.append((f, line, piece))
+            line += piece.count("\n") + 1
+            a = b + 1
+    return out
+
+
+def _chunks(pieces: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    groups: list[list[tuple[int, int, str]]] = []
+    size = CHUNK_CHARS
+    for piece in pieces:
+        if size >= CHUNK_CHARS:
+            groups.append([])
+            size = 0
+        groups[-1].append(piece)
+        size += len(piece[2]) + 1
+    return groups
+
+
+def parse_batch(texts: list[str]) -> FastResult:
+    """Read plain-text transcripts (``\\n`` line ends) with the fast path.
+
+    Parameters
+    ----------
+    texts : list of str
+        The decoded texts of consecutive files.
+
+    Returns
+    -------
+    FastResult
+        The turns of the files the fast path can read; the others are marked for the general
+        reader.
+    """
+    states = [_FileState() for _ in texts]
+    speakers: list[pa.Array] = []
+    bodies: list[pa.Array] = []
+    lines_out: list[np.ndarray] = []
+    files_out: list[np.ndarray] = []
+    codes_out: list[np.ndarray] = []
+    name_index: dict[str, int] = {}
+    for group in _chunks(_pieces(texts)):
+        if all(not states[f].ok for f, _, _ in group):
+            continue
+        joined = group[0][2] if len(group) == 1 else "\n".join(p[2] for p in group)
+        lines = pc.split_pattern(pa.array([joined], type=_STR), "\n").flatten()
+        del joined
+        counts = np.fromiter((p[2].count("\n") + 1 for p in group), np.int64, len(group))
+        piece_row0 = np.cumsum(counts) - counts
+        piece_file = np.fromiter((p[0] for p in group), np.int64, len(group))
+        piece_line0 = np.fromiter((p[1] for p in group), np.int64, len(group))
+
+        found = pc.extract_regex(lines, LABEL_LINE_RE2)
+        label = found.field("label")
+        rest = found.field("rest")
+        take = np.array(found.is_valid(), dtype=bool)
+        other = np.flatnonzero(~take & (np.asarray(pc.binary_length(lines)) > 0))
+        if len(other):
+            extra_idx: list[int] = []
+            extra_label: list[str] = []
+            extra_rest: list[str] = []
+            which = np.searchsorted(piece_row0, other, side="right") - 1
+            for i, p, text in zip(
+                other.tolist(),
+                which.tolist(),
+                lines.take(pa.array(other)).to_pylist(),
+                strict=True,
+            ):
+                state = states[group[p][0]]
+                if not state.ok:
+                    continue
+                kind = _classify(text)
+                if kind is None:
+                    state.ok = False
+                elif kind[0] == "h":
+                    line_no = int(piece_line0[p] + i - piece_row0[p])
+                    state.headings.append((line_no, kind[1]))
+                elif kind[0] == "l":
+                    extra_idx.append(i)
+                    extra_label.append(kind[1])
+                    extra_rest.append(kind[2])
+            if extra_idx:
+                mask = np.zeros(len(lines), dtype=bool)
+                mask[extra_idx] = True
+                amask = pa.array(mask)
+                label = pc.replace_with_mask(label, amask, pa.array(extra_label, type=_STR))
+                rest = pc.replace_with_mask(rest, amask, pa.array(extra_rest, type=_STR))
+                take |= mask
+        del lines, found
+        rows = np.flatnonzero(take)
+        which = np.searchsorted(piece_row0, rows, side="right") - 1
+        amask = pa.array(take)
+        label = label.filter(amask)
+        rest = rest.filter(amask)
+        row_file = piece_file[which]
+        # labels per file, to check them against the general reader's rules
+        enc = pc.dictionary_encode(label)
+        names = enc.dictionary.to_pylist()
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        if names:
+            key = row_file * len(names) + codes
+            uniq, n = np.unique(key, return_counts=True)
+            for k, c in zip(uniq.tolist(), n.tolist(), strict=True):
+                states[k // len(names)].labels[names[k % len(names)]] += c
+            lut = np.array([name_index.setdefault(x, len(name_index)) for x in names])
+            codes_out.append(lut[codes])
+        speakers.append(label)
+        bodies.append(normalize_text_array(rest))
+        lines_out.append(piece_line0[which] + rows - piece_row0[which])
+        files_out.append(row_file)
+    line = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
+    row_file = np.concatenate(files_out) if files_out else np.zeros(0, dtype=np.int64)
+    bounds = np.searchsorted(row_file, np.arange(len(texts) + 1)).tolist()
+    segments: list[list[tuple[str | None, int]] | None] = []
+    for f, state in enumerate(states):
+        ok = state.ok and bool(state.labels)
+        for lab, n_lab in state.labels.items() if ok else ():
+            strength = _strength(lab)
+            if not (strength == STRONG or (strength and n_lab >= 2)):
+                ok = False
+                break
+        segments.append(
+            _segments(line[bounds[f] : bounds[f + 1]], state.headings) if ok else None
+        )
+    return FastResult(
+        speaker=pa.chunked_array(speakers, type=_STR),
+        text=pa.chunked_array(bodies, type=_STR),
+        line=line,
+        codes=np.concatenate(codes_out) if codes_out else np.zeros(0, dtype=np.int64),
+        names=list(name_index),
+        rows=bounds,
+        segments=segments,
+    )
+
+
+_STRENGTH: dict[str, int] = {}
+
+
+def _strength(label: str) -> int:
+    got = _STRENGTH.get(label)
+    if got is None:
+        got = _STRENGTH[label] = label_strength(label)
+    return got
+
+
+def _segments(
+    line_nos: np.ndarray, headings: list[tuple[int, str]]
+) -> list[tuple[str | None, int]]:
+    """Runs of turns under one heading, named as the general reader names them.
+
+    Headings between two turns form one group; the group before the first turn drops its
+    first heading (the document title) when it has more than one; a name used again gets
+    `` (2)``, `` (3)``...; headings after the last turn are ignored.
+    """
+    n = len(line_nos)
+    groups: dict[int, list[str]] = {}
+    if headings:
+        at = np.searchsorted(line_nos, [h[0] for h in headings]).tolist()
+        for r, (_, name) in zip(at, headings, strict=True):
+            groups.setdefault(r, []).append(name)
+    out: list[tuple[str | None, int]] = []
+    used: Counter[str] = Counter()
+    current: str | None = None
+    prev = 0
+    for r, stack in groups.items():
+        if r >= n:
+            break
+        if r > prev:
+            out.append((current, r - prev))
+        name = " - ".join(stack[1:] if r == 0 and len(stack) > 1 else stack)
+        used[name] += 1
+        current = name if used[name] == 1 else f"{name} ({used[name]})"
+        prev = r
+    out.append((current, n - prev))
+    return out
