@@ -1,14 +1,29 @@
 """Benchmark the plain-text transcript reader on the Switchboard Dialog Act corpus (SwDA).
 
 Renders every dialogue of ``swda_data/{train,val,test}/*.txt`` (lines ``A|utterance|tag``) into a
-plain transcript (``A: utterance`` lines) in a temporary folder, then reports for
+plain transcript (``A: utterance`` lines), then measures
 
-1. ``read_transcripts(folder)``: all files into one turns table, and
-2. ``read_transcript(one_big_file)``: all dialogues in one file, each under a heading,
+1. ``folder``: ``read_transcripts(folder)`` on the folder of 1,155 files, one turns table;
+2. ``one file``: ``read_transcript(big_file)`` on all dialogues in one file, each under a
+   ``# Dialogue ...`` heading (the general reader's heading rules split it into interviews).
 
-the throughput (MB/s, turns/s, one core) and the peak memory traced by ``tracemalloc``
-(Python allocations, including pandas/pyarrow buffers that report to it) relative to the input
-size. Usage::
+Each case runs in a fresh Python process pinned to one core (``os.sched_setaffinity``, Arrow's
+thread pools set to one thread), after ``import qualcode`` and one call on a two-line string
+(one-off import and lazy-initialisation costs are excluded; everything per file is included:
+reading bytes, decoding, parsing, roles, the DataFrame).
+Reported per case:
+
+- ``cold``: the first call in the process, and ``warm``: the best of three later calls, as
+  MB/s of input and turns/s, by wall-clock time and by CPU time of the process (the same on an
+  idle machine; on a loaded one the wall clock also counts time spent waiting for the core);
+- ``peak RSS growth``: the process's peak resident memory (``VmHWM``) during the first call
+  minus its resident memory before it, which counts everything (Python objects, NumPy and Arrow
+  buffers, the result table) relative to the input size;
+- ``peak traced``: the peak of ``tracemalloc`` (Python and NumPy allocations only; Arrow
+  buffers are invisible to it);
+- ``table``: the bytes of the returned table (Arrow and NumPy buffers).
+
+Usage::
 
     python benchmarks/bench_parse.py [SWDA_DIR] [--profile]
 """
@@ -16,15 +31,14 @@ size. Usage::
 from __future__ import annotations
 
 import cProfile
+import json
 import os
 import pstats
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
-
-from qualcode import read_transcript, read_transcripts
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SWDA = (
@@ -32,11 +46,11 @@ DEFAULT_SWDA = (
 )
 
 
-def render(swda: Path, out: Path) -> tuple[list[Path], Path, int]:
-    """Write one transcript per dialogue and one combined file; return paths and bytes."""
-    files: list[Path] = []
+def render(swda: Path, folder: Path, big: Path) -> tuple[int, int]:
+    """Write one transcript per dialogue into ``folder`` and all of them into ``big``."""
     big_parts: list[str] = []
     utterances = 0
+    files = 0
     for split in ("train", "val", "test"):
         for src in sorted((swda / split).glob("*.txt")):
             lines = []
@@ -47,39 +61,104 @@ def render(swda: Path, out: Path) -> tuple[list[Path], Path, int]:
                 lines.append(f"{parts[0]}: {parts[1].strip()}")
             utterances += len(lines)
             text = "\n".join(lines) + "\n"
-            dest = out / f"{split}_{src.stem}.txt"
-            dest.write_text(text, encoding="utf-8")
-            files.append(dest)
+            (folder / f"{split}_{src.stem}.txt").write_text(text, encoding="utf-8")
+            files += 1
             big_parts.append(f"# Dialogue {split} {src.stem}\n\n{text}\n")
-    big = out / "all_dialogues.txt"
     big.write_text("".join(big_parts), encoding="utf-8")
-    print(f"rendered {len(files)} dialogues, {utterances} utterances")
-    return files, big, sum(f.stat().st_size for f in files)
+    return files, utterances
 
 
-def measure(label: str, fn, size: int) -> None:
-    tracemalloc.start()
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak() -> bool:
+    """Reset VmHWM to the current RSS (Linux >= 4.0); False if not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def _table_bytes(turns) -> int:  # type: ignore[no-untyped-def]
+    total = 0
+    for col in turns.columns:
+        arr = turns[col].array
+        data = getattr(arr, "_pa_array", None)
+        if data is not None:
+            total += data.nbytes
+        else:
+            total += arr._data.nbytes + arr._mask.nbytes
+    return total
+
+
+def child(case: str, path: str) -> None:
+    """Measure one case in this (fresh) process and print the figures as JSON."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import pyarrow as pa
+
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+    import tracemalloc
+
+    from qualcode import parse_transcript, read_transcript, read_transcripts
+
+    # one-off costs of the first call (lazy imports inside pandas/pyarrow) are not per file
+    parse_transcript("A: warm up?\nB: yes.\n")
+    fn = (lambda: read_transcripts(path)) if case == "folder" else (lambda: read_transcript(path))
+    rss0 = _status_kb("VmRSS")
+    hwm_ok = _reset_peak()
+    hwm0 = _status_kb("VmHWM")
     t0 = time.perf_counter()
+    c0 = time.process_time()
     turns = fn()
-    elapsed = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    mb = size / 1e6
-    print(
-        f"{label}: {len(turns)} turns, {mb:.1f} MB in {elapsed:.2f} s (under tracemalloc) -> "
-        f"{mb / elapsed:.1f} MB/s, {len(turns) / elapsed:,.0f} turns/s; "
-        f"peak traced memory {peak / 1e6:.1f} MB = {peak / size:.2f}x input"
-    )
-    t0 = time.perf_counter()
+    cold_cpu = time.process_time() - c0
+    cold = time.perf_counter() - t0
+    hwm = _status_kb("VmHWM")
+    peak_rss = (hwm - (rss0 if hwm_ok else hwm0)) * 1024
+    table = _table_bytes(turns)
+    n = len(turns)
+    del turns
+    warm = []
+    warm_cpu = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        c0 = time.process_time()
+        fn()
+        warm_cpu.append(time.process_time() - c0)
+        warm.append(time.perf_counter() - t0)
+    tracemalloc.start()
     fn()
-    elapsed = time.perf_counter() - t0
+    _, traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     print(
-        f"{label}: without tracemalloc {elapsed:.2f} s -> {mb / elapsed:.1f} MB/s, "
-        f"{len(turns) / elapsed:,.0f} turns/s"
+        json.dumps(
+            {
+                "turns": n,
+                "cold": cold,
+                "cold_cpu": cold_cpu,
+                "warm": min(warm),
+                "warm_cpu": min(warm_cpu),
+                "peak_rss": peak_rss,
+                "hwm_reset": hwm_ok,
+                "traced": traced,
+                "table": table,
+            }
+        )
     )
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--child"]:
+        child(argv[1], argv[2])
+        return 0
     swda = Path(next((a for a in argv if not a.startswith("--")), DEFAULT_SWDA))
     if not swda.exists():
         print(f"SwDA not found at {swda}", file=sys.stderr)
@@ -87,17 +166,56 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "swda"
         folder.mkdir()
-        files, big, size = render(swda, folder)
-        big_size = big.stat().st_size
+        big = Path(tmp) / "all_dialogues.txt"
+        files, utterances = render(swda, folder, big)
+        folder_size = sum(f.stat().st_size for f in folder.iterdir())
+        print(
+            f"rendered {files} dialogues, {utterances:,} utterances: folder {folder_size / 1e6:.1f}"
+            f" MB, one file {big.stat().st_size / 1e6:.1f} MB"
+        )
         if "--profile" in argv:
-            prof = cProfile.Profile()
-            prof.enable()
+            from qualcode import read_transcript, read_transcripts
+
             read_transcript(big)
-            prof.disable()
-            pstats.Stats(prof).sort_stats("cumulative").print_stats(15)
+            for label, fn in (
+                ("one file", lambda: read_transcript(big)),
+                ("folder", lambda: read_transcripts(folder)),
+            ):
+                prof = cProfile.Profile()
+                prof.enable()
+                fn()
+                prof.disable()
+                print(f"--- {label}")
+                pstats.Stats(prof).sort_stats("tottime").print_stats(15)
             return 0
-        measure("one file ", lambda: read_transcript(big), big_size)
-        measure("folder   ", lambda: read_transcripts(files), size)
+        for case, path, size in (
+            ("folder", folder, folder_size),
+            ("one file", big, big.stat().st_size),
+        ):
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", case, str(path)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            mb = size / 1e6
+            print(f"{case:9s}: {r['turns']:,} turns from {mb:.1f} MB")
+            for label, key in (("cold", "cold"), ("warm", "warm")):
+                wall, cpu = r[key], r[key + "_cpu"]
+                print(
+                    f"{'':9s}  {label}: wall {wall:.2f} s -> {mb / wall:.1f} MB/s, "
+                    f"{r['turns'] / wall:,.0f} turns/s; CPU {cpu:.2f} s -> "
+                    f"{mb / cpu:.1f} MB/s, {r['turns'] / cpu:,.0f} turns/s"
+                )
+            print(
+                f"{'':9s}  peak RSS growth {r['peak_rss'] / 1e6:.1f} MB = "
+                f"{r['peak_rss'] / size:.2f}x input"
+                f"{'' if r['hwm_reset'] else ' (VmHWM not resettable: upper bound)'}; "
+                f"peak traced (tracemalloc) {r['traced'] / 1e6:.1f} MB = "
+                f"{r['traced'] / size:.2f}x input; "
+                f"result table {r['table'] / 1e6:.1f} MB = {r['table'] / size:.2f}x input"
+            )
     return 0
 
 

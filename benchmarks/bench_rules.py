@@ -5,11 +5,14 @@ normalised as the transcript readers emit it, a generated codebook of 60 codes a
 keywords (single words and two-word phrases drawn from the corpus vocabulary), and times
 ``KeywordCoder.code`` (turns validation, tokenisation, lemma lookup, matching and the codings
 table) with a fresh coder (empty vocabulary cache) on one core: the coder is single-threaded
-Python and numpy, and the script pins itself to one CPU where the OS allows. Prints words per
-second by wall clock and by CPU time (the two differ when the machine is busy) and peak RSS.
+Python and numpy (no multiprocessing), Arrow's thread pool is set to one thread, and ``--pin``
+also pins the process to one CPU. Prints words per second by wall clock and by CPU time (CPU
+time never exceeds wall time on one thread; wall time is longer when the machine is busy) and
+peak RSS.
 ``--patterns`` adds three regular expressions to the codebook to show what patterns cost.
 
 Usage: python benchmarks/bench_rules.py [SWDA_DIR] [--million-only|--no-million] [--patterns]
+       [--pin]
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from qualcode import schema
 from qualcode.codebook import Code, Codebook, Theme
@@ -104,8 +108,9 @@ def run(turns: pd.DataFrame, codebook: Codebook, label: str) -> None:
 def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("--")]
     folder = Path(args[0]) if args else DEFAULT_SWDA
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    if "--pin" in argv and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    pa.set_cpu_count(1)  # pandas' Arrow-backed strings: no helper threads either
     turns = load_swda(folder)
     codebook = make_codebook(turns[schema.TEXT].tolist(), patterns="--patterns" in argv)
     n_kw = sum(len(c.keywords) for c in codebook.codes)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from unittest import mock
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +14,8 @@ from hypothesis import strategies as st
 from qualcode import KeywordCoder, TableError, schema
 from qualcode.codebook import Code, Codebook, Theme, parse_codebook
 from qualcode.coding import KeywordCoder as KeywordCoderFromPackage
+from qualcode.coding import matcher
+from qualcode.coding.matcher import required_literals
 from qualcode.coding.morphology import Lemmatizer, strip_affixes, tokenize
 from qualcode.coding.rules import EXPLAIN_COLUMNS, score_from_hits
 from qualcode.errors import QualcodeError
@@ -310,3 +315,161 @@ def test_code_finds_inserted_keyword_at_its_offsets(before, after, form) -> None
         len(head) + len(form),
     )
     assert out.loc[0, schema.EVIDENCE] == "zorvath"
+
+
+# --- the batch matcher: results must not depend on batching, caching or the alphabet -----------
+
+
+def test_code_multiword_keyword_does_not_span_two_turns() -> None:
+    cb = book(Code(name="c", keywords=("social media",)))
+    out = coded(cb, "we use social", "media daily", "Social-media here")
+    assert out[schema.TURN_ID].tolist() == ["t3"]
+
+
+def test_code_same_codings_when_split_into_small_batches() -> None:
+    cb = book(
+        Code(name="a", keywords=("maintain relation", "klien", "social media client")),
+        Code(name="b", keywords=("trust",), patterns=(r"\btender\w*",)),
+    )
+    texts = [
+        "We maintain",
+        "relation with klien-klien, trust-nya",
+        "dari social media -nya client kalau",
+        "ikut tendernya lagi",
+        "",
+        "maintain relation and trust, trust.",
+    ] * 3
+    whole = coded(cb, *texts)
+    with mock.patch.object(matcher, "BATCH_CHARS", 12):
+        split = coded(cb, *texts)
+    pd.testing.assert_frame_equal(whole, split)
+    assert whole[schema.TURN_ID].tolist()[:4] == ["t2", "t2", "t3", "t4"]
+
+
+def test_code_reuses_vocabulary_across_calls() -> None:
+    coder = KeywordCoder(book(Code(name="c", keywords=("trust", "social media"))))
+    assert coder.code(turns("no match here")).empty
+    again = coder.code(turns("Trusted social media", "no match here"))
+    assert again[schema.TURN_ID].tolist() == ["t1"]
+    assert again.loc[0, schema.SCORE] == 0.75
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("\u201cTrust\u201d, katanya \U0001f600", "Trust"),  # curly quotes, emoji
+        ("\u041a\u043b\u0438\u0435\u043d\u0442 trust", "trust"),  # Cyrillic word first
+        ("caf\u00e9 trust-nya", "trust-nya"),  # Latin-1 accent
+        ("a\u202dtrust\u202db", "trust"),  # format character whose low byte is "-"
+        ("Relationshipnya trust", "trust"),  # long word before
+    ],
+)
+def test_code_finds_keyword_next_to_any_characters(text: str, found: str) -> None:
+    out = coded(book(Code(name="c", keywords=("trust",))), text)
+    assert len(out) == 1
+    assert text[out.loc[0, schema.SPAN_START] : out.loc[0, schema.SPAN_END]] == found
+
+
+@pytest.mark.parametrize(
+    ("keyword", "text", "found"),
+    [
+        (
+            "\u03c3\u03bf\u03c6\u03af\u03b1",
+            "\u0397 \u03a3\u039f\u03a6\u038a\u0391 \u03b5\u03af\u03bd\u03b1\u03b9",
+            "\u03a3\u039f\u03a6\u038a\u0391",
+        ),
+        ("relationship", "long-term relationships-nya", "relationships-nya"),
+        ("mempertahankan", "harus dipertahankannya", "dipertahankannya"),
+    ],
+)
+def test_code_matches_non_latin_and_long_words(keyword: str, text: str, found: str) -> None:
+    out = coded(book(Code(name="c", keywords=(keyword,))), text)
+    assert text[out.loc[0, schema.SPAN_START] : out.loc[0, schema.SPAN_END]] == found
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\btender\w*", {"tender"}),
+        (r"\b(?:pitching|tender)\s+ulang\b", {"pitching", "tender"}),
+        (r"(abc)?def", {"def"}),
+        (r"x{2,}abc", {"abc"}),
+        (r"a(?:bcd|efg)h", {"bcd", "efg"}),
+        (r"(?i)TENDER", {"tender"}),
+        (r"\w+", None),
+        (r"ab", None),  # too short to be worth it
+        (r"(?=abc)x", None),  # lookarounds are not required text
+        (r"(?:abc)*", None),
+        (r"abc|\d+", None),  # one alternative has no literal
+        (r"caf\u00e9", None),  # not ASCII
+    ],
+)
+def test_required_literals_of_patterns(pattern: str, expected: set[str] | None) -> None:
+    got = required_literals(pattern)
+    assert (set(got) if got is not None else None) == expected
+
+
+def test_code_patterns_match_as_re_does_whatever_the_prefilter() -> None:
+    patterns = (r"\bstrategi\w*", r"\bthe\b", r"(?:abc)*z")
+    texts = [
+        "STRATEGINYA kami",
+        "\u017ftrategi",  # long s: re.IGNORECASE matches it to "s"
+        "the end",
+        "nothing",
+        "strategic",
+        "x z",
+        "The the the",
+    ] * 2 + ["nothing else"] * 30
+    for p in patterns:
+        cb = book(Code(name="c", patterns=(p,)))
+        got = set(coded(cb, *texts)[schema.TURN_ID])
+        want = {f"t{i + 1}" for i, t in enumerate(texts) if re.search(p, t, re.IGNORECASE)}
+        assert got == want, p
+
+
+_pieces = st.sampled_from(
+    [
+        "klien",
+        "Klien-klien",
+        "client",
+        "-nya",
+        "nya",
+        "trust",
+        "TRUSTED",
+        "social",
+        "media",
+        "maintain",
+        "relation",
+        "relationships",
+        "dipertahankan",
+        "ſtrategi",
+        "Σοφία",
+        "café",
+        "a-",
+        "--",
+        "x_y",
+        "pertahanan",
+        "zz",
+    ]
+)
+_gaps = st.sampled_from([" ", "  ", ", ", "\n", "(", ")", "-", "\u201c", "\u202d", "*"])
+_texts = st.lists(
+    st.lists(st.tuples(_pieces, _gaps), max_size=6).map(lambda ws: "".join(a + b for a, b in ws)),
+    max_size=6,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=_texts, batch=st.sampled_from([5, 40, 1 << 21]))
+def test_transform_many_texts_equals_each_text_alone(texts: list[str], batch: int) -> None:
+    cb = book(
+        Code(name="a", keywords=("klien", "social media", "maintain relation klien")),
+        Code(name="b", keywords=("trust", "=trusted", "relationship", "mempertahankan")),
+        Code(name="c", keywords=("σοφία", "café"), patterns=(r"\bstrategi\w*", r"zz")),
+    )
+    coder = KeywordCoder(cb)
+    with mock.patch.object(matcher, "BATCH_CHARS", batch):
+        together = coder.transform(texts)
+    alone = [KeywordCoder(cb).transform([t]) for t in texts]
+    expected = np.vstack(alone) if alone else np.zeros((0, 3), dtype=np.int64)
+    assert together.tolist() == expected.tolist()

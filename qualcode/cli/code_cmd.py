@@ -45,6 +45,7 @@ def build_codings(
             train_codings=train_codings,
             method=chosen,
             all_speakers=all_speakers,
+            rule_options={"unit": unit, "languages": languages or None},
         )
 
     coder = KeywordCoder(

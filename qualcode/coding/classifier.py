@@ -69,6 +69,9 @@ FORMAT_VERSION = 1
 _WORD_PATTERN = r"(?u)\b\w+\b|[?!]"
 _NONE = -1  # "none of the codes of this exclusive theme"
 
+#: the "auto" solver uses SGD above this many training samples (lbfgs below)
+SGD_ABOVE = 5000
+
 #: fewer positive (or negative) examples than this: no calibration or threshold tuning (out-of-
 #: fold estimates from a handful of turns are noise); probability = the balanced model's, cut 0.5
 MIN_TUNING_EXAMPLES = 5
@@ -529,7 +532,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         Multiclass learner of exclusive themes: ``lbfgs`` (multinomial logistic regression),
         ``sgd`` (one-vs-rest linear SVM trained by averaged SGD on 90% of the turns, its softmax
         temperature fitted on the other 10%: for tens of thousands of turns and more). ``auto``
-        picks ``sgd`` above 20,000 samples.
+        picks ``sgd`` above 5,000 samples.
     max_iter : int, default 6
         Epochs of the SGD solver (averaged SGD converges in few).
     random_state : int or None, default None
@@ -686,7 +689,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array(cb.code_names, dtype=object)
         self.one_d_ = one_d
         self.solver_ = (
-            self.solver if self.solver != "auto" else ("sgd" if len(texts) > 20000 else "lbfgs")
+            self.solver if self.solver != "auto" else ("sgd" if len(texts) > SGD_ABOVE else "lbfgs")
         )
         if self.solver_ not in ("lbfgs", "sgd"):
             msg = f"solver must be 'auto', 'lbfgs' or 'sgd', got {self.solver!r}"

@@ -2,21 +2,23 @@
 
 The matching rules are those of :mod:`qualcode.coding.rules` (see docs/codebook.md); this module
 only makes them fast on large corpora. Texts are processed in batches of about two million
-characters:
+characters, joined with single spaces:
 
-1. The batch is joined with single spaces and split on single spaces: each *piece* is a
-   maximal run of non-space characters, and piece offsets follow from piece lengths, so no
-   per-word Python work is needed beyond one dictionary lookup per piece.
-2. Every distinct piece is analysed once and remembered across calls: its word tokens
-   (:func:`qualcode.coding.morphology.tokenize` rules: ``-nya``, reduplication, hyphens, glued
-   punctuation), their lemma keys, and which keyword words they can stand for (a *signature*,
-   the sorted tuple of matching keyword-word classes; most pieces match none).
-3. With numpy, only pieces whose tokens match some keyword word are expanded into tokens with
-   character offsets and positions in the normalised token stream; one-word keywords are
-   read off a table per signature, and multi-word keywords are checked on consecutive
-   candidate tokens of the same text.
+1. numpy finds the raw tokens (the matches of ``TOKEN_RE``, words joined by hyphens) from a
+   per-character word/non-word table, and packs every token of up to eight Latin-1 characters
+   into one 64-bit integer (its bytes), looked up in a hash index; longer tokens and tokens with
+   other characters are looked up by their string. No Python code runs per word.
+2. Every distinct raw token is analysed once and remembered across calls: its normalised
+   tokens (``-nya``, reduplication, hyphens: :func:`word_tokens`), their lemma keys, and which
+   keyword words they can stand for (a *signature*, the sorted tuple of matching keyword-word
+   classes; most tokens match none).
+3. Only tokens that match some keyword word are expanded, with their character offsets and
+   positions in the normalised token stream; one-word keywords are read off a table per
+   signature, multi-word keywords off a table of signature pairs of consecutive tokens of the
+   same text.
 4. Regular expressions run only on texts that contain one of the literal strings every match
-   of the pattern must contain (found by parsing the pattern), else on every text.
+   of the pattern must contain (found by parsing the pattern) or that are not ASCII, else on
+   every text.
 5. Hits are sorted per (text, code) and hits nested in another hit of the same code dropped.
 """
 
@@ -168,7 +170,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     Examples
     --------
     >>> sorted(required_literals(r"\\b(?:pitching|tender)\\s+ulang\\b"))
-    ['ulang']
+    ['pitching', 'tender']
     >>> required_literals(r"\\w+") is None
     True
     """
@@ -253,7 +255,7 @@ def _raw_tokens(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
         edges = np.concatenate([np.zeros(1, dtype=edges.dtype), edges])
     starts, ends = edges[0::2].astype(_I64), edges[1::2].astype(_I64)
     narrow = np.ones(len(starts), dtype=bool)
-    if wide_at is not None and len(wide_at):
+    if wide_at is not None and len(wide_at) and len(starts):
         tok = np.searchsorted(starts, wide_at, side="right") - 1
         inside_tok = (tok >= 0) & (wide_at < ends[np.maximum(tok, 0)])
         narrow[tok[inside_tok]] = False
@@ -271,7 +273,7 @@ def _token_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> n
 
 
 class _Vocabulary(dict[str, int]):
-    """Piece -> id; a piece not seen before gets the next id and is queued in ``new``."""
+    """Raw token -> id; a token not seen before gets the next id and is queued in ``new``."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -387,19 +389,19 @@ class KeywordMatcher:
         self._pair_list: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
         self._pair_keys = np.zeros(0, dtype=_I64)
         self._pair_two: tuple[np.ndarray, ...] = ()
-        # pieces: distinct space-separated chunks of text seen so far
         # raw tokens (TOKEN_RE matches, original case) seen so far: string -> id, and for the
         # short Latin-1 ones their bytes packed into an integer key -> id
         self._tokens = _Vocabulary()
         self._key_index = pd.Index(np.zeros(0, dtype=np.uint64))
         self._key_rid = _Column()
         self._p_ntok = _Column()
-        self._p_first = _Column()  # index of the piece's first candidate part
-        self._p_nparts = _Column()  # number of candidate parts (tokens with a signature)
+        # per raw token: its normalised tokens, and those with a signature ("parts")
+        self._p_first = _Column()  # index of the raw token's first part
+        self._p_nparts = _Column()  # number of parts
         self._part_sig = _Column()
         self._part_start = _Column()
         self._part_end = _Column()
-        self._part_index = _Column()  # index of the token among the piece's tokens
+        self._part_index = _Column()  # index of the part among the raw token's normalised tokens
 
     # -- vocabulary ----------------------------------------------------------------------------
     def _intern(self, text: str) -> int:
@@ -433,17 +435,17 @@ class KeywordMatcher:
             sid = self._norm_sig[norm] = self._signature(tuple(sorted(found)))
         return sid
 
-    def _register(self, pieces: list[str]) -> None:
+    def _register(self, raw_tokens: list[str]) -> None:
         """Analyse new raw tokens (in id order): their normalised tokens, signatures, offsets."""
         ntoks, firsts, nparts = [], [], []
         sigs, starts, ends, index = [], [], [], []
         first = len(self._part_sig.data)
         norm_sig = self._norm_sig
-        for piece in pieces:
-            size = len(piece)
+        for word in raw_tokens:
+            size = len(word)
             firsts.append(first)
-            if piece.isalnum():  # the common case, one plain word: see word_tokens
-                low = piece.lower()
+            if word.isalnum():  # the common case, one plain word: see word_tokens
+                low = word.lower()
                 if len(low) == size and low != CLITIC:
                     sid = norm_sig.get(low)
                     if sid is None:
@@ -457,7 +459,7 @@ class KeywordMatcher:
                         first += 1
                     nparts.append(1 if sid else 0)
                     continue
-            toks = word_tokens(piece)
+            toks = word_tokens(word)
             n = 0
             for j, (norm, s, e) in enumerate(toks):
                 sid = self._norm_signature(norm)

@@ -315,7 +315,7 @@ class Lemmatizer:
     --------
     >>> lem = Lemmatizer(["id", "en"])
     >>> sorted(lem.keys("dipertahankan"))
-    ['dipertahankan', 'tahan']
+    ['=dipertahankan', 'dipertahankan', 'tahan']
     >>> "trust" in lem.keys("trusted")
     True
     """

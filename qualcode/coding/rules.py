@@ -120,7 +120,7 @@ class KeywordCoder:
     ...     "speaker": ["N1"], "role": ["participant"],
     ...     "text": ["Klien harus dipertahankan, karena trust-nya penting."]})
     >>> KeywordCoder(cb).code(turns)[["turn_id", "code", "score", "evidence"]]
-      turn_id    code  score                 evidence
+      turn_id    code  score               evidence
     0      t1  retain   0.75  mempertahankan; trust
     """
 

@@ -239,6 +239,7 @@ def code_turns(
     method: str | None = None,
     all_speakers: bool = False,
     seen: Seen = "interview",
+    rule_options: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Code turns with keyword rules, a classifier, or both.
 
@@ -259,6 +260,9 @@ def code_turns(
         Code every turn, not only the participants'.
     seen : {"interview", "all", "coded"}
         Labelled turns of ``train_codings`` (see :mod:`qualcode.coding.human`).
+    rule_options : dict, optional
+        Further options of :class:`~qualcode.coding.rules.KeywordCoder` (``unit``,
+        ``languages``).
 
     Returns
     -------
@@ -296,7 +300,8 @@ def code_turns(
     def rules() -> pd.DataFrame:
         from qualcode.coding.rules import KeywordCoder  # lazy: spaCy lookups
 
-        return KeywordCoder(codebook, all_speakers=all_speakers).code(turns)
+        options = {k: v for k, v in (rule_options or {}).items() if v is not None}
+        return KeywordCoder(codebook, all_speakers=all_speakers, **options).code(turns)
 
     if chosen == "rules":
         return normalize_codings(rules())

@@ -2,9 +2,11 @@
 
 Every reader returns the ``turns`` table of :mod:`qualcode.schema`. Modules: ``encoding``
 (bytes to text), ``labels`` (speaker labels, headings, timestamps), ``text`` (plain text and
-Markdown), ``word`` (.docx), ``subtitles`` (.vtt/.srt), ``tabular`` (.csv/.tsv/.xlsx),
-``detect`` (format detection), ``roles`` (interviewer/participant/other), ``writer`` (turns back
-to text) and ``api`` (the functions below).
+Markdown), ``fast`` (the same reading of ``Label: text`` files, in whole-text Arrow passes),
+``builder`` (turns columns and the table), ``word`` (.docx), ``subtitles`` (.vtt/.srt),
+``tabular`` (.csv/.tsv/.xlsx), ``detect`` (format detection), ``roles``
+(interviewer/participant/other), ``writer`` (turns back to text) and ``api`` (the functions
+below).
 """
 
 from __future__ import annotations

@@ -1,4 +1,11 @@
-"""Public entry points: read transcripts of any supported format into the turns table."""
+"""Public entry points: read transcripts of any supported format into the turns table.
+
+Plain-text files are read in batches: :func:`qualcode.transcripts.fast.parse_batch` reads the
+common ``Label: text`` files of a batch together in a few whole-text passes, and the files it
+cannot read exactly as the general reader would go to
+:func:`qualcode.transcripts.text.parse_text`. The turns of all files are built into one table
+at the end (:mod:`qualcode.transcripts.builder`).
+"""
 
 from __future__ import annotations
 
@@ -43,7 +50,7 @@ TURNS_TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet")
 RolesArg = Mapping[str, str] | str | None
 
 #: characters of plain-text transcripts read before the fast path parses them together
-_BATCH_CHARS = 2 * CHUNK_CHARS
+_BATCH_CHARS = 4 * CHUNK_CHARS
 
 
 def _raw_from_text(
@@ -118,6 +125,15 @@ def parse_transcript(
         raise TranscriptParseError(msg, path=source)
     mapping = parse_roles(roles)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        msg = (
+            f"the text holds {text[err.start]!r}, a lone surrogate that is not a character; "
+            "expected valid Unicode text"
+        )
+        line = text.count("\n", 0, err.start) + 1
+        raise TranscriptParseError(msg, path=source, line=line) from err
     out = _Collector([FileInfo(interview_base(source), source)], roles=mapping)
     if format == "text" and speakers is None:
         out.add_texts([(0, Path(source), text)], single_speaker=single_speaker)
@@ -170,10 +186,16 @@ class _Collector:
         *,
         single_speaker: bool,
     ) -> None:
-        """Add plain-text transcripts ``(file, path, text)``: fast path, else general reader."""
+        """Add plain-text transcripts ``(file, path, text)``: fast path, else general reader.
+
+        ``texts`` is emptied as the texts are read, to free their memory early.
+        """
         if not texts:
             return
         fast = parse_batch([t for _, _, t in texts])
+        kept = {k: texts[k] for k, seg in enumerate(fast.segments) if seg is None}
+        files = [file for file, _, _ in texts]
+        texts.clear()
         run: list[int] = []  # consecutive texts read by the fast path
 
         def close_run() -> None:
@@ -185,7 +207,7 @@ class _Collector:
             seg_size: list[int] = []
             for k in run:
                 for heading, size in fast.segments[k] or ():
-                    seg_file.append(texts[k][0])
+                    seg_file.append(files[k])
                     seg_heading.append(heading)
                     seg_size.append(size)
             self._add_block(
@@ -203,11 +225,12 @@ class _Collector:
             )
             run.clear()
 
-        for k, (file, path, text) in enumerate(texts):
-            if fast.segments[k] is not None:
+        for k, segments in enumerate(fast.segments):
+            if segments is not None:
                 run.append(k)
                 continue
             close_run()
+            file, path, text = kept.pop(k)
             try:
                 raw = parse_text(text, path=path, single_speaker=single_speaker)
             except TranscriptParseError:
@@ -325,7 +348,7 @@ def _flush_texts(
     if texts:
         batch = list(texts)
         texts.clear()
-        out.add_texts(batch, single_speaker=single_speaker)
+        out.add_texts(batch, single_speaker=single_speaker)  # empties batch
 
 
 def read_transcript(

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -77,7 +77,8 @@ STRING_COLUMNS = (
 )
 _STR = pa.large_string()
 
-StrArray = pa.Array | pa.ChunkedArray
+#: a string column: one Arrow array or a chunked one
+StrArray: TypeAlias = pa.Array | pa.ChunkedArray
 
 
 def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -121,6 +122,10 @@ def repeat_strings(values: Sequence[str], counts: Sequence[int]) -> pa.Array:
     return string_array(_offsets(lengths), data)
 
 
+#: ASCII whitespace other than the space (what str.isspace counts)
+_ASCII_WS = tuple(bytes([c]) for c in (9, 10, 11, 12, 13, 28, 29, 30, 31))
+
+
 def normalize_text_array(arr: pa.Array) -> pa.Array:
     """Collapse whitespace runs to one space and strip the ends, for every string of ``arr``.
 
@@ -136,23 +141,37 @@ def normalize_text_array(arr: pa.Array) -> pa.Array:
     seg = data[lo:hi]
     if not len(seg):
         return arr
-    space = seg == 32
-    # ASCII controls (tab, LF, VT, FF, CR, \x1c-\x1f are whitespace) and double spaces
-    flags = seg < 32
-    flags[1:] |= space[1:] & space[:-1]
-    if seg.max() >= 0x80:
-        # lead bytes of U+0085/U+00A0 (0xC2), U+1680 (0xE1), U+2000-U+205F (0xE2), U+3000 (0xE3)
-        flags |= (seg == 0xC2) | ((seg >= 0xE1) & (seg <= 0xE3))
     rel = offsets - lo
     starts, ends = rel[:-1], rel[1:]
     nonempty = np.flatnonzero(ends > starts)
-    edge = nonempty[space[starts[nonempty]] | space[ends[nonempty] - 1]]
-    rows = np.union1d(edge, _rows_of(rel, np.flatnonzero(flags)))
+    edge = nonempty[(seg[starts[nonempty]] == 32) | (seg[ends[nonempty] - 1] == 32)]
+    raw = seg.tobytes()
+    space = seg == 32
+    double = space[1:] & space[:-1]
+    del space
+    if raw.isascii():
+        # whitespace other than single spaces: double spaces and (rare) ASCII controls
+        hits: list[int] = []
+        for char in _ASCII_WS:
+            if char in raw:
+                k = raw.find(char)
+                while k != -1:
+                    hits.append(k)
+                    k = raw.find(char, k + 1)
+        found = np.concatenate([np.flatnonzero(double), np.asarray(hits, dtype=np.int64)])
+    else:
+        # ASCII controls, double spaces, and lead bytes of U+0085/U+00A0 (0xC2), U+1680 (0xE1),
+        # U+2000-U+205F (0xE2) and U+3000 (0xE3)
+        flags = (seg < 32) | (seg == 0xC2) | ((seg >= 0xE1) & (seg <= 0xE3))
+        flags[1:] |= double
+        found = np.flatnonzero(flags)
+    del raw
+    rows = np.union1d(edge, _rows_of(rel, found)) if len(found) else edge
     if not len(rows):
         return arr
     texts = arr.take(pa.array(rows)).to_pylist()
     fixed = [" ".join(t.split()).encode("utf-8") for t in texts]
-    view = memoryview(seg)
+    view = memoryview(seg)  # type: ignore[arg-type]
     pieces: list[bytes | memoryview] = []
     prev = 0
     for r, b in zip(rows.tolist(), fixed, strict=True):
@@ -300,8 +319,9 @@ def _turn_ids(
     lengths = np.repeat(np.fromiter(map(len, stems), np.int64, len(stems)), sizes)
     offsets = _offsets(lengths)
     buf = np.frombuffer(data, dtype=np.uint8)
-    digits = (position[:, None] // np.array([1000, 100, 10, 1])) % 10 + ord("0")
-    buf[offsets[1:, None] - np.arange(4, 0, -1)] = digits
+    ends = offsets[1:]
+    for k, div in enumerate((1000, 100, 10, 1)):
+        buf[ends - (4 - k)] = (position // div) % 10 + ord("0")
     return string_array(offsets, data)
 
 
@@ -314,11 +334,10 @@ def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]
         codes, names = _encode(block.speaker)
     n_names = max(len(names), 1)
     key = iv_row * n_names + codes.astype(np.int64)
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    # (interview, speaker) pairs in order of their first turn
-    by_first = np.argsort(first, kind="stable")
+    # (interview, speaker) pairs in order of their first turn, and the pair of each row
+    inverse, uniq = pd.factorize(key)
     pairs_of_iv: list[list[int]] = [[] for _ in range(n_iv)]
-    for k, iv in zip(by_first.tolist(), (uniq[by_first] // n_names).tolist(), strict=True):
+    for k, iv in enumerate((uniq // n_names).tolist()):
         pairs_of_iv[iv].append(k)
     pair_speaker = (uniq % n_names).tolist()
     counted: list[np.ndarray] = []
@@ -330,25 +349,35 @@ def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]
             counted.append(np.bincount(inverse[has_q], minlength=len(uniq)))
         return counted[0], counted[1]
 
+    # interviews with the same speakers in the same order get the same roles, unless the
+    # questions asked decide (then the decision is not reused)
+    same: dict[tuple[str, ...], dict[str, str]] = {}
     role_of_pair = np.zeros(len(uniq), dtype=np.int64)
     for pairs in pairs_of_iv:
         if not pairs:
             continue
         pair_of = {names[pair_speaker[k]]: k for k in pairs}
+        order = tuple(pair_of)
+        decided = same.get(order)
+        if decided is None:
+            asked: list[bool] = []
 
-        def stats(
-            undecided: list[str], pair_of: dict[str, int] = pair_of
-        ) -> tuple[dict[str, int], dict[str, int]]:
-            counts, questions = pair_counts()
-            return (
-                {sp: int(questions[pair_of[sp]]) for sp in undecided},
-                {sp: int(counts[pair_of[sp]]) for sp in undecided},
-            )
+            def stats(
+                undecided: list[str], pair_of: dict[str, int] = pair_of, asked: list[bool] = asked
+            ) -> tuple[dict[str, int], dict[str, int]]:
+                asked.append(True)
+                counts, questions = pair_counts()
+                return (
+                    {sp: int(questions[pair_of[sp]]) for sp in undecided},
+                    {sp: int(counts[pair_of[sp]]) for sp in undecided},
+                )
 
-        decided = _decide(list(pair_of), stats, roles, folded)
+            decided = _decide(list(order), stats, roles, folded)
+            if not asked:
+                same[order] = decided
         for sp, k in pair_of.items():
             role_of_pair[k] = _ROLE_CODE[decided[sp]]
-    return _role_strings(role_of_pair[inverse.reshape(-1)])
+    return _role_strings(role_of_pair[inverse])
 
 
 def build_block(
@@ -452,9 +481,11 @@ def frame_from_columns(blocks: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         if name in STRING_COLUMNS:
             cols[name] = _string_array(parts)
         elif name in (schema.START, schema.END):
-            values = np.concatenate(parts).astype(np.float64, copy=False)
+            values = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            values = values.astype(np.float64, copy=False)
             cols[name] = pd.arrays.FloatingArray(values, np.isnan(values))
         else:
-            values = np.concatenate(parts).astype(np.int64, copy=False)
+            values = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            values = values.astype(np.int64, copy=False)
             cols[name] = pd.arrays.IntegerArray(values, np.zeros(len(values), dtype=bool))
     return pd.DataFrame(cols, copy=False)

@@ -27,6 +27,7 @@ def _utf8_has_no_control(data: bytes) -> bool:
     """
     return b"\xc2" not in data and len(data.translate(None, _CONTROL_BYTES)) == len(data)
 
+
 #: signatures of binary formats people save transcripts in by mistake
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Word .doc (or other OLE) file"),

@@ -23,36 +23,34 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qualcode.transcripts.builder import normalize_text_array
+from qualcode.transcripts.builder import _buffers, _rows_of, normalize_text_array
 from qualcode.transcripts.labels import STRONG, clean_heading, label_strength, strip_markup
 
 #: characters per piece of text handled by one round of Arrow calls
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 18
 
-#: every character Python's ``str.isspace`` (and ``\s`` of ``re``) counts as whitespace
-PY_WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    + "".join(chr(c) for c in range(0x2000, 0x200B))
-    + "\u2028\u2029\u202f\u205f\u3000"
-)
-_RE2_SPACE = "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE)
-
-#: a ``Label: text`` line as the general reader reads it (RE2 syntax, ASCII labels only)
-LABEL_LINE_RE2 = (
-    r"^(?P<label>[A-Za-z][A-Za-z0-9]{0,15}):[ \t]+"
-    rf"(?P<rest>[^<&\[({_RE2_SPACE}][^<&]*)$"
+#: the start of a ``Label: text`` line as the general reader reads it (RE2 syntax): an ASCII
+#: label, a colon, spaces or tabs, and text that starts with a printable ASCII character other
+#: than ``[``/``(`` (a timestamp could follow) and ``<``/``&``. Lines holding markup (``<``,
+#: ``&``) and other label lines are read in Python.
+LABEL_START_RE2 = (
+    r"^(?P<label>[A-Za-z][A-Za-z0-9]{0,15}):[ \t]+[\x21-\x25\x27\x29-\x3b\x3d-\x5a\x5c-\x7e]"
 )
 #: the same shape in Python syntax (Unicode labels), for the lines RE2 leaves
 _LABEL_LINE = re.compile(r"([^\W\d_][^\W_]{0,15}):[ \t]+([^\s\[(].*)")
 _MD_HEADING = re.compile(r"#{1,6}\s")
 
 _STR = pa.large_string()
+#: Arrow memory for the passes' short-lived arrays: the system allocator gives it back to the
+#: operating system when freed (the default pool keeps it)
+POOL = pa.system_memory_pool()
 
 
 @dataclass
@@ -102,13 +100,19 @@ def _classify(line: str) -> tuple[str, ...] | None:
     return None
 
 
-def _pieces(texts: list[str]) -> list[tuple[int, int, str]]:
-    """Cut texts into pieces of whole lines: (file, 1-based line number of the first, text)."""
-    out: list[tuple[int, int, str]] = []
+Piece = tuple[int, int, str, int]
+
+
+def _pieces(texts: list[str]) -> Iterator[Piece]:
+    """Cut texts into pieces of whole lines.
+
+    Yields (file, 1-based line number of the first line, text, number of lines).
+    """
     for f, text in enumerate(texts):
         end = len(text) - 1 if text.endswith("\n") else len(text)
         if end <= CHUNK_CHARS:
-            out.append((f, 1, text if end == len(text) else text[:end]))
+            piece = text if end == len(text) else text[:end]
+            yield (f, 1, piece, piece.count("\n") + 1)
             continue
         a = 0
         line = 1
@@ -117,22 +121,55 @@ def _pieces(texts: list[str]) -> list[tuple[int, int, str]]:
             if b == -1:
                 b = end
             piece = text[a:b]
-            out.append((f, line, piece))
-            line += piece.count("\n") + 1
+            n_lines = piece.count("\n") + 1
+            yield (f, line, piece, n_lines)
+            line += n_lines
             a = b + 1
-    return out
 
 
-def _chunks(pieces: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
-    groups: list[list[tuple[int, int, str]]] = []
-    size = CHUNK_CHARS
+def _chunks(pieces: Iterator[Piece]) -> Iterator[list[Piece]]:
+    """Group pieces into chunks of about :data:`CHUNK_CHARS` characters."""
+    group: list[Piece] = []
+    size = 0
     for piece in pieces:
-        if size >= CHUNK_CHARS:
-            groups.append([])
-            size = 0
-        groups[-1].append(piece)
+        group.append(piece)
         size += len(piece[2]) + 1
-    return groups
+        if size >= CHUNK_CHARS:
+            yield group
+            group = []
+            size = 0
+    if group:
+        yield group
+
+
+def _slices(lines: pa.Array, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+    """The bytes ``starts[i]:ends[i]`` of the data buffer of ``lines`` as a string array.
+
+    Made as an Arrow ``string_view`` array pointing into the buffer, then cast (one copy) to
+    ``large_string``.
+    """
+    data_buf = lines.buffers()[2]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    n = len(starts)
+    lengths = ends - starts
+    views = np.zeros((n, 4), dtype=np.int32)
+    views[:, 0] = lengths
+    raw = views.view(np.uint8)
+    short = lengths <= 12
+    rows = np.flatnonzero(~short)
+    if len(rows):  # a 4-byte prefix, buffer 0 and the offset
+        at = starts[rows]
+        raw[rows, 4:8] = data[at[:, None] + np.arange(4)]
+        views[rows, 3] = at
+    rows = np.flatnonzero(short)
+    if len(rows):  # the bytes inline, zero-padded
+        idx = starts[rows][:, None] + np.arange(12)
+        np.minimum(idx, len(data) - 1, out=idx)
+        head = data[idx]
+        head[np.arange(12) >= lengths[rows][:, None]] = 0
+        raw[rows, 4:] = head
+    arr = pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), data_buf])
+    return arr.cast(_STR, memory_pool=POOL)
 
 
 def parse_batch(texts: list[str]) -> FastResult:
@@ -157,21 +194,45 @@ def parse_batch(texts: list[str]) -> FastResult:
     codes_out: list[np.ndarray] = []
     name_index: dict[str, int] = {}
     for group in _chunks(_pieces(texts)):
-        if all(not states[f].ok for f, _, _ in group):
+        if all(not states[p[0]].ok for p in group):
             continue
         joined = group[0][2] if len(group) == 1 else "\n".join(p[2] for p in group)
-        lines = pc.split_pattern(pa.array([joined], type=_STR), "\n").flatten()
+        markup = "<" in joined or "&" in joined
+        try:
+            whole = pa.array([joined], type=_STR, memory_pool=POOL)
+        except (UnicodeError, pa.ArrowException):  # lone surrogates: not UTF-8
+            for p in group:
+                states[p[0]].ok = False
+            continue
         del joined
-        counts = np.fromiter((p[2].count("\n") + 1 for p in group), np.int64, len(group))
+        lines = pc.split_pattern(whole, "\n", memory_pool=POOL).flatten()
+        del whole
+        counts = np.fromiter((p[3] for p in group), np.int64, len(group))
         piece_row0 = np.cumsum(counts) - counts
         piece_file = np.fromiter((p[0] for p in group), np.int64, len(group))
         piece_line0 = np.fromiter((p[1] for p in group), np.int64, len(group))
+        offsets, data = _buffers(lines)
 
-        found = pc.extract_regex(lines, LABEL_LINE_RE2)
-        label = found.field("label")
-        rest = found.field("rest")
+        found = pc.extract_regex(lines, LABEL_START_RE2, memory_pool=POOL)
         take = np.array(found.is_valid(), dtype=bool)
-        other = np.flatnonzero(~take & (np.asarray(pc.binary_length(lines)) > 0))
+        if markup:
+            lo, hi = int(offsets[0]), int(offsets[-1])
+            part = data[lo:hi]
+            pos = np.flatnonzero((part == ord("<")) | (part == ord("&"))) + lo
+            take[_rows_of(offsets, pos)] = False
+        fast_rows = np.flatnonzero(take)
+        label = pc.filter(found.field("label"), pa.array(take), memory_pool=POOL)
+        del found
+        # the text starts after the label, the colon and the spaces or tabs
+        start = offsets[fast_rows] + np.asarray(pc.binary_length(label)) + 2
+        while True:
+            more = (data[start] == ord(" ")) | (data[start] == ord("\t"))
+            if not more.any():
+                break
+            start += more
+        rest = _slices(lines, start, offsets[fast_rows + 1])
+        del start
+        other = np.flatnonzero(~take & (offsets[1:] > offsets[:-1]))
         if len(other):
             extra_idx: list[int] = []
             extra_label: list[str] = []
@@ -180,7 +241,7 @@ def parse_batch(texts: list[str]) -> FastResult:
             for i, p, text in zip(
                 other.tolist(),
                 which.tolist(),
-                lines.take(pa.array(other)).to_pylist(),
+                pc.take(lines, pa.array(other), memory_pool=POOL).to_pylist(),
                 strict=True,
             ):
                 state = states[group[p][0]]
@@ -197,21 +258,17 @@ def parse_batch(texts: list[str]) -> FastResult:
                     extra_label.append(kind[1])
                     extra_rest.append(kind[2])
             if extra_idx:
-                mask = np.zeros(len(lines), dtype=bool)
-                mask[extra_idx] = True
-                amask = pa.array(mask)
-                label = pc.replace_with_mask(label, amask, pa.array(extra_label, type=_STR))
-                rest = pc.replace_with_mask(rest, amask, pa.array(extra_rest, type=_STR))
-                take |= mask
-        del lines, found
-        rows = np.flatnonzero(take)
-        which = np.searchsorted(piece_row0, rows, side="right") - 1
-        amask = pa.array(take)
-        label = label.filter(amask)
-        rest = rest.filter(amask)
+                # merge the label lines read in Python in line order
+                all_rows = np.concatenate([fast_rows, np.asarray(extra_idx, dtype=np.int64)])
+                order = pa.array(np.argsort(all_rows, kind="stable"))
+                fast_rows = all_rows[order.to_numpy()]
+                label = pc.take(pa.concat_arrays([label, pa.array(extra_label, type=_STR)]), order)
+                rest = pc.take(pa.concat_arrays([rest, pa.array(extra_rest, type=_STR)]), order)
+        del lines
+        which = np.searchsorted(piece_row0, fast_rows, side="right") - 1
         row_file = piece_file[which]
         # labels per file, to check them against the general reader's rules
-        enc = pc.dictionary_encode(label)
+        enc = pc.dictionary_encode(label, memory_pool=POOL)
         names = enc.dictionary.to_pylist()
         codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         if names:
@@ -223,7 +280,8 @@ def parse_batch(texts: list[str]) -> FastResult:
             codes_out.append(lut[codes])
         speakers.append(label)
         bodies.append(normalize_text_array(rest))
-        lines_out.append(piece_line0[which] + rows - piece_row0[which])
+        del rest
+        lines_out.append(piece_line0[which] + fast_rows - piece_row0[which])
         files_out.append(row_file)
     line = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
     row_file = np.concatenate(files_out) if files_out else np.zeros(0, dtype=np.int64)
@@ -236,9 +294,7 @@ def parse_batch(texts: list[str]) -> FastResult:
             if not (strength == STRONG or (strength and n_lab >= 2)):
                 ok = False
                 break
-        segments.append(
-            _segments(line[bounds[f] : bounds[f + 1]], state.headings) if ok else None
-        )
+        segments.append(_segments(line[bounds[f] : bounds[f + 1]], state.headings) if ok else None)
     return FastResult(
         speaker=pa.chunked_array(speakers, type=_STR),
         text=pa.chunked_array(bodies, type=_STR),
