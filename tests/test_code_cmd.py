@@ -139,15 +139,6 @@ def test_code_command_option_errors(
     assert capsys.readouterr().err.startswith(message)
 
 
-def _has_transcript_reader() -> bool:
-    try:
-        from qualcode.transcripts import read_turns  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _has_transcript_reader(), reason="transcript reader not available yet")
 def test_code_command_on_bundled_thesis_interviews(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -159,3 +150,31 @@ def test_code_command_on_bundled_thesis_interviews(
     assert set(roles[codings[schema.TURN_ID]]) == {schema.PARTICIPANT}
     assert set(codings[schema.CODE]) == set(read_codebook(CODEBOOK).code_names)
     assert "Turns coded per interview and code" in capsys.readouterr().out
+
+
+def test_code_command_report_writes_the_main_job_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's main job: code the thesis interviews and write report, charts and appendix."""
+    import docx
+
+    out = tmp_path / "out"
+    args = ["code", str(SAMPLE_TXT), "--codebook", str(CODEBOOK), "--out", str(out), "--report"]
+    assert main(args) == 0
+    codings = schema.validate_codings(read_table(out / "codings.csv"))
+    segments = read_table(out / "tables" / "segments.csv")
+    coded_pairs = codings.drop_duplicates([schema.TURN_ID, schema.CODE])
+    assert len(segments) == len(coded_pairs)
+    for name in ("report.html", "report_tables.xlsx", "charts/theme_frequencies.png"):
+        assert (out / name).stat().st_size > 0, name
+    document = docx.Document(str(out / "appendix.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Transkrip Wawancara" in headings  # --lang id is the default for the thesis
+    assert len(document.tables) >= 5  # codebook, 4 interview transcripts, segments/frequencies
+    assert len(document.inline_shapes) >= 1  # the theme chart
+    assert "Wrote the report to" in capsys.readouterr().out
+
+
+def test_code_command_rejects_unknown_report_language(tmp_path: Path) -> None:
+    args = ["code", str(SAMPLE_TXT), "--codebook", str(CODEBOOK), "--out", str(tmp_path)]
+    assert main([*args, "--report", "--lang", "fr"]) == 1

@@ -114,10 +114,26 @@ def code_command(
     train: Annotated[
         Path | None, typer.Option("--train", help="Human codings of some of these turns.")
     ] = None,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="Also write the report tables, charts, HTML report and Word appendix to DIR.",
+        ),
+    ] = False,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of report and appendix headings: id|en.")
+    ] = "id",
 ) -> None:
-    """Code transcripts with a codebook's keyword rules; write turns.csv and codings.csv."""
+    """Code transcripts with a codebook (rules, a trained model or both); write the tables.
+
+    DIR gets turns.csv and codings.csv; with --report also the coded-segment report, charts and
+    the Word appendix.
+    """
     if codebook is None and model is None:
         raise QualcodeError("no codebook: give --codebook FILE (a codebook .yaml) or --model")
+    if lang not in ("id", "en"):
+        raise QualcodeError(f"--lang must be id or en, got {lang!r}")
     if unit not in ("turn", "sentence"):
         raise QualcodeError(f"--unit must be turn or sentence, got {unit!r}")
     from qualcode.coding.classifier import load_model
@@ -152,3 +168,17 @@ def code_command(
     typer.echo("Turns coded per interview and code:")
     typer.echo(table.to_string())
     typer.echo(f"Wrote {turns_path} and {codings_path}")
+    if report:
+        from qualcode.exchange import write_outputs
+
+        written = write_outputs(turns, codings, book, out, lang=lang)
+        typer.echo(
+            f"Wrote the report to {out}: " + ", ".join(_relative(p, out) for p in written.values())
+        )
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return str(Path(path).relative_to(folder))
+    except ValueError:
+        return str(path)
