@@ -9,6 +9,10 @@ or a 0 (seen and not coded); a turn a coder did not see is missing. Which turns 
 * ``seen="interview"``: a coder saw the turns of each interview in which they coded at least one
   turn, and nothing else (needs the turns table). Use it when coders split the interviews.
 
+With a turns table, only the participants' turns (and any other turn someone coded) are units
+unless ``all_speakers=True``: the interviewer's questions are not what is being coded, and
+counting them as agreed "nothing applies" would inflate agreement.
+
 Cohen's kappa is computed per pair of coders over the units both saw; with more than two coders
 the table reports the mean over pairs (Light's kappa) and :func:`pairwise_agreement` lists the
 pairs. Krippendorff's alpha (nominal) uses all coders and allows missing values. The
@@ -31,7 +35,9 @@ from qualcode.schema import (
     CODE,
     CODER,
     INTERVIEW,
+    PARTICIPANT,
     POSITION,
+    ROLE,
     SPEAKER,
     TEXT,
     TURN_ID,
@@ -280,6 +286,7 @@ def reliability_data(
     codebook: Codebook | None = None,
     coders: Sequence[str] | None = None,
     seen: Seen = "all",
+    all_speakers: bool = False,
 ) -> tuple[np.ndarray, list[str], list[str], list[str]]:
     """Return the coders x units x codes 0/1 array (NaN = not seen) behind the agreement tables.
 
@@ -297,6 +304,9 @@ def reliability_data(
         Coders to compare, in this order (default: all, in order of appearance).
     seen : {"all", "interview"}
         Which turns a coder saw (see the module docstring).
+    all_speakers : bool, default False
+        Count every turn of the turns table as a unit; by default only participant turns (and
+        any turn someone coded).
 
     Returns
     -------
@@ -320,6 +330,9 @@ def reliability_data(
     codings = codings[codings[CODER].isin(coders)]
     codes = _codes_of(codings, codebook)
     if turns is not None:
+        if not all_speakers and ROLE in turns.columns:
+            coded = set(codings[TURN_ID])
+            turns = turns[(turns[ROLE] == PARTICIPANT) | turns[TURN_ID].isin(coded)]
         units = turns[TURN_ID].astype(str).tolist()
         unknown = sorted(set(codings[TURN_ID]) - set(units))
         if unknown:
@@ -386,6 +399,7 @@ def agreement_table(
     codebook: Codebook | None = None,
     coders: Sequence[str] | None = None,
     seen: Seen = "all",
+    all_speakers: bool = False,
 ) -> pd.DataFrame:
     """Return agreement per code and overall between two or more coders.
 
@@ -393,7 +407,7 @@ def agreement_table(
     ----------
     codings : DataFrame
         A codings table holding every coder (column ``coder``).
-    turns, codebook, coders, seen
+    turns, codebook, coders, seen, all_speakers
         See :func:`reliability_data`.
 
     Returns
@@ -416,7 +430,7 @@ def agreement_table(
     {'code': ['a', '(overall)'], 'percent_agreement': [0.333, 0.333]}
     """
     data, _, _, codes = reliability_data(
-        codings, turns=turns, codebook=codebook, coders=coders, seen=seen
+        codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
     )
     rows = []
     for j, code in enumerate(codes):
@@ -441,6 +455,7 @@ def pairwise_agreement(
     codebook: Codebook | None = None,
     coders: Sequence[str] | None = None,
     seen: Seen = "all",
+    all_speakers: bool = False,
 ) -> pd.DataFrame:
     """Return Cohen's kappa and percent agreement for every pair of coders, per code and overall.
 
@@ -452,7 +467,7 @@ def pairwise_agreement(
         :func:`agreement_table`, silently here).
     """
     data, names, _, codes = reliability_data(
-        codings, turns=turns, codebook=codebook, coders=coders, seen=seen
+        codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
     )
     rows = []
     pooled = data.reshape(data.shape[0], -1)
@@ -480,6 +495,7 @@ def disagreements(
     codebook: Codebook | None = None,
     coders: Sequence[str] | None = None,
     seen: Seen = "all",
+    all_speakers: bool = False,
 ) -> pd.DataFrame:
     """List the (turn, code) pairs the coders disagree on, with the turn text.
 
@@ -490,7 +506,7 @@ def disagreements(
         ``coded_by`` and ``not_coded_by`` (coder names joined by ``"; "``), in transcript order.
     """
     data, names, units, codes = reliability_data(
-        codings, turns=turns, codebook=codebook, coders=coders, seen=seen
+        codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
     )
     rows = []
     for u, unit in enumerate(units):

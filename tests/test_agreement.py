@@ -163,7 +163,7 @@ def test_agreement_table_per_code_against_references(turns):
             ("t6", "acquire", "bob"),
         ]
     )
-    table = agreement_table(codings, turns=turns).set_index("code")
+    table = agreement_table(codings, turns=turns, all_speakers=True).set_index("code")
     ann_r = [0, 1, 0, 0, 1, 0]
     bob_r = [0, 1, 1, 0, 0, 0]
     row = table.loc["retain"]
@@ -205,13 +205,13 @@ def test_agreement_table_three_coders_alpha_and_light_kappa(turns):
             ("t2", "a", "cy"),
         ]
     )
-    table = agreement_table(codings, turns=turns).set_index("code")
+    table = agreement_table(codings, turns=turns, all_speakers=True).set_index("code")
     ann, bob, cy = [0, 1, 1, 0, 0, 0], [0, 1, 0, 0, 0, 0], [0, 1, 0, 0, 1, 0]
     ref = krippendorff.alpha(reliability_data=[ann, bob, cy], level_of_measurement="nominal")
     assert table.loc["a", "alpha"] == pytest.approx(ref)
     pairs = [cohen_kappa_score(ann, bob), cohen_kappa_score(ann, cy), cohen_kappa_score(bob, cy)]
     assert table.loc["a", "kappa"] == pytest.approx(np.mean(pairs))
-    pw = pairwise_agreement(codings, turns=turns)
+    pw = pairwise_agreement(codings, turns=turns, all_speakers=True)
     assert len(pw[pw["code"] == "a"]) == 3
     got = pw[(pw["code"] == "a") & (pw["coder_a"] == "ann") & (pw["coder_b"] == "cy")]
     assert got["kappa"].iloc[0] == pytest.approx(pairs[1])
@@ -220,11 +220,27 @@ def test_agreement_table_three_coders_alpha_and_light_kappa(turns):
 def test_agreement_seen_interview_makes_missing_data(turns):
     # bob only coded interview i1; his i2 values are missing, not zeros
     codings = _codings([("t2", "a", "ann"), ("t5", "a", "ann"), ("t2", "a", "bob")])
-    table = agreement_table(codings, turns=turns, seen="interview").set_index("code")
+    table = agreement_table(codings, turns=turns, seen="interview", all_speakers=True).set_index(
+        "code"
+    )
     assert table.loc["a", "n_units"] == 3
     assert table.loc["a", "percent_agreement"] == pytest.approx(1.0)
-    full = agreement_table(codings, turns=turns, seen="all").set_index("code")
+    full = agreement_table(codings, turns=turns, seen="all", all_speakers=True).set_index("code")
     assert full.loc["a", "percent_agreement"] == pytest.approx(5 / 6)
+
+
+def test_agreement_units_are_participant_turns_by_default(turns):
+    # the interviewer's questions t1 and t4 are not units unless someone coded them
+    codings = _codings([("t2", "a", "ann"), ("t3", "a", "ann"), ("t2", "a", "bob")])
+    table = agreement_table(codings, turns=turns).set_index("code")
+    assert table.loc["a", "n_units"] == 4
+    assert table.loc["a", "percent_agreement"] == pytest.approx(3 / 4)
+    everything = agreement_table(codings, turns=turns, all_speakers=True).set_index("code")
+    assert everything.loc["a", "n_units"] == 6
+    assert everything.loc["a", "percent_agreement"] == pytest.approx(5 / 6)
+    coded_question = _codings([("t1", "a", "ann"), ("t2", "a", "bob")])
+    table = agreement_table(coded_question, turns=turns).set_index("code")
+    assert table.loc["a", "n_units"] == 5  # t1 was coded, so it counts
 
 
 def test_agreement_needs_two_coders(turns):

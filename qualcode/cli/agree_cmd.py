@@ -28,6 +28,13 @@ def agree_command(
             "a coder coded in (needs --turns).",
         ),
     ] = "all",
+    all_speakers: Annotated[
+        bool,
+        typer.Option(
+            "--all-speakers",
+            help="Count every turn as a unit, not only the participants' (needs --turns).",
+        ),
+    ] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the table (.csv/.xlsx).")] = None,
     disagreements_out: Annotated[
         Path | None,
@@ -48,25 +55,51 @@ def agree_command(
     human = load_codings(codings, turns=table, codebook=book)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UndefinedStatisticWarning)
-        result = agreement_table(human, turns=table, codebook=book, seen=seen)  # type: ignore[arg-type]
+        result = agreement_table(
+            human,
+            turns=table,
+            codebook=book,
+            seen=seen,  # type: ignore[arg-type]
+            all_speakers=all_speakers,
+        )
     for w in caught:
         if issubclass(w.category, UndefinedStatisticWarning):
             typer.echo(f"Warning: {w.message}", err=True)
     coders = list(dict.fromkeys(human["coder"]))
-    units = "turns of the turns table" if table is not None else "turns coded by anyone"
+    if table is None:
+        units = "turns coded by anyone"
+    elif all_speakers:
+        units = "all turns of the turns table"
+    else:
+        units = "participant turns (and any other turn someone coded)"
     typer.echo(f"Agreement of {len(coders)} coders ({', '.join(coders)}) over {units}:")
     typer.echo(format_table(result))
     if out is not None:
         typer.echo(f"Wrote {write_table(result, out)}")
     if table is not None:
-        diff = disagreements(human, turns=table, codebook=book, seen=seen)  # type: ignore[arg-type]
+        diff = disagreements(
+            human,
+            turns=table,
+            codebook=book,
+            seen=seen,  # type: ignore[arg-type]
+            all_speakers=all_speakers,
+        )
         typer.echo(f"{len(diff)} disagreement(s).")
         if len(diff):
             with pd.option_context("display.max_colwidth", 60):
                 typer.echo(
-                    diff.head(20)[["turn_id", "code", "coded_by", "text"]].to_string(index=False)
+                    _shorten_text(diff.head(20)[["turn_id", "code", "coded_by", "text"]]).to_string(
+                        index=False, justify="left"
+                    )
                 )
         if disagreements_out is not None:
             typer.echo(f"Wrote {write_table(diff, disagreements_out)}")
     elif disagreements_out is not None:
         raise QualcodeError("--disagreements needs --turns (the turn texts)")
+
+
+def _shorten_text(table: pd.DataFrame, width: int = 80) -> pd.DataFrame:
+    """Return ``table`` with its ``text`` column cut to ``width`` characters for the terminal."""
+    text = table["text"].astype(str)
+    cut = text.where(text.str.len() <= width, text.str.slice(0, width - 1) + "…")
+    return table.assign(text=cut.str.ljust(min(width, int(cut.str.len().max() or 0))))
