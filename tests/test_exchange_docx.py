@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -9,8 +10,18 @@ import pytest
 from _reportdata import make_codebook, make_codings, make_turns
 from docx.oxml.ns import qn
 
+from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
-from qualcode.exchange.docx import TOC_INSTR, write_docx_appendix
+from qualcode.exchange.docx import (
+    CODEBOOK_WIDTHS,
+    TOC_INSTR,
+    TRANSCRIPT_WIDTHS,
+    column_twips,
+    reflow_paragraphs,
+    write_docx_appendix,
+)
+
+TWIPS_PER_CM = 1440 / 2.54
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +257,169 @@ def test_docx_reuses_given_report_tables(tmp_path):
         turns, codings, book, tmp_path / "a.docx", tables=tables, chart=False
     )
     assert _headings(docx.Document(str(path)), 3) == ["Acquire"]
+
+
+# --- layout: column widths, repeating headers, reflowed codebook text --------------------
+def _text_width_twips(doc) -> int:
+    section = doc.sections[0]
+    return round((section.page_width - section.left_margin - section.right_margin) / 635)
+
+
+def _grid(table) -> list[int]:
+    return [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.iter(qn("w:gridCol"))]
+
+
+def _cell_widths(row) -> list[int]:
+    return [int(tc.tcPr.find(qn("w:tcW")).get(qn("w:w"))) for tc in row._tr.tc_lst]
+
+
+@pytest.mark.parametrize("which", ["codebook", "transcript", "frequencies"])
+def test_docx_tables_fixed_widths_span_text_width(doc_id, which):
+    tables = {"codebook": doc_id.tables[0], "transcript": doc_id.tables[1]}
+    table = tables.get(which, doc_id.tables[-1])
+    usable = _text_width_twips(doc_id)
+    assert usable == round((21.0 - 2 * 2.54) * TWIPS_PER_CM)
+    tbl_pr = table._tbl.tblPr
+    assert tbl_pr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    assert tbl_w.get(qn("w:type")) == "dxa"
+    assert abs(int(tbl_w.get(qn("w:w"))) - usable) <= 2
+    grid = _grid(table)
+    assert abs(sum(grid) - usable) <= 2
+    for row in table.rows:  # header and rows written as raw XML alike
+        tc_ws = row._tr.tc_lst
+        assert all(tc.tcPr.find(qn("w:tcW")).get(qn("w:type")) == "dxa" for tc in tc_ws)
+        assert _cell_widths(row) == grid
+
+
+def test_docx_codebook_columns_give_room_to_the_definition(doc_id):
+    grid = [w / TWIPS_PER_CM for w in _grid(doc_id.tables[0])]
+    theme, code, definition, examples = grid
+    assert theme == pytest.approx(CODEBOOK_WIDTHS[0], abs=0.01)
+    assert code == pytest.approx(CODEBOOK_WIDTHS[1], abs=0.01)
+    assert examples == pytest.approx(CODEBOOK_WIDTHS[3], abs=0.01)
+    assert definition == pytest.approx(15.92 - theme - code - examples, abs=0.01)
+    assert definition > examples > code > theme  # not four equal columns
+
+
+def test_docx_transcript_columns_give_room_to_the_text(doc_id):
+    transcripts = [t for t in doc_id.tables if t.style.name == "Table Grid"]
+    for table in transcripts:
+        number, speaker, text, codes = (w / TWIPS_PER_CM for w in _grid(table))
+        assert number == pytest.approx(TRANSCRIPT_WIDTHS[0], abs=0.01)
+        assert speaker >= 2.3  # "Pembicara" in bold fits on one line
+        assert codes == pytest.approx(TRANSCRIPT_WIDTHS[3], abs=0.01)
+        assert text > 9.0 and text > 3 * codes
+
+
+def test_docx_header_rows_repeat_on_each_page(doc_id):
+    assert len(doc_id.tables) == 4
+    for table in doc_id.tables:
+        header = table.rows[0]._tr.trPr
+        assert header.find(qn("w:tblHeader")).get(qn("w:val")) == "true"
+        assert header.find(qn("w:cantSplit")) is not None
+        body = [r._tr.trPr for r in table.rows[1:]]
+        assert all(pr is None or pr.find(qn("w:tblHeader")) is None for pr in body)
+
+
+def test_docx_short_transcript_rows_do_not_split(doc_id):
+    rows = doc_id.tables[1].rows[1:]
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+
+
+def test_docx_table_text_is_smaller_and_keywords_smallest(doc_id):
+    # 10 pt from the table styles; Normal leaves the size to the 11 pt document default
+    assert doc_id.styles["Normal"].font.size is None
+    defaults = doc_id.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    assert defaults.find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "22"
+    assert {t.style.font.size.pt for t in doc_id.tables} == {10}
+    definition = doc_id.tables[0].rows[1].cells[2].paragraphs
+    assert [p.text for p in definition] == [
+        "AE mengumpulkan informasi tentang klien.",
+        "Kata kunci: latar belakang, informasi",  # own paragraph, information kept
+    ]
+    assert {r.font.size.pt for r in definition[-1].runs} == {8}
+
+
+def _wrapped_codebook() -> Codebook:
+    book = make_codebook()
+    idic, crm = book.themes
+    identify = replace(
+        idic.codes[0],
+        description="Getting to know the client: the AE gathers\ninformation about the client"
+        '\n  and the client\'s business.\n\nThesis: "Identify diterapkan\ndengan mengulik."',
+        include="How and where information\nabout a client is collected.",
+        exclude="Using that information\nto treat clients differently.",
+        examples=("kita cari tahu dulu\nlatar belakang klien",),
+    )
+    idic = replace(idic, codes=(identify, *idic.codes[1:]))
+    return replace(
+        book,
+        themes=(idic, crm),
+        description="How the account executives\nbuild relationships.\n\nSecond paragraph.",
+    )
+
+
+def test_docx_codebook_text_is_reflowed(tmp_path):
+    path = write_docx_appendix(
+        make_turns(),
+        make_codings(),
+        _wrapped_codebook(),
+        tmp_path / "a.docx",
+        transcripts=False,
+        segments=False,
+        chart=False,
+    )
+    doc = docx.Document(str(path))
+    body = [p.text for p in doc.paragraphs]
+    start = body.index("Codebook")
+    assert body[start + 1 : start + 3] == [
+        "How the account executives build relationships.",
+        "Second paragraph.",
+    ]
+    row = doc.tables[0].rows[1].cells
+    assert [p.text for p in row[2].paragraphs][:4] == [
+        "Getting to know the client: the AE gathers information about the client"
+        " and the client's business.",
+        'Thesis: "Identify diterapkan dengan mengulik."',
+        "Use when: How and where information about a client is collected.",
+        "Do not use when: Using that information to treat clients differently.",
+    ]
+    assert [p.text for p in row[3].paragraphs] == ["“kita cari tahu dulu latar belakang klien”"]
+    texts = [t.text for t in doc.element.body.iter(qn("w:t"))]
+    assert not any("\n" in (t or "") for t in texts)
+
+
+def test_docx_codebook_keywords_drop_exact_form_marker(tmp_path):
+    book = make_codebook()
+    first = book.themes[0]
+    code = replace(first.codes[0], keywords=("=membedakan", "tipe client"))
+    theme = replace(first, codes=(code, *first.codes[1:]))
+    book = replace(book, themes=(theme, *book.themes[1:]))
+    path = write_docx_appendix(
+        make_turns(), make_codings(), book, tmp_path / "k.docx", transcripts=False, chart=False
+    )
+    cell = docx.Document(str(path)).tables[0].rows[1].cells[2].text
+    assert "membedakan, tipe client" in cell
+    assert "=membedakan" not in cell
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("one\ntwo", ["one two"]),
+        ("one  \n   two\r\nthree", ["one two three"]),
+        ("a\n\nb\n \n\n c", ["a", "b", "c"]),
+        ("\n\n", []),
+        (None, []),
+    ],
+)
+def test_reflow_paragraphs(text, expected):
+    assert reflow_paragraphs(text) == expected
+
+
+def test_column_twips_rest_and_errors():
+    assert column_twips((1.0, None, 2.0), 9026) == [567, 9026 - 567 - 1134, 1134]
+    assert sum(column_twips((1.0, 3.0), 9026)) == 9026  # scaled without a text column
+    with pytest.raises(QualcodeError, match="do not fit the text width 1000"):
+        column_twips((1.0, None, 2.0), 1000)

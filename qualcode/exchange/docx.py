@@ -28,7 +28,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
@@ -68,8 +68,21 @@ TRANSCRIPT_STYLE = "Table Grid"
 TABLE_STYLE = "Light Grid Accent 1"
 #: the table of contents field: heading levels 1-3, hyperlinks, no page numbers in web view
 TOC_INSTR = 'TOC \\o "1-3" \\h \\z \\u'
-#: column widths (cm) of a transcript table on A4 with 2.54 cm margins
-TRANSCRIPT_WIDTHS = (1.1, 2.2, 9.1, 3.5)
+#: page margins (cm) on every side of the A4 page
+MARGIN_CM = 2.54
+#: column widths (cm) of the tables; ``None`` is the text column, which takes the rest of the
+#: text width (the page width less the margins), so that every table spans the text width
+CODEBOOK_WIDTHS: tuple[float | None, ...] = (2.0, 3.0, None, 4.0)  # Tema, Kode, Definisi, Contoh
+TRANSCRIPT_WIDTHS: tuple[float | None, ...] = (1.0, 2.5, None, 3.0)  # No, Pembicara, Teks, Kode
+FREQUENCY_WIDTHS: tuple[float | None, ...] = (None, 2.0, 3.5, 3.0)  # Kode, Giliran, %, Wawancara
+#: font size (points) of table text, set in the table styles (body text is 11 pt)
+TABLE_FONT_PT = 10
+#: font size (half points) of the keyword list in the codebook table
+_KEYWORD_SIZE = 16
+#: transcript rows with less text than this are kept on one page (longer ones may split)
+_KEEP_ROW_CHARS = 350
+_TWIPS_PER_CM = 1440 / 2.54
+_TWIPS_PER_EMU = 1 / 635
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ROWS_PER_PARSE = 2000
@@ -80,6 +93,36 @@ def _clean(text: object) -> str:
     if text is None or text is pd.NA or (isinstance(text, float) and pd.isna(text)):
         return ""
     return _ILLEGAL_XML.sub("", str(text))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def reflow_paragraphs(text: object) -> list[str]:
+    """Split codebook text into paragraphs, undoing the hard line breaks of YAML blocks.
+
+    A single newline inside a paragraph becomes a space; one or more blank lines separate
+    paragraphs. Empty paragraphs are dropped.
+
+    Parameters
+    ----------
+    text : str
+        Text as written in the codebook (e.g. a ``|-`` block).
+
+    Returns
+    -------
+    list of str
+        The paragraphs, each on one line.
+
+    Examples
+    --------
+    >>> reflow_paragraphs("Getting to know\nthe client.\n\nThesis: ...")
+    ['Getting to know the client.', 'Thesis: ...']
+    """
+    cleaned = _clean(text).replace("\r\n", "\n").replace("\r", "\n")
+    found = (_LINE_BREAK.sub(" ", part).strip() for part in _BLANK_LINE.split(cleaned))
+    return [part for part in found if part]
 
 
 def _objects(series: pd.Series) -> list[object]:
@@ -147,6 +190,7 @@ class _Captions:
     def add(self, kind: str, text: str) -> Paragraph:
         self.count[kind] += 1
         p = self.doc.add_paragraph(style="Caption")
+        p.paragraph_format.keep_with_next = kind == "Table"  # a table's caption stays with it
         p.add_run(f"{self.t['table' if kind == 'Table' else 'figure']} ")
         add_simple_field(p, f"SEQ {kind} \\* ARABIC", str(self.count[kind]))
         p.add_run(f": {_clean(text)}")
@@ -155,7 +199,12 @@ class _Captions:
 
 # --- raw XML helpers ---------------------------------------------------------------------
 def _run_xml(
-    text: str, *, bold: bool = False, highlight: bool = False, italic: bool = False
+    text: str,
+    *,
+    bold: bool = False,
+    highlight: bool = False,
+    italic: bool = False,
+    size: int | None = None,
 ) -> str:
     props = ""
     if bold:
@@ -164,6 +213,8 @@ def _run_xml(
         props += "<w:i/>"
     if highlight:
         props += '<w:highlight w:val="yellow"/>'
+    if size is not None:
+        props += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(_clean(text))}</w:t></w:r>'
 
@@ -180,12 +231,19 @@ def _marked_runs(text: str, spans: Iterable[tuple[int, int]], *, italic: bool = 
     return "".join(pieces)
 
 
-def _cell_xml(content_runs: str, width_cm: float) -> str:
-    twips = int(width_cm * 567)
-    return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/></w:tcPr>'
-        f"<w:p>{content_runs}</w:p></w:tc>"
+_CELL_P = "<w:p>"
+_CELL_P_SPACED = '<w:p><w:pPr><w:spacing w:after="80"/></w:pPr>'
+
+
+def _cell_xml(content: str | list[str], twips: int) -> str:
+    """A table cell of width ``twips``; ``content`` is the runs of one paragraph or a list."""
+    paragraphs = [content] if isinstance(content, str) else content or [""]
+    last = len(paragraphs) - 1
+    body = "".join(
+        f"{_CELL_P if i == last else _CELL_P_SPACED}{runs}</w:p>"
+        for i, runs in enumerate(paragraphs)
     )
+    return f'<w:tc><w:tcPr><w:tcW w:w="{twips}" w:type="dxa"/></w:tcPr>{body}</w:tc>'
 
 
 def _append_xml(parent: object, fragments: list[str], wrapper: str) -> None:
@@ -211,33 +269,91 @@ def _body_append(doc: DocumentObject, fragments: list[str]) -> None:
                 body.append(child)
 
 
-def _header_table(
-    doc: DocumentObject, headers: list[str], widths: Iterable[float], style: str
-) -> Table:
+def text_width_twips(doc: DocumentObject) -> int:
+    """The usable width of the page (page width less the left and right margins) in twips."""
+    section = doc.sections[-1]
+    width = (section.page_width or 0) - (section.left_margin or 0) - (section.right_margin or 0)
+    return round(width * _TWIPS_PER_EMU)
+
+
+def column_twips(widths: Iterable[float | None], total: int) -> list[int]:
+    """Column widths in twips that sum to ``total``: the ``None`` column takes the rest.
+
+    Without a ``None`` column the widths are scaled to ``total``.
+    """
     widths = list(widths)
+    fixed = [round(w * _TWIPS_PER_CM) for w in widths if w is not None]
+    if None in widths:
+        rest = total - sum(fixed)
+        if rest <= 0:
+            msg = f"the fixed columns ({sum(fixed)} twips) do not fit the text width {total}"
+            raise QualcodeError(msg)
+        return [rest if w is None else round(w * _TWIPS_PER_CM) for w in widths]
+    scaled = [round(f * total / sum(fixed)) for f in fixed]
+    scaled[-1] += total - sum(scaled)
+    return scaled
+
+
+def _set_prop(parent: Any, tag: str, **attrs: str) -> Any:
+    """Replace the child ``tag`` of ``parent`` with a new one carrying ``attrs`` (w: names)."""
+    for old in parent.findall(qn(tag)):
+        parent.remove(old)
+    element = OxmlElement(tag)
+    for name, value in attrs.items():
+        element.set(qn(f"w:{name}"), value)
+    parent.append(element)
+    return element
+
+
+def _header_table(
+    doc: DocumentObject, headers: list[str], widths: Iterable[float | None], style: str
+) -> tuple[Table, list[int]]:
+    """A table with a repeating header row and fixed column widths spanning the text width.
+
+    The widths are written everywhere Word and LibreOffice look for them: the table width
+    (``w:tblW``), fixed layout (``w:tblLayout``), the grid (``w:gridCol``) and each cell
+    (``w:tcW``, also in the rows :func:`_add_rows` appends).
+    """
+    twips = column_twips(widths, text_width_twips(doc))
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles[style]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for cell, head, width in zip(table.rows[0].cells, headers, widths, strict=True):
-        cell.width = Cm(width)
-        cell.text = ""
+    table.autofit = False  # w:tblLayout type="fixed"
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:  # schema order: right after tblStyle, before jc and tblLayout
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.find(qn("w:tblStyle")).addnext(tbl_w)
+    tbl_w.set(qn("w:w"), str(sum(twips)))
+    tbl_w.set(qn("w:type"), "dxa")
+    for col, width in zip(table.columns, twips, strict=True):
+        col.width = Twips(width)
+    for cell, head, width in zip(table.rows[0].cells, headers, twips, strict=True):
+        cell.width = Twips(width)
         cell.paragraphs[0].add_run(head).bold = True
-    for col, width in zip(table.columns, widths, strict=True):
-        col.width = Cm(width)
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    tr_pr.append(repeat)
-    return table
+    _set_prop(tr_pr, "w:cantSplit", val="true")
+    _set_prop(tr_pr, "w:tblHeader", val="true")  # repeated at the top of each page
+    return table, twips
 
 
-def _add_rows(table: Table, rows: list[list[str]], widths: Iterable[float]) -> None:
-    """Append rows of pre-built run XML (one string per cell)."""
-    widths = list(widths)
+def _add_rows(
+    table: Table,
+    rows: list[list[str | list[str]]],
+    twips: list[int],
+    *,
+    keep: list[bool] | None = None,
+) -> None:
+    """Append rows of pre-built run XML (per cell: one paragraph's runs or a list of them).
+
+    ``keep`` marks rows that must not break across pages.
+    """
+    keep_row = '<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>'
     fragments = [
-        "<w:tr>" + "".join(_cell_xml(c, w) for c, w in zip(row, widths, strict=True)) + "</w:tr>"
-        for row in rows
+        (keep_row if keep is not None and keep[i] else "<w:tr>")
+        + "".join(_cell_xml(c, w) for c, w in zip(row, twips, strict=True))
+        + "</w:tr>"
+        for i, row in enumerate(rows)
     ]
     _append_xml(table._tbl, fragments, "tbl")
 
@@ -248,8 +364,15 @@ def _setup(doc: DocumentObject, t: dict[str, str], title: str | None) -> None:
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.54))
-    doc.styles["Normal"].font.size = Pt(11)
+        setattr(section, side, Cm(MARGIN_CM))
+    # body text is 11 pt through the document defaults, not the Normal style, so that the
+    # table styles' smaller size applies in table cells (a paragraph style would override it)
+    doc.styles["Normal"].font.size = None
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_prop(run_defaults, "w:sz", val="22")  # 11 pt
+    for style in (TABLE_STYLE, TRANSCRIPT_STYLE):
+        doc.styles[style].font.size = Pt(TABLE_FONT_PT)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(f"{t['page']} ")
@@ -266,34 +389,38 @@ def _codebook_section(
     doc: DocumentObject, codebook: Codebook, meta: pd.DataFrame, t: dict[str, str], cap: _Captions
 ) -> None:
     doc.add_heading(t["codebook"], level=1)
-    if codebook.description:
-        doc.add_paragraph(_clean(codebook.description))
+    for paragraph in reflow_paragraphs(codebook.description):
+        doc.add_paragraph(paragraph)
     cap.add("Table", t["caption_codebook"])
-    widths = (3.0, 3.6, 5.5, 3.8)
-    table = _header_table(
-        doc, [t["theme"], t["code"], t["definition"], t["examples"]], widths, TABLE_STYLE
-    )
-    rows = []
+    headers = [t["theme"], t["code"], t["definition"], t["examples"]]
+    table, twips = _header_table(doc, headers, CODEBOOK_WIDTHS, TABLE_STYLE)
+    rows: list[list[str | list[str]]] = []
     for code_name, row in meta.iterrows():
         code = codebook.code(str(code_name)) if code_name in codebook.code_names else None
         theme = row[THEME_LABEL] or t["other_theme"]
         name_runs = _run_xml(row[CODE_LABEL], bold=True)
         if row[CODE_LABEL] != code_name:
             name_runs += _run_xml(f" ({code_name})")
-        definition = ""
-        examples = ""
+        definition: list[str] = []
+        examples: list[str] = []
         if code is not None:
-            definition = _run_xml(code.description)
-            if code.include:
-                definition += _run_xml(f" {t['include']}: ", italic=True) + _run_xml(code.include)
-            if code.exclude:
-                definition += _run_xml(f" {t['exclude']}: ", italic=True) + _run_xml(code.exclude)
+            definition = [_run_xml(part) for part in reflow_paragraphs(code.description)]
+            for key, note in (("include", code.include), ("exclude", code.exclude)):
+                for i, part in enumerate(reflow_paragraphs(note)):
+                    label = _run_xml(f"{t[key]}: ", italic=True) if i == 0 else ""
+                    definition.append(label + _run_xml(part))
             if code.keywords:
-                definition += _run_xml(f" {t['keywords']}: ", italic=True)
-                definition += _run_xml(", ".join(code.keywords))
-            examples = _run_xml(" / ".join(f"“{e}”" for e in code.examples), italic=True)
+                definition.append(
+                    _run_xml(f"{t['keywords']}: ", italic=True, size=_KEYWORD_SIZE)
+                    # "=word" (exact form only) is codebook notation, not for the reader
+                    + _run_xml(", ".join(k.lstrip("=") for k in code.keywords), size=_KEYWORD_SIZE)
+                )
+            for example in code.examples:
+                parts = reflow_paragraphs(example)
+                if parts:
+                    examples.append(_run_xml(f"“{' '.join(parts)}”", italic=True))
         rows.append([_run_xml(theme), name_runs, definition, examples])
-    _add_rows(table, rows, widths)
+    _add_rows(table, rows, twips)
 
 
 def _transcripts_section(
@@ -308,19 +435,23 @@ def _transcripts_section(
     for interview, group in turns.groupby(INTERVIEW, sort=False):
         doc.add_heading(_clean(interview), level=2)
         cap.add("Table", t["caption_transcript"].format(interview=interview))
-        table = _header_table(doc, headers, TRANSCRIPT_WIDTHS, TRANSCRIPT_STYLE)
+        table, twips = _header_table(doc, headers, TRANSCRIPT_WIDTHS, TRANSCRIPT_STYLE)
         codes = codes_of_turn.reindex(group[TURN_ID]).fillna("").to_numpy()
-        rows = [
-            [_run_xml(str(pos)), _run_xml(str(spk)), _run_xml(str(txt)), _run_xml(str(cds))]
-            for pos, spk, txt, cds in zip(
-                _objects(group[POSITION].astype("string").fillna("")),
-                _objects(group[SPEAKER].fillna("")),
-                _objects(group[TEXT].fillna("")),
-                codes,
-                strict=True,
+        rows: list[list[str | list[str]]] = []
+        keep: list[bool] = []
+        for pos, spk, txt, cds in zip(
+            _objects(group[POSITION].astype("string").fillna("")),
+            _objects(group[SPEAKER].fillna("")),
+            _objects(group[TEXT].fillna("")),
+            codes,
+            strict=True,
+        ):
+            text = str(txt)
+            rows.append(
+                [_run_xml(str(pos)), _run_xml(str(spk)), _run_xml(text), _run_xml(str(cds))]
             )
-        ]
-        _add_rows(table, rows, TRANSCRIPT_WIDTHS)
+            keep.append(len(text) < _KEEP_ROW_CHARS)
+        _add_rows(table, rows, twips, keep=keep)
 
 
 def _merge_coders(seg: pd.DataFrame) -> pd.DataFrame:
@@ -376,7 +507,9 @@ def _segments_section(
                 *(_objects(group[c]) for c in columns), strict=True
             ):
                 runs = _marked_runs(str(text), reports.parse_spans(spans), italic=False)
-                fragments.append(f'<w:p><w:pPr><w:pStyle w:val="Quote"/></w:pPr>{runs}</w:p>')
+                # the quote is kept on the page of its source line
+                quote = '<w:p><w:pPr><w:pStyle w:val="Quote"/><w:keepNext/></w:pPr>'
+                fragments.append(f"{quote}{runs}</w:p>")
                 who = coders
                 if score is not None and pd.notna(score) and float(score) < 1.0:
                     who += ", " + t["score"].format(score=f"{float(score):.2f}")
@@ -405,12 +538,10 @@ def _frequency_section(
 ) -> None:
     doc.add_heading(t["frequencies"], level=1)
     cap.add("Table", t["caption_frequencies"])
-    widths = (7.4, 2.0, 3.5, 3.0)
-    table = _header_table(
-        doc, [t["code"], t["turns"], t["share"], t["interviews"]], widths, TABLE_STYLE
-    )
+    headers = [t["code"], t["turns"], t["share"], t["interviews"]]
+    table, twips = _header_table(doc, headers, FREQUENCY_WIDTHS, TABLE_STYLE)
 
-    def cells(row: pd.Series, label: str, *, bold: bool) -> list[str]:
+    def cells(row: pd.Series, label: str, *, bold: bool) -> list[str | list[str]]:
         share = "" if pd.isna(row[SHARE]) else f"{row[SHARE]:.1%}"
         presence = t["of"].format(n=row[INTERVIEWS], total=row[INTERVIEWS_TOTAL])
         return [
@@ -420,7 +551,7 @@ def _frequency_section(
             _run_xml(presence, bold=bold),
         ]
 
-    rows = []
+    rows: list[list[str | list[str]]] = []
     themes = theme_freq.set_index(THEME)
     for theme, group in code_freq.groupby(THEME, sort=False):
         label = themes.at[theme, THEME_LABEL] or t["other_theme"]
@@ -428,7 +559,7 @@ def _frequency_section(
         assert isinstance(theme_row, pd.Series)
         rows.append(cells(theme_row, t["all_codes"].format(theme=label), bold=True))
         rows += [cells(row, "    " + row[CODE_LABEL], bold=False) for _, row in group.iterrows()]
-    _add_rows(table, rows, widths)
+    _add_rows(table, rows, twips)
     if chart and len(code_freq):
         from qualcode import plots
 
@@ -446,6 +577,7 @@ def _frequency_section(
         doc.add_paragraph()
         doc.add_picture(io.BytesIO(png), width=Cm(15.5))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # with its caption
         cap.add("Figure", t["caption_chart"])
 
 
