@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 
 from qualcode.codebook import Code, Codebook, Theme
-from qualcode.coding.classifier import CodeClassifier, load_model, turn_context
+from qualcode.coding.classifier import CodeClassifier, _split_x, load_model, turn_context
 from qualcode.errors import ModelError, QualcodeError
 
 RETAIN = [
@@ -204,3 +204,91 @@ def test_classifier_load_refuses_tampered_and_unsafe(tmp_path):
     bad.write_bytes(b"\x80\x04K\x01.")
     with pytest.raises(ModelError, match="not a qualcode model file"):
         load_model(bad)
+
+
+def test_classifier_tokens_keep_punctuation_one_letter_words_and_turn_edges():
+    x = ["uh, is it?", "i think so.", "a dog - yes", "uh-huh."] * 3
+    y = ["q", "s", "s", "b"] * 3
+    clf = CodeClassifier(random_state=0, char_ngrams=None).fit(x, y)
+    vocab = clf.features_.word.vocabulary_
+    for term in ("?", ",", "-", "i", "a", "uh", "<start> uh", "? <end>", "i think"):
+        assert term in vocab, term
+    ex = clf.explain(["uh, is it?"], n_terms=20)
+    assert ex["code"].tolist() == ["q"]
+    assert {"?", "? <end>", ","} <= set(ex["terms"].iloc[0].split("; "))
+
+
+def test_classifier_char_ngrams_cover_unseen_indonesian_words():
+    # "dipertahankannya" never occurs in training: only its character n-grams
+    # (per-/-tahan-/-kan) connect it to "retain"
+    unseen = ["dipertahankannya"]
+    clf = CodeClassifier(random_state=0).fit(X, Y1)
+    assert "dipertahankannya" not in clf.features_.word.vocabulary_
+    assert clf.predict(unseen).tolist() == ["retain"]
+    assert not np.allclose(clf.predict_proba(unseen), clf.predict_proba([""]))
+    words_only = CodeClassifier(random_state=0, char_ngrams=None).fit(X, Y1)
+    np.testing.assert_allclose(words_only.predict_proba(unseen), words_only.predict_proba(["zzz"]))
+
+
+def test_classifier_text_with_separator_character_and_empty_texts():
+    clf = CodeClassifier(random_state=0).fit(X, Y1)
+    odd = ["pertahankan\x01klien lama", "", "?", "cari klien baru"]
+    pred = clf.predict(odd)
+    assert len(pred) == 4 and pred[0] == "retain" and pred[3] == "acquire"
+    F = clf.features_.transform(_split_x(["a\x01b", "a b"]))
+    np.testing.assert_allclose(F[0].toarray(), F[1].toarray())
+
+
+def _dialogues() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "interview": [i for i in "abcd" for _ in range(4)],
+            "position": [1, 2, 3, 4] * 4,
+            "speaker": ["Q", "A", "Q", "A"] * 4,
+            "text": ["bagaimana jaga klien?", "ya", "klien baru?", "ya"] * 4,
+        }
+    )
+
+
+def test_classifier_context_blocks_are_the_neighbours_own_word_features():
+    turns = _dialogues()
+    ctx = turn_context(turns)
+    y = pd.DataFrame({"retain": [0, 1, 0, 0] * 4, "acquire": [0, 0, 0, 1] * 4})
+    clf = CodeClassifier(random_state=0).fit(ctx, y)
+    F = clf.features_.transform(_split_x(ctx)).toarray()
+    nw, nc = clf.features_.n_word, clf.features_.n_char
+    own = F[:, :nw]
+    before_other = F[:, nw + nc : nw + nc + nw]
+    after_other = F[:, nw + nc + 2 * nw + 3 : nw + nc + 3 * nw + 3]
+    np.testing.assert_allclose(before_other[1:4], own[0:3])  # every turn changes speaker
+    np.testing.assert_allclose(after_other[0:3], own[1:4])
+    assert not before_other[0].any() and not after_other[3].any()  # interview edges
+    names = clf.features_.feature_names()
+    assert len(names) == F.shape[1] == clf.n_features_
+    assert "before (other speaker): ? | ya" in names
+    assert "before (no turn): <start> | bagaimana" in names
+    assert "after (no turn): ya | <end>" in names
+
+
+def test_classifier_save_load_round_trip_with_context_and_pairs(tmp_path):
+    turns = _dialogues()
+    y = pd.DataFrame({"retain": [0, 1, 0, 0] * 4, "acquire": [0, 0, 0, 1] * 4})
+    clf = CodeClassifier(random_state=0, word_ngrams=(1, 3)).fit(turns, y)
+    loaded = load_model(clf.save(tmp_path / "ctx.qcm"))
+    np.testing.assert_allclose(loaded.predict_proba(turns), clf.predict_proba(turns), rtol=1e-5)
+    assert loaded.features_.feature_names() == clf.features_.feature_names()
+    assert loaded.predict(turns).tolist() == y.values.tolist()
+
+
+def test_classifier_rejects_bad_ngram_ranges():
+    with pytest.raises(QualcodeError, match=r"word_ngrams must be a range within 1\.\.3"):
+        CodeClassifier(word_ngrams=(1, 4)).fit(X, Y1)
+    with pytest.raises(QualcodeError, match="char_ngrams must be a range"):
+        CodeClassifier(char_ngrams=(0, 3)).fit(X, Y1)
+
+
+def test_classifier_load_refuses_old_format_version(tmp_path):
+    path = CodeClassifier(random_state=0).fit(X, Y1).save(tmp_path / "m.qcm")
+    _rewrite(path, meta={"version": 1})
+    with pytest.raises(ModelError, match="model format version 1 is not supported"):
+        load_model(path)

@@ -15,10 +15,16 @@ Target ``y``
     means one mutually exclusive theme, and ``predict`` then returns code names.
 
 Model
-    Features are tf-idf of word 1-2-grams and of character 2-5-grams within word boundaries
-    (robust to Indonesian affixes, clitics such as ``-nya`` and code-switching), sublinear tf;
-    word n-grams of the turns before and after, kept apart by whether the speaker changed; the
-    turn's length in words (binned); optionally the hit counts of the codebook's keyword rules.
+    Features are tf-idf of word 1-2-grams (tokens are words, one-letter words included, and
+    single punctuation marks; n-grams include the turn's start and end, so "<start> uh" and
+    "? <end>" are features) and of character 3-4-grams within words (robust to Indonesian
+    affixes, clitics such as ``-nya`` and code-switching), sublinear tf; the word n-grams of the
+    turns before and after, kept apart by whether the speaker changed; the pairs "last token of
+    the turn before | first token of this turn" (and this turn's last | the next one's first);
+    the turn's length in tokens (binned); optionally the hit counts of the codebook's keyword
+    rules. Each distinct text is featurised once (a neighbour's features are its own rows), so
+    context costs little; see :class:`_TextEncoder` for how tokens and n-grams are counted
+    without per-n-gram Python work.
     Independent codes get one balanced logistic regression each (one-vs-rest), with
     Platt-calibrated probabilities and a decision threshold that maximises F1 on out-of-fold
     predictions. A mutually exclusive theme gets one multiclass linear model (plus a "none of
@@ -37,9 +43,11 @@ import hashlib
 import io
 import json
 import logging
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +55,6 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
@@ -65,8 +72,7 @@ SPEAKER_CHANGE = "speaker_change"
 AFTER = "after"
 AFTER_CHANGE = "after_change"
 FORMAT = "qualcode-model"
-FORMAT_VERSION = 1
-_WORD_PATTERN = r"(?u)\b\w+\b|[?!]"
+FORMAT_VERSION = 2  # 2: own word/character encoder (1: sklearn TfidfVectorizer state)
 _NONE = -1  # "none of the codes of this exclusive theme"
 
 #: the "auto" solver uses SGD above this many training samples (lbfgs below)
@@ -146,6 +152,8 @@ _X_COLUMNS = (TEXT, CONTEXT, SPEAKER_CHANGE, AFTER, AFTER_CHANGE)
 
 
 def _strings(values: Any) -> list[str]:
+    if isinstance(values, pd.Series):
+        return values.astype(object).where(values.notna(), "").astype(str).tolist()
     return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
 
 
@@ -164,7 +172,7 @@ def _split_x(X: Any) -> _Input:
                 elif name in (SPEAKER_CHANGE, AFTER_CHANGE):
                     cols[name] = pd.to_numeric(X[name], errors="coerce").to_numpy(dtype=float)
                 else:
-                    cols[name] = _strings(X[name].astype(object).to_numpy())
+                    cols[name] = _strings(X[name])
             return _Input(*cols.values())
     if isinstance(X, str):
         msg = "X must be a sequence of texts, not a single string"
@@ -224,22 +232,342 @@ def _has_rules(codebook: Codebook) -> bool:
 
 
 # --- features -------------------------------------------------------------------------------
+#: a token is a run of word characters or one punctuation character: "?", ",", "-" and one-letter
+#: words ("i", "a") carry much of what a turn does (question, hedge, backchannel)
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+_UNK, _BOS, _EOS = 0, 1, 2  # word columns of rare words and of the turn's start and end
+_SPECIAL = ("<rare>", "<start>", "<end>")
 _LENGTH_EDGES = np.array([1, 2, 3, 5, 9, 17])
 _LENGTH_LABELS = ("0", "1", "2", "3-4", "5-8", "9-16", "17+")
 
 
-def _length_bins(texts: list[str]) -> sp.csr_matrix:
-    """One-hot length of each text in words (tf-idf rows are normalised and lose it)."""
-    n_words = np.fromiter((len(t.split()) for t in texts), dtype=np.int64, count=len(texts))
-    cols = np.searchsorted(_LENGTH_EDGES, n_words, side="right")
-    data = np.ones(len(texts), dtype=np.float32)
-    shape = (len(texts), len(_LENGTH_LABELS))
-    return sp.csr_matrix((data, (np.arange(len(texts)), cols)), shape=shape)
+#: value of a "last token before x first token now" pair feature (tf-idf rows have norm 1)
+_PAIR_WEIGHT = 0.5
+_PAIR_STATES = ("other speaker", "same speaker", "no turn")
+_SEP = "\x01"  # joins texts for one regex pass; a punctuation token, so it splits them
+
+
+def _length_bins(n_tokens: np.ndarray) -> sp.csr_matrix:
+    """One-hot length of each text in tokens (tf-idf rows are normalised and lose it)."""
+    n = len(n_tokens)
+    cols = np.searchsorted(_LENGTH_EDGES, n_tokens, side="right")
+    data = np.ones(n, dtype=np.float32)
+    return sp.csr_matrix((data, cols, np.arange(n + 1)), shape=(n, len(_LENGTH_LABELS)))
+
+
+def _tokenize(texts: Sequence[str]) -> list[str]:
+    """Lower-cased tokens of all ``texts`` in one regex pass, texts separated by ``_SEP``."""
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != max(len(texts) - 1, 0):
+        joined = _SEP.join(t.replace(_SEP, " ") for t in texts)
+    return _TOKEN_RE.findall(joined.lower())
+
+
+def _char_grams(token: str, lo: int, hi: int) -> list[str]:
+    """Character n-grams of a word padded with spaces (as ``char_wb``); none for punctuation."""
+    if not token[0].isalnum() and token[0] != "_":
+        return []
+    w = f" {token} "
+    if len(w) <= lo:
+        return [w]
+    return [w[i : i + n] for n in range(lo, min(hi, len(w)) + 1) for i in range(len(w) - n + 1)]
+
+
+def _tfidf(m: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf x idf, rows scaled to unit length (in place on ``m``)."""
+    m.data = (1.0 + np.log(m.data, dtype=np.float32)) * idf[m.indices]
+    sq = np.add.reduceat(np.r_[m.data * m.data, 0], m.indptr[:-1]) if m.nnz else None
+    if sq is not None:
+        sq[np.diff(m.indptr) == 0] = 1.0
+        m.data /= np.repeat(np.sqrt(sq), np.diff(m.indptr)).astype(np.float32)
+    return m
+
+
+def _first_in_row(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Mask of the first occurrence of each (row, col) pair."""
+    order = np.lexsort((cols, rows))
+    r, c = rows[order], cols[order]
+    first = np.ones(len(r), dtype=bool)
+    first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+    out = np.zeros(len(r), dtype=bool)
+    out[order] = first
+    return out
+
+
+def _idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    return (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
+class _TextEncoder:
+    """Fast tf-idf of word n-grams and of character n-grams within words.
+
+    Each text is tokenised once with one compiled regex; tokens become integer ids through one
+    dict, word n-grams (padded with start/end markers, so "<start> uh" and "? <end>" are
+    features) are integer keys looked up in a hash index, and character
+    n-grams are a sparse product: (texts x token types) @ (token types x character n-grams),
+    computed per token type once. Only tokens not seen in training get their character n-grams
+    computed at prediction time.
+    """
+
+    def __init__(
+        self, *, word_ngrams: tuple[int, int], char_ngrams: tuple[int, int] | None, min_df: int
+    ) -> None:
+        self.word_ngrams = (int(word_ngrams[0]), int(word_ngrams[1]))
+        self.char_ngrams = (int(char_ngrams[0]), int(char_ngrams[1])) if char_ngrams else None
+        self.gram_keys: list[np.ndarray] = []
+        self.min_df = min_df
+        lo, hi = self.word_ngrams
+        if not 1 <= lo <= hi <= 3:
+            msg = f"word_ngrams must be a range within 1..3, got {word_ngrams}"
+            raise QualcodeError(msg)
+        if self.char_ngrams and not 1 <= self.char_ngrams[0] <= self.char_ngrams[1] <= 8:
+            msg = f"char_ngrams must be a range within 1..8, got {char_ngrams}"
+            raise QualcodeError(msg)
+
+    # -- learned state: types (all training tokens), type_word (type -> word column),
+    #    words (word column names), gram_keys (per n >= 2: sorted keys), word_idf;
+    #    chars (character n-gram names), type_chars (types x chars), char_idf
+    @property
+    def n_word(self) -> int:
+        return len(self.words) + sum(len(k) for k in self.gram_keys)
+
+    @property
+    def n_char(self) -> int:
+        return len(self.chars) if self.char_ngrams else 0
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Word n-gram -> column (n-grams joined by a space)."""
+        return {name: i for i, name in enumerate(self.word_names())}
+
+    def word_names(self) -> list[str]:
+        names = list(self.words)
+        base = len(self.words)
+        for g, keys in zip(range(2, self.word_ngrams[1] + 1), self.gram_keys, strict=True):
+            parts = [(keys // base ** (g - 1 - k)) % base for k in range(g)]
+            names += [" ".join(self.words[int(p[i])] for p in parts) for i in range(len(keys))]
+        return names
+
+    def _ids(self, flat: list[str], n_docs: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """Token type id of every token (new types numbered after the known ones) and the
+        number of tokens of each text; ``flat`` is :func:`_tokenize`'s output."""
+        get = self.type_index.get
+        tid = np.fromiter(map(get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        unknown = np.flatnonzero(tid == -1)
+        new: list[str] = []
+        if len(unknown):
+            fresh = dict.fromkeys(flat[i] for i in unknown)
+            new = list(fresh)
+            base = len(self.types)
+            index = {t: base + k for k, t in enumerate(new)}
+            tid[unknown] = [index[flat[i]] for i in unknown]
+        seps = np.flatnonzero(tid == -2)
+        lens = np.diff(np.r_[-1, seps, len(tid)]) - 1 if n_docs else np.zeros(0, dtype=np.int64)
+        return tid[tid != -2], lens.astype(np.int64), new
+
+    def _word_counts(
+        self, wid: np.ndarray, lens: np.ndarray, learn: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every word n-gram occurrence; learns the n-gram vocabulary if asked."""
+        n = len(lens)
+        lo, hi = self.word_ngrams
+        rows_parts, cols_parts = [], []
+        if lo == 1:
+            rows_parts.append(np.repeat(np.arange(n), lens))
+            cols_parts.append(wid)
+        if hi >= 2:
+            plen = lens + 2
+            ends = np.cumsum(plen)
+            starts = ends - plen
+            pad = np.empty(int(ends[-1]) if n else 0, dtype=np.int64)
+            inner = np.ones(len(pad), dtype=bool)
+            inner[starts] = False
+            inner[ends - 1] = False
+            pad[starts], pad[ends - 1], pad[inner] = _BOS, _EOS, wid
+            prow = np.repeat(np.arange(n), plen)
+            base = len(self.words)
+            offset = base
+            keys_out = []
+            for g in range(2, hi + 1):
+                m = len(pad) - g + 1
+                if m <= 0:
+                    keys_out.append(np.zeros(0, dtype=np.int64))
+                    continue
+                key = np.zeros(m, dtype=np.int64)
+                for k in range(g):
+                    key = key * base + pad[k : k + m]
+                r = prow[:m]
+                ok = r == prow[g - 1 : g - 1 + m]
+                key, r = key[ok], r[ok]
+                if learn:
+                    first = _first_in_row(r, key)
+                    uk, df = np.unique(key[first], return_counts=True)
+                    keep = uk[df >= self.min_df] if g >= lo else uk[:0]
+                    keys_out.append(keep)
+                    vocab = keep
+                else:
+                    vocab = self.gram_keys[g - 2]
+                if len(vocab):
+                    pos = self._lookup(g, vocab).get_indexer(key)  # type: ignore[arg-type]
+                    hit = pos >= 0
+                    rows_parts.append(r[hit])
+                    cols_parts.append(pos[hit] + offset)
+                offset += len(vocab)
+            if learn:
+                self.gram_keys = keys_out
+        if not rows_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows_parts), np.concatenate(cols_parts)
+
+    def _lookup(self, g: int, vocab: np.ndarray) -> pd.Index:
+        """Hash index of the ``g``-gram keys (built once)."""
+        cache = self.__dict__.setdefault("_lookups", {})
+        if g not in cache or cache[g][0] is not vocab:
+            cache[g] = (vocab, pd.Index(vocab))
+        return cache[g][1]
+
+    def _type_chars(self, types: Sequence[str], index: dict[str, int]) -> sp.csr_matrix:
+        """Counts of the (known) character n-grams of each token type."""
+        assert self.char_ngrams is not None
+        lo, hi = self.char_ngrams
+        get = index.get
+        cols: list[int] = []
+        lens = np.zeros(len(types), dtype=np.int64)
+        for k, t in enumerate(types):
+            c = [j for j in map(get, _char_grams(t, lo, hi)) if j is not None]
+            cols.extend(c)
+            lens[k] = len(c)
+        indptr = np.r_[0, np.cumsum(lens)]
+        m = sp.csr_matrix(
+            (np.ones(len(cols), dtype=np.float32), np.asarray(cols, dtype=np.int64), indptr),
+            shape=(len(types), len(index)),
+        )
+        m.sum_duplicates()
+        return m
+
+    def _edges(self, wid: np.ndarray, lens: np.ndarray) -> None:
+        """Word column of the first and of the last token of each text (end/start if empty)."""
+        starts = np.cumsum(lens) - lens
+        some = lens > 0
+        self.first_word = np.full(len(lens), _EOS, dtype=np.int64)
+        self.last_word = np.full(len(lens), _BOS, dtype=np.int64)
+        self.first_word[some] = wid[starts[some]]
+        self.last_word[some] = wid[starts[some] + lens[some] - 1]
+
+    def _index_types(self) -> None:
+        self.type_index = {t: i for i, t in enumerate(self.types)}
+        self.type_index[_SEP] = -2
+
+    def fit_transform(
+        self, texts: list[str]
+    ) -> tuple[sp.csr_matrix, sp.csr_matrix | None, np.ndarray]:
+        """Learn vocabularies and idf weights from ``texts`` (distinct texts); return features."""
+        flat = _tokenize(texts)
+        self.types = [t for t in dict.fromkeys(flat) if t != _SEP]
+        self._index_types()
+        n = len(texts)
+        tid, lens, _ = self._ids(flat, n)
+        row = np.repeat(np.arange(n), lens)
+        first = _first_in_row(row, tid)
+        type_df = np.bincount(tid[first], minlength=len(self.types))
+        kept = np.flatnonzero(type_df >= self.min_df)
+        self.words = [*_SPECIAL, *(self.types[i] for i in kept)]
+        self.type_word = np.full(len(self.types), _UNK, dtype=np.int64)
+        self.type_word[kept] = np.arange(len(_SPECIAL), len(_SPECIAL) + len(kept))
+        self.gram_keys = []
+        wid = self.type_word[tid]
+        self._edges(wid, lens)
+        r, c = self._word_counts(wid, lens, learn=True)
+        word = self._matrix(r, c, n, self.n_word)
+        df = np.bincount(word.indices, minlength=self.n_word)
+        self.word_idf = _idf(df, n)
+        char = None
+        if self.char_ngrams:
+            lo, hi = self.char_ngrams
+            grams = dict.fromkeys(chain.from_iterable(_char_grams(t, lo, hi) for t in self.types))
+            index = {g: i for i, g in enumerate(grams)}
+            tc = self._type_chars(self.types, index)
+            counts = self._matrix(row, tid, n, len(self.types)) @ tc
+            cdf = np.bincount(counts.indices, minlength=len(index))
+            keep = np.flatnonzero(cdf >= self.min_df)
+            names = list(grams)
+            self.chars = [names[i] for i in keep]
+            self.char_index = {g: i for i, g in enumerate(self.chars)}
+            self.type_chars = sp.csr_matrix(tc[:, keep])
+            counts = sp.csr_matrix(counts[:, keep])
+            self.char_idf = _idf(cdf[keep], n)
+            char = _tfidf(counts, self.char_idf)
+        return _tfidf(word, self.word_idf), char, lens
+
+    @staticmethod
+    def _matrix(rows: np.ndarray, cols: np.ndarray, n: int, d: int) -> sp.csr_matrix:
+        m = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, d), dtype=np.float32
+        )
+        m.sum_duplicates()
+        return m
+
+    def transform(self, texts: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix | None, np.ndarray]:
+        """Features of ``texts`` with the vocabularies and weights learned."""
+        n = len(texts)
+        tid, lens, new = self._ids(_tokenize(texts), n)
+        known = tid < len(self.types)
+        wid = np.full(len(tid), _UNK, dtype=np.int64)
+        wid[known] = self.type_word[tid[known]]
+        self._edges(wid, lens)
+        r, c = self._word_counts(wid, lens, learn=False)
+        word = _tfidf(self._matrix(r, c, n, self.n_word), self.word_idf)
+        char = None
+        if self.char_ngrams:
+            tc = self.type_chars
+            if new:
+                tc = sp.vstack([tc, self._type_chars(new, self.char_index)], format="csr")
+            row = np.repeat(np.arange(n), lens)
+            counts = self._matrix(row, tid, n, tc.shape[0]) @ tc
+            char = _tfidf(sp.csr_matrix(counts), self.char_idf)
+        return word, char, lens
+
+    # -- persistence
+    def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        meta: dict[str, Any] = {
+            "types": self.types,
+            "type_word": self.type_word.tolist(),
+            "words": self.words,
+        }
+        arrays = {"word_idf": self.word_idf}
+        for g, keys in enumerate(self.gram_keys, start=2):
+            arrays[f"gram_keys_{g}"] = keys
+        if self.char_ngrams:
+            meta["chars"] = self.chars
+            arrays["char_idf"] = self.char_idf
+        return meta, arrays
+
+    def restore(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.types = [str(t) for t in meta["types"]]
+        self._index_types()
+        self.type_word = np.asarray(meta["type_word"], dtype=np.int64)
+        self.words = [str(w) for w in meta["words"]]
+        self.gram_keys = [
+            np.asarray(arrays[f"gram_keys_{g}"], dtype=np.int64)
+            for g in range(2, self.word_ngrams[1] + 1)
+        ]
+        self.word_idf = np.asarray(arrays["word_idf"], dtype=np.float32)
+        if len(self.type_word) != len(self.types) or len(self.word_idf) != self.n_word:
+            msg = "word vocabulary and weights differ in length"
+            raise ModelError(msg)
+        if self.char_ngrams:
+            self.chars = [str(c) for c in meta["chars"]]
+            self.char_index = {g: i for i, g in enumerate(self.chars)}
+            self.char_idf = np.asarray(arrays["char_idf"], dtype=np.float32)
+            if len(self.char_idf) != len(self.chars):
+                msg = "character vocabulary and weights differ in length"
+                raise ModelError(msg)
+            self.type_chars = self._type_chars(self.types, self.char_index)
 
 
 class _Features:
-    """Word + character tf-idf of the text, word tf-idf of the context, speaker change, text
-    length, keyword rule hits."""
+    """Word + character tf-idf of the text, word tf-idf of the turns before and after (by
+    whether the speaker changed), speaker change, text length, keyword rule hits."""
 
     def __init__(
         self,
@@ -249,58 +577,53 @@ class _Features:
         min_df: int,
         context: bool,
         codebook: Codebook | None,
+        context_weight: float = 1.0,
     ) -> None:
         self.word_ngrams = tuple(word_ngrams)
         self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
         self.min_df = min_df
         self.context = context
+        self.context_weight = context_weight
         self.codebook = codebook  # set only when keyword rule hits are features
-        self.word: TfidfVectorizer | None = None
-        self.char: TfidfVectorizer | None = None
+        self.word = _TextEncoder(
+            word_ngrams=word_ngrams,  # type: ignore[arg-type]
+            char_ngrams=char_ngrams,
+            min_df=min_df,
+        )
         self._rules: Any = None
+        self.pair_keys: list[np.ndarray] | None = None
 
-    def _make(self) -> None:
-        common = {"sublinear_tf": True, "lowercase": True, "dtype": np.float32}
-        self.word = TfidfVectorizer(
-            ngram_range=self.word_ngrams, token_pattern=_WORD_PATTERN, min_df=1, **common
-        )
-        self.char = (
-            TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=1, **common)
-            if self.char_ngrams
-            else None
-        )
+    def _distinct(self, inp: _Input) -> tuple[list[str], dict[str, int]]:
+        """Every distinct text of the turns and (with context) of their neighbours."""
+        parts: list[list[str]] = [inp.texts]
+        if self.context:
+            parts += [p for p in (inp.before, inp.after) if p is not None]
+        uniq = list(dict.fromkeys(chain.from_iterable(parts)))
+        return uniq, {s: i for i, s in enumerate(uniq)}
 
     def fit_transform(self, inp: _Input) -> sp.csr_matrix:
-        """Learn the vocabularies and idf weights from the distinct turn texts; return features.
+        """Learn the vocabularies and idf weights from the distinct texts; return features.
 
         ``min_df`` counts distinct texts.
         """
-        self._make()
-        assert self.word is not None
-        uniq = list(dict.fromkeys(inp.texts))
-        self.word.set_params(min_df=min(self.min_df, max(1, len(uniq))))
-        try:
-            word_u = self.word.fit_transform(uniq)
-        except ValueError:  # empty vocabulary (e.g. only punctuation)
-            self.word.set_params(min_df=1, token_pattern=r"(?u)\S+")
-            word_u = self.word.fit_transform(uniq or [" "])[: len(uniq)]
-        char_u = None
-        if self.char is not None:
-            self.char.set_params(min_df=min(self.min_df, max(1, len(uniq))))
-            try:
-                char_u = self.char.fit_transform(uniq)
-            except ValueError:
-                self.char = None
-        return self._assemble(inp, uniq, word_u, char_u)
+        uniq, where = self._distinct(inp)
+        word_u, char_u, lens = self.word.fit_transform(uniq)
+        self.pair_keys = None
+        return self._assemble(inp, where, word_u, char_u, lens)
+
+    def transform(self, inp: _Input) -> sp.csr_matrix:
+        """Features of new turns (vocabularies and weights as learned)."""
+        uniq, where = self._distinct(inp)
+        word_u, char_u, lens = self.word.transform(uniq)
+        return self._assemble(inp, where, word_u, char_u, lens)
 
     @property
     def n_word(self) -> int:
-        assert self.word is not None
-        return len(self.word.vocabulary_)
+        return self.word.n_word
 
     @property
     def n_char(self) -> int:
-        return len(self.char.vocabulary_) if self.char is not None else 0
+        return self.word.n_char
 
     @property
     def n_rules(self) -> int:
@@ -314,112 +637,166 @@ class _Features:
             self._rules = KeywordCoder(self.codebook, all_speakers=True)
         return np.asarray(self._rules.transform(texts), dtype=np.float32)
 
-    def transform(self, inp: _Input) -> sp.csr_matrix:
-        """Features of new turns (vocabularies and weights as learned)."""
-        assert self.word is not None
-        uniq = list(dict.fromkeys(inp.texts))
-        char_u = self.char.transform(uniq) if self.char is not None else None
-        return self._assemble(inp, uniq, self.word.transform(uniq), char_u)
-
     def _assemble(
-        self, inp: _Input, uniq: list[str], word_u: sp.spmatrix, char_u: sp.spmatrix | None
+        self,
+        inp: _Input,
+        where: dict[str, int],
+        word_u: sp.csr_matrix,
+        char_u: sp.csr_matrix | None,
+        lens: np.ndarray,
     ) -> sp.csr_matrix:
-        """Stack the feature blocks; ``word_u``/``char_u`` are the features of ``uniq``."""
-        assert self.word is not None
+        """Stack the feature blocks; ``word_u``/``char_u`` are the features of the distinct texts
+        (row ``where[text]``)."""
         texts = inp.texts
         n = len(texts)
-        around: list[tuple[list[str] | None, np.ndarray | None]] = [
-            (inp.before, inp.before_change),
-            (inp.after, inp.after_change),
-        ]
-        where = {s: i for i, s in enumerate(uniq)}
-        extra = [
-            t
-            for ctx, _ in around
-            if self.context and ctx is not None
-            for t in ctx
-            if t not in where
-        ]
-        extra = list(dict.fromkeys(extra))
-        for t in extra:
-            where[t] = len(where)
-        word = sp.vstack(
-            [sp.csr_matrix(word_u), self.word.transform(extra)] if extra else [word_u],
-            format="csr",
-        )
-        text_rows = np.fromiter((where[s] for s in texts), dtype=np.int64, count=n)
-        blocks: list[sp.spmatrix] = [word[text_rows]]
+        text_rows = np.fromiter(map(where.__getitem__, texts), dtype=np.int64, count=n)
+        blocks: list[sp.spmatrix] = [word_u[text_rows]]
         if char_u is not None:
-            # character n-grams only for the turn itself (the costly part)
-            blocks.append(sp.csr_matrix(char_u)[text_rows])
+            blocks.append(char_u[text_rows])
         if self.context:
+            around = ((inp.before, inp.before_change), (inp.after, inp.after_change))
             for k, (ctx, change) in enumerate(around):
-                if ctx is not None:
-                    rows = np.fromiter((where[s] for s in ctx), dtype=np.int64, count=n)
-                    near = word[rows]
-                else:
-                    near = sp.csr_matrix((n, self.n_word), dtype=np.float32)
                 chg = np.full(n, np.nan) if change is None else np.asarray(change, dtype=float)
                 other = np.nan_to_num(chg, nan=0.0)
                 same = np.where(np.isnan(chg), 0.0, 1.0 - chg)
-                blocks.append(sp.diags(other.astype(np.float32)) @ near)
-                blocks.append(sp.diags(same.astype(np.float32)) @ near)
+                if ctx is not None:
+                    rows = np.fromiter(map(where.__getitem__, ctx), dtype=np.int64, count=n)
+                    near = word_u[rows]
+                    w = np.float32(self.context_weight)
+                    blocks.append(sp.diags((other * w).astype(np.float32)) @ near)
+                    blocks.append(sp.diags((same * w).astype(np.float32)) @ near)
+                else:
+                    empty = sp.csr_matrix((n, self.n_word), dtype=np.float32)
+                    blocks += [empty, empty]
                 if k == 0:
                     edge = np.isnan(chg).astype(float) if change is not None else np.zeros(n)
                     blocks.append(sp.csr_matrix(np.c_[other, same, edge].astype(np.float32)))
-        blocks.append(_length_bins(texts))
+        if self.context:
+            blocks.append(self._pairs(inp, where, text_rows))
+        blocks.append(_length_bins(lens[text_rows]))
         if self.codebook is not None:
             blocks.append(sp.csr_matrix(np.log1p(self.rule_hits(texts))))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
+    def _pairs(self, inp: _Input, where: dict[str, int], text_rows: np.ndarray) -> sp.csr_matrix:
+        """Last token of the turn before x first token of this turn (and this turn's last x
+        the next one's first), with whether the speaker changed: "? <end>" before "<start> yes"
+        is an answer, before "<start> what" a question back. Pairs seen fewer than
+        ``max(min_df, 2)`` times in training are dropped. Uses the first/last tokens of the
+        distinct texts from the encoder's last call."""
+        n = len(text_rows)
+        W = len(self.word.words)
+        first, last = self.word.first_word, self.word.last_word
+        parts = []
+        learn = self.pair_keys is None
+        keys_out = []
+        offset = 0
+        around = ((inp.before, inp.before_change), (inp.after, inp.after_change))
+        for k, (ctx, change) in enumerate(around):
+            if ctx is None or change is None:
+                keys = np.full(n, -1, dtype=np.int64)
+            else:
+                rows = np.fromiter(map(where.__getitem__, ctx), dtype=np.int64, count=n)
+                state = np.where(np.isnan(change), 2, 1 - np.nan_to_num(change)).astype(np.int64)
+                if k == 0:
+                    keys = (last[rows] * W + first[text_rows]) * 3 + state
+                else:
+                    keys = (last[text_rows] * W + first[rows]) * 3 + state
+            if learn:
+                uk, cnt = np.unique(keys[keys >= 0], return_counts=True)
+                vocab = uk[cnt >= max(self.min_df, 2)]
+                keys_out.append(vocab)
+            else:
+                assert self.pair_keys is not None
+                vocab = self.pair_keys[k]
+            pos = pd.Index(vocab).get_indexer(keys) if len(vocab) else np.full(n, -1)  # type: ignore[arg-type]
+            hit = pos >= 0
+            parts.append((np.flatnonzero(hit), pos[hit] + offset))
+            offset += len(vocab)
+        if learn:
+            self.pair_keys = keys_out
+        r = np.concatenate([p[0] for p in parts])
+        c = np.concatenate([p[1] for p in parts])
+        data = np.full(len(r), _PAIR_WEIGHT, dtype=np.float32)
+        return sp.csr_matrix((data, (r, c)), shape=(n, offset))
+
+    @property
+    def n_pairs(self) -> int:
+        keys = self.pair_keys
+        return sum(len(k) for k in keys) if self.context and keys is not None else 0
+
+    def _pair_names(self) -> list[str]:
+        assert self.pair_keys is not None
+        words = self.word.words
+        W = len(words)
+        names = []
+        for k, keys in enumerate(self.pair_keys):
+            where = ("before", "after")[k]
+            for key in keys.tolist():
+                state, ab = key % 3, key // 3
+                a, b = words[ab // W], words[ab % W]
+                names.append(f"{where} ({_PAIR_STATES[state]}): {a} | {b}")
+        return names
+
     def feature_names(self) -> list[str]:
-        assert self.word is not None
-        words = [str(w) for w in self.word.get_feature_names_out()]
+        """Name of every feature column (built once, then cached)."""
+        cached: list[str] | None = getattr(self, "_names", None)
+        if cached is None:
+            cached = self._feature_names()
+            self._names = cached
+        return cached
+
+    def _feature_names(self) -> list[str]:
+        words = self.word.word_names()
         names = list(words)
-        if self.char is not None:
-            names += [f"char:{c!r}" for c in self.char.get_feature_names_out()]
+        if self.word.char_ngrams:
+            names += [f"char:{c!r}" for c in self.word.chars]
         if self.context:
             names += [f"before (other speaker): {w}" for w in words]
             names += [f"before (same speaker): {w}" for w in words]
             names += ["speaker changed", "same speaker", "first turn"]
             names += [f"after (other speaker): {w}" for w in words]
             names += [f"after (same speaker): {w}" for w in words]
-        names += [f"length: {label} words" for label in _LENGTH_LABELS]
+            names += self._pair_names()
+        names += [f"length: {label} tokens" for label in _LENGTH_LABELS]
         if self.codebook is not None:
             names += [f"rule:{c}" for c in self.codebook.code_names]
         return names
 
+    @property
+    def n_features(self) -> int:
+        n = self.n_word + self.n_char + len(_LENGTH_LABELS) + self.n_rules
+        return n + (4 * self.n_word + 3 + self.n_pairs if self.context else 0)
+
     def readable_mask(self) -> np.ndarray:
         """Features worth showing as evidence: word n-grams (text and context) and rules."""
-        mask = np.zeros(len(self.feature_names()), dtype=bool)
+        mask = np.zeros(self.n_features, dtype=bool)
         mask[: self.n_word] = True
         start = self.n_word + self.n_char
         if self.context:
             mask[start : start + 2 * self.n_word] = True
             start += 2 * self.n_word + 3
-            mask[start : start + 2 * self.n_word] = True
-            start += 2 * self.n_word
+            mask[start : start + 2 * self.n_word + self.n_pairs] = True
+            start += 2 * self.n_word + self.n_pairs
         start += len(_LENGTH_LABELS)
         mask[start : start + self.n_rules] = True
         return mask
 
-    # persistence: vocabularies as JSON lists, idf as arrays
+    # persistence: vocabularies as JSON lists, idf weights and n-gram keys as arrays
     def state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        wmeta, arrays = self.word.state()
+        if self.context:
+            assert self.pair_keys is not None
+            arrays = {**arrays, "pair_keys_0": self.pair_keys[0], "pair_keys_1": self.pair_keys[1]}
         meta: dict[str, Any] = {
             "word_ngrams": list(self.word_ngrams),
             "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None,
             "min_df": self.min_df,
             "context": self.context,
+            "context_weight": self.context_weight,
             "rules": self.codebook is not None,
-            "has_char": self.char is not None,
+            **wmeta,
         }
-        arrays: dict[str, np.ndarray] = {}
-        for name, vec in (("word", self.word), ("char", self.char)):
-            if vec is None:
-                continue
-            meta[f"{name}_vocabulary"] = [str(t) for t in vec.get_feature_names_out()]
-            meta[f"{name}_token_pattern"] = vec.token_pattern
-            arrays[f"{name}_idf"] = np.asarray(vec.idf_, dtype=np.float64)
         return meta, arrays
 
     @classmethod
@@ -432,23 +809,13 @@ class _Features:
             min_df=int(meta["min_df"]),
             context=bool(meta["context"]),
             codebook=codebook if meta["rules"] else None,
+            context_weight=float(meta["context_weight"]),
         )
-        feats._make()
-        if not meta["has_char"]:
-            feats.char = None
-        for name in ("word", "char"):
-            vec = getattr(feats, name)
-            if vec is None:
-                continue
-            vocab = meta[f"{name}_vocabulary"]
-            idf = arrays[f"{name}_idf"]
-            if len(vocab) != len(idf):
-                msg = f"{name} vocabulary and weights differ in length"
-                raise ModelError(msg)
-            vec.set_params(vocabulary={t: i for i, t in enumerate(vocab)})
-            vec.set_params(token_pattern=meta[f"{name}_token_pattern"])
-            vec._validate_vocabulary()
-            vec.idf_ = idf
+        feats.word.restore(meta, arrays)
+        if feats.context:
+            feats.pair_keys = [
+                np.asarray(arrays[f"pair_keys_{k}"], dtype=np.int64) for k in range(2)
+            ]
         return feats
 
 
@@ -514,8 +881,9 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     context : bool, default True
         Use the context columns of ``X`` (previous turn text, speaker change) when present.
     word_ngrams : tuple of int, default (1, 2)
-    char_ngrams : tuple of int or None, default (2, 5)
-        Character n-grams within word boundaries; None turns them off.
+    char_ngrams : tuple of int or None, default (3, 4)
+        Character n-grams within words (each word padded with a space on both sides); None
+        turns them off.
     min_df : int, default 1
         Drop n-grams seen in fewer training texts.
     use_rules : bool, default True
@@ -533,7 +901,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         ``sgd`` (one-vs-rest linear SVM trained by averaged SGD on 90% of the turns, its softmax
         temperature fitted on the other 10%: for tens of thousands of turns and more). ``auto``
         picks ``sgd`` above 5,000 samples.
-    max_iter : int, default 6
+    max_iter : int, default 5
         Epochs of the SGD solver (averaged SGD converges in few).
     random_state : int or None, default None
 
@@ -563,7 +931,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         exclusive: bool = False,
         context: bool = True,
         word_ngrams: tuple[int, int] = (1, 2),
-        char_ngrams: tuple[int, int] | None = (2, 5),
+        char_ngrams: tuple[int, int] | None = (3, 4),
         min_df: int = 1,
         use_rules: bool = True,
         use_examples: bool = True,
@@ -571,7 +939,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         C: float = 1.0,
         cv: int = 3,
         solver: str = "auto",
-        max_iter: int = 6,
+        max_iter: int = 5,
         random_state: int | None = None,
     ) -> None:
         self.codebook = codebook
@@ -855,8 +1223,17 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     def _features(self, X: Any) -> sp.csr_matrix:
         return self.features_.transform(_split_x(X))
 
+    def _decision(self, F: sp.csr_matrix) -> np.ndarray:
+        """Linear scores ``F @ coef_.T + intercept_`` (a contiguous copy of ``coef_.T`` is kept:
+        scipy would otherwise copy the transposed weights on every call)."""
+        cached = getattr(self, "_coef_t", None)
+        if cached is None or cached[0] is not self.coef_:
+            cached = (self.coef_, np.ascontiguousarray(self.coef_.T))
+            self._coef_t = cached
+        return np.asarray(F @ cached[1], dtype=np.float64) + self.intercept_
+
     def _proba_from_features(self, F: sp.csr_matrix) -> np.ndarray:
-        S = np.asarray(F @ self.coef_.T) + self.intercept_ if self.coef_.shape[0] else None
+        S = self._decision(F) if self.coef_.shape[0] else None
         P = np.zeros((F.shape[0], len(self.classes_)))
         for head in self.heads_:
             if head["kind"] == "binary":
@@ -889,11 +1266,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 codes = [j for j in head["codes"] if j != _NONE]
                 if not codes:
                     continue
-                group = np.c_[P[:, codes], 1.0 - P[:, codes].sum(axis=1)]
-                best = group.argmax(axis=1)
-                has_none = _NONE in head["codes"]
-                for k, j in enumerate(codes):
-                    D[:, j] = (best == k) if has_none else (P[:, codes].argmax(axis=1) == k)
+                Pg = P[:, codes]
+                if _NONE in head["codes"]:
+                    Pg = np.c_[Pg, 1.0 - Pg.sum(axis=1)]
+                best = Pg.argmax(axis=1)
+                pick = best < len(codes)
+                D[np.flatnonzero(pick), np.asarray(codes)[best[pick]]] = 1
         return D
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -1107,7 +1485,7 @@ def load_model(path: str | Path, *, codebook: Codebook | None = None) -> CodeCla
         model.coef_ = arrays["coef"].astype(np.float32)
         model.intercept_ = arrays["intercept"].astype(np.float64)
         model.n_features_ = int(model.coef_.shape[1])
-        if model.coef_.shape[1] != len(model.features_.feature_names()):
+        if model.coef_.shape[1] != model.features_.n_features:
             raise ModelError("the model's weights do not match its vocabulary", path=p)
     except (KeyError, TypeError, ValueError) as err:
         if isinstance(err, ModelError):
