@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.train_cmd import format_table, load_codebook, load_codings, load_turns
+from qualcode.cli.inputs import format_table, load_codebook, load_codings, load_turns
 from qualcode.errors import QualcodeError
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.train_cmd import (
+from qualcode.cli.inputs import (
     SEEN_HELP,
     check_seen,
     format_table,

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.report_cmd import (
+from qualcode.cli.inputs import (
     CodebookOpt,
     CoderOpt,
     CodingsOpt,

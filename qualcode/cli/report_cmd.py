@@ -5,50 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from qualcode.cli.app import app
-from qualcode.codebook import Codebook
-from qualcode.errors import QualcodeError
-from qualcode.schema import validate_codings
-
-TurnsOpt = Annotated[
-    Path, typer.Option("--turns", help="Turns table (CSV/XLSX/Parquet) or transcript file.")
-]
-CodingsOpt = Annotated[Path, typer.Option("--codings", help="Codings table (CSV/XLSX/Parquet).")]
-CodebookOpt = Annotated[Path, typer.Option("--codebook", help="Codebook YAML file.")]
-CoderOpt = Annotated[
-    list[str] | None,
-    typer.Option("--coder", help="Count only this coder's codings (repeatable; default: all)."),
-]
-MinScoreOpt = Annotated[
-    float | None, typer.Option("--min-score", help="Leave out codings scored lower.")
-]
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of headings: id or en.")]
-
-
-def load_inputs(
-    turns: Path, codings: Path, codebook: Path
-) -> tuple[pd.DataFrame, pd.DataFrame, Codebook]:
-    """Read the turns table (or transcripts), the codings table and the codebook.
-
-    Raises
-    ------
-    QualcodeError
-        If a file is missing or invalid (the message names the file).
-    """
-    from qualcode.codebook import read_codebook
-    from qualcode.tables import read_table
-    from qualcode.transcripts import read_turns
-
-    for path in (turns, codings, codebook):
-        if not path.exists():
-            msg = f"{path}: file not found"
-            raise QualcodeError(msg)
-    turns_df = read_turns(turns)
-    codings_df = validate_codings(read_table(codings), source=codings)
-    return turns_df, codings_df, read_codebook(codebook)
+from qualcode.cli.inputs import (
+    CodebookOpt,
+    CoderOpt,
+    CodingsOpt,
+    LangOpt,
+    MinScoreOpt,
+    TurnsOpt,
+    load_inputs,
+)
 
 
 @app.command("report")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.train_cmd import SEEN_HELP, check_seen, load_codebook, load_codings, load_turns
+from qualcode.cli.inputs import SEEN_HELP, check_seen, load_codebook, load_codings, load_turns
 from qualcode.errors import QualcodeError
 
 

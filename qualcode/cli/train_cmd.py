@@ -3,60 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
-import pandas as pd
 import typer
 
 from qualcode.cli.app import app
+from qualcode.cli.inputs import SEEN_HELP, check_seen, load_codebook, load_codings, load_turns
 from qualcode.errors import QualcodeError
-
-if TYPE_CHECKING:
-    from qualcode.codebook import Codebook
-
-SEEN_HELP = (
-    "Which turns count as labelled: interview (every turn of an interview with any coding), "
-    "all (every turn), coded (only turns with a code)."
-)
-
-
-def load_turns(path: Path) -> pd.DataFrame:
-    """Read a turns table or transcript files into a turns table."""
-    from qualcode.transcripts import read_turns
-
-    return read_turns([path])
-
-
-def load_codebook(path: Path | None) -> Codebook | None:
-    """Read the codebook file if one is given."""
-    if path is None:
-        return None
-    from qualcode.codebook import read_codebook
-
-    return read_codebook(path)
-
-
-def load_codings(
-    paths: list[Path], *, turns: pd.DataFrame | None, codebook: Codebook | None
-) -> pd.DataFrame:
-    """Read and concatenate human codings files (long or wide)."""
-    from qualcode.coding.human import read_codings
-
-    frames = [read_codings(p, turns=turns, codebook=codebook) for p in paths]
-    return pd.concat(frames, ignore_index=True)
-
-
-def check_seen(seen: str) -> str:
-    """Validate the --seen option."""
-    if seen not in ("interview", "all", "coded"):
-        msg = f"--seen must be interview, all or coded, got {seen!r}"
-        raise QualcodeError(msg)
-    return seen
-
-
-def format_table(table: pd.DataFrame) -> str:
-    """Render a result table for the terminal (3 decimals, NaN as 'n/a')."""
-    return table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="n/a")
 
 
 @app.command("train")

@@ -1,0 +1,99 @@
+"""Reading the files that command options name, shared by the commands.
+
+Each helper reads one kind of input (turns, codings, codebook) the same way for every command, so
+an option means the same thing and fails with the same message everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from qualcode.codebook import Codebook
+from qualcode.errors import QualcodeError
+from qualcode.schema import validate_codings
+
+TurnsOpt = Annotated[
+    Path, typer.Option("--turns", help="Turns table (CSV/XLSX/Parquet) or transcript file.")
+]
+CodingsOpt = Annotated[Path, typer.Option("--codings", help="Codings table (CSV/XLSX/Parquet).")]
+CodebookOpt = Annotated[Path, typer.Option("--codebook", help="Codebook YAML file.")]
+CoderOpt = Annotated[
+    list[str] | None,
+    typer.Option("--coder", help="Count only this coder's codings (repeatable; default: all)."),
+]
+MinScoreOpt = Annotated[
+    float | None, typer.Option("--min-score", help="Leave out codings scored lower.")
+]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of headings: id or en.")]
+
+
+def load_inputs(
+    turns: Path, codings: Path, codebook: Path
+) -> tuple[pd.DataFrame, pd.DataFrame, Codebook]:
+    """Read the turns table (or transcripts), the codings table and the codebook.
+
+    Raises
+    ------
+    QualcodeError
+        If a file is missing or invalid (the message names the file).
+    """
+    from qualcode.codebook import read_codebook
+    from qualcode.tables import read_table
+    from qualcode.transcripts import read_turns
+
+    for path in (turns, codings, codebook):
+        if not path.exists():
+            msg = f"{path}: file not found"
+            raise QualcodeError(msg)
+    turns_df = read_turns(turns)
+    codings_df = validate_codings(read_table(codings), source=codings)
+    return turns_df, codings_df, read_codebook(codebook)
+
+
+SEEN_HELP = (
+    "Which turns count as labelled: interview (every turn of an interview with any coding), "
+    "all (every turn), coded (only turns with a code)."
+)
+
+
+def load_turns(path: Path) -> pd.DataFrame:
+    """Read a turns table or transcript files into a turns table."""
+    from qualcode.transcripts import read_turns
+
+    return read_turns([path])
+
+
+def load_codebook(path: Path | None) -> Codebook | None:
+    """Read the codebook file if one is given."""
+    if path is None:
+        return None
+    from qualcode.codebook import read_codebook
+
+    return read_codebook(path)
+
+
+def load_codings(
+    paths: list[Path], *, turns: pd.DataFrame | None, codebook: Codebook | None
+) -> pd.DataFrame:
+    """Read and concatenate human codings files (long or wide)."""
+    from qualcode.coding.human import read_codings
+
+    frames = [read_codings(p, turns=turns, codebook=codebook) for p in paths]
+    return pd.concat(frames, ignore_index=True)
+
+
+def check_seen(seen: str) -> str:
+    """Validate the --seen option."""
+    if seen not in ("interview", "all", "coded"):
+        msg = f"--seen must be interview, all or coded, got {seen!r}"
+        raise QualcodeError(msg)
+    return seen
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Render a result table for the terminal (3 decimals, NaN as 'n/a')."""
+    return table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="n/a")
