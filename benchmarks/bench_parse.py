@@ -46,6 +46,14 @@ DEFAULT_SWDA = (
 )
 
 
+#: a small transcript in the rendered shape (headings, short and long turns, double spaces)
+WARM_UP = "".join(
+    f"# Dialogue {k}\n\nA: Okay,  uh, how do you feel about it, you know?\nB: Yeah.\n"
+    f"B: Well, I think it's, uh, one of the last few things you'd ever want to do.\n\n"
+    for k in range(50)
+)
+
+
 def render(swda: Path, folder: Path, big: Path) -> tuple[int, int]:
     """Write one transcript per dialogue into ``folder`` and all of them into ``big``."""
     big_parts: list[str] = []
@@ -93,6 +101,8 @@ def _table_bytes(turns) -> int:  # type: ignore[no-untyped-def]
         data = getattr(arr, "_pa_array", None)
         if data is not None:
             total += data.nbytes
+        elif hasattr(arr, "categories"):
+            total += turns[col].memory_usage(deep=True, index=False)
         else:
             total += arr._data.nbytes + arr._mask.nbytes
     return total
@@ -110,8 +120,9 @@ def child(case: str, path: str) -> None:
 
     from qualcode import parse_transcript, read_transcript, read_transcripts
 
-    # one-off costs of the first call (lazy imports inside pandas/pyarrow) are not per file
-    parse_transcript("A: warm up?\nB: yes.\n")
+    # one-off costs of the first call (lazy imports inside pandas/pyarrow, compiled patterns,
+    # code paths run once) are not per file: warm up on a small transcript of the same shape
+    parse_transcript(WARM_UP)
     fn = (lambda: read_transcripts(path)) if case == "folder" else (lambda: read_transcript(path))
     rss0 = _status_kb("VmRSS")
     hwm_ok = _reset_peak()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from qualcode.errors import TableError
@@ -40,6 +41,12 @@ TURN_COLUMNS: tuple[str, ...] = (
     LINE,
 )
 
+#: columns that repeat a few distinct values: pandas categoricals with sorted string
+#: categories (a string per row would take several times the memory of the transcript). They
+#: compare, group, sort and print like strings; to put a value that is not a category yet into
+#: one, convert first (``turns[SPEAKER] = turns[SPEAKER].astype("string")``) and normalise again.
+LABEL_COLUMNS: tuple[str, ...] = (INTERVIEW, SPEAKER, ROLE, SOURCE)
+
 # --- roles -------------------------------------------------------------------------------
 INTERVIEWER = "interviewer"
 PARTICIPANT = "participant"
@@ -64,6 +71,27 @@ MODEL_CODER = "model"
 EVIDENCE_SEP = "; "
 
 
+def labels_from_codes(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
+    """Make a label column from codes (-1 = missing) into sorted, distinct ``categories``."""
+    dtype = pd.CategoricalDtype(pd.Index(categories, dtype="string"))
+    return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
+def as_labels(values: pd.Series, *, categories: Iterable[str] = ()) -> pd.Series:
+    """Return ``values`` as a label column: categorical, categories sorted, plus ``categories``.
+
+    Examples
+    --------
+    >>> as_labels(pd.Series(["P", "N1", "P"]), categories=["Q"]).cat.categories.tolist()
+    ['N1', 'P', 'Q']
+    """
+    strings = values.astype("string")
+    present = strings.dropna().unique().tolist()
+    names = sorted(set(present).union(categories))
+    codes = pd.Index(names, dtype="string").get_indexer(pd.Index(strings))
+    return pd.Series(labels_from_codes(codes, names), index=values.index, name=values.name)
+
+
 def empty_turns() -> pd.DataFrame:
     """Return an empty turns table with the right columns and dtypes."""
     return normalize_turns(pd.DataFrame({c: [] for c in TURN_COLUMNS}))
@@ -81,14 +109,17 @@ def _missing(df: pd.DataFrame, required: Iterable[str]) -> list[str]:
 def normalize_turns(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` with the turns columns in order and with their dtypes.
 
-    Missing optional columns (start, end, source, line) are added empty.
+    Missing optional columns (start, end, source, line) are added empty. turn_id and text are
+    strings; interview, speaker, role and source are categoricals (:data:`LABEL_COLUMNS`).
     """
     out = df.copy()
     for col in (START, END, SOURCE, LINE):
         if col not in out.columns:
             out[col] = pd.NA
-    for col in (TURN_ID, INTERVIEW, SPEAKER, ROLE, TEXT, SOURCE):
+    for col in (TURN_ID, TEXT):
         out[col] = out[col].astype("string")
+    for col in LABEL_COLUMNS:
+        out[col] = as_labels(out[col], categories=ROLES if col == ROLE else ())
     out[POSITION] = pd.to_numeric(out[POSITION]).astype("Int64")
     out[LINE] = pd.to_numeric(out[LINE]).astype("Int64")
     out[START] = pd.to_numeric(out[START]).astype("Float64")

@@ -109,6 +109,8 @@ def test_format_transcript_keeps_start_times_and_odd_labels() -> None:
 
 def test_format_transcript_refuses_unwritable_label() -> None:
     turns = parse_transcript("Q: Why?\nA: Because.\n")
+    # a label column takes a new value once it is a plain string column
+    turns[SPEAKER] = turns[SPEAKER].astype("string")
     turns.loc[0, SPEAKER] = "A: B"
     with pytest.raises(Exception, match="cannot be written"):
         format_transcript(turns)

@@ -441,7 +441,7 @@ def _transcripts_section(
         keep: list[bool] = []
         for pos, spk, txt, cds in zip(
             _objects(group[POSITION].astype("string").fillna("")),
-            _objects(group[SPEAKER].fillna("")),
+            _objects(group[SPEAKER].astype("string").fillna("")),
             _objects(group[TEXT].fillna("")),
             codes,
             strict=True,

@@ -3,12 +3,15 @@
 Plain-text files are read in batches: :func:`qualcode.transcripts.fast.parse_batch` reads the
 common ``Label: text`` files of a batch together in a few whole-text passes, and the files it
 cannot read exactly as the general reader would go to
-:func:`qualcode.transcripts.text.parse_text`. The turns of all files are built into one table
-at the end (:mod:`qualcode.transcripts.builder`).
+:func:`qualcode.transcripts.text.parse_text`. Plain-text files over :data:`STREAM_BYTES` are
+read a block at a time (the decoded text of a large file is never held whole unless the
+general reader needs it). The turns of all files are built into one table at the end
+(:mod:`qualcode.transcripts.builder`).
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import stat
@@ -33,8 +36,14 @@ from qualcode.transcripts.builder import (
     slugify,
 )
 from qualcode.transcripts.detect import EXTENSIONS, FORMATS, detect_format, sniff
-from qualcode.transcripts.encoding import decode_bytes, read_text
-from qualcode.transcripts.fast import CHUNK_CHARS, parse_batch
+from qualcode.transcripts.encoding import NeedsWholeFile, decode_bytes, iter_utf8_blocks, read_text
+from qualcode.transcripts.fast import (
+    CHUNK_CHARS,
+    FastResult,
+    parse_batch,
+    parse_pieces,
+    stream_pieces,
+)
 from qualcode.transcripts.roles import assign_roles, parse_roles
 from qualcode.transcripts.subtitles import parse_captions
 from qualcode.transcripts.tabular import is_turns_table, parse_frame, read_frame
@@ -51,6 +60,8 @@ RolesArg = Mapping[str, str] | str | None
 
 #: characters of plain-text transcripts read before the fast path parses them together
 _BATCH_CHARS = 4 * CHUNK_CHARS
+#: plain-text files larger than this are read a block at a time (:meth:`_Collector.add_stream`)
+STREAM_BYTES = _BATCH_CHARS
 
 
 def _raw_from_text(
@@ -196,6 +207,47 @@ class _Collector:
         kept = {k: texts[k] for k, seg in enumerate(fast.segments) if seg is None}
         files = [file for file, _, _ in texts]
         texts.clear()
+
+        def general(k: int) -> None:
+            file, path, text = kept.pop(k)
+            self._add_general(file, path, text, single_speaker=single_speaker)
+
+        self._add_fast(fast, files, general)
+
+    def add_stream(
+        self, file: int, path: Path, *, encoding: str | None, single_speaker: bool
+    ) -> None:
+        """Add a large plain-text transcript read a block at a time (memory: the turns only).
+
+        Files the fast path cannot read, and content only :func:`decode_bytes` handles
+        (other encodings, control characters), are read whole as :meth:`add_texts` does.
+        """
+        try:
+            with path.open("rb") as fh:
+                fast = parse_pieces(stream_pieces(iter_utf8_blocks(fh, block_bytes=CHUNK_CHARS)), 1)
+        except NeedsWholeFile:
+            self.add_texts(
+                [(file, path, read_text(path, encoding=encoding))], single_speaker=single_speaker
+            )
+            return
+
+        def general(_: int) -> None:
+            text = read_text(path, encoding=encoding)
+            self._add_general(file, path, text, single_speaker=single_speaker)
+
+        self._add_fast(fast, [file], general)
+
+    def _add_general(self, file: int, path: Path, text: str, *, single_speaker: bool) -> None:
+        try:
+            raw = parse_text(text, path=path, single_speaker=single_speaker)
+        except TranscriptParseError:
+            raise
+        except QualcodeError as err:
+            raise TranscriptParseError(str(err), path=path) from err
+        self.add_raw(raw, file)
+
+    def _add_fast(self, fast: FastResult, files: list[int], general: Callable[[int], None]) -> None:
+        """Add the turns the fast path read, in file order; ``general(k)`` reads the others."""
         run: list[int] = []  # consecutive texts read by the fast path
 
         def close_run() -> None:
@@ -220,7 +272,6 @@ class _Collector:
                     seg_file=seg_file,
                     seg_heading=seg_heading,
                     seg_size=seg_size,
-                    speaker_codes=(fast.codes[a:b], fast.names),
                 )
             )
             run.clear()
@@ -230,14 +281,7 @@ class _Collector:
                 run.append(k)
                 continue
             close_run()
-            file, path, text = kept.pop(k)
-            try:
-                raw = parse_text(text, path=path, single_speaker=single_speaker)
-            except TranscriptParseError:
-                raise
-            except QualcodeError as err:
-                raise TranscriptParseError(str(err), path=path) from err
-            self.add_raw(raw, file)
+            general(k)
         close_run()
 
     def frame(self) -> pd.DataFrame:
@@ -279,6 +323,12 @@ def _read_one(
     if speakers is None and (
         format == "text" or (format == "auto" and EXTENSIONS.get(path.suffix.lower()) == "text")
     ):
+        if _streams(path, encoding):
+            head = _read_head(path)
+            if format == "text" or sniff(head) is None:
+                _flush_texts(out, texts, single_speaker=single_speaker)
+                out.add_stream(file, path, encoding=encoding, single_speaker=single_speaker)
+                return
         # one read: the content decides between text and captions saved as .txt
         data = _read_bytes(path)
         kind = "text" if format == "text" else sniff(data[:512]) or "text"
@@ -326,6 +376,30 @@ def _read_one(
             text, path=path, format=fmt, speakers=speakers, single_speaker=single_speaker
         )
     out.add_raw(raw, file)
+
+
+def _streams(path: Path, encoding: str | None) -> bool:
+    """Is ``path`` a plain-text file large enough to be read a block at a time?"""
+    if encoding is not None:
+        try:
+            if codecs.lookup(encoding).name != "utf-8":
+                return False
+        except LookupError:
+            return False  # decode_bytes reports it
+    try:
+        info = path.stat()
+    except OSError:
+        return False  # _read_bytes reports it
+    return stat.S_ISREG(info.st_mode) and info.st_size > STREAM_BYTES
+
+
+def _read_head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(512)
+    except OSError as err:
+        msg = f"cannot read file: {err.strerror or err}"
+        raise TranscriptParseError(msg, path=path) from err
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -5,7 +5,9 @@ DataFrame work), or, on the fast path for plain ``Label: text`` transcripts, han
 arrays directly (:class:`Block`). :func:`build_block` names the interviews, numbers the turns,
 makes the stable turn ids and decides the roles for many files at a time with vectorised Arrow
 and NumPy operations; :func:`frame_from_columns` makes the DataFrame once, with the final
-dtypes, without copying the Arrow string data.
+dtypes, without copying the Arrow string data. The columns that repeat a few values (interview,
+speaker, role, source) stay codes into their distinct values from parsing to the table's
+categoricals: no string per row is ever made for them.
 """
 
 from __future__ import annotations
@@ -67,24 +69,47 @@ class RawTurns:
 
 
 #: string columns of the turns table (Arrow ``large_string`` chunks until the frame is made)
-STRING_COLUMNS = (
-    schema.TURN_ID,
-    schema.INTERVIEW,
-    schema.SPEAKER,
-    schema.ROLE,
-    schema.TEXT,
-    schema.SOURCE,
-)
+STRING_COLUMNS = (schema.TURN_ID, schema.TEXT)
 _STR = pa.large_string()
+#: Arrow memory for the reader's arrays: the system allocator (the default pool, mimalloc,
+#: keeps memory it has freed and grows the process by several times what the reader needs)
+POOL = pa.system_memory_pool()
 
 #: a string column: one Arrow array or a chunked one
 StrArray: TypeAlias = pa.Array | pa.ChunkedArray
 
 
+@dataclass
+class Labels:
+    """A column of repeated values: ``names[codes[i]]`` is the value of row ``i``."""
+
+    codes: np.ndarray
+    names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, rows: slice) -> Labels:
+        return Labels(self.codes[rows], self.names)
+
+    def tolist(self) -> list[str]:
+        """The values, one per row."""
+        return [self.names[k] for k in self.codes.tolist()]
+
+    @classmethod
+    def of(cls, values: Sequence[str]) -> Labels:
+        """Encode a list of strings."""
+        index: dict[str, int] = {}
+        codes = np.fromiter(
+            (index.setdefault(v, len(index)) for v in values), np.int32, len(values)
+        )
+        return cls(codes, list(index))
+
+
 def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Offsets (int64, one more than rows) and all data bytes of a string array, zero-copy."""
     if arr.type != _STR:
-        arr = arr.cast(_STR)
+        arr = arr.cast(_STR, memory_pool=POOL)
     n = len(arr)
     bufs = arr.buffers()
     offsets = np.frombuffer(bufs[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
@@ -101,7 +126,9 @@ def _rows_of(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return np.searchsorted(offsets, positions, side="right") - 1
 
 
-def string_array(offsets: np.ndarray, data: bytes | bytearray | memoryview) -> pa.Array:
+def string_array(
+    offsets: np.ndarray, data: bytes | bytearray | memoryview | np.ndarray
+) -> pa.Array:
     """Make a ``large_string`` array from int64 offsets and UTF-8 bytes (no copy)."""
     return pa.LargeStringArray.from_buffers(
         len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
@@ -112,14 +139,6 @@ def _offsets(lengths: np.ndarray) -> np.ndarray:
     out = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=out[1:])
     return out
-
-
-def repeat_strings(values: Sequence[str], counts: Sequence[int]) -> pa.Array:
-    """``values[k]`` repeated ``counts[k]`` times, as a ``large_string`` array."""
-    encoded = [v.encode("utf-8") for v in values]
-    data = b"".join([e * c for e, c in zip(encoded, counts, strict=True)])
-    lengths = np.repeat(np.fromiter(map(len, encoded), np.int64, len(encoded)), counts)
-    return string_array(_offsets(lengths), data)
 
 
 #: ASCII whitespace other than the space (what str.isspace counts)
@@ -133,7 +152,7 @@ def normalize_text_array(arr: pa.Array) -> pa.Array:
     has no nulls), but only the rows that need it, found with NumPy over the string bytes, are
     rewritten in Python.
     """
-    arr = arr.cast(_STR)
+    arr = arr.cast(_STR, memory_pool=POOL)
     if len(arr) == 0:
         return arr
     offsets, data = _buffers(arr)
@@ -169,7 +188,7 @@ def normalize_text_array(arr: pa.Array) -> pa.Array:
     rows = np.union1d(edge, _rows_of(rel, found)) if len(found) else edge
     if not len(rows):
         return arr
-    texts = arr.take(pa.array(rows)).to_pylist()
+    texts = pc.take(arr, pa.array(rows, memory_pool=POOL), memory_pool=POOL).to_pylist()
     fixed = [" ".join(t.split()).encode("utf-8") for t in texts]
     view = memoryview(seg)  # type: ignore[arg-type]
     pieces: list[bytes | memoryview] = []
@@ -206,7 +225,7 @@ class Block:
     and ``end`` hold NaN where a turn has no time.
     """
 
-    speaker: StrArray
+    speaker: Labels
     text: StrArray
     line: np.ndarray
     start: np.ndarray
@@ -214,8 +233,6 @@ class Block:
     seg_file: list[int]
     seg_heading: list[str | None]
     seg_size: list[int]
-    #: ``speaker`` as codes into a list of names, when the reader already has them
-    speaker_codes: tuple[np.ndarray, list[str]] | None = None
 
     def __len__(self) -> int:
         return len(self.line)
@@ -242,8 +259,8 @@ def block_from_raw(raws: Sequence[tuple[RawTurns, int]]) -> Block:
         start.extend(raw.start)
         end.extend(raw.end)
     return Block(
-        speaker=pa.array(speaker, type=_STR),
-        text=normalize_text_array(pa.array(text, type=_STR)),
+        speaker=Labels.of(speaker),
+        text=normalize_text_array(pa.array(text, type=_STR, memory_pool=POOL)),
         line=np.asarray(line, dtype=np.int64),
         start=np.array(start, dtype=np.float64),
         end=np.array(end, dtype=np.float64),
@@ -277,65 +294,72 @@ def interview_base(source: str | Path) -> str:
 _ROLE_CODE = {role: k for k, role in enumerate(schema.ROLES)}
 
 
-def _encode(values: StrArray) -> tuple[np.ndarray, list[str]]:
-    """Dictionary-encode strings: codes per row and the distinct values."""
-    enc = pc.dictionary_encode(values)
-    if isinstance(enc, pa.ChunkedArray):
-        enc = enc.unify_dictionaries()
-        if not enc.num_chunks:
-            return np.zeros(0, dtype=np.int64), []
-        names = enc.chunk(0).dictionary.to_pylist()
-        codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in enc.chunks])
-        return codes, names
-    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist()
-
-
-_ROLE_BYTES = [role.encode("ascii") for role in schema.ROLES]
-_ROLE_WIDTH = max(map(len, _ROLE_BYTES))
-_ROLE_MATRIX = np.array([list(b.ljust(_ROLE_WIDTH, b" ")) for b in _ROLE_BYTES], dtype=np.uint8)
-_ROLE_LEN = np.array([len(b) for b in _ROLE_BYTES], dtype=np.int64)
-
-
-def _role_strings(codes: np.ndarray) -> pa.Array:
-    """Role names for role codes (indices into :data:`schema.ROLES`)."""
-    keep = np.arange(_ROLE_WIDTH) < _ROLE_LEN[codes][:, None]
-    return string_array(_offsets(_ROLE_LEN[codes]), _ROLE_MATRIX[codes][keep].tobytes())
-
-
 def _turn_ids(
     slugs: list[str], seg_iv: list[int], sizes: np.ndarray, position: np.ndarray
 ) -> pa.Array:
     """``<slug>-<position:04d>`` per row."""
     if len(position) and position.max() >= 10_000:
-        padded = pc.utf8_lpad(pc.cast(pa.array(position), _STR), width=4, padding="0")
+        digits = pc.cast(pa.array(position, memory_pool=POOL), _STR, memory_pool=POOL)
+        padded = pc.utf8_lpad(digits, width=4, padding="0", memory_pool=POOL)
         iv_row = np.repeat(np.asarray(seg_iv, dtype=np.int64), sizes)
         return pc.binary_join_element_wise(
-            pc.take(pa.array(slugs, type=_STR), pa.array(iv_row)),
+            pc.take(pa.array(slugs, type=_STR), pa.array(iv_row), memory_pool=POOL),
             padded,
             pa.scalar("-", type=_STR),
+            memory_pool=POOL,
         )
-    stems = [(slugs[k] + "-0000").encode("utf-8") for k in seg_iv]
-    data = bytearray().join([b * int(c) for b, c in zip(stems, sizes, strict=True)])
-    lengths = np.repeat(np.fromiter(map(len, stems), np.int64, len(stems)), sizes)
-    offsets = _offsets(lengths)
-    buf = np.frombuffer(data, dtype=np.uint8)
-    ends = offsets[1:]
-    for k, div in enumerate((1000, 100, 10, 1)):
-        buf[ends - (4 - k)] = (position // div) % 10 + ord("0")
+    # segment by segment (a run of consecutive positions): no per-row temporaries
+    stems = [np.frombuffer((slugs[k] + "-0000").encode("utf-8"), np.uint8) for k in seg_iv]
+    widths = np.fromiter(map(len, stems), np.int64, len(stems))
+    data = np.empty(int(widths @ sizes), dtype=np.uint8)
+    offsets = np.empty(len(position) + 1, dtype=np.int64)
+    offsets[0] = 0
+    at = row = 0
+    for stem, width, size in zip(stems, widths.tolist(), sizes.tolist(), strict=True):
+        if not size:
+            continue
+        records = data[at : at + width * size].reshape(size, width)
+        records[:] = stem
+        first = int(position[row])
+        pos = np.arange(first, first + size, dtype=np.int32)
+        for k, div in enumerate((1000, 100, 10, 1)):
+            records[:, width - 4 + k] = (pos // div) % 10 + ord("0")
+        offsets[row + 1 : row + size + 1] = np.arange(
+            at + width, at + width * (size + 1), width, dtype=np.int64
+        )
+        at += width * size
+        row += size
     return string_array(offsets, data)
 
 
-def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]) -> pa.Array:
+def _pairs(
+    iv_row: np.ndarray, codes: np.ndarray, n_keys: int, n_names: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(interview, speaker) pairs in order of their first turn, and the pair of each row.
+
+    Returns ``(inverse, uniq)`` as :func:`pandas.factorize` of ``iv_row * n_names + codes``
+    would, with less memory when the pairs fit a table (no hash table over the rows).
+    """
+    dtype = np.dtype(np.int32 if n_keys < 2**31 else np.int64)
+    key = iv_row.astype(dtype) * n_names + codes.astype(dtype, copy=False)
+    if n_keys > 1 << 22:
+        inverse, uniq = pd.factorize(key)
+        return inverse, uniq
+    first = np.full(n_keys, len(key), dtype=np.int64)
+    np.minimum.at(first, key, np.arange(len(key), dtype=dtype))
+    present = np.flatnonzero(first < len(key))
+    uniq = present[np.argsort(first[present], kind="stable")]
+    lut = np.zeros(n_keys, dtype=np.int32)
+    lut[uniq] = np.arange(len(uniq), dtype=np.int32)
+    return lut[key], uniq
+
+
+def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]) -> Labels:
     """Decide the role of every row, per interview (see :mod:`qualcode.transcripts.roles`)."""
     folded = {k.casefold(): v for k, v in roles.items()}
-    if block.speaker_codes is not None:
-        codes, names = block.speaker_codes
-    else:
-        codes, names = _encode(block.speaker)
+    codes, names = block.speaker.codes, block.speaker.names
     n_names = max(len(names), 1)
-    key = iv_row * n_names + codes.astype(np.int64)
-    # (interview, speaker) pairs in order of their first turn, and the pair of each row
-    inverse, uniq = pd.factorize(key)
+    inverse, uniq = _pairs(iv_row, codes, n_iv * n_names, n_names)
     pairs_of_iv: list[list[int]] = [[] for _ in range(n_iv)]
     for k, iv in enumerate((uniq // n_names).tolist()):
         pairs_of_iv[iv].append(k)
@@ -352,7 +376,7 @@ def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]
     # interviews with the same speakers in the same order get the same roles, unless the
     # questions asked decide (then the decision is not reused)
     same: dict[tuple[str, ...], dict[str, str]] = {}
-    role_of_pair = np.zeros(len(uniq), dtype=np.int64)
+    role_of_pair = np.zeros(len(uniq), dtype=np.int8)
     for pairs in pairs_of_iv:
         if not pairs:
             continue
@@ -377,7 +401,7 @@ def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]
                 same[order] = decided
         for sp, k in pair_of.items():
             role_of_pair[k] = _ROLE_CODE[decided[sp]]
-    return _role_strings(role_of_pair[inverse])
+    return Labels(role_of_pair[inverse], list(schema.ROLES))
 
 
 def build_block(
@@ -405,7 +429,8 @@ def build_block(
     Returns
     -------
     dict
-        Column name -> Arrow array (string columns) or NumPy array, the columns of
+        Column name -> Arrow array (turn_id, text), :class:`Labels` (interview, speaker,
+        role, source) or NumPy array, the columns of
         :data:`qualcode.schema.TURN_COLUMNS` (make the table with :func:`frame_from_columns`).
         Interview ids are ``base`` for turns before any heading and ``base/heading`` after
         one; turn ids are ``<interview slug>-<position:04d>``.
@@ -438,22 +463,23 @@ def build_block(
         seg_first.append(counter[k] + 1)
         counter[k] += size
     sizes = np.asarray(block.seg_size, dtype=np.int64)
-    seg_of_row = np.repeat(np.arange(len(sizes)), sizes)
+    seg_of_row = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
     seg_row0 = np.cumsum(sizes) - sizes
     offset = np.asarray(seg_first, dtype=np.int64) - seg_row0
     position = np.arange(n, dtype=np.int64) + offset[seg_of_row]
-    iv_row = np.asarray(seg_iv, dtype=np.int64)[seg_of_row]
+    iv_row = np.asarray(seg_iv, dtype=np.int32)[seg_of_row]
     del seg_of_row
+    sources = Labels.of([files[f].source for f in block.seg_file])
     return {
         schema.TURN_ID: _turn_ids(iv_slugs, seg_iv, sizes, position),
-        schema.INTERVIEW: repeat_strings([iv_names[k] for k in seg_iv], block.seg_size),
+        schema.INTERVIEW: Labels(iv_row, iv_names),
         schema.POSITION: position,
         schema.SPEAKER: block.speaker,
         schema.ROLE: _roles(block, iv_row, len(iv_names), mapping),
         schema.TEXT: block.text,
         schema.START: block.start,
         schema.END: block.end,
-        schema.SOURCE: repeat_strings([files[f].source for f in block.seg_file], block.seg_size),
+        schema.SOURCE: Labels(np.repeat(sources.codes, sizes), sources.names),
         schema.LINE: block.line,
     }
 
@@ -462,10 +488,33 @@ def _string_array(parts: list[Any]) -> pd.api.extensions.ExtensionArray:
     chunks: list[pa.Array] = []
     for part in parts:
         chunks.extend(part.chunks if isinstance(part, pa.ChunkedArray) else [part])
-    data = pa.chunked_array([c.cast(_STR) for c in chunks if len(c)], type=_STR)
+    data = pa.chunked_array([c.cast(_STR, memory_pool=POOL) for c in chunks if len(c)], type=_STR)
     if data.num_chunks > 64:
-        data = pa.chunked_array([data.combine_chunks()], type=_STR)
+        data = pa.chunked_array([data.combine_chunks(memory_pool=POOL)], type=_STR)
     return pd.arrays.ArrowStringArray(data)
+
+
+def _categorical(parts: Sequence[Labels], extra: Sequence[str] = ()) -> pd.Categorical:
+    """One categorical of the label columns of several blocks, categories sorted."""
+    index: dict[str, int] = {}
+    for part in parts:
+        for v in part.names:
+            index.setdefault(v, len(index))
+    for v in extra:
+        index.setdefault(v, len(index))
+    names = list(index)
+    order = sorted(range(len(names)), key=names.__getitem__)
+    # the codes dtype pandas uses for this many categories: no copy in from_codes
+    dtype = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(names) < np.iinfo(t).max)
+    rank = np.empty(len(names), dtype=dtype)
+    rank[order] = np.arange(len(names))
+    codes = np.empty(sum(len(part) for part in parts), dtype=dtype)
+    at = 0
+    for part in parts:
+        lut = rank[[index[v] for v in part.names]] if part.names else rank[:0]
+        np.take(lut, part.codes, out=codes[at : at + len(part)])
+        at += len(part)
+    return schema.labels_from_codes(codes, [names[k] for k in order])
 
 
 def frame_from_columns(blocks: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -480,6 +529,8 @@ def frame_from_columns(blocks: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         parts = [b[name] for b in blocks]
         if name in STRING_COLUMNS:
             cols[name] = _string_array(parts)
+        elif name in schema.LABEL_COLUMNS:
+            cols[name] = _categorical(parts, schema.ROLES if name == schema.ROLE else ())
         elif name in (schema.START, schema.END):
             values = parts[0] if len(parts) == 1 else np.concatenate(parts)
             values = values.astype(np.float64, copy=False)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from qualcode.errors import TranscriptParseError
 
@@ -23,9 +25,21 @@ _CONTROL_BYTES = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x20)) + b"\x7f"
 def _utf8_has_no_control(data: bytes) -> bool:
     """Say (fast, in C) that UTF-8 ``data`` holds none of :data:`_CONTROL_RE`'s characters.
 
-    False means "maybe": the caller then searches the decoded text.
+    False means "maybe": the caller then searches the decoded text. Checked in slices of
+    :data:`_CHECK_BYTES`, so no copy of a large file is made.
     """
-    return b"\xc2" not in data and len(data.translate(None, _CONTROL_BYTES)) == len(data)
+    if b"\xc2" in data:
+        return False
+    view = memoryview(data)
+    for a in range(0, len(data), _CHECK_BYTES):
+        part = view[a : a + _CHECK_BYTES].tobytes()
+        if len(part.translate(None, _CONTROL_BYTES)) != len(part):
+            return False
+    return True
+
+
+#: bytes checked at a time by :func:`_utf8_has_no_control`
+_CHECK_BYTES = 1 << 16
 
 
 #: signatures of binary formats people save transcripts in by mistake
@@ -169,3 +183,71 @@ def read_text(path: str | Path, *, encoding: str | None = None) -> str:
         msg = f"cannot read file: {err.strerror or err}"
         raise TranscriptParseError(msg, path=p) from err
     return decode_bytes(data, path=p, encoding=encoding)
+
+
+class NeedsWholeFile(Exception):
+    """Raised by :func:`iter_utf8_blocks` for content only :func:`decode_bytes` can read."""
+
+
+def _decode_block(data: bytes) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:  # cp1252 or broken: decided on the whole file
+        raise NeedsWholeFile from err
+    if not _utf8_has_no_control(data) and _CONTROL_RE.search(text):
+        raise NeedsWholeFile  # an error with its line number, from decode_bytes
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def iter_utf8_blocks(fh: BinaryIO, *, block_bytes: int) -> Iterator[str]:
+    """Decode a UTF-8 text file a block of whole lines at a time, as :func:`decode_bytes` would.
+
+    Memory stays near ``block_bytes`` whatever the size of the file.
+
+    Parameters
+    ----------
+    fh : binary file
+        Open at the start of the file.
+    block_bytes : int
+        Bytes read at a time; a block ends at the last line end read.
+
+    Yields
+    ------
+    str
+        Text with ``\\n`` line ends and without a byte-order mark; every block but the last
+        ends with ``\\n``.
+
+    Raises
+    ------
+    NeedsWholeFile
+        For anything but UTF-8 text (another byte-order mark, NUL bytes, bytes that are not
+        UTF-8, control characters): :func:`decode_bytes` then reads the file, falls back to
+        other encodings or reports the error with its line.
+    """
+    carry = b""
+    first = True
+    while True:
+        data = fh.read(block_bytes)
+        buf = carry + data if carry else data
+        if first:
+            first = False
+            if buf.startswith(codecs.BOM_UTF8):
+                buf = buf[len(codecs.BOM_UTF8) :]
+            elif (
+                buf.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+                or binary_kind(buf) is not None
+                or b"\x00" in buf[:4096]
+            ):
+                raise NeedsWholeFile
+        if not data:
+            if buf:
+                yield _decode_block(buf)
+            return
+        cut = buf.rfind(b"\n") + 1
+        if cut == 0:  # no line end yet: read on
+            carry = buf
+            continue
+        carry = buf[cut:]
+        yield _decode_block(buf[:cut])

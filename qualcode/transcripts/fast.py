@@ -5,8 +5,9 @@ lines and Markdown ``#`` headings between interviews. For those files this modul
 the turns of :func:`qualcode.transcripts.text.parse_text`, in a few whole-text passes done in
 C++ by Arrow instead of a Python loop over the lines:
 
-1. many files (or ~1 MB pieces of one big file) are joined into one string and split into
-   lines (``split_pattern``);
+1. pieces of whole lines (many small files together, or blocks of a large file read a block
+   at a time, :func:`stream_pieces`) are joined into one string of about
+   :data:`CHUNK_CHARS` characters and split into lines (``split_pattern``);
 2. one RE2 pass (``extract_regex``) finds the ``Label: text`` lines (ASCII label, no ``<``/``&``);
 3. the few other lines (blank lines, headings, lines with markup or non-ASCII labels) are
    classified in Python with the rules of the general reader;
@@ -23,14 +24,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qualcode.transcripts.builder import _buffers, _rows_of, normalize_text_array
+from qualcode.transcripts.builder import POOL, Labels, _buffers, _rows_of, normalize_text_array
 from qualcode.transcripts.labels import STRONG, clean_heading, label_strength, strip_markup
 
 #: characters per piece of text handled by one round of Arrow calls
@@ -48,9 +49,6 @@ _LABEL_LINE = re.compile(r"([^\W\d_][^\W_]{0,15}):[ \t]+([^\s\[(].*)")
 _MD_HEADING = re.compile(r"#{1,6}\s")
 
 _STR = pa.large_string()
-#: Arrow memory for the passes' short-lived arrays: the system allocator gives it back to the
-#: operating system when freed (the default pool keeps it)
-POOL = pa.system_memory_pool()
 
 
 @dataclass
@@ -72,12 +70,9 @@ class FastResult:
     by the general reader.
     """
 
-    speaker: pa.ChunkedArray
+    speaker: Labels
     text: pa.ChunkedArray
     line: np.ndarray
-    #: ``speaker`` as codes into ``names``
-    codes: np.ndarray
-    names: list[str]
     rows: list[int]
     segments: list[list[tuple[str | None, int]] | None]
 
@@ -127,7 +122,7 @@ def _pieces(texts: list[str]) -> Iterator[Piece]:
             a = b + 1
 
 
-def _chunks(pieces: Iterator[Piece]) -> Iterator[list[Piece]]:
+def _chunks(pieces: Iterable[Piece]) -> Iterator[list[Piece]]:
     """Group pieces into chunks of about :data:`CHUNK_CHARS` characters."""
     group: list[Piece] = []
     size = 0
@@ -172,6 +167,12 @@ def _slices(lines: pa.Array, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
     return arr.cast(_STR, memory_pool=POOL)
 
 
+def _append(arr: pa.Array, values: list[str], order: pa.Array) -> pa.Array:
+    """``arr`` followed by ``values``, reordered by ``order``."""
+    more = pa.array(values, type=_STR, memory_pool=POOL)
+    return pc.take(pa.concat_arrays([arr, more], memory_pool=POOL), order, memory_pool=POOL)
+
+
 def parse_batch(texts: list[str]) -> FastResult:
     """Read plain-text transcripts (``\\n`` line ends) with the fast path.
 
@@ -186,14 +187,46 @@ def parse_batch(texts: list[str]) -> FastResult:
         The turns of the files the fast path can read; the others are marked for the general
         reader.
     """
-    states = [_FileState() for _ in texts]
-    speakers: list[pa.Array] = []
+    return parse_pieces(_pieces(texts), len(texts))
+
+
+def stream_pieces(blocks: Iterable[str], file: int = 0) -> Iterator[Piece]:
+    """Pieces of one file given as blocks of whole lines.
+
+    Each block but the last ends with ``\\n`` (as
+    :func:`qualcode.transcripts.encoding.iter_utf8_blocks` yields them).
+    """
+    line = 1
+    for block in blocks:
+        piece = block[:-1] if block.endswith("\n") else block
+        n_lines = piece.count("\n") + 1
+        yield (file, line, piece, n_lines)
+        line += n_lines
+
+
+def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
+    """Read plain-text transcripts given as pieces of whole lines, in file order.
+
+    Parameters
+    ----------
+    pieces : iterable of (file, first line, text, number of lines)
+        The files ``0 .. n_files - 1`` cut into pieces (:func:`parse_batch` cuts texts held
+        in memory, :func:`stream_pieces` reads a large file a block at a time).
+    n_files : int
+        Number of files.
+
+    Returns
+    -------
+    FastResult
+        As :func:`parse_batch`.
+    """
+    states = [_FileState() for _ in range(n_files)]
     bodies: list[pa.Array] = []
     lines_out: list[np.ndarray] = []
     files_out: list[np.ndarray] = []
     codes_out: list[np.ndarray] = []
     name_index: dict[str, int] = {}
-    for group in _chunks(_pieces(texts)):
+    for group in _chunks(pieces):
         if all(not states[p[0]].ok for p in group):
             continue
         joined = group[0][2] if len(group) == 1 else "\n".join(p[2] for p in group)
@@ -214,7 +247,7 @@ def parse_batch(texts: list[str]) -> FastResult:
         offsets, data = _buffers(lines)
 
         found = pc.extract_regex(lines, LABEL_START_RE2, memory_pool=POOL)
-        take = np.array(found.is_valid(), dtype=bool)
+        take = np.array(pc.is_valid(found, memory_pool=POOL), dtype=bool)
         if markup:
             lo, hi = int(offsets[0]), int(offsets[-1])
             part = data[lo:hi]
@@ -224,7 +257,7 @@ def parse_batch(texts: list[str]) -> FastResult:
         label = pc.filter(found.field("label"), pa.array(take), memory_pool=POOL)
         del found
         # the text starts after the label, the colon and the spaces or tabs
-        start = offsets[fast_rows] + np.asarray(pc.binary_length(label)) + 2
+        start = offsets[fast_rows] + np.asarray(pc.binary_length(label, memory_pool=POOL)) + 2
         while True:
             more = (data[start] == ord(" ")) | (data[start] == ord("\t"))
             if not more.any():
@@ -260,32 +293,34 @@ def parse_batch(texts: list[str]) -> FastResult:
             if extra_idx:
                 # merge the label lines read in Python in line order
                 all_rows = np.concatenate([fast_rows, np.asarray(extra_idx, dtype=np.int64)])
-                order = pa.array(np.argsort(all_rows, kind="stable"))
+                order = pa.array(np.argsort(all_rows, kind="stable"), memory_pool=POOL)
                 fast_rows = all_rows[order.to_numpy()]
-                label = pc.take(pa.concat_arrays([label, pa.array(extra_label, type=_STR)]), order)
-                rest = pc.take(pa.concat_arrays([rest, pa.array(extra_rest, type=_STR)]), order)
+                label = _append(label, extra_label, order)
+                rest = _append(rest, extra_rest, order)
         del lines
         which = np.searchsorted(piece_row0, fast_rows, side="right") - 1
         row_file = piece_file[which]
         # labels per file, to check them against the general reader's rules
         enc = pc.dictionary_encode(label, memory_pool=POOL)
         names = enc.dictionary.to_pylist()
-        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = enc.indices.to_numpy(zero_copy_only=False)
         if names:
             key = row_file * len(names) + codes
             uniq, n = np.unique(key, return_counts=True)
             for k, c in zip(uniq.tolist(), n.tolist(), strict=True):
                 states[k // len(names)].labels[names[k % len(names)]] += c
-            lut = np.array([name_index.setdefault(x, len(name_index)) for x in names])
+            lut = np.array(
+                [name_index.setdefault(x, len(name_index)) for x in names], dtype=np.int32
+            )
             codes_out.append(lut[codes])
-        speakers.append(label)
+        del label
         bodies.append(normalize_text_array(rest))
         del rest
         lines_out.append(piece_line0[which] + fast_rows - piece_row0[which])
-        files_out.append(row_file)
+        files_out.append(row_file.astype(np.int32))
     line = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
-    row_file = np.concatenate(files_out) if files_out else np.zeros(0, dtype=np.int64)
-    bounds = np.searchsorted(row_file, np.arange(len(texts) + 1)).tolist()
+    row_file = np.concatenate(files_out) if files_out else np.zeros(0, dtype=np.int32)
+    bounds = np.searchsorted(row_file, np.arange(n_files + 1)).tolist()
     segments: list[list[tuple[str | None, int]] | None] = []
     for f, state in enumerate(states):
         ok = state.ok and bool(state.labels)
@@ -296,11 +331,12 @@ def parse_batch(texts: list[str]) -> FastResult:
                 break
         segments.append(_segments(line[bounds[f] : bounds[f + 1]], state.headings) if ok else None)
     return FastResult(
-        speaker=pa.chunked_array(speakers, type=_STR),
+        speaker=Labels(
+            np.concatenate(codes_out) if codes_out else np.zeros(0, dtype=np.int32),
+            list(name_index),
+        ),
         text=pa.chunked_array(bodies, type=_STR),
         line=line,
-        codes=np.concatenate(codes_out) if codes_out else np.zeros(0, dtype=np.int64),
-        names=list(name_index),
         rows=bounds,
         segments=segments,
     )

@@ -246,14 +246,14 @@ def assign_roles(
     out = turns.copy()
     if out.empty:
         return out
-    out[schema.ROLE] = pd.array(
-        decide_roles(
-            out[schema.INTERVIEW].astype(str).tolist(),
-            out[schema.SPEAKER].astype(str).tolist(),
-            out[schema.TEXT].fillna("").astype(str).tolist(),
-            roles=mapping,
-        ),
-        dtype="string",
+    decided = decide_roles(
+        out[schema.INTERVIEW].astype(str).tolist(),
+        out[schema.SPEAKER].astype(str).tolist(),
+        out[schema.TEXT].fillna("").astype(str).tolist(),
+        roles=mapping,
+    )
+    out[schema.ROLE] = schema.as_labels(
+        pd.Series(decided, index=out.index, name=schema.ROLE), categories=schema.ROLES
     )
     return out
 
