@@ -226,28 +226,28 @@ def iter_utf8_blocks(fh: BinaryIO, *, block_bytes: int) -> Iterator[str]:
         UTF-8, control characters): :func:`decode_bytes` then reads the file, falls back to
         other encodings or reports the error with its line.
     """
-    carry = b""
+    carry = bytearray()  # the start of a line longer than a block
     first = True
     while True:
         data = fh.read(block_bytes)
-        buf = carry + data if carry else data
         if first:
             first = False
-            if buf.startswith(codecs.BOM_UTF8):
-                buf = buf[len(codecs.BOM_UTF8) :]
+            if data.startswith(codecs.BOM_UTF8):
+                data = data[len(codecs.BOM_UTF8) :]
             elif (
-                buf.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-                or binary_kind(buf) is not None
-                or b"\x00" in buf[:4096]
+                data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+                or binary_kind(data) is not None
+                or b"\x00" in data[:4096]
             ):
                 raise NeedsWholeFile
         if not data:
-            if buf:
-                yield _decode_block(buf)
+            if carry:
+                yield _decode_block(bytes(carry))
             return
-        cut = buf.rfind(b"\n") + 1
+        cut = data.rfind(b"\n") + 1
         if cut == 0:  # no line end yet: read on
-            carry = buf
+            carry += data
             continue
-        carry = buf[cut:]
-        yield _decode_block(buf[:cut])
+        block = bytes(carry) + data[:cut] if carry else data[:cut]
+        carry = bytearray(data[cut:])
+        yield _decode_block(block)
