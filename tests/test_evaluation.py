@@ -10,35 +10,11 @@ from qualcode.cli import main
 from qualcode.codebook import Code, Codebook, Theme
 from qualcode.errors import QualcodeError
 from qualcode.evaluation import MACRO, MICRO, FoldWarning, assign_folds, evaluate, score_table
-
-ANSWERS = {
-    "retain": [
-        "kami pertahankan klien lama",
-        "jaga hubungan dengan client-nya",
-        "retain klien yang sudah ada",
-    ],
-    "acquire": ["cari klien baru lewat pitching", "pitching ke brand baru", "dapat client baru"],
-}
+from tests._codingdata import make_data as make_data_
 
 
 def make_data(n_interviews: int = 6) -> tuple[pd.DataFrame, pd.DataFrame]:
-    turns, codings = [], []
-    for i in range(n_interviews):
-        pos = 0
-        for k, (code, answers) in enumerate(ANSWERS.items()):
-            for j, text in enumerate(answers):
-                for speaker, role, t in (
-                    ("Q", "interviewer", "bagaimana?"),
-                    ("A", "participant", f"{text} {i}"),
-                ):
-                    pos += 1
-                    tid = f"i{i}-{pos}"
-                    turns.append((tid, f"i{i}", pos, speaker, role, t))
-                    if role == "participant" and (i + j + k) % 4 != 3:
-                        codings.append((tid, code, "ann"))
-    t = pd.DataFrame(turns, columns=["turn_id", "interview", "position", "speaker", "role", "text"])
-    c = pd.DataFrame(codings, columns=["turn_id", "code", "coder"])
-    return t, c
+    return make_data_(n_interviews, numbered=True, gaps=True)
 
 
 CODEBOOK = Codebook(

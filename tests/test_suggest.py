@@ -16,35 +16,11 @@ from qualcode.coding.suggest import (
     train_model,
 )
 from qualcode.errors import ModelError
-
-ANSWERS = {
-    "retain": [
-        "kami pertahankan klien lama",
-        "jaga hubungan dengan client-nya",
-        "retain klien yang sudah ada",
-    ],
-    "acquire": ["cari klien baru lewat pitching", "pitching ke brand baru", "dapat client baru"],
-}
+from tests._codingdata import make_data as make_data_
 
 
 def make_data(n_interviews: int = 4) -> tuple[pd.DataFrame, pd.DataFrame]:
-    turns, codings = [], []
-    for i in range(n_interviews):
-        pos = 0
-        for code, answers in ANSWERS.items():
-            for text in answers:
-                for speaker, role, t in (
-                    ("Q", "interviewer", "bagaimana?"),
-                    ("A", "participant", text),
-                ):
-                    pos += 1
-                    tid = f"i{i}-{pos}"
-                    turns.append((tid, f"i{i}", pos, speaker, role, t))
-                    if role == "participant":
-                        codings.append((tid, code, "ann"))
-    t = pd.DataFrame(turns, columns=["turn_id", "interview", "position", "speaker", "role", "text"])
-    c = pd.DataFrame(codings, columns=["turn_id", "code", "coder"])
-    return t, c
+    return make_data_(n_interviews)
 
 
 def book(examples: bool = False, exclusive: bool = False) -> Codebook:
