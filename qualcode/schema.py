@@ -85,6 +85,14 @@ def as_labels(values: pd.Series, *, categories: Iterable[str] = ()) -> pd.Series
     >>> as_labels(pd.Series(["P", "N1", "P"]), categories=["Q"]).cat.categories.tolist()
     ['N1', 'P', 'Q']
     """
+    if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.dtype == "string":
+        # already categorical with text categories: only the categories change (no string per
+        # row is made); the categories become the "string" dtype (Parquet gives "str")
+        used = values.cat.remove_unused_categories().cat.categories.tolist()
+        target = pd.Index(sorted(set(used).union(categories)), dtype="string")
+        if values.cat.categories.equals(target) and values.cat.categories.dtype == target.dtype:
+            return values
+        return values.cat.set_categories(target)
     strings = values.astype("string")
     present = strings.dropna().unique().tolist()
     names = sorted(set(present).union(categories))

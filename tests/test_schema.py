@@ -100,3 +100,12 @@ def test_as_labels_adds_categories_in_sorted_order() -> None:
     got = as_labels(pd.Series(["participant", None]), categories=ROLES)
     assert got.cat.categories.tolist() == sorted(ROLES)
     assert got.isna().tolist() == [False, True]
+
+
+def test_validate_turns_drops_categories_a_filtered_table_no_longer_uses() -> None:
+    turns = read_transcript(SAMPLE_TXT)
+    one = turns[turns[INTERVIEW] == "magnus_interviews/Narasumber 2"]
+    out = validate_turns(one)
+    assert out[INTERVIEW].cat.categories.tolist() == ["magnus_interviews/Narasumber 2"]
+    assert out[SPEAKER].value_counts().to_dict() == {"N2": 29, "P": 27, "R": 1}
+    assert out[ROLE].cat.categories.tolist() == sorted(ROLES)
