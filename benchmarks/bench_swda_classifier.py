@@ -50,7 +50,12 @@ PARAMS = {
     "word_ngrams": (1, 2),
     "char_ngrams": (3, 4),
     "min_df": 2,
-    "class_weight": None,  # accuracy/kappa over 41 codes: do not up-weight rare codes
+    # partial rebalancing (balanced weights ** 0.5), chosen on the validation dialogues from
+    # {None, 0.1, 0.3, 0.5, 0.7, "balanced"}: val kappa 0.719 / 0.724 / 0.728 / 0.720 / 0.731 /
+    # 0.716 (random_state 0) and 0.709 / 0.719 / 0.712 for 0.3 / 0.5 / 0.7 (random_state 1):
+    # 0.3-0.7 are level within noise; 0.5 has the best val log loss (0.658 vs 0.76 unweighted)
+    "class_weight": 0.5,
+    "decision": "kappa",  # per-code offsets maximising kappa on the held-out 10% (the default)
     "C": 1.15,  # SGD alpha = 1 / (C * n) = 5e-6 on the 173,000 turns it is fitted on
     "max_iter": 5,
     "random_state": 0,

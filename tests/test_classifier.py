@@ -287,8 +287,24 @@ def test_classifier_rejects_bad_ngram_ranges():
         CodeClassifier(char_ngrams=(0, 3)).fit(X, Y1)
 
 
-def test_classifier_load_refuses_old_format_version(tmp_path):
+@pytest.mark.parametrize("version", [1, 2])
+def test_classifier_load_refuses_old_format_version(tmp_path, version):
     path = CodeClassifier(random_state=0).fit(X, Y1).save(tmp_path / "m.qcm")
-    _rewrite(path, meta={"version": 1})
-    with pytest.raises(ModelError, match="model format version 1 is not supported"):
+    _rewrite(path, meta={"version": version})
+    with pytest.raises(ModelError, match=f"model format version {version} is not supported"):
         load_model(path)
+
+
+def test_turn_context_same_with_categorical_columns():
+    turns = pd.DataFrame(
+        {
+            "interview": ["i", "i", "j", "j"],
+            "position": [1, 2, 1, 2],
+            "speaker": ["Q", "A", "A", "A"],
+            "text": ["Why?", "Because.", "x", "y"],
+        }
+    )
+    cat = turns.astype({"interview": "category", "speaker": "category"})
+    pd.testing.assert_frame_equal(turn_context(cat), turn_context(turns))
+    assert turn_context(cat)["after_change"].tolist()[:1] == [1.0]
+    assert turn_context(cat)["speaker_change"].tolist()[3] == 0.0

@@ -29,8 +29,12 @@ Model
     Platt-calibrated probabilities and a decision threshold that maximises F1 on out-of-fold
     predictions. A mutually exclusive theme gets one multiclass linear model (plus a "none of
     these" class when some turns have none of its codes); its probabilities are a softmax of
-    the decision scores with a temperature fitted on held-out data, and the prediction is the
-    argmax.
+    the decision scores with a temperature and per-code offsets fitted on held-out data
+    (vector scaling: the offsets restore code frequencies a one-vs-rest SVM under-states).
+    Its decision is, by default (``decision="kappa"``), the argmax of the log-probabilities
+    plus per-code offsets chosen on the same held-out predictions to maximise Cohen's kappa
+    with the human codes; ``decision="argmax"`` takes the most probable code. ``class_weight``
+    can rebalance rare codes fully (``"balanced"``) or partly (a strength between 0 and 1).
 
 Saved models (:meth:`CodeClassifier.save`, :func:`load_model`) are a zip of JSON and a NumPy
 ``.npz`` read with ``allow_pickle=False`` plus a checksum, with the codebook inside: nothing is
@@ -72,7 +76,8 @@ SPEAKER_CHANGE = "speaker_change"
 AFTER = "after"
 AFTER_CHANGE = "after_change"
 FORMAT = "qualcode-model"
-FORMAT_VERSION = 2  # 2: own word/character encoder (1: sklearn TfidfVectorizer state)
+FORMAT_VERSION = 3  # 3: per-code calibration and decision offsets of exclusive themes;
+#                    2: own word/character encoder; 1: sklearn TfidfVectorizer state
 _NONE = -1  # "none of the codes of this exclusive theme"
 
 #: the "auto" solver uses SGD above this many training samples (lbfgs below)
@@ -824,10 +829,48 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
 
 
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def _fit_scaling(
+    scores: np.ndarray, target: np.ndarray, *, prior: float = 20.0
+) -> tuple[float, np.ndarray]:
+    """Temperature ``T`` and per-class offsets ``b`` minimising the log loss of
+    ``softmax(scores / T + b)`` ("vector scaling" with one shared slope).
+
+    The offsets correct the class frequencies the linear scores imply (a one-vs-rest SVM
+    under-predicts mid-frequency codes). The penalty ``prior * |b|^2`` on the summed log loss
+    keeps them near 0 when there are few held-out rows and finite for codes absent from them.
+    """
+    from scipy.optimize import minimize
+
+    n, k = scores.shape
+    rows = np.arange(n)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        a, b = theta[0], theta[1:]
+        z = scores * a + b
+        z = z - z.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        g = np.exp(log_p)
+        g[rows, target] -= 1.0
+        g /= n
+        f = -log_p[rows, target].mean() + prior / n * float(b @ b)
+        return float(f), np.r_[float((g * scores).sum()), g.sum(axis=0) + 2 * prior / n * b]
+
+    start = np.r_[1.0 / _fit_temperature(scores, target), np.zeros(k)]
+    res = minimize(
+        loss, start, jac=True, method="L-BFGS-B", bounds=[(0.05, 20.0)] + [(-20, 20)] * k
+    )
+    return float(1.0 / res.x[0]), np.asarray(res.x[1:], dtype=float)
 
 
 def _fit_temperature(scores: np.ndarray, target: np.ndarray) -> float:
@@ -840,6 +883,66 @@ def _fit_temperature(scores: np.ndarray, target: np.ndarray) -> float:
 
     res = minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded")
     return float(np.exp(res.x))
+
+
+def _kappa(agree: np.ndarray, dot: np.ndarray, n: int) -> np.ndarray:
+    """Cohen's kappa from the number of agreements and ``sum_c true_c * predicted_c``."""
+    pe = dot / (n * n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(pe < 1.0, (agree / n - pe) / (1.0 - pe), 0.0)
+
+
+def _kappa_biases(
+    log_p: np.ndarray, target: np.ndarray, *, min_count: int = 5, rounds: int = 3
+) -> np.ndarray:
+    """Per-class offsets ``b`` such that ``argmax(log_p + b)`` maximises Cohen's kappa on
+    (held-out) rows with true classes ``target``.
+
+    Coordinate ascent: for one class at a time, every offset that changes a decision is a
+    point where that class's score crosses the best other one; sorting those points gives
+    kappa for all of them in one cumulative sum. Classes with fewer than ``min_count`` rows
+    keep offset 0 (a handful of rows would only fit noise); ties go to the smallest change.
+    """
+    n, k = log_p.shape
+    b = np.zeros(k)
+    if n == 0 or k < 2:
+        return b
+    true = np.bincount(target, minlength=k).astype(float)
+    tunable = np.flatnonzero(true >= min_count)
+    all_rows = np.arange(n)
+    for _ in range(rounds):
+        changed = False
+        for c in tunable:
+            z = log_p + b
+            z[:, c] = -np.inf
+            other = z.argmax(axis=1)
+            cross = z[all_rows, other] - log_p[:, c]  # class c wins iff b[c] > cross
+            order = np.argsort(cross, kind="stable")
+            cuts, t_sorted, o_sorted = cross[order], target[order], other[order]
+            agree = (
+                float(np.sum(target == other))
+                + np.r_[0.0, np.cumsum((t_sorted == c).astype(float) - (t_sorted == o_sorted))]
+            )
+            dot = (
+                float(true @ np.bincount(other, minlength=k))
+                + np.r_[0.0, np.cumsum(true[c] - true[o_sorted])]
+            )
+            kap = _kappa(agree, dot, n)
+            # candidate offsets: half-way between consecutive crossing points
+            lo = np.r_[cuts[0] - 1.0, cuts]
+            hi = np.r_[cuts, cuts[-1] + 1.0]
+            mid = (lo + hi) / 2
+            valid = np.r_[True, cuts[1:] > cuts[:-1], True] if n > 1 else np.ones(2, dtype=bool)
+            kap = np.where(valid, kap, -np.inf)
+            current = kap[int(np.searchsorted(cuts, b[c], side="left"))]
+            best = kap.max()
+            if best > current + 1e-9:
+                pick = np.flatnonzero(kap >= best - 1e-12)
+                b[c] = float(mid[pick[np.argmin(np.abs(mid[pick]))]])
+                changed = True
+        if not changed:
+            break
+    return b
 
 
 def _platt(scores: np.ndarray, target: np.ndarray) -> tuple[float, float]:
@@ -890,19 +993,33 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         Add the codebook keyword-rule hit counts as features (if it has keywords).
     use_examples : bool, default True
         Train on the codebook's example quotes as well.
-    class_weight : {"balanced"} or None, default "balanced"
-        Weighting of rare codes (independent codes and small exclusive themes).
+    class_weight : {"balanced"}, float or None, default "balanced"
+        Weighting of rare codes. ``"balanced"`` weights each class by
+        ``n_samples / (n_classes * count)``; a number ``s`` between 0 and 1 is a partial
+        rebalancing, weights ``(n_samples / (n_classes * count)) ** s`` (1 = balanced, 0 = none):
+        useful when rare codes matter but fully balanced weights over-predict them; None gives
+        every turn the same weight.
     C : float, default 1.0
         Inverse regularisation strength.
     cv : int, default 3
-        Folds used inside ``fit`` for calibration and per-code thresholds.
+        Folds used inside ``fit`` for calibration, per-code thresholds and (exclusive themes
+        of up to 5,000 turns) the decision offsets.
     solver : {"auto", "lbfgs", "sgd"}, default "auto"
         Multiclass learner of exclusive themes: ``lbfgs`` (multinomial logistic regression),
         ``sgd`` (one-vs-rest linear SVM trained by averaged SGD on 90% of the turns, its softmax
-        temperature fitted on the other 10%: for tens of thousands of turns and more). ``auto``
-        picks ``sgd`` above 5,000 samples.
+        temperature and offsets fitted on the other 10%: for tens of thousands of turns and
+        more). ``auto`` picks ``sgd`` above 5,000 samples (and lbfgs above 5,000 fits its
+        offsets on a held-out 10% too, then refits on all turns).
     max_iter : int, default 5
         Epochs of the SGD solver (averaged SGD converges in few).
+    decision : {"kappa", "argmax"}, default "kappa"
+        How an exclusive theme picks its code. ``argmax``: the most probable one (maximises
+        accuracy). ``kappa``: the most probable after adding a per-code offset to the
+        log-probabilities, the offsets chosen on the held-out predictions ``fit`` already makes
+        (the 10% slice or the cross-validation folds) to maximise Cohen's kappa with the
+        human codes; it trades a little accuracy on frequent codes for agreement on the others
+        (kappa discounts agreement on frequent codes). Codes with fewer than 5 held-out turns
+        keep offset 0.
     random_state : int or None, default None
 
     Attributes
@@ -912,7 +1029,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray of str
         Code names, the column order of ``predict`` and ``predict_proba``.
     thresholds_ : ndarray of float
-        Decision threshold per code (NaN for codes of exclusive themes: argmax decides).
+        Decision threshold per code (NaN for codes of exclusive themes: see ``decision``).
     n_features_ : int
 
     Examples
@@ -935,11 +1052,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         min_df: int = 1,
         use_rules: bool = True,
         use_examples: bool = True,
-        class_weight: str | None = "balanced",
+        class_weight: str | float | None = "balanced",
         C: float = 1.0,
         cv: int = 3,
         solver: str = "auto",
         max_iter: int = 5,
+        decision: str = "kappa",
         random_state: int | None = None,
     ) -> None:
         self.codebook = codebook
@@ -955,6 +1073,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.solver = solver
         self.max_iter = max_iter
+        self.decision = decision
         self.random_state = random_state
 
     def __sklearn_tags__(self) -> Any:
@@ -1062,6 +1181,20 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         if self.solver_ not in ("lbfgs", "sgd"):
             msg = f"solver must be 'auto', 'lbfgs' or 'sgd', got {self.solver!r}"
             raise QualcodeError(msg)
+        if self.decision not in ("kappa", "argmax"):
+            msg = f"decision must be 'kappa' or 'argmax', got {self.decision!r}"
+            raise QualcodeError(msg)
+        cw = self.class_weight
+        if not (
+            cw is None
+            or cw == "balanced"
+            or (isinstance(cw, int | float) and not isinstance(cw, bool) and 0 <= cw <= 1)
+        ):
+            msg = (
+                "class_weight must be 'balanced', None or a rebalancing strength between 0 "
+                f"and 1, got {cw!r}"
+            )
+            raise QualcodeError(msg)
         self.features_ = _Features(
             word_ngrams=self.word_ngrams,
             char_ngrams=self.char_ngrams,
@@ -1107,10 +1240,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             head.update(constant=const, a=0.0, b=0.0, threshold=0.5)
             return head
 
+        weights = self._class_weights(t)
+
         def model() -> LogisticRegression:
             return LogisticRegression(
                 C=self.C,
-                class_weight=self.class_weight,
+                class_weight=weights,
                 solver="liblinear",
                 random_state=self.random_state,
             )
@@ -1130,7 +1265,18 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         head.update(constant=None, a=a, b=b, threshold=threshold)
         return head
 
-    def _multi_model(self, n: int) -> Any:
+    def _class_weights(self, target: np.ndarray) -> dict[int, float] | str | None:
+        """``class_weight`` for scikit-learn: a strength ``s`` becomes the balanced weights to
+        the power ``s``."""
+        cw = self.class_weight
+        if cw is None or isinstance(cw, str):
+            return cw
+        classes, counts = np.unique(target, return_counts=True)
+        balanced = len(target) / (len(classes) * counts)
+        return {int(c): float(w) for c, w in zip(classes, balanced ** float(cw), strict=True)}
+
+    def _multi_model(self, n: int, target: np.ndarray) -> Any:
+        weights = self._class_weights(target)
         if self.solver_ == "sgd":
             return SGDClassifier(
                 loss="hinge",
@@ -1138,13 +1284,13 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 max_iter=self.max_iter,
                 tol=None,
                 average=True,
-                class_weight=self.class_weight,
+                class_weight=weights,
                 random_state=self.random_state,
                 n_jobs=2,
             )
         return LogisticRegression(
             C=self.C,
-            class_weight=self.class_weight,
+            class_weight=weights,
             max_iter=1000,
         )
 
@@ -1176,22 +1322,26 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 rows=[],
                 constant=present[0] if present[0] == _NONE else idx[present[0]],
                 temperature=1.0,
+                bias=[],
+                decision_bias=[],
             )
             return head
         to_class = {c: k for k, c in enumerate(present)}
         target = np.array([to_class[v] for v in labels])
-        temperature = 1.0
         n = len(target)
         counts = np.bincount(target)
         m = None
+        held_scores: np.ndarray | None = None
+        held_target = target
         if self.solver_ == "sgd" or n > 5000:
-            # temperature from a held-out 10% slice; the SGD solver (large data) keeps the model
-            # fitted on the other 90%, the others refit on everything
+            # calibration and decision offsets from a held-out 10% slice; the SGD solver (large
+            # data) keeps the model fitted on the other 90%, the others refit on everything
             rng = np.random.default_rng(self.random_state)
             held = rng.random(n) < 0.1
             if held.any() and (~held).any() and len(set(target[~held])) == len(present):
-                m90 = self._multi_model(int((~held).sum())).fit(F[~held], target[~held])
-                temperature = _fit_temperature(self._scores(m90, F[held]), target[held])
+                m90 = self._multi_model(int((~held).sum()), target[~held])
+                m90.fit(F[~held], target[~held])
+                held_scores, held_target = self._scores(m90, F[held]), target[held]
                 if self.solver_ == "sgd":
                     m = m90
         elif counts.min() >= 2:
@@ -1199,15 +1349,27 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             oof = np.zeros((n, len(present)))
             splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=self.random_state)
             for tr, te in splits.split(np.zeros(n), target):
-                fold_model = self._multi_model(len(tr)).fit(F[tr], target[tr])
+                fold_model = self._multi_model(len(tr), target[tr]).fit(F[tr], target[tr])
                 oof[np.ix_(te, fold_model.classes_)] = self._scores(fold_model, F[te])
-            temperature = _fit_temperature(oof, target)
+            held_scores = oof
+        temperature, bias = 1.0, np.zeros(len(present))
+        decision_bias = np.zeros(len(present))
+        if held_scores is not None:
+            temperature, bias = _fit_scaling(held_scores, held_target)
+            if self.decision == "kappa":
+                log_p = _log_softmax(held_scores / temperature + bias)
+                decision_bias = _kappa_biases(log_p, held_target, min_count=MIN_TUNING_EXAMPLES)
         if m is None:
-            m = self._multi_model(n).fit(F, target)
+            m = self._multi_model(n, target).fit(F, target)
         W = m.coef_ if len(present) > 2 else np.vstack([-m.coef_[0] / 2, m.coef_[0] / 2])
         c0 = m.intercept_ if len(present) > 2 else np.r_[-m.intercept_[0] / 2, m.intercept_[0] / 2]
         head["rows"] = list(range(len(rows), len(rows) + len(present)))
-        head.update(constant=None, temperature=temperature)
+        head.update(
+            constant=None,
+            temperature=temperature,
+            bias=bias.tolist(),
+            decision_bias=decision_bias.tolist(),
+        )
         rows.extend(np.asarray(W))
         intercepts.extend(float(v) for v in c0)
         return head
@@ -1232,8 +1394,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             self._coef_t = cached
         return np.asarray(F @ cached[1], dtype=np.float64) + self.intercept_
 
-    def _proba_from_features(self, F: sp.csr_matrix) -> np.ndarray:
-        S = self._decision(F) if self.coef_.shape[0] else None
+    def _scores_of(self, F: sp.csr_matrix) -> np.ndarray | None:
+        return self._decision(F) if self.coef_.shape[0] else None
+
+    def _proba_from_features(self, F: sp.csr_matrix, S: np.ndarray | None) -> np.ndarray:
         P = np.zeros((F.shape[0], len(self.classes_)))
         for head in self.heads_:
             if head["kind"] == "binary":
@@ -1250,28 +1414,64 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                         P[:, head["constant"]] = 1.0
                     continue
                 assert S is not None
-                probs = _softmax(S[:, head["rows"]] / head["temperature"])
+                z = S[:, head["rows"]] / head["temperature"] + np.asarray(head["bias"])
+                probs = _softmax(z)
                 for k, j in enumerate(codes):
                     if j != _NONE:
                         P[:, j] = probs[:, k]
         return P
 
     def _decide(self, P: np.ndarray) -> np.ndarray:
+        """0/1 decisions from the probabilities of :meth:`predict_proba` (as
+        :meth:`_decide_scores`; an exclusive theme's code maximises ``p * exp(decision
+        offset)``)."""
         D = np.zeros(P.shape, dtype=np.int8)
         for head in self.heads_:
             if head["kind"] == "binary":
                 j = head["code"]
                 D[:, j] = P[:, j] >= head["threshold"]
+                continue
+            all_codes = head["codes"]
+            if not [j for j in all_codes if j != _NONE]:
+                continue
+            # columns in head["codes"] order ("none of these" = 1 - the others)
+            Pg = P[:, [max(j, 0) for j in all_codes]]
+            if _NONE in all_codes:
+                none = all_codes.index(_NONE)
+                Pg[:, none] = 1.0 - (Pg.sum(axis=1) - Pg[:, none])
+            offsets = np.asarray(head["decision_bias"], dtype=float)
+            if offsets.any():  # argmax(log p + offset) = argmax(p * exp(offset))
+                Pg = np.clip(Pg, 0.0, None) * np.exp(offsets)
+            best = np.asarray(all_codes)[Pg.argmax(axis=1)]
+            pick = best != _NONE
+            D[np.flatnonzero(pick), best[pick]] = 1
+        return D
+
+    def _decide_scores(self, S: np.ndarray | None, n: int) -> np.ndarray:
+        """0/1 decisions from the linear scores ``S``: a binary code where its calibrated
+        probability reaches its threshold; an exclusive theme's code by the argmax of
+        ``S / T + calibration offset + decision offset`` = log-probability + decision offset
+        (the "none of these" class is a row of its own)."""
+        D = np.zeros((n, len(self.classes_)), dtype=np.int8)
+        for head in self.heads_:
+            if head["kind"] == "binary":
+                j = head["code"]
+                if head["constant"] is not None:
+                    D[:, j] = head["constant"] >= head["threshold"]
+                else:
+                    assert S is not None
+                    p = _sigmoid(head["a"] * S[:, head["row"]] + head["b"])
+                    D[:, j] = p >= head["threshold"]
+            elif head["constant"] is not None:
+                if head["constant"] != _NONE:
+                    D[:, head["constant"]] = 1
             else:
-                codes = [j for j in head["codes"] if j != _NONE]
-                if not codes:
-                    continue
-                Pg = P[:, codes]
-                if _NONE in head["codes"]:
-                    Pg = np.c_[Pg, 1.0 - Pg.sum(axis=1)]
-                best = Pg.argmax(axis=1)
-                pick = best < len(codes)
-                D[np.flatnonzero(pick), np.asarray(codes)[best[pick]]] = 1
+                assert S is not None
+                offsets = np.asarray(head["bias"]) + np.asarray(head["decision_bias"])
+                z = S[:, head["rows"]] / head["temperature"] + offsets
+                best = np.asarray(head["codes"])[z.argmax(axis=1)]
+                pick = best != _NONE
+                D[np.flatnonzero(pick), best[pick]] = 1
         return D
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -1281,12 +1481,14 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         is "none of these").
         """
         check_is_fitted(self)
-        return self._proba_from_features(self._features(X))
+        F = self._features(X)
+        return self._proba_from_features(F, self._scores_of(F))
 
     def predict(self, X: Any) -> np.ndarray:
         """Return the 0/1 decisions, shape (n_samples, n_codes); code names if fitted on 1-D y."""
         check_is_fitted(self)
-        D = self._decide(self.predict_proba(X))
+        F = self._features(X)
+        D = self._decide_scores(self._scores_of(F), F.shape[0])
         if self.one_d_:
             return self.classes_[D.argmax(axis=1)]
         return D
@@ -1312,8 +1514,9 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         F = self._features(X)
-        P = self._proba_from_features(F)
-        D = self._decide(P) if threshold else (P > 0).astype(np.int8)
+        S = self._scores_of(F)
+        P = self._proba_from_features(F, S)
+        D = self._decide_scores(S, F.shape[0]) if threshold else (P > 0).astype(np.int8)
         names = np.array(self.features_.feature_names(), dtype=object)
         readable = self.features_.readable_mask()
         row_of: dict[int, int] = {}
