@@ -308,27 +308,24 @@ def _turn_ids(
             pa.scalar("-", type=_STR),
             memory_pool=POOL,
         )
-    # segment by segment (a run of consecutive positions): no per-row temporaries
+    # the stems segment by segment (one broadcast copy each), then the offsets and the digits
+    # of all rows at once with 4-byte temporaries
     stems = [np.frombuffer((slugs[k] + "-0000").encode("utf-8"), np.uint8) for k in seg_iv]
     widths = np.fromiter(map(len, stems), np.int64, len(stems))
     data = np.empty(int(widths @ sizes), dtype=np.uint8)
-    offsets = np.empty(len(position) + 1, dtype=np.int64)
-    offsets[0] = 0
-    at = row = 0
+    at = 0
     for stem, width, size in zip(stems, widths.tolist(), sizes.tolist(), strict=True):
-        if not size:
-            continue
-        records = data[at : at + width * size].reshape(size, width)
-        records[:] = stem
-        first = int(position[row])
-        pos = np.arange(first, first + size, dtype=np.int32)
-        for k, div in enumerate((1000, 100, 10, 1)):
-            records[:, width - 4 + k] = (pos // div) % 10 + ord("0")
-        offsets[row + 1 : row + size + 1] = np.arange(
-            at + width, at + width * (size + 1), width, dtype=np.int64
-        )
+        data[at : at + width * size].reshape(size, width)[:] = stem
         at += width * size
-        row += size
+    offsets = np.zeros(len(position) + 1, dtype=np.int64)
+    np.cumsum(np.repeat(widths.astype(np.int32), sizes), out=offsets[1:])
+    index = np.int32 if len(data) < 2**31 else np.int64
+    last = offsets[1:].astype(index) - 1  # the last digit of each id
+    value = position.astype(np.int32)
+    for _ in range(4):
+        data[last] = (value % 10).astype(np.uint8) + ord("0")
+        value //= 10
+        last -= 1
     return string_array(offsets, data)
 
 
@@ -338,20 +335,15 @@ def _pairs(
     """(interview, speaker) pairs in order of their first turn, and the pair of each row.
 
     Returns ``(inverse, uniq)`` as :func:`pandas.factorize` of ``iv_row * n_names + codes``
-    would, with less memory when the pairs fit a table (no hash table over the rows).
+    would, with a hash table over the runs of one pair rather than over the rows.
     """
     dtype = np.dtype(np.int32 if n_keys < 2**31 else np.int64)
     key = iv_row.astype(dtype) * n_names + codes.astype(dtype, copy=False)
-    if n_keys > 1 << 22:
-        inverse, uniq = pd.factorize(key)
-        return inverse, uniq
-    first = np.full(n_keys, len(key), dtype=np.int64)
-    np.minimum.at(first, key, np.arange(len(key), dtype=dtype))
-    present = np.flatnonzero(first < len(key))
-    uniq = present[np.argsort(first[present], kind="stable")]
-    lut = np.zeros(n_keys, dtype=np.int32)
-    lut[uniq] = np.arange(len(uniq), dtype=np.int32)
-    return lut[key], uniq
+    # runs of one pair (a speaker's consecutive turns) are factorised once
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    run_pair, uniq = pd.factorize(key[starts])
+    lengths = np.diff(np.r_[starts, len(key)])
+    return np.repeat(run_pair.astype(np.int32), lengths), uniq
 
 
 def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]) -> Labels:
