@@ -325,7 +325,7 @@ def _turn_ids(
     for _ in range(4):
         data[last] = (value % 10).astype(np.uint8) + ord("0")
         value //= 10
-        last -= 1
+        np.subtract(last, 1, out=last)
     return string_array(offsets, data)
 
 
