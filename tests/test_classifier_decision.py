@@ -120,6 +120,16 @@ def test_classifier_kappa_decision_uses_held_out_offsets(tmp_path):
     assert loaded.get_params()["decision"] == "kappa"
 
 
+def test_classifier_kappa_decision_needs_enough_held_out_turns_per_code():
+    # 36 turns: every code has fewer than 20 out-of-fold turns, too few to move a decision
+    X, y = _texts(n=36)
+    (head,) = CodeClassifier(random_state=0, char_ngrams=None).fit(X, y).heads_
+    assert not any(head["decision_bias"])
+    X, y = _texts(n=150)  # the frequent codes have enough, the rarest (about 22) maybe not
+    (head,) = CodeClassifier(random_state=0, char_ngrams=None).fit(X, y).heads_
+    assert any(head["decision_bias"])
+
+
 def test_classifier_kappa_decision_with_none_of_these_class():
     X, codes = _texts(n=120)
     y = np.zeros((len(X), 2), dtype=int)

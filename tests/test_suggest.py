@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -229,3 +230,23 @@ def test_train_model_learns_examples_only():
     turns, _ = make_data(1)
     model = train_model(turns, None, codebook=book(examples=True))
     assert isinstance(model, CodeClassifier)
+
+
+def test_uncertainty_of_an_exclusive_theme_follows_its_decision_offsets():
+    from qualcode.coding.suggest import _uncertainty
+
+    turns, codings = make_data(3)
+    model = train_model(turns, codings, codebook=book(exclusive=True))
+    head = next(h for h in model.heads_ if h["kind"] != "binary")
+    retain, acquire = (list(model.classes_).index(c) for c in ("retain", "acquire"))
+    P = np.zeros((2, len(model.classes_)))
+    P[0, [retain, acquire]] = [0.5, 0.5]  # a coin toss by probability
+    P[1, [retain, acquire]] = [0.2, 0.8]
+    order = [model.classes_[j] if j >= 0 else None for j in head["codes"]]
+    head["decision_bias"] = [np.log(4.0) if c == "retain" else 0.0 for c in order]
+    # the decision compares 4 * p(retain) with p(acquire): turn 1 is now 0.8 / 0.2 (fairly
+    # sure), turn 2 0.5 / 0.5 (a coin toss)
+    unc = _uncertainty(model, P)
+    assert unc[1] == pytest.approx(1.0)
+    assert unc[0] == pytest.approx(0.4)
+    assert model._decide(P)[0, retain] == 1

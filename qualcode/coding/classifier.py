@@ -87,6 +87,10 @@ SGD_ABOVE = 5000
 #: fold estimates from a handful of turns are noise); probability = the balanced model's, cut 0.5
 MIN_TUNING_EXAMPLES = 5
 
+#: fewer held-out turns of a code than this: its decision offset stays 0 (an offset that moves a
+#: decision is fitted to the few turns near the boundary; from a dozen turns it fits noise)
+MIN_OFFSET_EXAMPLES = 20
+
 
 # --- input ------------------------------------------------------------------------------------
 def turn_context(turns: pd.DataFrame) -> pd.DataFrame:
@@ -157,9 +161,15 @@ _X_COLUMNS = (TEXT, CONTEXT, SPEAKER_CHANGE, AFTER, AFTER_CHANGE)
 
 
 def _strings(values: Any) -> list[str]:
+    """Python strings of a column or sequence, missing values as ``""``."""
     if isinstance(values, pd.Series):
-        return values.astype(object).where(values.notna(), "").astype(str).tolist()
-    return ["" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+        if isinstance(values.dtype, pd.StringDtype):  # one conversion, no per-value checks
+            return values.fillna("").tolist()
+        values = values.to_numpy(dtype=object)
+    return [
+        "" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
+        for v in values
+    ]
 
 
 def _split_x(X: Any) -> _Input:
@@ -1018,7 +1028,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         log-probabilities, the offsets chosen on the held-out predictions ``fit`` already makes
         (the 10% slice or the cross-validation folds) to maximise Cohen's kappa with the
         human codes; it trades a little accuracy on frequent codes for agreement on the others
-        (kappa discounts agreement on frequent codes). Codes with fewer than 5 held-out turns
+        (kappa discounts agreement on frequent codes). Codes with fewer than 20 held-out turns
         keep offset 0.
     random_state : int or None, default None
 
@@ -1358,7 +1368,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             temperature, bias = _fit_scaling(held_scores, held_target)
             if self.decision == "kappa":
                 log_p = _log_softmax(held_scores / temperature + bias)
-                decision_bias = _kappa_biases(log_p, held_target, min_count=MIN_TUNING_EXAMPLES)
+                decision_bias = _kappa_biases(log_p, held_target, min_count=MIN_OFFSET_EXAMPLES)
         if m is None:
             m = self._multi_model(n, target).fit(F, target)
         W = m.coef_ if len(present) > 2 else np.vstack([-m.coef_[0] / 2, m.coef_[0] / 2])
@@ -1434,18 +1444,28 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             all_codes = head["codes"]
             if not [j for j in all_codes if j != _NONE]:
                 continue
-            # columns in head["codes"] order ("none of these" = 1 - the others)
-            Pg = P[:, [max(j, 0) for j in all_codes]]
-            if _NONE in all_codes:
-                none = all_codes.index(_NONE)
-                Pg[:, none] = 1.0 - (Pg.sum(axis=1) - Pg[:, none])
-            offsets = np.asarray(head["decision_bias"], dtype=float)
-            if offsets.any():  # argmax(log p + offset) = argmax(p * exp(offset))
-                Pg = np.clip(Pg, 0.0, None) * np.exp(offsets)
-            best = np.asarray(all_codes)[Pg.argmax(axis=1)]
+            best = np.asarray(all_codes)[self._group_weights(head, P).argmax(axis=1)]
             pick = best != _NONE
             D[np.flatnonzero(pick), best[pick]] = 1
         return D
+
+    @staticmethod
+    def _group_weights(head: dict[str, Any], P: np.ndarray) -> np.ndarray:
+        """What an exclusive theme's decision compares: ``p * exp(decision offset)`` per code,
+        columns in ``head["codes"]`` order ("none of these" = 1 - the others), rows summing
+        to 1. The code with the largest weight is the decision; the gap between the two
+        largest says how close the decision is (:func:`qualcode.coding.suggest.suggest_turns`).
+        """
+        all_codes = head["codes"]
+        Pg = np.clip(P[:, [max(j, 0) for j in all_codes]], 0.0, None)
+        if _NONE in all_codes:
+            none = all_codes.index(_NONE)
+            Pg[:, none] = np.clip(1.0 - (Pg.sum(axis=1) - Pg[:, none]), 0.0, None)
+        offsets = np.asarray(head.get("decision_bias") or np.zeros(len(all_codes)), dtype=float)
+        if offsets.any():  # argmax(log p + offset) = argmax(p * exp(offset))
+            Pg = Pg * np.exp(offsets)
+        total = Pg.sum(axis=1, keepdims=True)
+        return np.divide(Pg, total, out=np.full_like(Pg, 1.0 / Pg.shape[1]), where=total > 0)
 
     def _decide_scores(self, S: np.ndarray | None, n: int) -> np.ndarray:
         """0/1 decisions from the linear scores ``S``: a binary code where its calibrated

@@ -329,8 +329,10 @@ def _uncertainty(model: CodeClassifier, P: np.ndarray) -> np.ndarray:
             p = P[:, j]
             parts.append(1.0 - np.abs(p - t) / np.where(p >= t, 1.0 - t, t))
         else:
-            codes = [j for j in head["codes"] if j >= 0]
-            group = np.c_[P[:, codes], np.clip(1.0 - P[:, codes].sum(axis=1), 0.0, 1.0)]
+            # the gap between the two codes the decision compares (after its per-code offsets)
+            group = model._group_weights(head, P)
+            if group.shape[1] < 2:
+                continue
             top2 = -np.sort(-group, axis=1)[:, :2]
             parts.append(1.0 - (top2[:, 0] - top2[:, 1]))
     if not parts:
