@@ -223,12 +223,15 @@ def main(argv: list[str]) -> None:
         t = time.perf_counter()
         model.predict(X_new)
         best = min(best, time.perf_counter() - t)
-    t = time.perf_counter()
-    model.predict(turn_context(pd.concat([val_t, test_t], ignore_index=True)))
-    with_ctx = time.perf_counter() - t
+    turns_new = pd.concat([val_t, test_t], ignore_index=True)  # a turns table: X builds context
+    with_ctx = np.inf
+    for _ in range(5):
+        t = time.perf_counter()
+        model.predict(turns_new)
+        with_ctx = min(with_ctx, time.perf_counter() - t)
     print(
         f"Prediction: {len(X_new):,} turns in {best:.3f} s = {len(X_new) / best:,.0f} turns/s "
-        f"(best of 5; from the turns table incl. turn_context: "
+        f"(best of 5; from the turns table, context built inside: "
         f"{len(X_new) / with_ctx:,.0f} turns/s)"
     )
 

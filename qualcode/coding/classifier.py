@@ -117,18 +117,32 @@ def turn_context(turns: pd.DataFrame) -> pd.DataFrame:
     >>> turn_context(t)[["context", "after"]].values.tolist()
     [['', 'Because.'], ['Why?', '']]
     """
-    order = turns.sort_values([INTERVIEW, POSITION], kind="stable")
-    text = order[TEXT].fillna("").astype(str)
-    speaker = order[SPEAKER].astype(str)
-    interview = order[INTERVIEW]
-    columns: dict[str, Any] = {TEXT: text.to_numpy()}
-    for shift, txt_col, chg_col in ((1, CONTEXT, SPEAKER_CHANGE), (-1, AFTER, AFTER_CHANGE)):
-        same_interview = interview.eq(interview.shift(shift))
-        columns[txt_col] = text.shift(shift).where(same_interview, "").fillna("").to_numpy()
-        change = (speaker != speaker.shift(shift).astype(str)).astype(float)
-        columns[chg_col] = change.where(same_interview, np.nan).to_numpy()
-    out = pd.DataFrame(columns, index=order.index)
-    return out.loc[turns.index].reset_index(drop=True)
+    n = len(turns)
+    interview = pd.factorize(turns[INTERVIEW], sort=True)[0]
+    position = pd.to_numeric(turns[POSITION]).to_numpy(dtype=float, na_value=np.nan)
+    order = np.lexsort((position, interview))  # stable: by interview, then position
+    text = np.asarray(_strings(turns[TEXT]), dtype=object)[order]
+    speaker = pd.factorize(turns[SPEAKER])[0][order]
+    iv = interview[order]
+    same = np.zeros(n, dtype=bool)  # row k and row k + 1 (in order) share an interview
+    same[:-1] = iv[1:] == iv[:-1]
+    changed = np.zeros(n)
+    changed[:-1] = speaker[1:] != speaker[:-1]
+    empty = np.full(n, "", dtype=object)
+    context, after = empty.copy(), empty.copy()
+    before_ok = np.r_[False, same[:-1]] if n else same
+    context[1:][same[:-1]] = text[:-1][same[:-1]]
+    after[same] = text[1:][same[:-1]] if n else text
+    columns = {
+        TEXT: text,
+        CONTEXT: context,
+        SPEAKER_CHANGE: np.where(before_ok, np.r_[np.nan, changed[:-1]] if n else changed, np.nan),
+        AFTER: after,
+        AFTER_CHANGE: np.where(same, changed, np.nan),
+    }
+    back = np.empty(n, dtype=np.int64)
+    back[order] = np.arange(n)  # each row's place in the order
+    return pd.DataFrame({k: v[back] for k, v in columns.items()})
 
 
 @dataclass
