@@ -36,7 +36,13 @@ from qualcode.transcripts.builder import (
     slugify,
 )
 from qualcode.transcripts.detect import EXTENSIONS, FORMATS, detect_format, sniff
-from qualcode.transcripts.encoding import NeedsWholeFile, decode_bytes, iter_utf8_blocks, read_text
+from qualcode.transcripts.encoding import (
+    NeedsWholeFile,
+    decode_bytes,
+    iter_utf8_blocks,
+    read_bytes,
+    read_text,
+)
 from qualcode.transcripts.fast import (
     CHUNK_CHARS,
     FastResult,
@@ -324,13 +330,13 @@ def _read_one(
         format == "text" or (format == "auto" and EXTENSIONS.get(path.suffix.lower()) == "text")
     ):
         if _streams(path, encoding):
-            head = _read_head(path)
+            head = read_bytes(path, limit=512)
             if format == "text" or sniff(head) is None:
                 _flush_texts(out, texts, single_speaker=single_speaker)
                 out.add_stream(file, path, encoding=encoding, single_speaker=single_speaker)
                 return
         # one read: the content decides between text and captions saved as .txt
-        data = _read_bytes(path)
+        data = read_bytes(path)
         kind = "text" if format == "text" else sniff(data[:512]) or "text"
         text = decode_bytes(data, path=path, encoding=encoding)
         del data
@@ -389,31 +395,8 @@ def _streams(path: Path, encoding: str | None) -> bool:
     try:
         info = path.stat()
     except OSError:
-        return False  # _read_bytes reports it
+        return False  # read_bytes reports it
     return stat.S_ISREG(info.st_mode) and info.st_size > STREAM_BYTES
-
-
-def _read_head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(512)
-    except OSError as err:
-        msg = f"cannot read file: {err.strerror or err}"
-        raise TranscriptParseError(msg, path=path) from err
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as err:
-        msg = "file not found"
-        raise TranscriptParseError(msg, path=path) from err
-    except IsADirectoryError as err:
-        msg = "is a folder; use read_transcripts() for folders"
-        raise TranscriptParseError(msg, path=path) from err
-    except OSError as err:
-        msg = f"cannot read file: {err.strerror or err}"
-        raise TranscriptParseError(msg, path=path) from err
 
 
 def _flush_texts(

@@ -171,18 +171,34 @@ def decode_bytes(data: bytes, *, path: str | Path, encoding: str | None = None) 
     return text
 
 
+def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
+    """Read a file's bytes (only the first ``limit`` if given).
+
+    Raises
+    ------
+    TranscriptParseError
+        Naming ``path``, if it is missing, a folder or unreadable.
+    """
+    try:
+        if limit is None:
+            return path.read_bytes()
+        with path.open("rb") as fh:
+            return fh.read(limit)
+    except FileNotFoundError as err:
+        msg = "file not found"
+        raise TranscriptParseError(msg, path=path) from err
+    except IsADirectoryError as err:
+        msg = "is a folder; use read_transcripts() for folders"
+        raise TranscriptParseError(msg, path=path) from err
+    except OSError as err:
+        msg = f"cannot read file: {err.strerror or err}"
+        raise TranscriptParseError(msg, path=path) from err
+
+
 def read_text(path: str | Path, *, encoding: str | None = None) -> str:
     """Read a text file with :func:`decode_bytes` (errors name ``path``)."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError as err:
-        msg = "file not found"
-        raise TranscriptParseError(msg, path=p) from err
-    except OSError as err:
-        msg = f"cannot read file: {err.strerror or err}"
-        raise TranscriptParseError(msg, path=p) from err
-    return decode_bytes(data, path=p, encoding=encoding)
+    return decode_bytes(read_bytes(p), path=p, encoding=encoding)
 
 
 class NeedsWholeFile(Exception):
