@@ -126,17 +126,17 @@ def turn_context(turns: pd.DataFrame) -> pd.DataFrame:
     iv = interview[order]
     same = np.zeros(n, dtype=bool)  # row k and row k + 1 (in order) share an interview
     same[:-1] = iv[1:] == iv[:-1]
-    changed = np.zeros(n)
+    changed = np.zeros(n)  # row k + 1 is by another speaker than row k
     changed[:-1] = speaker[1:] != speaker[:-1]
-    empty = np.full(n, "", dtype=object)
-    context, after = empty.copy(), empty.copy()
-    before_ok = np.r_[False, same[:-1]] if n else same
+    context, after = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
     context[1:][same[:-1]] = text[:-1][same[:-1]]
-    after[same] = text[1:][same[:-1]] if n else text
+    after[:-1][same[:-1]] = text[1:][same[:-1]]
+    before_change = np.full(n, np.nan)
+    before_change[1:] = np.where(same[:-1], changed[:-1], np.nan)
     columns = {
         TEXT: text,
         CONTEXT: context,
-        SPEAKER_CHANGE: np.where(before_ok, np.r_[np.nan, changed[:-1]] if n else changed, np.nan),
+        SPEAKER_CHANGE: before_change,
         AFTER: after,
         AFTER_CHANGE: np.where(same, changed, np.nan),
     }
