@@ -7,8 +7,10 @@ with one exclusive theme; human codings), trains CodeClassifier on the train spl
 on the test split: accuracy and Cohen's kappa, against a plain TF-IDF + linear SVM baseline;
 training time, prediction throughput and a learning curve.
 
-Context features use only the *text* of the turn before and whether the speaker changed, never
-its code, so nothing of the test labels leaks into prediction.
+Context features use only the *text* of the turns around and whether the speaker changed, never
+their codes, and sequence decoding combines the model's own *predictions* for neighbouring
+turns with code transitions counted on the training split, so nothing of the test labels leaks
+into prediction.
 
 Usage::
 

@@ -35,6 +35,11 @@ Model
     plus per-code offsets chosen on the same held-out predictions to maximise Cohen's kappa
     with the human codes; ``decision="argmax"`` takes the most probable code. ``class_weight``
     can rebalance rare codes fully (``"balanced"``) or partly (a strength between 0 and 1).
+    When ``X`` carries the turns' interview and position (as :func:`turn_context` gives) and
+    neighbouring turns were coded, an exclusive theme is also decoded along the conversation
+    (``sequence=True``, :mod:`qualcode.coding.sequence`): which code follows which, learned
+    from the training codes, weighs each turn's code with its neighbours' predicted codes; the
+    strength is chosen on held-out predictions and is zero when it does not raise kappa there.
 
 Saved models (:meth:`CodeClassifier.save`, :func:`load_model`) are a zip of JSON and a NumPy
 ``.npz`` read with ``allow_pickle=False`` plus a checksum, with the codebook inside: nothing is
@@ -64,6 +69,13 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
 from qualcode.codebook import Code, Codebook, Theme
+from qualcode.coding.sequence import (
+    Links,
+    SequenceModel,
+    choose_sequence,
+    find_links,
+    transition_table,
+)
 from qualcode.errors import ModelError, QualcodeError
 from qualcode.schema import INTERVIEW, POSITION, SPEAKER, TEXT
 
@@ -76,8 +88,10 @@ SPEAKER_CHANGE = "speaker_change"
 AFTER = "after"
 AFTER_CHANGE = "after_change"
 FORMAT = "qualcode-model"
-FORMAT_VERSION = 3  # 3: per-code calibration and decision offsets of exclusive themes;
+FORMAT_VERSION = 4  # 4: sequence decoding of exclusive themes (3 is read: no sequence);
+#                    3: per-code calibration and decision offsets of exclusive themes;
 #                    2: own word/character encoder; 1: sklearn TfidfVectorizer state
+READABLE_VERSIONS = (3, 4)
 _NONE = -1  # "none of the codes of this exclusive theme"
 
 #: the "auto" solver uses SGD above this many training samples (lbfgs below)
@@ -107,7 +121,9 @@ def turn_context(turns: pd.DataFrame) -> pd.DataFrame:
         Aligned with ``turns``; columns ``text``; ``context`` (text of the turn before in the same
         interview, ``""`` for the first) and ``speaker_change`` (1.0 if that turn was by another
         speaker, 0.0 if by the same one, NaN for the first); ``after`` and ``after_change`` the
-        same for the turn after (a complete transcript has it; no codes are used).
+        same for the turn after (a complete transcript has it; no codes are used);
+        ``interview`` and ``position`` as given, so the classifier can link neighbouring rows
+        (see :mod:`qualcode.coding.sequence`).
 
     Examples
     --------
@@ -142,7 +158,10 @@ def turn_context(turns: pd.DataFrame) -> pd.DataFrame:
     }
     back = np.empty(n, dtype=np.int64)
     back[order] = np.arange(n)  # each row's place in the order
-    return pd.DataFrame({k: v[back] for k, v in columns.items()})
+    out = pd.DataFrame({k: v[back] for k, v in columns.items()})
+    out[INTERVIEW] = turns[INTERVIEW].reset_index(drop=True)
+    out[POSITION] = position
+    return out
 
 
 @dataclass
@@ -154,9 +173,25 @@ class _Input:
     before_change: np.ndarray | None = None
     after: list[str] | None = None
     after_change: np.ndarray | None = None
+    interview: np.ndarray | None = None  # integer ids, -1 unknown
+    position: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def links(self) -> Links | None:
+        """Which row is the turn right before each row (None without interview, position
+        and context columns)."""
+        if (
+            self.interview is None
+            or self.position is None
+            or self.before is None
+            or self.before_change is None
+        ):
+            return None
+        return find_links(
+            self.interview, self.position, self.texts, self.before, self.before_change
+        )
 
     def plus(self, quotes: list[str]) -> _Input:
         """Append stand-alone texts (example quotes: no neighbours)."""
@@ -168,6 +203,8 @@ class _Input:
             None if self.before_change is None else np.r_[self.before_change, nan],
             None if self.after is None else self.after + [""] * k,
             None if self.after_change is None else np.r_[self.after_change, nan],
+            None if self.interview is None else np.r_[self.interview, np.full(k, -1)],
+            None if self.position is None else np.r_[self.position, nan],
         )
 
 
@@ -202,7 +239,13 @@ def _split_x(X: Any) -> _Input:
                     cols[name] = pd.to_numeric(X[name], errors="coerce").to_numpy(dtype=float)
                 else:
                     cols[name] = _strings(X[name])
-            return _Input(*cols.values())
+            inp = _Input(*cols.values())
+            if INTERVIEW in X.columns and POSITION in X.columns:
+                inp.interview = pd.factorize(X[INTERVIEW])[0].astype(np.int64)
+                inp.position = pd.to_numeric(X[POSITION], errors="coerce").to_numpy(
+                    dtype=float, na_value=np.nan
+                )
+            return inp
     if isinstance(X, str):
         msg = "X must be a sequence of texts, not a single string"
         raise QualcodeError(msg)
@@ -264,6 +307,8 @@ def _has_rules(codebook: Codebook) -> bool:
 #: a token is a run of word characters or one punctuation character: "?", ",", "-" and one-letter
 #: words ("i", "a") carry much of what a turn does (question, hedge, backchannel)
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+#: the same tokens for ASCII text, a third faster (explicit classes; ``\s`` stays Unicode)
+_ASCII_TOKEN_RE = re.compile(r"[a-z0-9_]+|[^a-z0-9_\s]")
 _UNK, _BOS, _EOS = 0, 1, 2  # word columns of rare words and of the turn's start and end
 _SPECIAL = ("<rare>", "<start>", "<end>")
 _LENGTH_EDGES = np.array([1, 2, 3, 5, 9, 17])
@@ -289,7 +334,8 @@ def _tokenize(texts: Sequence[str]) -> list[str]:
     joined = _SEP.join(texts)
     if joined.count(_SEP) != max(len(texts) - 1, 0):
         joined = _SEP.join(t.replace(_SEP, " ") for t in texts)
-    return _TOKEN_RE.findall(joined.lower())
+    joined = joined.lower()
+    return (_ASCII_TOKEN_RE if joined.isascii() else _TOKEN_RE).findall(joined)
 
 
 def _char_grams(token: str, lo: int, hi: int) -> list[str]:
@@ -969,6 +1015,56 @@ def _kappa_biases(
     return b
 
 
+def _fit_sequence(
+    log_p: np.ndarray,
+    target: np.ndarray,
+    held: np.ndarray,
+    links: Links,
+    group: Sequence[str],
+    *,
+    kappa: bool,
+    random_state: int | None,
+) -> SequenceModel | None:
+    """Sequence decoding of an exclusive theme, or None when it does not help.
+
+    ``log_p`` are the log-probabilities of all ``target`` rows, those of the ``held`` rows from
+    a model that did not see them (all rows for cross-validated predictions). The strength is
+    chosen on the held-out rows (with cross-fitted kappa offsets when ``kappa``) and
+    transitions counted on the other rows; the model kept counts them on all rows.
+    """
+    k = log_p.shape[1]
+    train_rows = np.flatnonzero(held if held.all() else ~held)
+    freq = np.bincount(target, minlength=k) + 1.0
+    log_prior = np.log(freq / freq.sum())
+
+    def offsets(z: np.ndarray, t: np.ndarray) -> np.ndarray:
+        return _kappa_biases(z, t, min_count=MIN_OFFSET_EXAMPLES // 2)
+
+    weight, prior_weight, before, after = choose_sequence(
+        log_p,
+        target,
+        links,
+        transition_table(target[train_rows], links.subset(train_rows), k),
+        log_prior,
+        judge=held,
+        fit_offsets=offsets if kappa else None,
+        random_state=random_state,
+    )
+    name = ", ".join(group[:3]) + (", ..." if len(group) > 3 else "")
+    if weight == 0:
+        log.info("sequence decoding of (%s): not used (held-out kappa %.3f)", name, before)
+        return None
+    log.info(
+        "sequence decoding of (%s): held-out kappa %.3f -> %.3f (weight %g, prior weight %g)",
+        name,
+        before,
+        after,
+        weight,
+        prior_weight,
+    )
+    return SequenceModel(weight, prior_weight, transition_table(target, links, k), log_prior)
+
+
 def _platt(scores: np.ndarray, target: np.ndarray) -> tuple[float, float]:
     lr = LogisticRegression(C=1e4)
     lr.fit(scores.reshape(-1, 1), target)
@@ -1044,6 +1140,13 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         human codes; it trades a little accuracy on frequent codes for agreement on the others
         (kappa discounts agreement on frequent codes). Codes with fewer than 20 held-out turns
         keep offset 0.
+    sequence : bool, default True
+        Decode an exclusive theme along the conversation: learn which code follows which
+        (apart for a change of speaker) and weigh each turn's codes by those of the turns
+        before and after it (:mod:`qualcode.coding.sequence`). Needs ``X`` with the
+        ``interview`` and ``position`` columns of :func:`turn_context`; its strength is chosen
+        on the held-out predictions (and is 0, no sequence, unless it raises held-out kappa).
+        When ``fit`` has the interviews, the held-out 10% slice is whole interviews.
     random_state : int or None, default None
 
     Attributes
@@ -1082,6 +1185,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         solver: str = "auto",
         max_iter: int = 5,
         decision: str = "kappa",
+        sequence: bool = True,
         random_state: int | None = None,
     ) -> None:
         self.codebook = codebook
@@ -1098,6 +1202,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.solver = solver
         self.max_iter = max_iter
         self.decision = decision
+        self.sequence = sequence
         self.random_state = random_state
 
     def __sklearn_tags__(self) -> Any:
@@ -1236,10 +1341,11 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         self.thresholds_ = np.full(n_codes, np.nan)
         index = {c: i for i, c in enumerate(cb.code_names)}
         in_group: set[int] = set()
+        links = inp.links() if self.sequence else None
         for group in cb.exclusive_groups:
             idx = [index[c] for c in group]
             in_group.update(idx)
-            head = self._fit_group(F, Y[:, idx], idx, rows, intercepts, group)
+            head = self._fit_group(F, Y[:, idx], idx, rows, intercepts, group, links=links)
             self.heads_.append(head)
         for j in range(n_codes):
             if j in in_group:
@@ -1326,6 +1432,8 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         rows: list,
         intercepts: list,
         group: Sequence[str],
+        *,
+        links: Links | None = None,
     ) -> dict[str, Any]:
         many = np.flatnonzero(Yg.sum(axis=1) > 1)
         if len(many):
@@ -1357,6 +1465,8 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         m = None
         held_scores: np.ndarray | None = None
         held_target = target
+        held = np.ones(n, dtype=bool)  # the rows of held_scores
+        all_scores = None  # every row's, for sequence decoding (held rows' held-out)
         if self.solver_ == "sgd" or n > 5000:
             # calibration and decision offsets from a held-out 10% slice; the SGD solver (large
             # data) keeps the model fitted on the other 90%, the others refit on everything
@@ -1365,7 +1475,12 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             if held.any() and (~held).any() and len(set(target[~held])) == len(present):
                 m90 = self._multi_model(int((~held).sum()), target[~held])
                 m90.fit(F[~held], target[~held])
-                held_scores, held_target = self._scores(m90, F[held]), target[held]
+                if links is not None and links.n_pairs:
+                    all_scores = self._scores(m90, F)
+                    held_scores = all_scores[held]
+                else:
+                    held_scores = self._scores(m90, F[held])
+                held_target = target[held]
                 if self.solver_ == "sgd":
                     m = m90
         elif counts.min() >= 2:
@@ -1375,14 +1490,26 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             for tr, te in splits.split(np.zeros(n), target):
                 fold_model = self._multi_model(len(tr), target[tr]).fit(F[tr], target[tr])
                 oof[np.ix_(te, fold_model.classes_)] = self._scores(fold_model, F[te])
-            held_scores = oof
+            held_scores = all_scores = oof
         temperature, bias = 1.0, np.zeros(len(present))
         decision_bias = np.zeros(len(present))
+        sequence = None
         if held_scores is not None:
             temperature, bias = _fit_scaling(held_scores, held_target)
-            if self.decision == "kappa":
+            kappa = self.decision == "kappa"
+            if kappa:
                 log_p = _log_softmax(held_scores / temperature + bias)
                 decision_bias = _kappa_biases(log_p, held_target, min_count=MIN_OFFSET_EXAMPLES)
+            if links is not None and all_scores is not None:
+                sequence = _fit_sequence(
+                    _log_softmax(all_scores / temperature + bias),
+                    target,
+                    held,
+                    links,
+                    group,
+                    kappa=kappa,
+                    random_state=self.random_state,
+                )
         if m is None:
             m = self._multi_model(n, target).fit(F, target)
         W = m.coef_ if len(present) > 2 else np.vstack([-m.coef_[0] / 2, m.coef_[0] / 2])
@@ -1393,6 +1520,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             temperature=temperature,
             bias=bias.tolist(),
             decision_bias=decision_bias.tolist(),
+            sequence=sequence.to_dict() if sequence is not None else None,
         )
         rows.extend(np.asarray(W))
         intercepts.extend(float(v) for v in c0)
@@ -1408,6 +1536,32 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     # -- prediction
     def _features(self, X: Any) -> sp.csr_matrix:
         return self.features_.transform(_split_x(X))
+
+    def _prepare(self, X: Any) -> tuple[sp.csr_matrix, Links | None]:
+        """Features of ``X`` and the links between its rows (for sequence decoding)."""
+        inp = _split_x(X)
+        return self.features_.transform(inp), self._links(inp)
+
+    def _links(self, inp: _Input) -> Links | None:
+        if not any(h.get("sequence") for h in self.heads_ if h["kind"] == "group"):
+            return None
+        return inp.links()
+
+    def links(self, X: Any) -> Links | None:
+        """The links between the rows of ``X`` that sequence decoding uses (None when the
+        model has no sequence decoding or ``X`` lacks the columns)."""
+        check_is_fitted(self)
+        return self._links(_split_x(X))
+
+    def _sequence_of(self, head: dict[str, Any]) -> SequenceModel | None:
+        data = head.get("sequence")
+        if not data:
+            return None
+        cache = self.__dict__.setdefault("_sequences", {})
+        key = id(data)
+        if key not in cache or cache[key][0] is not data:
+            cache[key] = (data, SequenceModel.from_dict(data))
+        return cache[key][1]
 
     def _decision(self, F: sp.csr_matrix) -> np.ndarray:
         """Linear scores ``F @ coef_.T + intercept_`` (a contiguous copy of ``coef_.T`` is kept:
@@ -1445,10 +1599,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                         P[:, j] = probs[:, k]
         return P
 
-    def _decide(self, P: np.ndarray) -> np.ndarray:
+    def _decide(self, P: np.ndarray, links: Links | None = None) -> np.ndarray:
         """0/1 decisions from the probabilities of :meth:`predict_proba` (as
         :meth:`_decide_scores`; an exclusive theme's code maximises ``p * exp(decision
-        offset)``)."""
+        offset)``, or with ``links`` its sequence-decoding weight)."""
         D = np.zeros(P.shape, dtype=np.int8)
         for head in self.heads_:
             if head["kind"] == "binary":
@@ -1458,13 +1612,14 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             all_codes = head["codes"]
             if not [j for j in all_codes if j != _NONE]:
                 continue
-            best = np.asarray(all_codes)[self._group_weights(head, P).argmax(axis=1)]
+            best = np.asarray(all_codes)[self._group_weights(head, P, links).argmax(axis=1)]
             pick = best != _NONE
             D[np.flatnonzero(pick), best[pick]] = 1
         return D
 
-    @staticmethod
-    def _group_weights(head: dict[str, Any], P: np.ndarray) -> np.ndarray:
+    def _group_weights(
+        self, head: dict[str, Any], P: np.ndarray, links: Links | None = None
+    ) -> np.ndarray:
         """What an exclusive theme's decision compares: ``p * exp(decision offset)`` per code,
         columns in ``head["codes"]`` order ("none of these" = 1 - the others), rows summing
         to 1. The code with the largest weight is the decision; the gap between the two
@@ -1478,10 +1633,15 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         offsets = np.asarray(head.get("decision_bias") or np.zeros(len(all_codes)), dtype=float)
         if offsets.any():  # argmax(log p + offset) = argmax(p * exp(offset))
             Pg = Pg * np.exp(offsets)
+        sequence = self._sequence_of(head)
+        if sequence is not None and links is not None:
+            Pg = sequence.weights(np.log(np.clip(Pg, 1e-300, None)), links).astype(float)
         total = Pg.sum(axis=1, keepdims=True)
         return np.divide(Pg, total, out=np.full_like(Pg, 1.0 / Pg.shape[1]), where=total > 0)
 
-    def _decide_scores(self, S: np.ndarray | None, n: int) -> np.ndarray:
+    def _decide_scores(
+        self, S: np.ndarray | None, n: int, links: Links | None = None
+    ) -> np.ndarray:
         """0/1 decisions from the linear scores ``S``: a binary code where its calibrated
         probability reaches its threshold; an exclusive theme's code by the argmax of
         ``S / T + calibration offset + decision offset`` = log-probability + decision offset
@@ -1503,6 +1663,9 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
                 assert S is not None
                 offsets = np.asarray(head["bias"]) + np.asarray(head["decision_bias"])
                 z = S[:, head["rows"]] / head["temperature"] + offsets
+                sequence = self._sequence_of(head)
+                if sequence is not None and links is not None:
+                    z = sequence.weights(z, links)
                 best = np.asarray(head["codes"])[z.argmax(axis=1)]
                 pick = best != _NONE
                 D[np.flatnonzero(pick), best[pick]] = 1
@@ -1521,8 +1684,8 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Return the 0/1 decisions, shape (n_samples, n_codes); code names if fitted on 1-D y."""
         check_is_fitted(self)
-        F = self._features(X)
-        D = self._decide_scores(self._scores_of(F), F.shape[0])
+        F, links = self._prepare(X)
+        D = self._decide_scores(self._scores_of(F), F.shape[0], links)
         if self.one_d_:
             return self.classes_[D.argmax(axis=1)]
         return D
@@ -1547,10 +1710,10 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             ``feature value x weight``, largest first, joined by ``"; "``).
         """
         check_is_fitted(self)
-        F = self._features(X)
+        F, links = self._prepare(X)
         S = self._scores_of(F)
         P = self._proba_from_features(F, S)
-        D = self._decide_scores(S, F.shape[0]) if threshold else (P > 0).astype(np.int8)
+        D = self._decide_scores(S, F.shape[0], links) if threshold else (P > 0).astype(np.int8)
         names = np.array(self.features_.feature_names(), dtype=object)
         readable = self.features_.readable_mask()
         row_of: dict[int, int] = {}
@@ -1672,10 +1835,10 @@ def load_model(path: str | Path, *, codebook: Codebook | None = None) -> CodeCla
         raise ModelError(msg, path=p) from err
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelError("not a qualcode model (format marker missing)", path=p)
-    if meta.get("version") != FORMAT_VERSION:
+    if meta.get("version") not in READABLE_VERSIONS:
         msg = (
             f"model format version {meta.get('version')!r} is not supported "
-            f"(expected {FORMAT_VERSION})"
+            f"(expected {' or '.join(map(str, READABLE_VERSIONS))})"
         )
         raise ModelError(msg, path=p)
     if hashlib.sha256(blob).hexdigest() != meta.get("arrays_sha256"):
@@ -1716,6 +1879,12 @@ def load_model(path: str | Path, *, codebook: Codebook | None = None) -> CodeCla
         model.solver_ = str(meta["solver"])
         model.features_ = _Features.from_state(meta["features"], arrays, stored)
         model.heads_ = list(meta["heads"])
+        for head in model.heads_:
+            if head.get("sequence"):
+                k = len(head["codes"])
+                seq = SequenceModel.from_dict(head["sequence"])
+                if seq.transitions.shape != (2, k, k) or seq.log_prior.shape != (k,):
+                    raise ModelError("the model's sequence tables do not match its codes", path=p)
         model.thresholds_ = np.array(
             [np.nan if t is None else float(t) for t in meta["thresholds"]], dtype=float
         )

@@ -24,6 +24,7 @@ import pandas as pd
 from qualcode.codebook import Codebook
 from qualcode.coding.classifier import CodeClassifier, turn_context
 from qualcode.coding.human import Seen, check_codings, labelled_mask
+from qualcode.coding.sequence import Links
 from qualcode.errors import ModelError, QualcodeError
 from qualcode.schema import (
     CODE,
@@ -318,8 +319,9 @@ def code_turns(
 
 
 # --- active learning -----------------------------------------------------------------------
-def _uncertainty(model: CodeClassifier, P: np.ndarray) -> np.ndarray:
-    """1 for a coin toss, 0 for certainty; the most uncertain decision of a turn counts."""
+def _uncertainty(model: CodeClassifier, P: np.ndarray, links: Links | None = None) -> np.ndarray:
+    """1 for a coin toss, 0 for certainty; the most uncertain decision of a turn counts
+    (``links``: between the rows of ``P``, for a model with sequence decoding)."""
     parts = []
     for head in model.heads_:
         if head["constant"] is not None:
@@ -330,7 +332,7 @@ def _uncertainty(model: CodeClassifier, P: np.ndarray) -> np.ndarray:
             parts.append(1.0 - np.abs(p - t) / np.where(p >= t, 1.0 - t, t))
         else:
             # the gap between the two codes the decision compares (after its per-code offsets)
-            group = model._group_weights(head, P)
+            group = model._group_weights(head, P, links)
             if group.shape[1] < 2:
                 continue
             top2 = -np.sort(-group, axis=1)[:, :2]
@@ -412,8 +414,9 @@ def suggest_turns(
         uncertainty = np.ones(len(candidates))
     else:
         P = model.predict_proba(X)
-        uncertainty = _uncertainty(model, P)
-        D = model._decide(P)
+        links = model.links(X)
+        uncertainty = _uncertainty(model, P, links)
+        D = model._decide(P, links)
         guess = [EVIDENCE_SEP.join(model.classes_[np.flatnonzero(row)]) for row in D]
     texts = X[TEXT].tolist()
     try:
