@@ -73,6 +73,7 @@ from qualcode.coding.sequence import (
     Links,
     SequenceModel,
     choose_sequence,
+    class_frequencies,
     find_links,
     transition_table,
 )
@@ -1034,8 +1035,7 @@ def _fit_sequence(
     """
     k = log_p.shape[1]
     train_rows = np.flatnonzero(held if held.all() else ~held)
-    freq = np.bincount(target, minlength=k) + 1.0
-    log_prior = np.log(freq / freq.sum())
+    log_prior = np.log(class_frequencies(target, k))
 
     def offsets(z: np.ndarray, t: np.ndarray) -> np.ndarray:
         return _kappa_biases(z, t, min_count=MIN_OFFSET_EXAMPLES // 2)
@@ -1146,7 +1146,6 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         before and after it (:mod:`qualcode.coding.sequence`). Needs ``X`` with the
         ``interview`` and ``position`` columns of :func:`turn_context`; its strength is chosen
         on the held-out predictions (and is 0, no sequence, unless it raises held-out kappa).
-        When ``fit`` has the interviews, the held-out 10% slice is whole interviews.
     random_state : int or None, default None
 
     Attributes

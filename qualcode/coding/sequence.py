@@ -32,7 +32,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Links", "SequenceModel", "choose_sequence", "find_links", "transition_table"]
+__all__ = [
+    "Links",
+    "SequenceModel",
+    "choose_sequence",
+    "class_frequencies",
+    "find_links",
+    "transition_table",
+]
 
 #: candidate transition strengths ``w`` and frequency corrections ``a`` (``w = 0``: off)
 WEIGHTS = (0.0, 0.15, 0.3, 0.45, 0.6)
@@ -94,13 +101,14 @@ def find_links(
     """
     n = len(texts)
     prev = np.full(n, -1, dtype=np.int64)
-    change = np.nan_to_num(np.asarray(before_change, dtype=float)).astype(np.int8)
+    flag = np.asarray(before_change, dtype=float)
+    change = np.nan_to_num(flag).astype(np.int8)
     known = np.flatnonzero((interview >= 0) & np.isfinite(position))
     if len(known) >= 2:
         order = known[np.lexsort((position[known], interview[known]))]
         a, b = order[:-1], order[1:]
         ok = (interview[a] == interview[b]) & (position[a] < position[b])
-        ok &= np.isfinite(np.asarray(before_change, dtype=float)[b])
+        ok &= np.isfinite(flag[b])
         a, b = a[ok], b[ok]
         text = np.asarray(texts, dtype=object)
         context = np.asarray(before, dtype=object)
@@ -109,13 +117,18 @@ def find_links(
     return Links(prev, change)
 
 
+def class_frequencies(target: np.ndarray, k: int) -> np.ndarray:
+    """Share of each of ``k`` classes in ``target``, add-one smoothed (no class has 0)."""
+    freq = np.bincount(target, minlength=k).astype(float) + 1.0
+    return freq / freq.sum()
+
+
 def transition_table(target: np.ndarray, links: Links, k: int) -> np.ndarray:
     """``T[c, i, j]``: probability that a turn of class ``j`` follows one of class ``i``
     (``c`` = 1 after a change of speaker, 0 when the same speaker goes on), from the linked
     pairs of ``target``; each row is smoothed toward the class frequencies with the weight of
     ``k`` pairs, so rare or unseen rows fall back to the frequencies."""
-    freq = np.bincount(target, minlength=k).astype(float) + 1.0
-    freq /= freq.sum()
+    freq = class_frequencies(target, k)
     counts = np.zeros((2, k, k))
     b = np.flatnonzero(links.prev >= 0)
     np.add.at(counts, (links.change[b], target[links.prev[b]], target[b]), 1.0)
@@ -131,10 +144,6 @@ class SequenceModel:
     prior_weight: float
     transitions: np.ndarray  # (2, k, k)
     log_prior: np.ndarray  # (k,)
-
-    @property
-    def active(self) -> bool:
-        return self.weight > 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
