@@ -67,6 +67,18 @@ class ModelError(LocatedError):
     """A saved model cannot be loaded or does not fit the codebook or data given."""
 
 
+class ProjectError(LocatedError):
+    """A project file cannot be opened or a change to it is not allowed."""
+
+
+class ProjectBusyError(ProjectError):
+    """Another process is writing to the project and did not finish within the busy timeout."""
+
+
+class ReviewSheetError(LocatedError):
+    """A review sheet was edited in a way that cannot be imported (nothing is imported)."""
+
+
 class QualcodeWarning(UserWarning):
     """Base class for warnings issued by qualcode."""
 

@@ -1,0 +1,285 @@
+"""Opening a project file, its transactions and batches, and undo.
+
+sqlite3 does the hard parts: atomic transactions (a process killed mid-write leaves the file as it
+was before that write), write-ahead logging (readers never wait for a writer) and a busy timeout
+(a second writer waits for the first). This module only decides how they are used:
+
+* every change is one ``BEGIN IMMEDIATE`` transaction that records one batch (who, when, what);
+* a writer that cannot get the lock within the timeout gets :class:`ProjectBusyError`;
+* the schema version is checked on open: older files are migrated, newer ones refused.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from qualcode.errors import ProjectBusyError, ProjectError
+from qualcode.project.schema import SCHEMA_VERSION, VERSIONED_TABLES, create_schema, migrate
+
+#: seconds a writer waits for another process's write to finish before "project is busy"
+DEFAULT_BUSY_TIMEOUT = 10.0
+
+#: the first bytes of every SQLite 3 file
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def default_user() -> str:
+    """The name recorded for changes: ``$QUALCODE_USER``, else the login name."""
+    name = os.environ.get("QUALCODE_USER", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some containers)
+        return "unknown"
+
+
+def now() -> str:
+    """The current time in UTC, ISO 8601 to the second."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    try:
+        con = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as err:
+        raise _translate(err, path) from err
+    return con
+
+
+def _translate(err: sqlite3.Error, path: Path) -> ProjectError:
+    text = str(err)
+    if "locked" in text or "busy" in text:
+        msg = (
+            "project is busy: another qualcode process is writing to it; "
+            "try again when it has finished"
+        )
+        return ProjectBusyError(msg, path=path)
+    if "not a database" in text or "malformed" in text:
+        msg = "not a qualcode project (the file is not an SQLite database, or it is damaged)"
+        return ProjectError(msg, path=path)
+    msg = f"cannot use the project file: {text}"
+    return ProjectError(msg, path=path)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One recorded change: a command or API call, applied in one transaction."""
+
+    id: int
+    at: str
+    who: str
+    action: str
+    summary: str
+    n_changes: int
+
+
+class Database:
+    """A project file's connection: reads, write transactions, batches and undo."""
+
+    def __init__(self, path: Path, con: sqlite3.Connection) -> None:
+        self.path = path
+        self.con = con
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
+        """Create a new project file with the current schema."""
+        p = Path(path)
+        if p.exists():
+            msg = "a file of that name exists already; choose another name or remove it"
+            raise ProjectError(msg, path=p)
+        if not p.parent.exists():
+            msg = f"folder {p.parent} does not exist"
+            raise ProjectError(msg, path=p)
+        try:
+            db = cls(p, _connect(p, busy_timeout))
+            with db.transaction():
+                create_schema(db.con)
+                db.con.executemany(
+                    "INSERT INTO meta(key, value) VALUES (?, ?)",
+                    [
+                        ("schema_version", str(SCHEMA_VERSION)),
+                        ("project_id", str(uuid.uuid4())),
+                        ("created_at", now()),
+                    ],
+                )
+        except OSError as err:
+            msg = f"cannot create the project: {err.strerror or err}"
+            raise ProjectError(msg, path=p) from err
+        return db
+
+    @classmethod
+    def open(cls, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
+        """Open a project file, migrating an older schema; refuse a newer one."""
+        p = Path(path)
+        if not p.is_file():
+            msg = (
+                "no such project; create one with "
+                f"`qualcode init {p} --codebook CODEBOOK.yaml`"
+                if not p.exists()
+                else "not a qualcode project (it is a folder)"
+            )
+            raise ProjectError(msg, path=p)
+        with p.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+        if head != _SQLITE_MAGIC:
+            msg = "not a qualcode project (the file is not an SQLite database)"
+            raise ProjectError(msg, path=p)
+        db = cls(p, _connect(p, busy_timeout))
+        version = db._version()
+        if version > SCHEMA_VERSION:
+            db.close()
+            msg = (
+                f"the project was written by a newer qualcode (schema version {version}; this "
+                f"qualcode reads up to version {SCHEMA_VERSION}); upgrade qualcode to open it"
+            )
+            raise ProjectError(msg, path=p)
+        if version < SCHEMA_VERSION:
+            with db.transaction():
+                # another process may have migrated it while we waited for the lock
+                if db._version() < SCHEMA_VERSION:
+                    migrate(db.con, db._version())
+                    db.con.execute(
+                        "UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                        (str(SCHEMA_VERSION),),
+                    )
+        return db
+
+    def _version(self) -> int:
+        try:
+            row = self.con.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchone()
+        except sqlite3.DatabaseError as err:
+            if "no such table" in str(err):
+                msg = "not a qualcode project (an SQLite file without qualcode's tables)"
+                raise ProjectError(msg, path=self.path) from err
+            raise _translate(err, self.path) from err
+        if row is None or not str(row[0]).isdigit():
+            msg = "not a qualcode project (no schema version recorded)"
+            raise ProjectError(msg, path=self.path)
+        return int(row[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def meta(self, key: str) -> str | None:
+        """A value of the meta table."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # -- transactions and batches ------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the block as one write transaction: all of it is stored, or none of it."""
+        try:
+            self.con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise _translate(err, self.path) from err
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        try:
+            self.con.execute("COMMIT")
+        except sqlite3.OperationalError as err:
+            self.con.execute("ROLLBACK")
+            raise _translate(err, self.path) from err
+
+    @contextmanager
+    def batch(self, action: str, who: str | None = None) -> Iterator[BatchRecorder]:
+        """Run the block as one transaction recorded as one batch (see :class:`BatchRecorder`)."""
+        with self.transaction() as con:
+            cur = con.execute(
+                "INSERT INTO batches(at, who, action, summary) VALUES (?, ?, ?, '')",
+                (now(), who or default_user(), action),
+            )
+            recorder = BatchRecorder(int(cur.lastrowid or 0))
+            yield recorder
+            con.execute(
+                "UPDATE batches SET summary = ?, n_changes = ? WHERE id = ?",
+                (recorder.summary, recorder.n_changes, recorder.id),
+            )
+
+    def batches(self) -> list[Batch]:
+        """Every batch, oldest first, with whether it was undone."""
+        rows = self.con.execute(
+            "SELECT id, at, who, action, summary, n_changes FROM batches ORDER BY id"
+        ).fetchall()
+        return [Batch(*row) for row in rows]
+
+    def undo(self, who: str | None = None) -> Batch:
+        """Undo the latest batch not undone yet (undo entries themselves are not undone).
+
+        Rows the batch created are deleted, rows it retired come back; the batch is marked as
+        undone and the undo is recorded as a batch of its own.
+
+        Raises
+        ------
+        ProjectError
+            If there is nothing to undo.
+        """
+        with self.transaction() as con:
+            row = con.execute(
+                "SELECT id, at, who, action, summary, n_changes FROM batches "
+                "WHERE undone_by IS NULL AND undoes IS NULL AND action != 'init' "
+                "ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            if row is None:
+                msg = "nothing to undo: every change has been undone already"
+                raise ProjectError(msg, path=self.path)
+            target = Batch(*row)
+            for table in VERSIONED_TABLES:  # children before parents (foreign keys)
+                con.execute(f"DELETE FROM {table} WHERE created_batch = ?", (target.id,))
+                con.execute(
+                    f"UPDATE {table} SET retired_batch = NULL WHERE retired_batch = ?",
+                    (target.id,),
+                )
+            cur = con.execute(
+                "INSERT INTO batches(at, who, action, summary, n_changes, undoes) "
+                "VALUES (?, ?, 'undo', ?, ?, ?)",
+                (
+                    now(),
+                    who or default_user(),
+                    f"undid batch {target.id} ({target.action}: {target.summary})",
+                    target.n_changes,
+                    target.id,
+                ),
+            )
+            con.execute(
+                "UPDATE batches SET undone_by = ? WHERE id = ?", (cur.lastrowid, target.id)
+            )
+        return target
+
+
+class BatchRecorder:
+    """What a batch did, filled in by the code that makes the change."""
+
+    def __init__(self, batch_id: int) -> None:
+        self.id = batch_id
+        self.n_changes = 0
+        self._parts: list[str] = []
+
+    def note(self, text: str, n_changes: int = 0) -> None:
+        """Add a part to the batch's summary and count its changed rows."""
+        self._parts.append(text)
+        self.n_changes += n_changes
+
+    @property
+    def summary(self) -> str:
+        """The batch's summary: its parts joined."""
+        return "; ".join(self._parts) or "no changes"

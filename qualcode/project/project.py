@@ -1,0 +1,976 @@
+"""The project: one SQLite file that keeps a study's transcripts, codebook, codings and cases.
+
+The promises, each kept by one mechanism:
+
+* *A person's coding decision is never changed by a machine*: machine coding only retires and
+  re-inserts machine rows still waiting for a decision, and never suggests a (turn, code) that a
+  person coded, accepted or rejected (:meth:`Project.add_suggestions`).
+* *Never lost by a crash*: every change is one SQLite transaction (:mod:`qualcode.project.db`).
+* *Always undoable*: rows are never updated in place; a change retires rows and inserts new ones
+  under one batch, and :meth:`Project.undo` reverses the latest batch.
+
+Examples
+--------
+>>> import tempfile, pathlib, qualcode as qc
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> book = qc.Codebook.from_code_names(["retain", "acquire"])
+>>> project = qc.Project.create(folder / "study.qualcode", book)
+>>> _ = (folder / "a.txt").write_text("P: Bagaimana?\\nN1: Kami menjaga klien.\\n")
+>>> project.add_transcripts([folder / "a.txt"]).added
+['a.txt']
+>>> len(project.turns())
+2
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from qualcode import schema
+from qualcode.codebook import Codebook, dump_codebook, parse_codebook, read_codebook
+from qualcode.errors import CodingsError, ProjectError, QualcodeError
+from qualcode.project import codes as code_edits
+from qualcode.project import reading, rows
+from qualcode.project.align import carry_over
+from qualcode.project.db import DEFAULT_BUSY_TIMEOUT, Batch, BatchRecorder, Database
+from qualcode.project.schema import ORIGINS, STATUSES
+
+if TYPE_CHECKING:
+    from qualcode.coding.classifier import CodeClassifier
+
+__all__ = ["AddResult", "Project"]
+
+SUGGESTED, ACCEPTED, REJECTED = (STATUSES.index(s) for s in STATUSES)
+PERSON = ORIGINS.index("person")
+
+
+@dataclass
+class AddResult:
+    """What :meth:`Project.add_transcripts` did.
+
+    Attributes
+    ----------
+    added, replaced, unchanged : list of str
+        Transcript files (by name) added, replaced by a changed version, and already there.
+    turns : int
+        Turns stored.
+    kept : int
+        Codings carried over to the new version of a replaced transcript (turn text unchanged).
+    dropped : DataFrame
+        People's codings on turns whose text changed (retired; ``undo`` brings them back):
+        turn_id, code, coder, text.
+    batch : int or None
+        The batch recorded (None when nothing changed).
+    """
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    turns: int = 0
+    kept: int = 0
+    dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+    batch: int | None = None
+
+
+def _checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _encoding_name(data: bytes, suffix: str) -> str | None:
+    """Name the text encoding of a transcript file (None for binary formats such as .docx)."""
+    if suffix.lower() in (".docx", ".xlsx", ".xlsm", ".parquet"):
+        return None
+    for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return name
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+class Project:
+    """A qualcode project file (``.qualcode``): open with :meth:`open`, make with :meth:`create`.
+
+    Reading methods return the tables of :mod:`qualcode.schema`; each writing method is one
+    transaction recorded as one batch in :meth:`log` and undone by :meth:`undo`.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        codebook: Codebook | str | Path,
+        *,
+        who: str | None = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> Project:
+        """Create a project file with a codebook.
+
+        Raises
+        ------
+        ProjectError
+            If the file exists already or its folder does not.
+        """
+        book = codebook if isinstance(codebook, Codebook) else read_codebook(codebook)
+        db = Database.create(path, busy_timeout=busy_timeout)
+        project = cls(db)
+        with db.batch("init", who) as batch:
+            code_edits.store_codebook(db.con, book, batch=batch.id, namespace=project.id)
+            batch.note(f"created with codebook {book.name!r} ({len(book.codes)} codes)")
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Project:
+        """Open a project file (an older schema is migrated; a newer one refused)."""
+        return cls(Database.open(path, busy_timeout=busy_timeout))
+
+    def close(self) -> None:
+        """Close the project file."""
+        self._db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        """The project file."""
+        return self._db.path
+
+    @property
+    def id(self) -> uuid.UUID:
+        """The project's identity (stable; REFI-QDA GUIDs derive from it)."""
+        return uuid.UUID(self._db.meta("project_id") or str(uuid.UUID(int=0)))
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.path)!r})"
+
+    # -- reading -----------------------------------------------------------------------------
+    def codebook(self) -> Codebook:
+        """The current codebook."""
+        row = self._db.con.execute(
+            "SELECT yaml FROM codebook_versions WHERE retired_batch IS NULL ORDER BY id DESC"
+        ).fetchone()
+        if row is None:
+            msg = "the project has no codebook"
+            raise ProjectError(msg, path=self.path)
+        return parse_codebook(row[0])
+
+    def code_guids(self) -> dict[str, str]:
+        """The GUID of each code (stable across renames and exports)."""
+        return code_edits.guids(self._db.con)
+
+    def turns(self) -> pd.DataFrame:
+        """The turns table of every transcript, in the order they were added."""
+        return reading.read_turns(self._db.con)
+
+    def codings(
+        self,
+        *,
+        coder: str | Sequence[str] | None = None,
+        status: str | Sequence[str] | None = None,
+        origin: str | Sequence[str] | None = None,
+        code: str | Sequence[str] | None = None,
+        people: bool = False,
+        details: bool = False,
+    ) -> pd.DataFrame:
+        """The codings table: people's codings and machine suggestions.
+
+        Parameters
+        ----------
+        coder, code : str or list of str, optional
+            Keep these coders / codes.
+        status : {"suggested", "accepted", "rejected"} or list, optional
+            A person's coding is ``accepted``; a machine row has the status of the latest
+            decision on it, ``suggested`` while nobody decided. Rejections are not codings:
+            see :meth:`decisions`.
+        origin : {"person", "rules", "model"} or list, optional
+            Where the coding came from (a suggestion a person accepted keeps its origin).
+        people : bool, default False
+            Keep people's codings only (no machine rows).
+        details : bool, default False
+            Add the columns ``coding_id``, ``origin`` and ``status``.
+
+        Returns
+        -------
+        DataFrame
+            turn_id, code, coder, score, evidence, span_start, span_end (and the details).
+        """
+        return reading.read_codings(
+            self._db.con,
+            coder=coder,
+            status=status,
+            origin=origin,
+            code=code,
+            people=people,
+            details=details,
+        )
+
+    def current_codings(self) -> pd.DataFrame:
+        """What reports use: people's codings and machine codings nobody rejected."""
+        return self.codings(status=["accepted", "suggested"])
+
+    def suggestions(
+        self, *, code: str | Sequence[str] | None = None, coder: str | None = None
+    ) -> pd.DataFrame:
+        """Machine codings waiting for a decision (by ``coder``, if given: not decided by them).
+
+        Returns
+        -------
+        DataFrame
+            suggestion_id, turn_id, code, coder (``rules``/``model``), score, evidence,
+            span_start, span_end, origin.
+        """
+        table = self.codings(coder=list(reading.MACHINE_CODERS), code=code, details=True)
+        if coder is None:
+            table = table[table[reading.STATUS] == "suggested"]
+        else:
+            decided = self.decisions()
+            mine = set(decided.loc[decided[schema.CODER] == coder, "suggestion_id"])
+            table = table[~table[reading.CODING_ID].isin(mine)]
+            people = self.codings(coder=coder)
+            done = set(zip(people[schema.TURN_ID], people[schema.CODE], strict=True))
+            pairs = zip(table[schema.TURN_ID], table[schema.CODE], strict=True)
+            table = table[[p not in done for p in pairs]]
+        table = table.rename(columns={reading.CODING_ID: "suggestion_id"})
+        first = ["suggestion_id", *schema.CODING_COLUMNS, reading.ORIGIN]
+        return table[first].reset_index(drop=True)
+
+    def decisions(self) -> pd.DataFrame:
+        """People's decisions on suggestions: decision_id, suggestion_id, turn_id, code, coder,
+        decision (accepted/rejected), suggested_by, batch."""
+        return reading.read_decisions(self._db.con)
+
+    def cases(self) -> pd.DataFrame:
+        """The cases table: case, interview, speaker and one column per attribute."""
+        return reading.read_cases(self._db.con)
+
+    def memos(self) -> pd.DataFrame:
+        """The memos: memo_id, about (project/turn/code/case), target, author, at, text."""
+        return reading.read_memos(self._db.con)
+
+    def log(self) -> pd.DataFrame:
+        """The batches: batch, at, who, action, summary, changes, undone (batch that undid it).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, qualcode as qc
+        >>> p = qc.Project.create(pathlib.Path(tempfile.mkdtemp()) / "s.qualcode",
+        ...                       qc.Codebook.from_code_names(["a"]), who="ana")
+        >>> p.log()[["who", "action"]].values.tolist()
+        [['ana', 'init']]
+        """
+        rows_ = self._db.con.execute(
+            "SELECT id, at, who, action, summary, n_changes, undone_by FROM batches ORDER BY id"
+        ).fetchall()
+        cols = ["batch", "at", "who", "action", "summary", "changes", "undone_by"]
+        df = pd.DataFrame.from_records(rows_, columns=cols)
+        df["undone_by"] = df["undone_by"].astype("Int64")
+        return df
+
+    def status(self) -> dict[str, Any]:
+        """Counts of what the project holds.
+
+        Returns
+        -------
+        dict
+            ``transcripts``, ``turns``, ``interviews``, ``cases``, ``codes``, ``memos``
+            (ints), ``codings`` (DataFrame: coder, origin, status, codings) and ``batches``.
+        """
+        con = self._db.con
+
+        def count(sql: str) -> int:
+            return int(con.execute(sql).fetchone()[0])
+
+        table = self.codings(details=True)
+        by = (
+            table.groupby([schema.CODER, reading.ORIGIN, reading.STATUS], observed=True)
+            .size()
+            .rename("codings")
+            .reset_index()
+        )
+        decided = self.decisions()
+        rejected = decided[decided["decision"] == "rejected"]
+        if len(rejected):
+            extra = (
+                rejected.groupby(schema.CODER).size().rename("codings").reset_index()
+            ).assign(**{reading.ORIGIN: "decision", reading.STATUS: "rejected"})
+            by = pd.concat([by, extra[by.columns]], ignore_index=True)
+        cases = self.cases()
+        return {
+            "transcripts": count("SELECT COUNT(*) FROM transcripts WHERE retired_batch IS NULL"),
+            "turns": count("SELECT COUNT(*) FROM turns WHERE retired_batch IS NULL"),
+            "interviews": count(
+                "SELECT COUNT(DISTINCT interview) FROM turns WHERE retired_batch IS NULL"
+            ),
+            "cases": int(cases["case"].nunique()) if len(cases) else 0,
+            "codes": count("SELECT COUNT(*) FROM codes WHERE retired_batch IS NULL"),
+            "memos": count("SELECT COUNT(*) FROM memos WHERE retired_batch IS NULL"),
+            "codings": by,
+            "batches": count("SELECT COUNT(*) FROM batches WHERE undone_by IS NULL"),
+        }
+
+    def segments(self, code: str) -> pd.DataFrame:
+        """The turns coded with ``code`` (any coder), read without loading the whole project.
+
+        Returns
+        -------
+        DataFrame
+            turn_id, interview, speaker, text, coder, status, score, evidence, span_start,
+            span_end, question (the interviewer turn before it).
+        """
+        key = code_edits.key_of(self._db.con, code, path=self.path, book=self.codebook())
+        sql = """
+        SELECT t.turn_id, t.interview, t.speaker, t.text, p.name, c.status, c.score,
+               c.evidence, c.span_start, c.span_end,
+               (SELECT q.text FROM turns q WHERE q.transcript = t.transcript
+                  AND q.interview = t.interview AND q.position < t.position
+                  AND q.role = 'interviewer' AND q.retired_batch IS NULL
+                ORDER BY q.position DESC LIMIT 1)
+        FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
+        WHERE c.code = ? AND c.retired_batch IS NULL AND (c.decides IS NULL OR c.status != 2)
+        ORDER BY t.id, c.id
+        """
+        cols = [schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.TEXT, schema.CODER]
+        cols += ["status", schema.SCORE, schema.EVIDENCE, schema.SPAN_START, schema.SPAN_END]
+        cols += ["question"]
+        df = pd.DataFrame.from_records(self._db.con.execute(sql, (key,)).fetchall(), columns=cols)
+        df["status"] = np.asarray(STATUSES, dtype=object)[df["status"].to_numpy(dtype=np.int64)]
+        return df
+
+    # -- changing: transcripts and cases -------------------------------------------------------
+    def add_transcripts(
+        self,
+        paths: str | Path | Iterable[str | Path],
+        *,
+        replace: bool = False,
+        who: str | None = None,
+        **read_options: Any,
+    ) -> AddResult:
+        """Add transcript files (or folders of them); a file already there is left as it is.
+
+        Parameters
+        ----------
+        paths : path or paths
+            Transcript files and folders, as for :func:`qualcode.read_transcripts`.
+        replace : bool, default False
+            Replace a file that changed since it was added. Codings on turns whose text is
+            unchanged move to the new version; the others are retired and listed in
+            :attr:`AddResult.dropped`.
+        who : str, optional
+            Recorded in the log (default: ``$QUALCODE_USER`` or the login name).
+        **read_options
+            ``roles``, ``format``, ``encoding``, ... of :func:`qualcode.read_transcripts`.
+
+        Raises
+        ------
+        ProjectError
+            A file changed and ``replace`` is not set, or its turn ids collide with another
+            transcript's. Nothing is added then.
+        """
+        from qualcode.transcripts import find_transcripts, read_transcripts
+
+        files = find_transcripts(paths)
+        con = self._db.con
+        existing = {
+            src: (int(tid), chk)
+            for tid, src, chk in con.execute(
+                "SELECT id, source, checksum FROM transcripts WHERE retired_batch IS NULL"
+            )
+        }
+        result = AddResult()
+        todo: list[tuple[Path, bytes, str]] = []
+        changed: list[str] = []
+        for f in files:
+            try:
+                data = f.read_bytes()
+            except OSError as err:
+                msg = f"cannot read the file: {err.strerror or err}"
+                raise ProjectError(msg, path=f) from err
+            digest = _checksum(data)
+            old = existing.get(f.name)
+            if old is not None and old[1] == digest:
+                result.unchanged.append(f.name)
+                continue
+            if old is not None:
+                changed.append(f.name)
+            todo.append((f, data, digest))
+        if changed and not replace:
+            msg = (
+                f"{', '.join(changed)}: in the project already, and changed since it was added; "
+                "add it with --replace (replace=True) to update it: codings on turns whose "
+                "text is unchanged are kept, the others are listed"
+            )
+            raise ProjectError(msg, path=self.path)
+        if not todo:
+            return result
+        turns = read_transcripts([f for f, _, _ in todo], **read_options)
+        alive = reading.read_turns(con, with_rowid=True)
+        replaced_ids = {existing[f.name][0] for f, _, _ in todo if f.name in existing}
+        transcript_of_turn = dict(
+            con.execute("SELECT turn_id, transcript FROM turns WHERE retired_batch IS NULL")
+        )
+        clash = [
+            t
+            for t in turns[schema.TURN_ID]
+            if t in transcript_of_turn and transcript_of_turn[t] not in replaced_ids
+        ]
+        if clash:
+            msg = (
+                f"turn id {clash[0]!r} (and {len(clash) - 1} more) of the new files is used by "
+                "a transcript in the project already (two files with the same name stem in "
+                "different folders?); rename the file and add it again"
+            )
+            raise ProjectError(msg, path=self.path)
+        with self._db.batch("add", who) as batch:
+            for f, data, digest in todo:
+                part = turns[turns[schema.SOURCE] == f.name]
+                tid = int(
+                    rows.insert(
+                        con,
+                        "transcripts",
+                        {
+                            "source": [f.name],
+                            "path": [str(f)],
+                            "checksum": [digest],
+                            "encoding": [_encoding_name(data, f.suffix)],
+                            "size": [len(data)],
+                        },
+                        batch=batch.id,
+                    )[0]
+                )
+                new_rows = _insert_turns(con, part, transcript=tid, batch=batch.id)
+                result.turns += len(part)
+                if f.name in existing:
+                    old_tid = existing[f.name][0]
+                    old = alive[alive[schema.SOURCE] == f.name]
+                    kept, dropped = carry_over(
+                        con, old=old, new=part.assign(row=new_rows), batch=batch.id
+                    )
+                    rows.retire(con, "turns", old["row"].tolist(), batch=batch.id)
+                    rows.retire(con, "transcripts", [old_tid], batch=batch.id)
+                    result.replaced.append(f.name)
+                    result.kept += kept
+                    result.dropped = pd.concat([result.dropped, dropped], ignore_index=True)
+                else:
+                    result.added.append(f.name)
+            batch.note(
+                f"added {len(result.added)} and replaced {len(result.replaced)} transcript(s), "
+                f"{result.turns} turns"
+                + (
+                    f"; {result.kept} codings kept, {len(result.dropped)} on changed turns"
+                    if result.replaced
+                    else ""
+                ),
+                result.turns,
+            )
+            result.batch = batch.id
+        return result
+
+    def set_cases(self, cases: pd.DataFrame, *, who: str | None = None) -> int:
+        """Store cases and their attributes (a case given again replaces its old rows).
+
+        Parameters
+        ----------
+        cases : DataFrame
+            The cases table: ``case``, ``interview`` and/or ``speaker``, and attribute columns
+            (see :func:`qualcode.cases.read_cases`).
+
+        Returns
+        -------
+        int
+            The batch recorded.
+        """
+        from qualcode.cases import validate_cases
+
+        table = validate_cases(cases)
+        join = [c for c in (schema.INTERVIEW, schema.SPEAKER) if c in table.columns]
+        attrs = [c for c in table.columns if c not in ("case", *join)]
+        con = self._db.con
+        names = list(dict.fromkeys(table["case"].astype(str)))
+        with self._db.batch("cases", who) as batch:
+            old = [
+                int(i)
+                for (i,) in con.execute(
+                    "SELECT id FROM cases WHERE retired_batch IS NULL AND name IN "
+                    f"({','.join('?' * len(names))})",
+                    names,
+                )
+            ]
+            rows.retire(con, "cases", old, batch=batch.id)
+            records = table.astype(object).where(table.notna(), None)
+            rows.insert(
+                con,
+                "cases",
+                {
+                    "name": records["case"].tolist(),
+                    "interview": records[schema.INTERVIEW].tolist()
+                    if schema.INTERVIEW in join
+                    else [None] * len(records),
+                    "speaker": records[schema.SPEAKER].tolist()
+                    if schema.SPEAKER in join
+                    else [None] * len(records),
+                    "attributes": [
+                        json.dumps(
+                            {a: r[a] for a in attrs if r[a] is not None}, ensure_ascii=False
+                        )
+                        for r in records.to_dict("records")
+                    ],
+                },
+                batch=batch.id,
+            )
+            batch.note(f"{len(names)} case(s) with {len(attrs)} attribute(s)", len(records))
+        return batch.id
+
+    def add_memo(
+        self,
+        text: str,
+        *,
+        turn: str | None = None,
+        code: str | None = None,
+        case: str | None = None,
+        author: str | None = None,
+    ) -> int:
+        """Write a memo on a turn, a code, a case or (none given) the project; return its id."""
+        given = [(k, v) for k, v in (("turn", turn), ("code", code), ("case", case)) if v]
+        if len(given) > 1:
+            msg = "a memo is about one thing: give at most one of turn, code and case"
+            raise QualcodeError(msg)
+        kind, target = given[0] if given else ("project", None)
+        con = self._db.con
+        if kind == "turn" and not con.execute(
+            "SELECT 1 FROM turns WHERE turn_id = ? AND retired_batch IS NULL", (turn,)
+        ).fetchone():
+            msg = f"no turn {turn!r} in the project"
+            raise ProjectError(msg, path=self.path)
+        if kind == "code":
+            self.codebook().code(str(code))
+        with self._db.batch("memo", author) as batch:
+            ids = rows.insert(
+                con,
+                "memos",
+                {
+                    "target_kind": [kind],
+                    "target": [target],
+                    "author": [author or _who(author)],
+                    "text": [text],
+                },
+                batch=batch.id,
+            )
+            batch.note(f"memo on {kind}" + (f" {target}" if target else ""), 1)
+        return int(ids[0])
+
+    # -- changing: codings -------------------------------------------------------------------
+    def add_codings(self, codings: pd.DataFrame, *, who: str | None = None) -> int:
+        """Store people's codings (coder = the person); return how many were new.
+
+        A coding the same person already made (same turn, code and span) is not stored twice.
+
+        Raises
+        ------
+        CodingsError
+            A turn id or code that the project does not have (rows are listed), or a machine
+            coder name (``rules``/``model``: use :meth:`add_suggestions`).
+        """
+        table = schema.validate_codings(codings)
+        machine = table[schema.CODER].isin(reading.MACHINE_CODERS)
+        if machine.any():
+            msg = (
+                f"coder {table.loc[machine, schema.CODER].iloc[0]!r} is a machine coder; "
+                "people's codings need a person's name (machine codings are suggestions)"
+            )
+            raise CodingsError(msg)
+        prepared = self._prepare_codings(table)
+        existing = self.codings(people=True)
+        seen = set(
+            zip(
+                existing[schema.TURN_ID],
+                existing[schema.CODE],
+                existing[schema.CODER],
+                existing[schema.SPAN_START].fillna(-1),
+                existing[schema.SPAN_END].fillna(-1),
+                strict=True,
+            )
+        )
+        keys = list(
+            zip(
+                table[schema.TURN_ID],
+                table[schema.CODE],
+                table[schema.CODER],
+                table[schema.SPAN_START].fillna(-1),
+                table[schema.SPAN_END].fillna(-1),
+                strict=True,
+            )
+        )
+        fresh = np.array([k not in seen for k in keys], dtype=bool)
+        fresh &= ~pd.Series(keys).duplicated().to_numpy()
+        with self._db.batch("codings", who) as batch:
+            n = self._insert_codings(
+                prepared[fresh], origin=PERSON, status=ACCEPTED, batch=batch.id, score=1.0
+            )
+            coders = ", ".join(dict.fromkeys(table[schema.CODER].astype(str)))
+            batch.note(f"{n} coding(s) by {coders}", n)
+        return n
+
+    def add_suggestions(self, codings: pd.DataFrame, *, who: str | None = None) -> dict[str, int]:
+        """Store machine codings (coders ``rules`` / ``model``) as suggestions.
+
+        The coder's earlier suggestions that nobody decided on are replaced; suggestions a
+        person decided on stay; a (turn, code) that a person coded, accepted or rejected is
+        not suggested again. People's codings are never touched.
+
+        Returns
+        -------
+        dict
+            ``suggested`` (new suggestions), ``replaced`` (earlier ones retired), ``skipped``
+            (pairs a person already decided), ``batch``.
+        """
+        table = schema.validate_codings(codings)
+        bad = ~table[schema.CODER].isin(reading.MACHINE_CODERS)
+        if bad.any():
+            msg = (
+                f"coder {table.loc[bad, schema.CODER].iloc[0]!r} is not a machine coder "
+                f"({', '.join(reading.MACHINE_CODERS)}); store people's codings with add_codings"
+            )
+            raise CodingsError(msg)
+        prepared = self._prepare_codings(table)
+        con = self._db.con
+        decided = pd.DataFrame(
+            con.execute(
+                "SELECT turn, code FROM codings WHERE retired_batch IS NULL AND status != 0"
+            ).fetchall(),
+            columns=["turn", "code"],
+        )
+        kept_machine = pd.DataFrame(
+            con.execute(
+                "SELECT c.turn, c.code, c.coder FROM codings c WHERE c.retired_batch IS NULL "
+                "AND c.status = 0 AND EXISTS (SELECT 1 FROM codings d WHERE d.decides = c.id "
+                "AND d.retired_batch IS NULL)"
+            ).fetchall(),
+            columns=["turn", "code", "coder"],
+        )
+        pairs = pd.MultiIndex.from_frame(decided)
+        mine = pd.MultiIndex.from_frame(kept_machine[["turn", "code"]])
+        key = pd.MultiIndex.from_arrays([prepared["turn"], prepared["code"]])
+        skip = np.asarray(key.isin(pairs) | key.isin(mine), dtype=bool)
+        result = {"suggested": 0, "replaced": 0, "skipped": int(skip.sum())}
+        with self._db.batch("code", who) as batch:
+            for name in dict.fromkeys(table[schema.CODER].astype(str)):
+                cid = rows.coder_ids(con, [name])[name]
+                pending = [
+                    int(i)
+                    for (i,) in con.execute(
+                        "SELECT c.id FROM codings c WHERE c.retired_batch IS NULL "
+                        "AND c.coder = ? AND c.status = 0 AND NOT EXISTS (SELECT 1 FROM codings "
+                        "d WHERE d.decides = c.id AND d.retired_batch IS NULL)",
+                        (cid,),
+                    )
+                ]
+                result["replaced"] += rows.retire(con, "codings", pending, batch=batch.id)
+                mask = (~skip) & (table[schema.CODER] == name).to_numpy()
+                origin = ORIGINS.index(name)
+                result["suggested"] += self._insert_codings(
+                    prepared[mask], origin=origin, status=SUGGESTED, batch=batch.id
+                )
+            batch.note(
+                f"{result['suggested']} suggestion(s) by "
+                f"{', '.join(dict.fromkeys(table[schema.CODER].astype(str))) or 'nobody'}"
+                f" ({result['replaced']} earlier undecided ones replaced, {result['skipped']} "
+                "already decided by people)",
+                result["suggested"] + result["replaced"],
+            )
+            result["batch"] = batch.id
+        return result
+
+    def code(
+        self,
+        *,
+        method: str | None = None,
+        model: CodeClassifier | None = None,
+        all_speakers: bool = False,
+        unit: str = "turn",
+        languages: list[str] | None = None,
+        who: str | None = None,
+    ) -> dict[str, int]:
+        """Code the project's turns with its codebook (rules, a model or both) as suggestions.
+
+        The classifier learns from the people's codings in the project (and the codebook's
+        example quotes). See :func:`qualcode.code_turns` for ``method``.
+        """
+        from qualcode.coding.suggest import code_turns
+
+        turns = self.turns()
+        human = self.codings(people=True)
+        machine = code_turns(
+            turns,
+            codebook=self.codebook(),
+            model=model,
+            train_codings=human if len(human) else None,
+            method=method,
+            all_speakers=all_speakers,
+            rule_options={"unit": unit, "languages": languages or None},
+        )
+        return self.add_suggestions(machine, who=who)
+
+    def decide(self, decisions: pd.DataFrame, *, coder: str) -> dict[str, int]:
+        """Record a person's decisions on suggestions.
+
+        Parameters
+        ----------
+        decisions : DataFrame
+            ``suggestion_id`` and ``decision`` (``accept`` or ``reject``).
+        coder : str
+            The person deciding: accepted suggestions become their codings; rejected ones
+            are kept as rejections so they are not suggested again.
+
+        Returns
+        -------
+        dict
+            ``accepted``, ``rejected``, ``unchanged`` (same decision made before), ``batch``.
+
+        Raises
+        ------
+        ProjectError
+            An unknown decision, a suggestion the project does not have, or the same
+            suggestion twice. Nothing is stored then.
+        """
+        if not coder or coder in reading.MACHINE_CODERS:
+            msg = f"decisions need a person's name as coder, got {coder!r}"
+            raise ProjectError(msg, path=self.path)
+        table = pd.DataFrame(decisions)
+        verdict = table["decision"].astype("string").str.strip().str.lower()
+        wanted = verdict.map({"accept": ACCEPTED, "reject": REJECTED})
+        if wanted.isna().any():
+            bad = verdict[wanted.isna()].iloc[0]
+            msg = f"unknown decision {bad!r}; expected accept or reject"
+            raise ProjectError(msg, path=self.path)
+        ids = table["suggestion_id"].astype("int64")
+        if ids.duplicated().any():
+            msg = f"suggestion {int(ids[ids.duplicated()].iloc[0])} is decided twice"
+            raise ProjectError(msg, path=self.path)
+        con = self._db.con
+        found = _fetch_by_id(
+            con,
+            "SELECT id, turn, code, origin, score, evidence, span_start, span_end, status, "
+            "retired_batch, decides FROM codings WHERE id IN ({marks})",
+            ids.tolist(),
+        )
+        missing = [
+            i
+            for i in ids
+            if i not in found or found[i][8] != SUGGESTED or found[i][10] is not None
+        ]
+        if missing:
+            msg = f"suggestion {missing[0]} is not in the project (or is not a suggestion)"
+            raise ProjectError(msg, path=self.path)
+        out = {"accepted": 0, "rejected": 0, "unchanged": 0}
+        with self._db.batch("review", coder) as batch:
+            cid = rows.coder_ids(con, [coder])[coder]
+            earlier = _fetch_by_id(
+                con,
+                "SELECT decides, id, status FROM codings WHERE retired_batch IS NULL "
+                f"AND coder = {cid} AND decides IN ({{marks}})",
+                ids.tolist(),
+            )
+            own = pd.DataFrame(
+                con.execute(
+                    "SELECT id, turn, code FROM codings WHERE retired_batch IS NULL "
+                    "AND coder = ? AND decides IS NULL",
+                    (cid,),
+                ).fetchall(),
+                columns=["id", "turn", "code"],
+            )
+            own_of = {(t, c): i for i, t, c in own.itertuples(index=False, name=None)}
+            new: dict[str, list[object]] = {k: [] for k in _CODING_FIELDS}
+            retire_ids: list[int] = []
+            for sid, status in zip(ids.tolist(), wanted.astype(int).tolist(), strict=True):
+                prev = earlier.get(sid)
+                if prev is not None and prev[2] == status:
+                    out["unchanged"] += 1
+                    continue
+                if prev is not None:
+                    retire_ids.append(int(prev[1]))
+                s = found[sid]
+                direct = own_of.get((s[1], s[2]))
+                if direct is not None and status == REJECTED:
+                    retire_ids.append(int(direct))  # the person now rejects their own coding
+                elif direct is not None:
+                    out["unchanged"] += 1
+                    continue
+                for name, value in zip(
+                    _CODING_FIELDS,
+                    (s[1], s[2], cid, s[3], status, 1.0 if status == ACCEPTED else s[4], s[5],
+                     s[6], s[7], sid),
+                    strict=True,
+                ):
+                    new[name].append(value)
+                out["accepted" if status == ACCEPTED else "rejected"] += 1
+            rows.retire(con, "codings", retire_ids, batch=batch.id)
+            rows.insert(con, "codings", new, batch=batch.id)
+            batch.note(
+                f"{out['accepted']} accepted, {out['rejected']} rejected by {coder}"
+                f" ({out['unchanged']} unchanged)",
+                out["accepted"] + out["rejected"],
+            )
+            out["batch"] = batch.id
+        return out
+
+    # -- changing: the codebook --------------------------------------------------------------
+    def rename_code(self, old: str, new: str, *, who: str | None = None) -> int:
+        """Rename a code; its codings keep it (they refer to the code, not its name)."""
+        with self._db.batch("rename", who) as batch:
+            code_edits.rename(self._db.con, self.codebook(), old, new, batch=batch.id)
+            batch.note(f"renamed code {old!r} to {new!r}", 1)
+        return batch.id
+
+    def merge_codes(self, source: str, into: str, *, who: str | None = None) -> int:
+        """Merge code ``source`` into ``into``: its codings become ``into``'s; it is removed."""
+        with self._db.batch("merge", who) as batch:
+            moved = code_edits.merge(self._db.con, self.codebook(), source, into, batch=batch.id)
+            batch.note(f"merged code {source!r} into {into!r} ({moved} codings moved)", moved + 1)
+        return batch.id
+
+    def delete_code(self, name: str, *, force: bool = False, who: str | None = None) -> int:
+        """Delete a code; one with codings needs ``force`` (and undo brings it all back)."""
+        with self._db.batch("delete", who) as batch:
+            n = code_edits.delete(
+                self._db.con, self.codebook(), name, force=force, batch=batch.id, path=self.path
+            )
+            batch.note(f"deleted code {name!r} and its {n} coding(s)", n + 1)
+        return batch.id
+
+    def set_codebook(
+        self, codebook: Codebook | str | Path, *, force: bool = False, who: str | None = None
+    ) -> int:
+        """Replace the codebook (new definitions, keywords, codes). A code that disappears and
+        has codings needs ``force``; to rename a code use :meth:`rename_code`."""
+        book = codebook if isinstance(codebook, Codebook) else read_codebook(codebook)
+        with self._db.batch("codebook", who) as batch:
+            n = code_edits.replace_codebook(
+                self._db.con, book, force=force, batch=batch.id, path=self.path,
+                namespace=self.id,
+            )
+            batch.note(f"codebook {book.name!r} ({len(book.codes)} codes; {n} codings retired)", 1)
+        return batch.id
+
+    # -- undo ----------------------------------------------------------------------------------
+    def undo(self, *, who: str | None = None) -> Batch:
+        """Undo the latest change not undone yet; return the batch that was undone."""
+        return self._db.undo(who)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _prepare_codings(self, table: pd.DataFrame) -> pd.DataFrame:
+        """Turn ids and code names of a codings table as the project's row ids and code keys."""
+        con = self._db.con
+        turn_rows = dict(
+            con.execute("SELECT turn_id, id FROM turns WHERE retired_batch IS NULL")
+        )
+        keys = code_edits.keys(con)
+        turn = table[schema.TURN_ID].map(turn_rows)
+        code = table[schema.CODE].map(keys)
+        for what, mapped, col in (("turn", turn, schema.TURN_ID), ("code", code, schema.CODE)):
+            if mapped.isna().any():
+                bad = table.index[mapped.isna()]
+                shown = ", ".join(repr(v) for v in table.loc[bad[:5], col])
+                msg = (
+                    f"{len(bad)} coding(s) name a {what} the project does not have "
+                    f"({shown}{', ...' if len(bad) > 5 else ''}; rows "
+                    f"{', '.join(str(i + 2) for i in bad[:5])})"
+                )
+                raise CodingsError(msg)
+        coders = rows.coder_ids(con, table[schema.CODER].astype(str))
+        return pd.DataFrame(
+            {
+                "turn": turn.astype("int64").to_numpy(),
+                "code": code.astype("int64").to_numpy(),
+                "coder": table[schema.CODER].astype(str).map(coders).to_numpy(),
+                "score": table[schema.SCORE].to_numpy(),
+                "evidence": table[schema.EVIDENCE].fillna("").astype(str).to_numpy(),
+                "span_start": table[schema.SPAN_START].to_numpy(),
+                "span_end": table[schema.SPAN_END].to_numpy(),
+            }
+        )
+
+    def _insert_codings(
+        self,
+        prepared: pd.DataFrame,
+        *,
+        origin: int,
+        status: int,
+        batch: int,
+        score: float | None = None,
+    ) -> int:
+        n = len(prepared)
+        rows.insert(
+            self._db.con,
+            "codings",
+            {
+                "turn": prepared["turn"].to_numpy(),
+                "code": prepared["code"].to_numpy(),
+                "coder": prepared["coder"].to_numpy(),
+                "origin": np.full(n, origin, dtype=np.int64),
+                "status": np.full(n, status, dtype=np.int64),
+                "score": np.full(n, score) if score is not None else prepared["score"],
+                "evidence": prepared["evidence"],
+                "span_start": prepared["span_start"],
+                "span_end": prepared["span_end"],
+                "decides": [None] * n,
+            },
+            batch=batch,
+        )
+        return n
+
+
+_CODING_FIELDS = (
+    "turn",
+    "code",
+    "coder",
+    "origin",
+    "status",
+    "score",
+    "evidence",
+    "span_start",
+    "span_end",
+    "decides",
+)
+
+
+def _who(name: str | None) -> str:
+    from qualcode.project.db import default_user
+
+    return name or default_user()
+
+
+def _fetch_by_id(con: Any, sql: str, ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """Rows of ``sql`` (whose first column is the key) for ``ids``, 500 ids a query."""
+    out: dict[int, tuple[Any, ...]] = {}
+    for k in range(0, len(ids), 500):
+        part = ids[k : k + 500]
+        for row in con.execute(sql.format(marks=",".join("?" * len(part))), part):
+            out[int(row[0])] = tuple(row)
+    return out
+
+
+def _insert_turns(con: Any, turns: pd.DataFrame, *, transcript: int, batch: int) -> np.ndarray:
+    cols: Mapping[str, object] = {
+        "transcript": np.full(len(turns), transcript, dtype=np.int64),
+        **{c: turns[c].astype("object") for c in schema.TURN_COLUMNS},
+    }
+    return rows.insert(con, "turns", cols, batch=batch)
