@@ -14,7 +14,9 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     evaluate_cmd,
     export_cmd,
     parse_cmd,
+    project_cmd,
     report_cmd,
+    review_cmd,
     suggest_cmd,
     train_cmd,
 )

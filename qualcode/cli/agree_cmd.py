@@ -9,25 +9,35 @@ import pandas as pd
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.inputs import format_table, load_codebook, load_codings, load_turns
+from qualcode.cli.inputs import (
+    ProjectOpt,
+    format_table,
+    load_codebook,
+    load_codings,
+    load_turns,
+    open_project_file,
+)
 from qualcode.errors import QualcodeError
 
 
 @app.command("agree")
 def agree_command(
-    codings: Annotated[list[Path], typer.Argument(help="Codings files (one or more coders each).")],
+    codings: Annotated[
+        list[Path] | None, typer.Argument(help="Codings files (one or more coders each).")
+    ] = None,
+    project: ProjectOpt = None,
     turns: Annotated[
         Path | None, typer.Option("--turns", help="Turns table: units and disagreement text.")
     ] = None,
     codebook: Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML.")] = None,
     seen: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--seen",
             help="all: every coder saw every turn; interview: the interviews "
-            "a coder coded in (needs --turns).",
+            "a coder coded in (needs --turns). Default: all; interview with --project.",
         ),
-    ] = "all",
+    ] = None,
     all_speakers: Annotated[
         bool,
         typer.Option(
@@ -48,11 +58,25 @@ def agree_command(
     from qualcode.errors import UndefinedStatisticWarning
     from qualcode.tables import write_table
 
-    if seen not in ("all", "interview"):
+    if project is None:
+        seen = seen or "all"
+    if seen is not None and seen not in ("all", "interview"):
         raise QualcodeError(f"--seen must be all or interview, got {seen!r}")
-    book = load_codebook(codebook)
-    table = load_turns(turns) if turns is not None else None
-    human = load_codings(codings, turns=table, codebook=book)
+    if project is not None:
+        if codings or turns is not None:
+            raise QualcodeError("give --project or codings files (and --turns), not both")
+        proj = open_project_file(project)
+        book = load_codebook(codebook) or proj.codebook()
+        table = proj.turns()
+        human = proj.codings()
+        # a project's coders need not have coded every interview
+        seen = seen or "interview"
+    elif not codings:
+        raise QualcodeError("give codings files (one or more coders), or --project")
+    else:
+        book = load_codebook(codebook)
+        table = load_turns(turns) if turns is not None else None
+        human = load_codings(codings, turns=table, codebook=book)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UndefinedStatisticWarning)
         result = agreement_table(

@@ -86,9 +86,18 @@ def summarize(
 @app.command("code")
 def code_command(
     paths: Annotated[
-        list[Path], typer.Argument(help="Transcript files, folders, or a turns table.")
-    ],
-    out: Annotated[Path, typer.Option("--out", help="Folder for turns.csv and codings.csv.")],
+        list[Path] | None, typer.Argument(help="Transcript files, folders, or a turns table.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for turns.csv and codings.csv.")
+    ] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            help="Code a project's turns; the codings are stored as suggestions to review.",
+        ),
+    ] = None,
     codebook: Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML file.")] = None,
     all_speakers: Annotated[
         bool, typer.Option("--all-speakers", help="Code every turn, not only participants'.")
@@ -130,14 +139,33 @@ def code_command(
     DIR gets turns.csv and codings.csv; with --report also the coded-segment report, charts and
     the Word appendix.
     """
-    if codebook is None and model is None:
-        raise QualcodeError("no codebook: give --codebook FILE (a codebook .yaml) or --model")
     if lang not in ("id", "en"):
         raise QualcodeError(f"--lang must be id or en, got {lang!r}")
     if unit not in ("turn", "sentence"):
         raise QualcodeError(f"--unit must be turn or sentence, got {unit!r}")
     from qualcode.coding.classifier import load_model
     from qualcode.coding.human import read_codings
+
+    if project is not None:
+        _code_project(
+            project,
+            paths=paths or [],
+            codebook=codebook,
+            model=model,
+            train=train,
+            method=method,
+            all_speakers=all_speakers,
+            unit=unit,
+            languages=language,
+            out=out,
+            report=report,
+            lang=lang,
+        )
+        return
+    if not paths or out is None:
+        raise QualcodeError("give transcripts and --out DIR, or --project P.qualcode")
+    if codebook is None and model is None:
+        raise QualcodeError("no codebook: give --codebook FILE (a codebook .yaml) or --model")
 
     given = read_codebook(codebook) if codebook is not None else None
     trained = load_model(model, codebook=given) if model is not None else None
@@ -175,6 +203,68 @@ def code_command(
         typer.echo(
             f"Wrote the report to {out}: " + ", ".join(_relative(p, out) for p in written.values())
         )
+
+
+def _code_project(
+    project: Path,
+    *,
+    paths: list[Path],
+    codebook: Path | None,
+    model: Path | None,
+    train: Path | None,
+    method: str | None,
+    all_speakers: bool,
+    unit: str,
+    languages: list[str] | None,
+    out: Path | None,
+    report: bool,
+    lang: str,
+) -> None:
+    """``code --project``: code the project's turns and store the codings as suggestions."""
+    from qualcode.coding.classifier import load_model
+    from qualcode.project import Project
+
+    if paths:
+        raise QualcodeError(
+            f"give transcripts or --project, not both (add transcripts with: qualcode add "
+            f"{project} FILES)"
+        )
+    if codebook is not None or train is not None:
+        raise QualcodeError(
+            "a project codes with its own codebook and learns from its people's codings; "
+            f"change the codebook with: qualcode codes update {project} --codebook FILE"
+        )
+    if report and out is None:
+        raise QualcodeError("--report needs --out DIR")
+    proj = Project.open(project)
+    book = proj.codebook()
+    trained = load_model(model, codebook=book) if model is not None else None
+    result = proj.code(
+        method=method,
+        model=trained,
+        all_speakers=all_speakers,
+        unit=unit,
+        languages=languages,
+    )
+    typer.echo(
+        f"Stored {result['suggested']} suggestion(s) in {proj.path} "
+        f"({result['replaced']} earlier undecided ones replaced; {result['skipped']} "
+        "already decided by people left as they are)."
+    )
+    typer.echo(f"Next: qualcode review export {proj.path} --out review.xlsx")
+    if out is not None:
+        turns, codings = proj.turns(), proj.current_codings()
+        out.mkdir(parents=True, exist_ok=True)
+        written = [write_table(turns, out / "turns.csv"), write_table(codings, out / "codings.csv")]
+        typer.echo(f"Wrote {written[0]} and {written[1]}")
+        if report:
+            from qualcode.exchange import write_outputs
+
+            files = write_outputs(turns, codings, book, out, lang=lang)
+            typer.echo(
+                f"Wrote the report to {out}: "
+                + ", ".join(_relative(p, out) for p in files.values())
+            )
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -10,19 +10,26 @@ import typer
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
     SEEN_HELP,
+    ProjectOpt,
     check_seen,
     format_table,
     load_codebook,
     load_codings,
     load_turns,
+    project_training_data,
 )
 from qualcode.errors import QualcodeError
 
 
 @app.command("evaluate")
 def evaluate_command(
-    turns: Annotated[Path, typer.Option("--turns", help="Turns table or transcript file.")],
-    codings: Annotated[list[Path], typer.Option("--codings", help="Human codings (repeatable).")],
+    turns: Annotated[
+        Path | None, typer.Option("--turns", help="Turns table or transcript file.")
+    ] = None,
+    codings: Annotated[
+        list[Path] | None, typer.Option("--codings", help="Human codings (repeatable).")
+    ] = None,
+    project: ProjectOpt = None,
     codebook: Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML.")] = None,
     exclusive: Annotated[
         bool, typer.Option("--exclusive", help="Without a codebook: one code per turn.")
@@ -49,9 +56,14 @@ def evaluate_command(
 
     if codebook is not None and exclusive:
         raise QualcodeError("give either --codebook or --exclusive, not both")
-    book = load_codebook(codebook)
-    table = load_turns(turns)
-    human = load_codings(codings, turns=table, codebook=book)
+    if project is not None:
+        table, human, book = project_training_data(project, codebook, exclusive)
+    elif turns is None or not codings:
+        raise QualcodeError("give --turns and --codings, or --project P.qualcode")
+    else:
+        book = load_codebook(codebook)
+        table = load_turns(turns)
+        human = load_codings(codings, turns=table, codebook=book)
     t_turns = t_codings = None
     if (test_turns is None) != (not test_codings):
         raise QualcodeError("a fixed split needs both --test-turns and --test-codings")

@@ -17,6 +17,7 @@ from qualcode.cli.inputs import (
     CodingsOpt,
     LangOpt,
     MinScoreOpt,
+    ProjectOpt,
     TurnsOpt,
     load_inputs,
 )
@@ -31,10 +32,11 @@ app.add_typer(export_app, name="export")
 
 @export_app.command("docx")
 def export_docx(
-    turns: TurnsOpt,
-    codings: CodingsOpt,
-    codebook: CodebookOpt,
     out: Annotated[Path, typer.Option("--out", help="The .docx file to write.")],
+    turns: TurnsOpt = None,
+    codings: CodingsOpt = None,
+    codebook: CodebookOpt = None,
+    project: ProjectOpt = None,
     lang: LangOpt = "en",
     coder: CoderOpt = None,
     min_score: MinScoreOpt = None,
@@ -46,7 +48,7 @@ def export_docx(
     """Write the Word appendix: codebook, transcripts, coded segments, theme frequencies."""
     from qualcode.exchange.docx import write_docx_appendix
 
-    turns_df, codings_df, book = load_inputs(turns, codings, codebook)
+    turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
     path = write_docx_appendix(
         turns_df,
         codings_df,
@@ -65,17 +67,18 @@ def export_docx(
 
 @export_app.command("xlsx")
 def export_xlsx(
-    turns: TurnsOpt,
-    codings: CodingsOpt,
-    codebook: CodebookOpt,
     out: Annotated[Path, typer.Option("--out", help="The .xlsx workbook to write.")],
+    turns: TurnsOpt = None,
+    codings: CodingsOpt = None,
+    codebook: CodebookOpt = None,
+    project: ProjectOpt = None,
     coder: CoderOpt = None,
     min_score: MinScoreOpt = None,
 ) -> None:
     """Write the report tables to one Excel workbook, one sheet per table."""
     from qualcode.exchange.report import write_report_workbook
 
-    turns_df, codings_df, book = load_inputs(turns, codings, codebook)
+    turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
     path = write_report_workbook(
         turns_df, codings_df, book, out, coder=coder or None, min_score=min_score
     )

@@ -17,10 +17,19 @@ from qualcode.errors import QualcodeError
 from qualcode.schema import validate_codings
 
 TurnsOpt = Annotated[
-    Path, typer.Option("--turns", help="Turns table (CSV/XLSX/Parquet) or transcript file.")
+    Path | None,
+    typer.Option("--turns", help="Turns table (CSV/XLSX/Parquet) or transcript file."),
 ]
-CodingsOpt = Annotated[Path, typer.Option("--codings", help="Codings table (CSV/XLSX/Parquet).")]
-CodebookOpt = Annotated[Path, typer.Option("--codebook", help="Codebook YAML file.")]
+CodingsOpt = Annotated[
+    Path | None, typer.Option("--codings", help="Codings table (CSV/XLSX/Parquet).")
+]
+CodebookOpt = Annotated[Path | None, typer.Option("--codebook", help="Codebook YAML file.")]
+ProjectOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--project", help="A qualcode project (P.qualcode) in place of --turns/--codings."
+    ),
+]
 CoderOpt = Annotated[
     list[str] | None,
     typer.Option("--coder", help="Count only this coder's codings (repeatable; default: all)."),
@@ -32,19 +41,36 @@ LangOpt = Annotated[str, typer.Option("--lang", help="Language of headings: id o
 
 
 def load_inputs(
-    turns: Path, codings: Path, codebook: Path
+    turns: Path | None,
+    codings: Path | None,
+    codebook: Path | None,
+    project: Path | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, Codebook]:
-    """Read the turns table (or transcripts), the codings table and the codebook.
+    """Read the turns table (or transcripts), the codings table and the codebook, or a project.
+
+    From a project: its turns, the codings reports use (people's and machine codings nobody
+    rejected) and its codebook (a ``--codebook`` file given as well wins).
 
     Raises
     ------
     QualcodeError
-        If a file is missing or invalid (the message names the file).
+        If a file is missing or invalid (the message names the file), or neither the three
+        files nor a project are given.
     """
     from qualcode.codebook import read_codebook
     from qualcode.tables import read_table
     from qualcode.transcripts import read_turns
 
+    if project is not None:
+        if turns is not None or codings is not None:
+            msg = "give --project or --turns and --codings, not both"
+            raise QualcodeError(msg)
+        proj = open_project_file(project)
+        book = read_codebook(codebook) if codebook is not None else proj.codebook()
+        return proj.turns(), proj.current_codings(), book
+    if turns is None or codings is None or codebook is None:
+        msg = "give --turns, --codings and --codebook, or --project P.qualcode"
+        raise QualcodeError(msg)
     for path in (turns, codings, codebook):
         if not path.exists():
             msg = f"{path}: file not found"
@@ -52,6 +78,24 @@ def load_inputs(
     turns_df = read_turns(turns)
     codings_df = validate_codings(read_table(codings), source=codings)
     return turns_df, codings_df, read_codebook(codebook)
+
+
+def open_project_file(path: Path):
+    """Open the project named by ``--project``."""
+    from qualcode.project import Project
+
+    return Project.open(path)
+
+
+def project_training_data(
+    project: Path, codebook: Path | None, exclusive: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, Codebook | None]:
+    """Turns, people's codings and codebook of a project for train / evaluate / suggest."""
+    proj = open_project_file(project)
+    book = load_codebook(codebook)
+    if book is None and not exclusive:
+        book = proj.codebook()
+    return proj.turns(), proj.codings(people=True), book
 
 
 SEEN_HELP = (

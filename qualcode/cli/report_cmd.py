@@ -14,6 +14,7 @@ from qualcode.cli.inputs import (
     CodingsOpt,
     LangOpt,
     MinScoreOpt,
+    ProjectOpt,
     TurnsOpt,
     load_inputs,
 )
@@ -21,10 +22,11 @@ from qualcode.cli.inputs import (
 
 @app.command("report")
 def report_command(
-    turns: TurnsOpt,
-    codings: CodingsOpt,
-    codebook: CodebookOpt,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    turns: TurnsOpt = None,
+    codings: CodingsOpt = None,
+    codebook: CodebookOpt = None,
+    project: ProjectOpt = None,
     coder: CoderOpt = None,
     min_score: MinScoreOpt = None,
     lang: LangOpt = "en",
@@ -37,7 +39,7 @@ def report_command(
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
     from qualcode.exchange.report import write_report
 
-    turns_df, codings_df, book = load_inputs(turns, codings, codebook)
+    turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
     written = write_report(
         turns_df,
         codings_df,

@@ -5,16 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.inputs import SEEN_HELP, check_seen, load_codebook, load_codings, load_turns
+from qualcode.cli.inputs import (
+    SEEN_HELP,
+    ProjectOpt,
+    check_seen,
+    load_codebook,
+    load_codings,
+    load_turns,
+    project_training_data,
+)
 from qualcode.errors import QualcodeError
 
 
 @app.command("suggest")
 def suggest_command(
-    turns: Annotated[Path, typer.Option("--turns", help="Turns table or transcript file.")],
+    turns: Annotated[
+        Path | None, typer.Option("--turns", help="Turns table or transcript file.")
+    ] = None,
+    project: ProjectOpt = None,
     codings: Annotated[
         list[Path] | None, typer.Option("--codings", help="Human codings so far (repeatable).")
     ] = None,
@@ -33,11 +45,18 @@ def suggest_command(
     from qualcode.coding.suggest import suggest_turns
     from qualcode.tables import write_table
 
-    if codebook is None and not codings:
-        raise QualcodeError("give --codebook or --codings: nothing says which codes there are")
-    book = load_codebook(codebook)
-    table = load_turns(turns)
-    human = load_codings(codings, turns=table, codebook=book) if codings else None
+    human: pd.DataFrame | None
+    if project is not None:
+        table, human, book = project_training_data(project, codebook, exclusive)
+        human = human if len(human) else None
+    elif turns is None:
+        raise QualcodeError("give --turns (with --codebook or --codings), or --project")
+    else:
+        if codebook is None and not codings:
+            raise QualcodeError("give --codebook or --codings: nothing says which codes there are")
+        book = load_codebook(codebook)
+        table = load_turns(turns)
+        human = load_codings(codings, turns=table, codebook=book) if codings else None
     result = suggest_turns(
         table,
         human,

@@ -8,17 +8,29 @@ from typing import Annotated
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.inputs import SEEN_HELP, check_seen, load_codebook, load_codings, load_turns
+from qualcode.cli.inputs import (
+    SEEN_HELP,
+    ProjectOpt,
+    check_seen,
+    load_codebook,
+    load_codings,
+    load_turns,
+    project_training_data,
+)
 from qualcode.errors import QualcodeError
 
 
 @app.command("train")
 def train_command(
-    turns: Annotated[Path, typer.Option("--turns", help="Turns table or transcript file.")],
-    codings: Annotated[
-        list[Path], typer.Option("--codings", help="Human codings, long or wide (repeatable).")
-    ],
     out: Annotated[Path, typer.Option("--out", help="Model file to write (e.g. model.qcm).")],
+    turns: Annotated[
+        Path | None, typer.Option("--turns", help="Turns table or transcript file.")
+    ] = None,
+    codings: Annotated[
+        list[Path] | None,
+        typer.Option("--codings", help="Human codings, long or wide (repeatable)."),
+    ] = None,
+    project: ProjectOpt = None,
     codebook: Annotated[
         Path | None, typer.Option("--codebook", help="Codebook YAML (default: codes found).")
     ] = None,
@@ -35,9 +47,14 @@ def train_command(
 
     if codebook is not None and exclusive:
         raise QualcodeError("give either --codebook or --exclusive, not both")
-    book = load_codebook(codebook)
-    table = load_turns(turns)
-    human = load_codings(codings, turns=table, codebook=book)
+    if project is not None:
+        table, human, book = project_training_data(project, codebook, exclusive)
+    elif turns is None or not codings:
+        raise QualcodeError("give --turns and --codings, or --project P.qualcode")
+    else:
+        book = load_codebook(codebook)
+        table = load_turns(turns)
+        human = load_codings(codings, turns=table, codebook=book)
     model = train_model(
         table,
         human,

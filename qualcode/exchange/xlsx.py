@@ -7,7 +7,7 @@ import logging
 import math
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -62,6 +62,10 @@ COLUMN_LABELS: dict[str, str] = {
     "neither": "Neither coder",
     "agreement": "Percent agreement",
     "kappa": "Cohen's kappa",
+    "suggestion_id": "Suggestion",
+    "suggested_by": "Suggested by",
+    "decision": "Decision (accept / reject)",
+    "note": "Note",
 }
 
 #: sheet names for the tables of :func:`qualcode.reports.report_tables`
@@ -85,7 +89,7 @@ WORKBOOK_DROP: dict[str, tuple[str, ...]] = {
 }
 
 _PERCENT = {"share", "agreement"}
-_WIDE = {"text": 80, "marked_text": 80, "question": 50, "evidence": 30}
+_WIDE = {"text": 80, "marked_text": 80, "question": 50, "evidence": 30, "decision": 14}
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _MAX_CELL = 32767
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
@@ -113,7 +117,12 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return title
 
 
-def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+def write_workbook(
+    tables: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    choices: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+) -> Path:
     """Write tables to one .xlsx workbook, one sheet each, with readable headers.
 
     Headers come from :data:`COLUMN_LABELS` (other columns keep their names), the header row
@@ -127,6 +136,9 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
         Sheet key (e.g. ``"segments"``, named by :data:`SHEET_NAMES`) to table, in order.
     path : str or Path
         The .xlsx file.
+    choices : mapping, optional
+        Sheet key -> {column: allowed values}: those cells get a drop-down list of the values
+        (Excel data validation; other values are refused with a message).
 
     Returns
     -------
@@ -149,7 +161,7 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
             title = _sheet_name(name, used)
             part = f"xl/worksheets/sheet{n}.xml"
             with zf.open(part, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
-                _write_sheet(out, df)
+                _write_sheet(out, df, choices=(choices or {}).get(name, {}))
             sheets.append((title, part))
         _write_package(zf, sheets)
     logger.info("wrote workbook %s", p)
@@ -180,7 +192,30 @@ def _string_cell(ref: str, text: str, style: int) -> str:
     )
 
 
-def _write_sheet(out: io.TextIOWrapper, df: pd.DataFrame) -> None:
+def _validations(
+    columns: list[str], letters: list[str], n_rows: int, choices: Mapping[str, Sequence[str]]
+) -> str:
+    """The ``<dataValidations>`` element: a drop-down list for each column in ``choices``."""
+    items = []
+    for col, letter in zip(columns, letters, strict=True):
+        if col not in choices:
+            continue
+        listed = escape(",".join(choices[col]), {'"': "&quot;"})
+        allowed = escape(", ".join(choices[col]))
+        items.append(
+            f'<dataValidation type="list" allowBlank="1" showInputMessage="1" '
+            f'showErrorMessage="1" errorTitle="Not allowed" error="Choose one of: {allowed}" '
+            f'sqref="{letter}2:{letter}{max(2, n_rows + 1)}"><formula1>&quot;{listed}'
+            "&quot;</formula1></dataValidation>"
+        )
+    if not items:
+        return ""
+    return f'<dataValidations count="{len(items)}">{"".join(items)}</dataValidations>'
+
+
+def _write_sheet(
+    out: io.TextIOWrapper, df: pd.DataFrame, *, choices: Mapping[str, Sequence[str]]
+) -> None:
     columns = [str(c) for c in df.columns]
     letters = [_column_letter(i) for i in range(len(columns))]
     styles = [
@@ -224,7 +259,9 @@ def _write_sheet(out: io.TextIOWrapper, df: pd.DataFrame) -> None:
             else:
                 cells.append(_string_cell(f"{letter}{r}", str(value), style))
         out.write(f'<row r="{r}">{"".join(cells)}</row>')
-    out.write("</sheetData></worksheet>")
+    out.write("</sheetData>")
+    out.write(_validations(columns, letters, len(df), choices))
+    out.write("</worksheet>")
 
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

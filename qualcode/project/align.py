@@ -64,7 +64,7 @@ def carry_over(
         part = old_rows[k : k + 500]
         found.extend(
             con.execute(
-                f"SELECT {', '.join(_COLUMNS)} FROM codings WHERE retired_batch IS NULL "  # noqa: S608
+                f"SELECT {', '.join(_COLUMNS)} FROM codings WHERE retired_batch IS NULL "
                 f"AND turn IN ({','.join('?' * len(part))}) ORDER BY id",
                 part,
             ).fetchall()
@@ -87,9 +87,7 @@ def carry_over(
     lost = table[moved.isna() & (table["status"] != 0)]
     turn_text = old.set_index("row")
     names = dict(con.execute("SELECT id, name FROM coders"))
-    code_names = dict(
-        con.execute("SELECT key, name FROM codes WHERE retired_batch IS NULL")
-    )
+    code_names = dict(con.execute("SELECT key, name FROM codes WHERE retired_batch IS NULL"))
     dropped = pd.DataFrame(
         {
             schema.TURN_ID: lost["turn"].map(turn_text[schema.TURN_ID]).astype("string"),

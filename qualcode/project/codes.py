@@ -50,9 +50,10 @@ def _code_guid(namespace: uuid.UUID, name: str) -> str:
 
 
 def _add_version(con: sqlite3.Connection, book: Codebook, *, batch: int) -> None:
-    old = [int(i) for (i,) in con.execute(
-        "SELECT id FROM codebook_versions WHERE retired_batch IS NULL"
-    )]
+    old = [
+        int(i)
+        for (i,) in con.execute("SELECT id FROM codebook_versions WHERE retired_batch IS NULL")
+    ]
     rows.retire(con, "codebook_versions", old, batch=batch)
     rows.insert(con, "codebook_versions", {"yaml": [dump_codebook(book)]}, batch=batch)
 
@@ -132,7 +133,7 @@ def _codings_of(con: sqlite3.Connection, key: int) -> pd.DataFrame:
     cols = ["id", "turn", "code", "coder", "origin", "status", "score", "evidence"]
     cols += ["span_start", "span_end", "decides"]
     found = con.execute(
-        f"SELECT {', '.join(cols)} FROM codings WHERE code = ? AND retired_batch IS NULL "  # noqa: S608
+        f"SELECT {', '.join(cols)} FROM codings WHERE code = ? AND retired_batch IS NULL "
         "ORDER BY id",
         (key,),
     ).fetchall()
@@ -167,8 +168,15 @@ def merge(con: sqlite3.Connection, book: Codebook, source: str, into: str, *, ba
 
     def key_of_row(r: pd.DataFrame) -> pd.Series:
         return (
-            r["turn"].astype(str) + "|" + r["coder"].astype(str) + "|" + r["status"].astype(str)
-            + "|" + r["span_start"].astype(str) + "|" + r["span_end"].astype(str)
+            r["turn"].astype(str)
+            + "|"
+            + r["coder"].astype(str)
+            + "|"
+            + r["status"].astype(str)
+            + "|"
+            + r["span_start"].astype(str)
+            + "|"
+            + r["span_end"].astype(str)
         )
 
     have = dict(zip(key_of_row(present), present["id"], strict=True)) if len(present) else {}
@@ -213,9 +221,7 @@ def delete(
     book.code(name)
     children = [c.name for c in book.codes if c.parent == name]
     if children:
-        msg = (
-            f"code {name!r} has sub-codes ({', '.join(children)}); delete or merge them first"
-        )
+        msg = f"code {name!r} has sub-codes ({', '.join(children)}); delete or merge them first"
         raise ProjectError(msg, path=path)
     row_id, key, _ = _alive_code_row(con, name)
     codings = _codings_of(con, key)

@@ -126,8 +126,7 @@ class Database:
         p = Path(path)
         if not p.is_file():
             msg = (
-                "no such project; create one with "
-                f"`qualcode init {p} --codebook CODEBOOK.yaml`"
+                f"no such project; create one with `qualcode init {p} --codebook CODEBOOK.yaml`"
                 if not p.exists()
                 else "not a qualcode project (it is a folder)"
             )
@@ -159,9 +158,7 @@ class Database:
 
     def _version(self) -> int:
         try:
-            row = self.con.execute(
-                "SELECT value FROM meta WHERE key = 'schema_version'"
-            ).fetchone()
+            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as err:
             if "no such table" in str(err):
                 msg = "not a qualcode project (an SQLite file without qualcode's tables)"
@@ -260,9 +257,7 @@ class Database:
                     target.id,
                 ),
             )
-            con.execute(
-                "UPDATE batches SET undone_by = ? WHERE id = ?", (cur.lastrowid, target.id)
-            )
+            con.execute("UPDATE batches SET undone_by = ? WHERE id = ?", (cur.lastrowid, target.id))
         return target
 
 

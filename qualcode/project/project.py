@@ -36,12 +36,12 @@ import numpy as np
 import pandas as pd
 
 from qualcode import schema
-from qualcode.codebook import Codebook, dump_codebook, parse_codebook, read_codebook
+from qualcode.codebook import Codebook, parse_codebook, read_codebook
 from qualcode.errors import CodingsError, ProjectError, QualcodeError
 from qualcode.project import codes as code_edits
 from qualcode.project import reading, rows
 from qualcode.project.align import carry_over
-from qualcode.project.db import DEFAULT_BUSY_TIMEOUT, Batch, BatchRecorder, Database
+from qualcode.project.db import DEFAULT_BUSY_TIMEOUT, Batch, Database
 from qualcode.project.schema import ORIGINS, STATUSES
 
 if TYPE_CHECKING:
@@ -89,7 +89,11 @@ def _encoding_name(data: bytes, suffix: str) -> str | None:
     """Name the text encoding of a transcript file (None for binary formats such as .docx)."""
     if suffix.lower() in (".docx", ".xlsx", ".xlsm", ".parquet"):
         return None
-    for bom, name in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, name in (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             return name
     try:
@@ -309,9 +313,9 @@ class Project:
         decided = self.decisions()
         rejected = decided[decided["decision"] == "rejected"]
         if len(rejected):
-            extra = (
-                rejected.groupby(schema.CODER).size().rename("codings").reset_index()
-            ).assign(**{reading.ORIGIN: "decision", reading.STATUS: "rejected"})
+            extra = (rejected.groupby(schema.CODER).size().rename("codings").reset_index()).assign(
+                **{reading.ORIGIN: "decision", reading.STATUS: "rejected"}
+            )
             by = pd.concat([by, extra[by.columns]], ignore_index=True)
         cases = self.cases()
         return {
@@ -460,11 +464,11 @@ class Project:
                 result.turns += len(part)
                 if f.name in existing:
                     old_tid = existing[f.name][0]
-                    old = alive[alive[schema.SOURCE] == f.name]
+                    previous = alive[alive[schema.SOURCE] == f.name]
                     kept, dropped = carry_over(
-                        con, old=old, new=part.assign(row=new_rows), batch=batch.id
+                        con, old=previous, new=part.assign(row=new_rows), batch=batch.id
                     )
-                    rows.retire(con, "turns", old["row"].tolist(), batch=batch.id)
+                    rows.retire(con, "turns", previous["row"].tolist(), batch=batch.id)
                     rows.retire(con, "transcripts", [old_tid], batch=batch.id)
                     result.replaced.append(f.name)
                     result.kept += kept
@@ -528,9 +532,7 @@ class Project:
                     if schema.SPEAKER in join
                     else [None] * len(records),
                     "attributes": [
-                        json.dumps(
-                            {a: r[a] for a in attrs if r[a] is not None}, ensure_ascii=False
-                        )
+                        json.dumps({a: r[a] for a in attrs if r[a] is not None}, ensure_ascii=False)
                         for r in records.to_dict("records")
                     ],
                 },
@@ -555,9 +557,12 @@ class Project:
             raise QualcodeError(msg)
         kind, target = given[0] if given else ("project", None)
         con = self._db.con
-        if kind == "turn" and not con.execute(
-            "SELECT 1 FROM turns WHERE turn_id = ? AND retired_batch IS NULL", (turn,)
-        ).fetchone():
+        if (
+            kind == "turn"
+            and not con.execute(
+                "SELECT 1 FROM turns WHERE turn_id = ? AND retired_batch IS NULL", (turn,)
+            ).fetchone()
+        ):
             msg = f"no turn {turn!r} in the project"
             raise ProjectError(msg, path=self.path)
         if kind == "code":
@@ -772,13 +777,25 @@ class Project:
             "retired_batch, decides FROM codings WHERE id IN ({marks})",
             ids.tolist(),
         )
+        alive_turns = _fetch_by_id(
+            con,
+            "SELECT id FROM turns WHERE retired_batch IS NULL AND id IN ({marks})",
+            sorted({int(r[1]) for r in found.values()}),
+        )
         missing = [
             i
             for i in ids
-            if i not in found or found[i][8] != SUGGESTED or found[i][10] is not None
+            if i not in found
+            or found[i][8] != SUGGESTED
+            or found[i][10] is not None
+            or found[i][9] is not None
+            or found[i][1] not in alive_turns
         ]
         if missing:
-            msg = f"suggestion {missing[0]} is not in the project (or is not a suggestion)"
+            msg = (
+                f"suggestion {missing[0]} is not in the project (not a suggestion, or its "
+                "turn or the suggestion itself was replaced since)"
+            )
             raise ProjectError(msg, path=self.path)
         out = {"accepted": 0, "rejected": 0, "unchanged": 0}
         with self._db.batch("review", coder) as batch:
@@ -816,8 +833,18 @@ class Project:
                     continue
                 for name, value in zip(
                     _CODING_FIELDS,
-                    (s[1], s[2], cid, s[3], status, 1.0 if status == ACCEPTED else s[4], s[5],
-                     s[6], s[7], sid),
+                    (
+                        s[1],
+                        s[2],
+                        cid,
+                        s[3],
+                        status,
+                        1.0 if status == ACCEPTED else s[4],
+                        s[5],
+                        s[6],
+                        s[7],
+                        sid,
+                    ),
                     strict=True,
                 ):
                     new[name].append(value)
@@ -864,7 +891,11 @@ class Project:
         book = codebook if isinstance(codebook, Codebook) else read_codebook(codebook)
         with self._db.batch("codebook", who) as batch:
             n = code_edits.replace_codebook(
-                self._db.con, book, force=force, batch=batch.id, path=self.path,
+                self._db.con,
+                book,
+                force=force,
+                batch=batch.id,
+                path=self.path,
                 namespace=self.id,
             )
             batch.note(f"codebook {book.name!r} ({len(book.codes)} codes; {n} codings retired)", 1)
@@ -879,9 +910,7 @@ class Project:
     def _prepare_codings(self, table: pd.DataFrame) -> pd.DataFrame:
         """Turn ids and code names of a codings table as the project's row ids and code keys."""
         con = self._db.con
-        turn_rows = dict(
-            con.execute("SELECT turn_id, id FROM turns WHERE retired_batch IS NULL")
-        )
+        turn_rows = dict(con.execute("SELECT turn_id, id FROM turns WHERE retired_batch IS NULL"))
         keys = code_edits.keys(con)
         turn = table[schema.TURN_ID].map(turn_rows)
         code = table[schema.CODE].map(keys)

@@ -25,13 +25,13 @@ STATUS = "status"
 #: coder names of machine coders (their rows are suggestions)
 MACHINE_CODERS: tuple[str, ...] = (schema.RULES_CODER, schema.MODEL_CODER)
 
-_TURN_SQL = f"""
+_TURN_SQL = """
 SELECT t.id, t.turn_id, t.interview, t.position, t.speaker, t.role, t.text, t.start, t."end",
        t.source, t.line
 FROM turns t JOIN transcripts tr ON tr.id = t.transcript
 WHERE t.retired_batch IS NULL
 ORDER BY (SELECT MIN(t2.id) FROM transcripts t2 WHERE t2.source = tr.source), t.id
-"""  # noqa: S608  (constant text)
+"""
 
 # the derived status of a machine row: the latest alive decision on it, else "suggested"
 _CODING_SQL = """

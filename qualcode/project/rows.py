@@ -15,7 +15,7 @@ import pandas as pd
 
 def next_id(con: sqlite3.Connection, table: str) -> int:
     """The first free id of ``table``."""
-    row = con.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()  # noqa: S608
+    row = con.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").fetchone()
     return int(row[0])
 
 
@@ -48,7 +48,7 @@ def insert(
     ids = np.arange(start, start + n, dtype=np.int64)
     quoted = ", ".join(f'"{c}"' for c in names)
     marks = ", ".join("?" * (len(names) + 2))
-    sql = f"INSERT INTO {table}(id, {quoted}, created_batch) VALUES ({marks})"  # noqa: S608
+    sql = f"INSERT INTO {table}(id, {quoted}, created_batch) VALUES ({marks})"
     rows = zip(ids.tolist(), *cells, [batch] * n, strict=True)
     con.executemany(sql, rows)
     return ids
@@ -70,7 +70,7 @@ def retire(con: sqlite3.Connection, table: str, ids: Iterable[int], *, batch: in
 
 def _retire_chunk(con: sqlite3.Connection, table: str, ids: Sequence[int], batch: int) -> int:
     cur = con.executemany(
-        f"UPDATE {table} SET retired_batch = ? WHERE id = ? AND retired_batch IS NULL",  # noqa: S608
+        f"UPDATE {table} SET retired_batch = ? WHERE id = ? AND retired_batch IS NULL",
         ((batch, i) for i in ids),
     )
     return cur.rowcount
@@ -85,7 +85,7 @@ def coder_ids(con: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
         part = wanted[k : k + 500]
         marks = ",".join("?" * len(part))
         for name, cid in con.execute(
-            f"SELECT name, id FROM coders WHERE name IN ({marks})",  # noqa: S608
+            f"SELECT name, id FROM coders WHERE name IN ({marks})",
             part,
         ):
             found[name] = int(cid)
