@@ -238,7 +238,8 @@ def _resolve(
         out = out.mask(moved.reindex(out.index, fill_value=False))
     lost = whole & ~known
     if lost.any():
-        turn_ids = set(project.turns()[schema.TURN_ID])
+        turns = project.turns()
+        turn_ids = set(turns[schema.TURN_ID])
         by_key = alive.rename(columns={schema.CODER: "suggested_by"}).drop_duplicates(
             [schema.TURN_ID, schema.CODE, "suggested_by"], keep="last"
         )
@@ -251,10 +252,26 @@ def _resolve(
                 on=[schema.TURN_ID, schema.CODE, "suggested_by"],
             )
         )
+        text_now = dict(zip(turns[schema.TURN_ID], turns[schema.TEXT], strict=True))
+        sheet_text = (
+            decided[schema.TEXT].astype("object") if schema.TEXT in decided.columns else None
+        )
         for row, turn, cid in zip(
             found["index"], found[schema.TURN_ID], found["coding_id"], strict=True
         ):
-            if pd.notna(cid):
+            if (
+                pd.notna(cid)
+                and sheet_text is not None
+                and _squash(sheet_text[row]) != _squash(text_now.get(turn))
+            ):
+                problems.append(
+                    (
+                        int(row),
+                        f"turn {turn!r} has another text now (its transcript was "
+                        "replaced since the sheet was written); export a new sheet",
+                    )
+                )
+            elif pd.notna(cid):
                 out[row] = int(cid)
             elif has_turn and turn not in turn_ids:
                 problems.append((int(row), f"turn {turn!r} no longer exists in the project"))
@@ -267,3 +284,8 @@ def _resolve(
                     )
                 )
     return out
+
+
+def _squash(text: object) -> str:
+    """Text with its whitespace folded (Excel may change line ends)."""
+    return " ".join(str(text).split()) if isinstance(text, str) else ""

@@ -167,6 +167,8 @@ def merge(con: sqlite3.Connection, book: Codebook, source: str, into: str, *, ba
     rows.retire(con, "codes", [src_row], batch=batch)
 
     def key_of_row(r: pd.DataFrame) -> pd.Series:
+        # a machine coder codes a turn once per code; a person's spans are codings of their own
+        span = r["span_start"].astype(str) + "|" + r["span_end"].astype(str)
         return (
             r["turn"].astype(str)
             + "|"
@@ -174,9 +176,7 @@ def merge(con: sqlite3.Connection, book: Codebook, source: str, into: str, *, ba
             + "|"
             + r["status"].astype(str)
             + "|"
-            + r["span_start"].astype(str)
-            + "|"
-            + r["span_end"].astype(str)
+            + span.where(r["status"] != 0, "")
         )
 
     have = dict(zip(key_of_row(present), present["id"], strict=True)) if len(present) else {}

@@ -25,7 +25,18 @@ from qualcode.errors import ProjectBusyError, ProjectError
 from qualcode.project.schema import SCHEMA_VERSION, VERSIONED_TABLES, create_schema, migrate
 
 #: seconds a writer waits for another process's write to finish before "project is busy"
+#: (``$QUALCODE_BUSY_TIMEOUT`` changes it for the command line)
 DEFAULT_BUSY_TIMEOUT = 10.0
+
+
+def busy_timeout_from_env() -> float:
+    """The busy timeout: ``$QUALCODE_BUSY_TIMEOUT`` seconds if set, else the default."""
+    value = os.environ.get("QUALCODE_BUSY_TIMEOUT", "").strip()
+    try:
+        return float(value) if value else DEFAULT_BUSY_TIMEOUT
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
 
 #: the first bytes of every SQLite 3 file
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -94,9 +105,10 @@ class Database:
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
+    def create(cls, path: str | Path, *, busy_timeout: float | None = None) -> Database:
         """Create a new project file with the current schema."""
         p = Path(path)
+        busy_timeout = busy_timeout_from_env() if busy_timeout is None else busy_timeout
         if p.exists():
             msg = "a file of that name exists already; choose another name or remove it"
             raise ProjectError(msg, path=p)
@@ -121,9 +133,10 @@ class Database:
         return db
 
     @classmethod
-    def open(cls, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Database:
+    def open(cls, path: str | Path, *, busy_timeout: float | None = None) -> Database:
         """Open a project file, migrating an older schema; refuse a newer one."""
         p = Path(path)
+        busy_timeout = busy_timeout_from_env() if busy_timeout is None else busy_timeout
         if not p.is_file():
             msg = (
                 f"no such project; create one with `qualcode init {p} --codebook CODEBOOK.yaml`"

@@ -41,7 +41,7 @@ from qualcode.errors import CodingsError, ProjectError, QualcodeError
 from qualcode.project import codes as code_edits
 from qualcode.project import reading, rows
 from qualcode.project.align import carry_over
-from qualcode.project.db import DEFAULT_BUSY_TIMEOUT, Batch, Database
+from qualcode.project.db import Batch, Database
 from qualcode.project.schema import ORIGINS, STATUSES
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class Project:
         codebook: Codebook | str | Path,
         *,
         who: str | None = None,
-        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        busy_timeout: float | None = None,
     ) -> Project:
         """Create a project file with a codebook.
 
@@ -139,7 +139,7 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Project:
+    def open(cls, path: str | Path, *, busy_timeout: float | None = None) -> Project:
         """Open a project file (an older schema is migrated; a newer one refused)."""
         return cls(Database.open(path, busy_timeout=busy_timeout))
 
@@ -393,12 +393,7 @@ class Project:
 
         files = find_transcripts(paths)
         con = self._db.con
-        existing = {
-            src: (int(tid), chk)
-            for tid, src, chk in con.execute(
-                "SELECT id, source, checksum FROM transcripts WHERE retired_batch IS NULL"
-            )
-        }
+        existing = _transcripts(con)
         result = AddResult()
         todo: list[tuple[Path, bytes, str]] = []
         changed: list[str] = []
@@ -444,8 +439,18 @@ class Project:
             )
             raise ProjectError(msg, path=self.path)
         with self._db.batch("add", who) as batch:
+            if _transcripts(con) != existing:  # files are read outside the lock
+                msg = (
+                    "another process changed the project's transcripts while these files were "
+                    "read; run the command again"
+                )
+                raise ProjectError(msg, path=self.path)
             for f, data, digest in todo:
                 part = turns[turns[schema.SOURCE] == f.name]
+                previous = alive[alive[schema.SOURCE] == f.name]
+                if f.name in existing:  # retired first: the new turns may reuse their ids
+                    rows.retire(con, "turns", previous["row"].tolist(), batch=batch.id)
+                    rows.retire(con, "transcripts", [existing[f.name][0]], batch=batch.id)
                 tid = int(
                     rows.insert(
                         con,
@@ -463,13 +468,9 @@ class Project:
                 new_rows = _insert_turns(con, part, transcript=tid, batch=batch.id)
                 result.turns += len(part)
                 if f.name in existing:
-                    old_tid = existing[f.name][0]
-                    previous = alive[alive[schema.SOURCE] == f.name]
                     kept, dropped = carry_over(
                         con, old=previous, new=part.assign(row=new_rows), batch=batch.id
                     )
-                    rows.retire(con, "turns", previous["row"].tolist(), batch=batch.id)
-                    rows.retire(con, "transcripts", [old_tid], batch=batch.id)
                     result.replaced.append(f.name)
                     result.kept += kept
                     result.dropped = pd.concat([result.dropped, dropped], ignore_index=True)
@@ -602,31 +603,32 @@ class Project:
                 "people's codings need a person's name (machine codings are suggestions)"
             )
             raise CodingsError(msg)
-        prepared = self._prepare_codings(table)
-        existing = self.codings(people=True)
-        seen = set(
-            zip(
-                existing[schema.TURN_ID],
-                existing[schema.CODE],
-                existing[schema.CODER],
-                existing[schema.SPAN_START].fillna(-1),
-                existing[schema.SPAN_END].fillna(-1),
-                strict=True,
+        self._check_codings(table)
+        with self._db.batch("codings", who) as batch:  # read what exists inside the write
+            existing = self.codings(people=True)
+            seen = set(
+                zip(
+                    existing[schema.TURN_ID],
+                    existing[schema.CODE],
+                    existing[schema.CODER],
+                    existing[schema.SPAN_START].fillna(-1),
+                    existing[schema.SPAN_END].fillna(-1),
+                    strict=True,
+                )
             )
-        )
-        keys = list(
-            zip(
-                table[schema.TURN_ID],
-                table[schema.CODE],
-                table[schema.CODER],
-                table[schema.SPAN_START].fillna(-1),
-                table[schema.SPAN_END].fillna(-1),
-                strict=True,
+            keys = list(
+                zip(
+                    table[schema.TURN_ID],
+                    table[schema.CODE],
+                    table[schema.CODER],
+                    table[schema.SPAN_START].fillna(-1),
+                    table[schema.SPAN_END].fillna(-1),
+                    strict=True,
+                )
             )
-        )
-        fresh = np.array([k not in seen for k in keys], dtype=bool)
-        fresh &= ~pd.Series(keys).duplicated().to_numpy()
-        with self._db.batch("codings", who) as batch:
+            fresh = np.array([k not in seen for k in keys], dtype=bool)
+            fresh &= ~pd.Series(keys).duplicated().to_numpy()
+            prepared = self._prepare_codings(table)
             n = self._insert_codings(
                 prepared[fresh], origin=PERSON, status=ACCEPTED, batch=batch.id, score=1.0
             )
@@ -655,28 +657,31 @@ class Project:
                 f"({', '.join(reading.MACHINE_CODERS)}); store people's codings with add_codings"
             )
             raise CodingsError(msg)
-        prepared = self._prepare_codings(table)
+        self._check_codings(table)
         con = self._db.con
-        decided = pd.DataFrame(
-            con.execute(
-                "SELECT turn, code FROM codings WHERE retired_batch IS NULL AND status != 0"
-            ).fetchall(),
-            columns=["turn", "code"],
-        )
-        kept_machine = pd.DataFrame(
-            con.execute(
-                "SELECT c.turn, c.code, c.coder FROM codings c WHERE c.retired_batch IS NULL "
-                "AND c.status = 0 AND EXISTS (SELECT 1 FROM codings d WHERE d.decides = c.id "
-                "AND d.retired_batch IS NULL)"
-            ).fetchall(),
-            columns=["turn", "code", "coder"],
-        )
-        pairs = pd.MultiIndex.from_frame(decided)
-        mine = pd.MultiIndex.from_frame(kept_machine[["turn", "code"]])
-        key = pd.MultiIndex.from_arrays([prepared["turn"], prepared["code"]])
-        skip = np.asarray(key.isin(pairs) | key.isin(mine), dtype=bool)
-        result = {"suggested": 0, "replaced": 0, "skipped": int(skip.sum())}
+        # read what people decided inside the write transaction: a decision committed by
+        # another process a moment before must be seen
         with self._db.batch("code", who) as batch:
+            decided = pd.DataFrame(
+                con.execute(
+                    "SELECT turn, code FROM codings WHERE retired_batch IS NULL AND status != 0"
+                ).fetchall(),
+                columns=["turn", "code"],
+            )
+            kept_machine = pd.DataFrame(
+                con.execute(
+                    "SELECT c.turn, c.code FROM codings c WHERE c.retired_batch IS NULL "
+                    "AND c.status = 0 AND EXISTS (SELECT 1 FROM codings d WHERE d.decides = c.id "
+                    "AND d.retired_batch IS NULL)"
+                ).fetchall(),
+                columns=["turn", "code"],
+            )
+            pairs = pd.MultiIndex.from_frame(decided)
+            mine = pd.MultiIndex.from_frame(kept_machine)
+            prepared = self._prepare_codings(table)
+            key = pd.MultiIndex.from_arrays([prepared["turn"], prepared["code"]])
+            skip = np.asarray(key.isin(pairs) | key.isin(mine), dtype=bool)
+            result = {"suggested": 0, "replaced": 0, "skipped": int(skip.sum())}
             for name in dict.fromkeys(table[schema.CODER].astype(str)):
                 cid = rows.coder_ids(con, [name])[name]
                 pending = [
@@ -771,34 +776,35 @@ class Project:
             msg = f"suggestion {int(ids[ids.duplicated()].iloc[0])} is decided twice"
             raise ProjectError(msg, path=self.path)
         con = self._db.con
-        found = _fetch_by_id(
-            con,
-            "SELECT id, turn, code, origin, score, evidence, span_start, span_end, status, "
-            "retired_batch, decides FROM codings WHERE id IN ({marks})",
-            ids.tolist(),
-        )
-        alive_turns = _fetch_by_id(
-            con,
-            "SELECT id FROM turns WHERE retired_batch IS NULL AND id IN ({marks})",
-            sorted({int(r[1]) for r in found.values()}),
-        )
-        missing = [
-            i
-            for i in ids
-            if i not in found
-            or found[i][8] != SUGGESTED
-            or found[i][10] is not None
-            or found[i][9] is not None
-            or found[i][1] not in alive_turns
-        ]
-        if missing:
-            msg = (
-                f"suggestion {missing[0]} is not in the project (not a suggestion, or its "
-                "turn or the suggestion itself was replaced since)"
-            )
-            raise ProjectError(msg, path=self.path)
-        out = {"accepted": 0, "rejected": 0, "unchanged": 0}
+        # checked inside the write transaction: what another process did a moment ago counts
         with self._db.batch("review", coder) as batch:
+            found = _fetch_by_id(
+                con,
+                "SELECT id, turn, code, origin, score, evidence, span_start, span_end, status, "
+                "retired_batch, decides FROM codings WHERE id IN ({marks})",
+                ids.tolist(),
+            )
+            alive_turns = _fetch_by_id(
+                con,
+                "SELECT id FROM turns WHERE retired_batch IS NULL AND id IN ({marks})",
+                sorted({int(r[1]) for r in found.values()}),
+            )
+            missing = [
+                i
+                for i in ids
+                if i not in found
+                or found[i][8] != SUGGESTED
+                or found[i][10] is not None
+                or found[i][9] is not None
+                or found[i][1] not in alive_turns
+            ]
+            if missing:
+                msg = (
+                    f"suggestion {missing[0]} is not in the project (not a suggestion, or its "
+                    "turn or the suggestion itself was replaced since)"
+                )
+                raise ProjectError(msg, path=self.path)
+            out = {"accepted": 0, "rejected": 0, "unchanged": 0}
             cid = rows.coder_ids(con, [coder])[coder]
             earlier = _fetch_by_id(
                 con,
@@ -907,8 +913,12 @@ class Project:
         return self._db.undo(who)
 
     # -- helpers -------------------------------------------------------------------------------
-    def _prepare_codings(self, table: pd.DataFrame) -> pd.DataFrame:
-        """Turn ids and code names of a codings table as the project's row ids and code keys."""
+    def _check_codings(self, table: pd.DataFrame) -> None:
+        """Raise CodingsError if a coding names a turn or code the project does not have."""
+        self._row_ids(table)
+
+    def _row_ids(self, table: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+        """The turns row id and code key of each coding (checked: all known)."""
         con = self._db.con
         turn_rows = dict(con.execute("SELECT turn_id, id FROM turns WHERE retired_batch IS NULL"))
         keys = code_edits.keys(con)
@@ -924,7 +934,13 @@ class Project:
                     f"{', '.join(str(i + 2) for i in bad[:5])})"
                 )
                 raise CodingsError(msg)
-        coders = rows.coder_ids(con, table[schema.CODER].astype(str))
+        return turn, code
+
+    def _prepare_codings(self, table: pd.DataFrame) -> pd.DataFrame:
+        """A codings table as the project's turn row ids, code keys and coder ids (adds coder
+        names: call inside a batch)."""
+        turn, code = self._row_ids(table)
+        coders = rows.coder_ids(self._db.con, table[schema.CODER].astype(str))
         return pd.DataFrame(
             {
                 "turn": turn.astype("int64").to_numpy(),
@@ -985,6 +1001,16 @@ def _who(name: str | None) -> str:
     from qualcode.project.db import default_user
 
     return name or default_user()
+
+
+def _transcripts(con: Any) -> dict[str, tuple[int, str]]:
+    """The alive transcripts: source file name -> (row id, checksum)."""
+    return {
+        str(src): (int(tid), str(chk))
+        for tid, src, chk in con.execute(
+            "SELECT id, source, checksum FROM transcripts WHERE retired_batch IS NULL"
+        )
+    }
 
 
 def _fetch_by_id(con: Any, sql: str, ids: list[int]) -> dict[int, tuple[Any, ...]]:
