@@ -58,9 +58,9 @@ def snapshot(project: Project) -> dict[str, pd.DataFrame]:
     decisions = project.decisions().drop(columns=["decision_id", "batch"])
     return {
         "people": people.reset_index(drop=True),
-        "decisions": decisions.sort_values(["suggestion_id", schema.CODER]).reset_index(
-            drop=True
-        )[[schema.TURN_ID, schema.CODE, schema.CODER, "decision"]],
+        "decisions": decisions.sort_values(["suggestion_id", schema.CODER]).reset_index(drop=True)[
+            [schema.TURN_ID, schema.CODE, schema.CODER, "decision"]
+        ],
     }
 
 

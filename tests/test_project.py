@@ -140,8 +140,11 @@ def test_recoding_never_changes_peoples_codings_or_decisions(project: Project) -
     project.decide(picked[["suggestion_id", "decision"]], coder="ana")
     before = snapshot(project)
     rejected = set(
-        zip(picked.loc[picked["decision"] == "reject", schema.TURN_ID],
-            picked.loc[picked["decision"] == "reject", schema.CODE], strict=True)
+        zip(
+            picked.loc[picked["decision"] == "reject", schema.TURN_ID],
+            picked.loc[picked["decision"] == "reject", schema.CODE],
+            strict=True,
+        )
     )
     for method in ("rules", "hybrid", "rules"):
         project.code(method=method)
@@ -193,7 +196,11 @@ def _changed_sample(tmp_path: Path) -> Path:
     old = "N1\t: Magnus sudah berdiri dari tahun 2016, jadi sudah hampir 5 tahun ya berdiri"
     assert old in text
     text = text.replace(old, "N1\t: Magnus berdiri tahun 2016.")
-    text = text.replace("P\t: Halo, benar dengan mbak Juliana ya?", "P\t: Selamat pagi.\nP\t: Halo, benar dengan mbak Juliana ya?", 1)
+    text = text.replace(
+        "P\t: Halo, benar dengan mbak Juliana ya?",
+        "P\t: Selamat pagi.\nP\t: Halo, benar dengan mbak Juliana ya?",
+        1,
+    )
     path = tmp_path / SAMPLE_TXT.name
     path.write_text(text, encoding="utf-8")
     return path
@@ -203,7 +210,7 @@ def test_add_changed_transcript_is_refused_without_replace(
     project: Project, tmp_path: Path
 ) -> None:
     before = state(project)
-    with pytest.raises(ProjectError, match="changed since it was added.*--replace"):
+    with pytest.raises(ProjectError, match=r"changed since it was added.*--replace"):
         project.add_transcripts([_changed_sample(tmp_path)])
     assert_same_state(before, state(project))
 
@@ -303,7 +310,9 @@ def test_merge_moves_codings_without_duplicates(project: Project) -> None:
 
 def test_delete_code_with_codings_needs_force(project: Project) -> None:
     project.add_codings(people_codings(project))
-    with pytest.raises(ProjectError, match=r"code 'identify' has \d+ coding\(s\), \d+ of them by people.*--force"):
+    with pytest.raises(
+        ProjectError, match=r"code 'identify' has \d+ coding\(s\), \d+ of them by people.*--force"
+    ):
         project.delete_code("identify")
     project.delete_code("identify", force=True)
     assert "identify" not in project.codebook().code_names
@@ -379,9 +388,11 @@ def test_open_migrates_the_first_schema(tmp_path: Path) -> None:
         assert p.cases().empty and p.memos().empty
         p.add_memo("migrated fine")
         assert p.memos()["text"].tolist() == ["migrated fine"]
-    version = sqlite3.connect(path).execute(
-        "SELECT value FROM meta WHERE key = 'schema_version'"
-    ).fetchone()[0]
+    version = (
+        sqlite3.connect(path)
+        .execute("SELECT value FROM meta WHERE key = 'schema_version'")
+        .fetchone()[0]
+    )
     assert int(version) == SCHEMA_VERSION
 
 
@@ -391,5 +402,5 @@ def test_open_refuses_a_newer_schema(tmp_path: Path, tmp_path_factory) -> None: 
     con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     con.commit()
     con.close()
-    with pytest.raises(ProjectError, match="newer qualcode.*version 99.*upgrade qualcode"):
+    with pytest.raises(ProjectError, match=r"newer qualcode.*version 99.*upgrade qualcode"):
         Project.open(path)

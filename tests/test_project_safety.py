@@ -10,7 +10,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from qualcode.project import Project

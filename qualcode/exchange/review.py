@@ -147,8 +147,11 @@ def read_review_sheet(path: str | Path, project: Project) -> pd.DataFrame:
         problems.append((int(row), f"unknown decision {value!r}; expected accept or reject"))
     ids = pd.to_numeric(decided["suggestion_id"], errors="coerce")
     for row in decided.index[ids.isna() | (ids % 1 != 0)]:
+        value = decided.at[row, "suggestion_id"]
         problems.append(
-            (int(row), f"suggestion {decided.at[row, 'suggestion_id']!r} is not a number")
+            (int(row), f"suggestion {value!r} is not a number")
+            if isinstance(value, str)
+            else (int(row), "the Suggestion cell is empty; it must keep the number written there")
         )
     resolved = _resolve(decided, ids, project, problems)
     present = resolved.dropna()
