@@ -344,10 +344,9 @@ class Project:
         sql = """
         SELECT t.turn_id, t.interview, t.speaker, t.text, p.name, c.status, c.score,
                c.evidence, c.span_start, c.span_end,
-               (SELECT q.text FROM turns q WHERE q.transcript = t.transcript
-                  AND q.interview = t.interview AND q.position < t.position
-                  AND q.role = 'interviewer' AND q.retired_batch IS NULL
-                ORDER BY q.position DESC LIMIT 1)
+               (SELECT q.text FROM turns q WHERE q.interview = t.interview
+                  AND q.position < t.position AND q.retired_batch IS NULL
+                  AND q.role = 'interviewer' ORDER BY q.position DESC LIMIT 1)
         FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
         WHERE c.code = ? AND c.retired_batch IS NULL AND (c.decides IS NULL OR c.status != 2)
         ORDER BY t.id, c.id

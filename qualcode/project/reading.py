@@ -33,16 +33,16 @@ WHERE t.retired_batch IS NULL
 ORDER BY (SELECT MIN(t2.id) FROM transcripts t2 WHERE t2.source = tr.source), t.id
 """
 
-# the derived status of a machine row: the latest alive decision on it, else "suggested"
+# the derived status of a machine row: the latest alive decision on it (NULL: none yet). Names
+# of turns, codes and coders are mapped in pandas: joins per row cost more than the row itself
 _CODING_SQL = """
-SELECT c.id, t.turn_id, k.name, p.name, c.score, c.evidence, c.span_start, c.span_end,
-       c.origin, c.status,
-       (SELECT d.status FROM codings d
-        WHERE d.decides = c.id AND d.retired_batch IS NULL ORDER BY d.id DESC LIMIT 1)
+SELECT c.id, c.turn, c.code, c.coder, c.score, c.evidence, c.span_start, c.span_end,
+       c.origin, c.status, d.status
 FROM codings c
-JOIN turns t ON t.id = c.turn
-JOIN codes k ON k.key = c.code AND k.retired_batch IS NULL
-JOIN coders p ON p.id = c.coder
+LEFT JOIN (SELECT decides, MAX(id) AS last FROM codings
+           WHERE decides IS NOT NULL AND retired_batch IS NULL GROUP BY decides) l
+       ON l.decides = c.id
+LEFT JOIN codings d ON d.id = l.last
 WHERE c.retired_batch IS NULL AND (c.decides IS NULL OR c.status != 2) {where}
 ORDER BY c.id
 """
@@ -87,20 +87,33 @@ def read_codings(
     decision on it (``suggested`` while nobody decided). ``people`` keeps people's codings only.
     With ``details`` the columns ``coding_id``, ``origin`` and ``status`` are added.
     """
+    coders = {int(i): str(n) for i, n in con.execute("SELECT id, name FROM coders")}
+    code_names = {
+        int(k): str(n)
+        for k, n in con.execute("SELECT key, name FROM codes WHERE retired_batch IS NULL")
+    }
     clauses: list[str] = []
     params: list[object] = []
-    for column, value in (("p.name", coder), ("k.name", code)):
+    for column, value, names in (("c.coder", coder, coders), ("c.code", code, code_names)):
         values = _as_list(value)
         if values is not None:
-            clauses.append(f"{column} IN ({','.join('?' * len(values))})")
-            params.extend(values)
+            wanted = [i for i, n in names.items() if n in values]
+            clauses.append(f"{column} IN ({','.join('?' * len(wanted))})")
+            params.extend(wanted)
     if people:
-        clauses.append(f"p.name NOT IN ({','.join('?' * len(MACHINE_CODERS))})")
-        params.extend(MACHINE_CODERS)
+        machine_ids = [i for i, n in coders.items() if n in MACHINE_CODERS]
+        clauses.append(f"c.coder NOT IN ({','.join('?' * len(machine_ids))})")
+        params.extend(machine_ids)
     where = "".join(f" AND {c}" for c in clauses)
     rows = con.execute(_CODING_SQL.format(where=where), params).fetchall()
-    cols = [CODING_ID, *schema.CODING_COLUMNS, ORIGIN, "own", "decided"]
-    df = pd.DataFrame.from_records(rows, columns=cols) if rows else pd.DataFrame(columns=cols)
+    raw = [CODING_ID, "turn", "code_key", "coder_id", schema.SCORE, schema.EVIDENCE]
+    raw += [schema.SPAN_START, schema.SPAN_END, ORIGIN, "own", "decided"]
+    df = pd.DataFrame.from_records(rows, columns=raw) if rows else pd.DataFrame(columns=raw)
+    turn_ids = dict(con.execute("SELECT id, turn_id FROM turns WHERE retired_batch IS NULL"))
+    df[schema.TURN_ID] = df["turn"].map(turn_ids)
+    df[schema.CODE] = df["code_key"].map(code_names)
+    df[schema.CODER] = df["coder_id"].map(coders)
+    df = df[df[schema.CODE].notna()].drop(columns=["turn", "code_key", "coder_id"])
     own = df["own"].to_numpy(dtype=np.int64)
     decided = df["decided"].astype("float64").to_numpy()
     machine = np.asarray(df[schema.CODER].isin(MACHINE_CODERS), dtype=bool)

@@ -84,6 +84,7 @@ CREATE TABLE turns (
 );
 CREATE UNIQUE INDEX turns_alive_id ON turns(turn_id) WHERE retired_batch IS NULL;
 CREATE INDEX turns_transcript ON turns(transcript);
+CREATE INDEX turns_interview ON turns(interview, position) WHERE retired_batch IS NULL;
 CREATE TABLE codings (
     id INTEGER PRIMARY KEY,
     turn INTEGER NOT NULL REFERENCES turns(id),
@@ -97,9 +98,7 @@ CREATE TABLE codings (
     span_end INTEGER,
     decides INTEGER REFERENCES codings(id),{_BATCH_COLUMNS}
 );
-CREATE INDEX codings_turn ON codings(turn);
 CREATE INDEX codings_code ON codings(code);
-CREATE INDEX codings_created ON codings(created_batch);
 CREATE INDEX codings_retired ON codings(retired_batch) WHERE retired_batch IS NOT NULL;
 CREATE INDEX codings_decides ON codings(decides) WHERE decides IS NOT NULL;
 """
