@@ -12,12 +12,15 @@ import typer
 
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
+    AttributeOpt,
+    CasesOpt,
     CodebookOpt,
     CoderOpt,
     CodingsOpt,
     LangOpt,
     MinScoreOpt,
     TurnsOpt,
+    load_cases,
     load_inputs,
 )
 from qualcode.schema import INTERVIEW
@@ -42,10 +45,13 @@ def export_docx(
     no_transcripts: Annotated[
         bool, typer.Option("--no-transcripts", help="Leave out the transcript tables.")
     ] = False,
+    cases: CasesOpt = None,
+    attribute: AttributeOpt = None,
 ) -> None:
     """Write the Word appendix: codebook, transcripts, coded segments, theme frequencies."""
     from qualcode.exchange.docx import write_docx_appendix
 
+    cases_df = load_cases(cases, attribute)
     turns_df, codings_df, book = load_inputs(turns, codings, codebook)
     path = write_docx_appendix(
         turns_df,
@@ -57,6 +63,8 @@ def export_docx(
         min_score=min_score,
         title=title,
         transcripts=not no_transcripts,
+        cases=cases_df,
+        attributes=attribute or None,
     )
     typer.echo(
         f"Wrote {path} ({turns_df[INTERVIEW].nunique()} interviews, {len(codings_df)} codings)"
@@ -71,12 +79,22 @@ def export_xlsx(
     out: Annotated[Path, typer.Option("--out", help="The .xlsx workbook to write.")],
     coder: CoderOpt = None,
     min_score: MinScoreOpt = None,
+    cases: CasesOpt = None,
+    attribute: AttributeOpt = None,
 ) -> None:
     """Write the report tables to one Excel workbook, one sheet per table."""
     from qualcode.exchange.report import write_report_workbook
 
+    cases_df = load_cases(cases, attribute)
     turns_df, codings_df, book = load_inputs(turns, codings, codebook)
     path = write_report_workbook(
-        turns_df, codings_df, book, out, coder=coder or None, min_score=min_score
+        turns_df,
+        codings_df,
+        book,
+        out,
+        coder=coder or None,
+        min_score=min_score,
+        cases=cases_df,
+        attributes=attribute or None,
     )
     typer.echo(f"Wrote {path}")

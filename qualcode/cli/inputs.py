@@ -29,6 +29,18 @@ MinScoreOpt = Annotated[
     float | None, typer.Option("--min-score", help="Leave out codings scored lower.")
 ]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of headings: id or en.")]
+CasesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cases",
+        help="Cases table (CSV/XLSX): case, interview and/or speaker, attribute columns; "
+        "adds a code x attribute table per attribute.",
+    ),
+]
+AttributeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--attribute", help="Case attribute to tabulate (repeatable; default: all)."),
+]
 
 
 def load_inputs(
@@ -52,6 +64,24 @@ def load_inputs(
     turns_df = read_turns(turns)
     codings_df = validate_codings(read_table(codings), source=codings)
     return turns_df, codings_df, read_codebook(codebook)
+
+
+def load_cases(path: Path | None, attributes: list[str] | None = None) -> pd.DataFrame | None:
+    """Read the ``--cases`` table if one is given (``--attribute`` needs one).
+
+    Raises
+    ------
+    QualcodeError
+        If ``--attribute`` is given without ``--cases``, or the file is missing or invalid.
+    """
+    if path is None:
+        if attributes:
+            msg = "--attribute needs --cases FILE (the cases table whose attributes to use)"
+            raise QualcodeError(msg)
+        return None
+    from qualcode.cases import read_cases
+
+    return read_cases(path)
 
 
 SEEN_HELP = (

@@ -9,12 +9,15 @@ import typer
 
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
+    AttributeOpt,
+    CasesOpt,
     CodebookOpt,
     CoderOpt,
     CodingsOpt,
     LangOpt,
     MinScoreOpt,
     TurnsOpt,
+    load_cases,
     load_inputs,
 )
 
@@ -33,10 +36,13 @@ def report_command(
         list[str] | None,
         typer.Option("--chart-format", help="Chart file type: png, svg or pdf (repeatable)."),
     ] = None,
+    cases: CasesOpt = None,
+    attribute: AttributeOpt = None,
 ) -> None:
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
     from qualcode.exchange.report import write_report
 
+    cases_df = load_cases(cases, attribute)
     turns_df, codings_df, book = load_inputs(turns, codings, codebook)
     written = write_report(
         turns_df,
@@ -48,6 +54,8 @@ def report_command(
         lang=lang,
         title=title,
         chart_formats=tuple(chart_format or ("png", "svg")),
+        cases=cases_df,
+        attributes=attribute or None,
     )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)

@@ -62,6 +62,11 @@ COLUMN_LABELS: dict[str, str] = {
     "neither": "Neither coder",
     "agreement": "Percent agreement",
     "kappa": "Cohen's kappa",
+    "case": "Case",
+    "attribute": "Attribute",
+    "value": "Value",
+    "cases": "Cases with the code",
+    "cases_total": "Cases",
 }
 
 #: sheet names for the tables of :func:`qualcode.reports.report_tables`
@@ -76,6 +81,9 @@ SHEET_NAMES: dict[str, str] = {
     "cooccurrence": "Co-occurrence",
     "coder_counts": "Coders",
     "coder_agreement": "Coder agreement",
+    "cases": "Cases",
+    "code_by_attribute": "Code x attribute",
+    "theme_by_attribute": "Theme x attribute",
 }
 
 #: columns left out of a sheet (kept in the CSV files): the plain text repeats "marked_text",
