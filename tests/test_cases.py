@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SAMPLE_TXT
 
 from qualcode.cases import (
     attribute_names,
@@ -18,6 +17,7 @@ from qualcode.cases import (
 from qualcode.errors import QualcodeWarning, TableError
 from qualcode.tables import write_table
 from qualcode.transcripts import read_transcript
+from tests.conftest import ROOT, SAMPLE_TXT
 
 SAMPLE_CASES = ROOT / "data" / "cases.csv"
 EXTRA = "magnus_interviews/Wawancara tambahan (22 Mei 2023) - Narasumber 1"

@@ -194,8 +194,9 @@ def _attributes_html(tables: Mapping[str, pd.DataFrame], t: dict[str, str]) -> l
             for theme, label, cells in matrix.rows
         )
         caption = t["caption_attribute"].format(attribute=matrix.title)
+        anchor = "attribute-" + re.sub(r"\s+", "-", matrix.attribute)
         parts += [
-            f'<h4 id="attribute-{e(matrix.attribute)}">{e(matrix.title)}</h4>',
+            f'<h4 id="{e(anchor)}">{e(matrix.title)}</h4>',
             f"<p>{e(caption)}</p>",
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
         ]
