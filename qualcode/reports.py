@@ -812,7 +812,8 @@ def code_attribute_frequencies(
     units = frame.codes if level == "code" else frame.themes
     unit_col = CODE if level == "code" else THEME
     table = case_attributes(checked).set_index(CASE)
-    names = [c for c in table.index if c in set(_values(base[CASE]))]  # cases with turns
+    with_turns = set(_values(base[CASE]))
+    names = [c for c in table.index if c in with_turns]
     coded = (
         pd.crosstab(pairs[CODE], pairs[CASE])
         .reindex(index=units, columns=names, fill_value=0)
