@@ -297,3 +297,28 @@ def test_cli_report_with_cases(tmp_path, capsys):
     capsys.readouterr()
     assert main([*args, "--attribute", "age"]) == 1
     assert "Error: unknown case attribute(s) 'age'" in capsys.readouterr().err
+
+
+def test_write_report_workbook_keeps_case_attribute_names(tmp_path):
+    from _reportdata import make_cases
+
+    from qualcode.exchange import write_report_workbook
+
+    cases = make_cases().assign(position=["Senior AE", "AM"], turns=["many", "few"])
+    path = write_report_workbook(
+        make_turns(), make_codings(), make_codebook(), tmp_path / "t.xlsx", cases=cases
+    )
+    wb = openpyxl.load_workbook(path)
+    headers = [c.value for c in wb["Cases"][1]]
+    assert headers == ["Case", "team", "gender", "role", "position", "turns"]
+    assert [c.value for c in wb["Cases"][2]] == [
+        "Juliana",
+        "AE",
+        "female",
+        "Senior AE",
+        "Senior AE",
+        "many",
+    ]
+    by_attribute = [c.value for c in wb["Code x attribute"][1]]
+    assert by_attribute[:3] == ["Attribute", "Theme", "Theme label"]
+    assert by_attribute[-2:] == ["Cases with the code", "Cases"]

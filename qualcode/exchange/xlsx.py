@@ -92,6 +92,10 @@ WORKBOOK_DROP: dict[str, tuple[str, ...]] = {
     "segments": ("text", "spans", "question_turn_id"),
 }
 
+#: sheets whose columns are the user's own (case attributes may be called "position" or
+#: "turns"): only these columns get readable headers there
+OWN_COLUMNS: dict[str, dict[str, str]] = {"cases": {"case": "Case"}}
+
 _PERCENT = {"share", "agreement"}
 _WIDE = {"text": 80, "marked_text": 80, "question": 50, "evidence": 30}
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -124,7 +128,8 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     """Write tables to one .xlsx workbook, one sheet each, with readable headers.
 
-    Headers come from :data:`COLUMN_LABELS` (other columns keep their names), the header row
+    Headers come from :data:`COLUMN_LABELS` (other columns keep their names; the sheets of
+    :data:`OWN_COLUMNS`, such as the case attributes, keep the user's names), the header row
     is bold and frozen, shares are formatted as percentages and long text columns wrap. The
     columns in :data:`WORKBOOK_DROP` are left out (the segments sheet shows the text with its
     evidence marked, not a second plain copy).
@@ -157,7 +162,7 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
             title = _sheet_name(name, used)
             part = f"xl/worksheets/sheet{n}.xml"
             with zf.open(part, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
-                _write_sheet(out, df)
+                _write_sheet(out, df, OWN_COLUMNS.get(name, COLUMN_LABELS))
             sheets.append((title, part))
         _write_package(zf, sheets)
     logger.info("wrote workbook %s", p)
@@ -188,7 +193,7 @@ def _string_cell(ref: str, text: str, style: int) -> str:
     )
 
 
-def _write_sheet(out: io.TextIOWrapper, df: pd.DataFrame) -> None:
+def _write_sheet(out: io.TextIOWrapper, df: pd.DataFrame, labels: Mapping[str, str]) -> None:
     columns = [str(c) for c in df.columns]
     letters = [_column_letter(i) for i in range(len(columns))]
     styles = [
@@ -205,13 +210,13 @@ def _write_sheet(out: io.TextIOWrapper, df: pd.DataFrame) -> None:
     if columns:
         out.write("<cols>")
         for i, col in enumerate(columns, start=1):
-            header = COLUMN_LABELS.get(col, col)
+            header = labels.get(col, col)
             width = _WIDE.get(col, min(40, max(10, len(header) + 2)))
             out.write(f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>')
         out.write("</cols>")
     out.write('<sheetData><row r="1">')
     for letter, col in zip(letters, columns, strict=True):
-        out.write(_string_cell(f"{letter}1", COLUMN_LABELS.get(col, col), _STYLE_HEADER))
+        out.write(_string_cell(f"{letter}1", labels.get(col, col), _STYLE_HEADER))
     out.write("</row>")
     arrays = [_values(df[col]) for col in df.columns]
     for r, values in enumerate(zip(*arrays, strict=True), start=2):
