@@ -23,11 +23,12 @@ row per case. The reports count codes per attribute value
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from qualcode.errors import QualcodeWarning, TableError
+from qualcode.errors import QualcodeError, QualcodeWarning, TableError
 from qualcode.schema import CASE, CASE_JOIN_COLUMNS, INTERVIEW, PARTICIPANT, ROLE, SPEAKER
 from qualcode.tables import read_table
 
@@ -93,6 +94,33 @@ def attribute_names(cases: pd.DataFrame) -> list[str]:
     ['gender', 'role']
     """
     return [str(c) for c in cases.columns if str(c) not in CASE_COLUMNS]
+
+
+def select_attributes(cases: pd.DataFrame, attributes: str | Iterable[str] | None) -> list[str]:
+    """Return the attributes asked for (default: all), checked against the cases table.
+
+    Raises
+    ------
+    QualcodeError
+        For an attribute the table does not have (the message lists those it has).
+
+    Examples
+    --------
+    >>> select_attributes(pd.DataFrame(columns=["case", "speaker", "gender"]), None)
+    ['gender']
+    """
+    names = attribute_names(cases)
+    if attributes is None:
+        return names
+    chosen = [attributes] if isinstance(attributes, str) else [str(a) for a in attributes]
+    unknown = [a for a in chosen if a not in names]
+    if unknown:
+        msg = (
+            f"unknown case attribute(s) {', '.join(map(repr, unknown))}; the cases table has "
+            f"{', '.join(map(repr, names)) or 'no attributes'}"
+        )
+        raise QualcodeError(msg)
+    return chosen
 
 
 def validate_cases(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.DataFrame:
@@ -426,5 +454,6 @@ __all__ = [
     "case_attributes",
     "case_of_turns",
     "read_cases",
+    "select_attributes",
     "validate_cases",
 ]

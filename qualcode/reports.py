@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qualcode.cases import attribute_names, case_attributes, case_of_turns, validate_cases
+from qualcode.cases import case_attributes, case_of_turns, select_attributes, validate_cases
 from qualcode.codebook import Codebook
 from qualcode.errors import CodingsError, QualcodeError
 from qualcode.schema import (
@@ -720,21 +720,6 @@ def code_interview_matrix(
 
 
 # --- codes by case attribute -------------------------------------------------------------
-def _attribute_selection(cases: pd.DataFrame, attributes: Selection) -> list[str]:
-    names = attribute_names(cases)
-    chosen = _as_list(attributes)
-    if chosen is None:
-        return names
-    unknown = [a for a in chosen if a not in names]
-    if unknown:
-        msg = (
-            f"unknown case attribute(s) {', '.join(map(repr, unknown))}; the cases table has "
-            f"{', '.join(map(repr, names)) or 'no attributes'}"
-        )
-        raise QualcodeError(msg)
-    return chosen
-
-
 def code_attribute_frequencies(
     turns: pd.DataFrame,
     codings: pd.DataFrame,
@@ -804,7 +789,7 @@ def code_attribute_frequencies(
         raise QualcodeError(msg)
     frame = _prepare(turns, codings, codebook, coder=coder, min_score=min_score)
     checked = validate_cases(cases)
-    chosen = _attribute_selection(checked, attributes)
+    chosen = select_attributes(checked, attributes)
     of_turn = case_of_turns(frame.turns, checked)
     member = of_turn.notna().to_numpy()
     base = frame.turns.loc[member, [TURN_ID]].assign(**{CASE: of_turn[member].to_numpy()})
@@ -1195,7 +1180,7 @@ def report_tables(
     if cases is not None:
         checked_cases = validate_cases(cases)
         tables["cases"] = case_attributes(checked_cases)
-        if _attribute_selection(checked_cases, attributes):
+        if select_attributes(checked_cases, attributes):
             for level in ("code", "theme"):
                 tables[f"{level}_by_attribute"] = code_attribute_frequencies(
                     turns,

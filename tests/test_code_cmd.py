@@ -201,6 +201,11 @@ def test_code_command_cases_errors(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert "cases.csv line 2: row 2 (case 'Juliana') matches no turn" in err
     assert not (tmp_path / "o" / "codings.csv").exists()  # refused before coding
+    assert main([*args, "--report", "--cases", str(SAMPLE_CASES), "--attribute", "age"]) == 1
+    assert "Error: unknown case attribute(s) 'age'; the cases table has 'name', 'gender'" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "o" / "codings.csv").exists()
 
 
 def test_code_command_rejects_unknown_report_language(tmp_path: Path) -> None:

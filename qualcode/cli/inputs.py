@@ -72,16 +72,19 @@ def load_cases(path: Path | None, attributes: list[str] | None = None) -> pd.Dat
     Raises
     ------
     QualcodeError
-        If ``--attribute`` is given without ``--cases``, or the file is missing or invalid.
+        If ``--attribute`` is given without ``--cases`` or names no attribute of the table, or
+        the file is missing or invalid.
     """
     if path is None:
         if attributes:
             msg = "--attribute needs --cases FILE (the cases table whose attributes to use)"
             raise QualcodeError(msg)
         return None
-    from qualcode.cases import read_cases
+    from qualcode.cases import read_cases, select_attributes
 
-    return read_cases(path)
+    cases = read_cases(path)
+    select_attributes(cases, attributes)  # an unknown --attribute fails before any work
+    return cases
 
 
 SEEN_HELP = (
