@@ -80,7 +80,7 @@ def _rename_reserved(df: pd.DataFrame, source: str | Path | None) -> pd.DataFram
             )
             raise TableError(msg, path=source, line=1)
         seen[name] = i
-    out = df.copy()
+    out = df.reset_index(drop=True)  # row i is spreadsheet row i + 2, whatever the index
     out.columns = names
     return out
 

@@ -288,3 +288,9 @@ def test_case_of_turns_interview_without_participants_matches_nothing():
     turns = turns[turns["interview"] == "A"].assign(role="interviewer")
     with pytest.raises(TableError, match=r"no participant turns in interview 'A'"):
         case_of_turns(turns, pd.DataFrame({"case": ["J"], "interview": ["A"]}))
+
+
+def test_validate_cases_rows_counted_by_position_whatever_the_index():
+    cases = pd.DataFrame({"case": ["A", ""], "speaker": ["N1", "N2"]}, index=["x", "y"])
+    with pytest.raises(TableError, match=r"line 3: row 3 has no case name"):
+        validate_cases(cases)
