@@ -19,6 +19,7 @@ from qualcode.agreement import (
     pairwise_agreement,
     percent_agreement,
 )
+from qualcode.cases import case_attributes, case_of_turns, read_cases, validate_cases
 from qualcode.codebook import (
     Code,
     Codebook,
@@ -43,6 +44,8 @@ from qualcode.errors import (
     UndefinedStatisticWarning,
 )
 from qualcode.reports import (
+    code_attribute_frequencies,
+    code_attribute_matrix,
     code_frequencies,
     code_interview_matrix,
     coded_segments,
@@ -116,6 +119,10 @@ __all__ = [
     "UndefinedStatisticWarning",
     "__version__",
     "agreement_table",
+    "case_attributes",
+    "case_of_turns",
+    "code_attribute_frequencies",
+    "code_attribute_matrix",
     "code_frequencies",
     "code_interview_matrix",
     "code_turns",
@@ -138,6 +145,7 @@ __all__ = [
     "plot_coder_comparison",
     "plot_cooccurrence",
     "plot_theme_frequencies",
+    "read_cases",
     "read_codebook",
     "read_codings",
     "read_table",
@@ -149,6 +157,7 @@ __all__ = [
     "suggest_turns",
     "theme_frequencies",
     "train_model",
+    "validate_cases",
     "write_codebook",
     "write_docx_appendix",
     "write_html_report",

@@ -23,9 +23,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualcode.cases import case_attributes, case_of_turns, select_attributes, validate_cases
 from qualcode.codebook import Codebook
 from qualcode.errors import CodingsError, QualcodeError
 from qualcode.schema import (
+    CASE,
     CODE,
     CODER,
     EVIDENCE,
@@ -73,6 +75,10 @@ EITHER = "either"
 JACCARD = "jaccard"
 AGREEMENT = "agreement"
 KAPPA = "kappa"
+ATTRIBUTE = "attribute"
+VALUE = "value"
+CASES = "cases"
+CASES_TOTAL = "cases_total"
 
 #: theme name given to codes that are in the codings but not in the codebook
 OTHER_THEME = ""
@@ -713,6 +719,176 @@ def code_interview_matrix(
     return matrix
 
 
+# --- codes by case attribute -------------------------------------------------------------
+def code_attribute_frequencies(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame,
+    cases: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    attributes: Selection = None,
+    level: str = "code",
+    coder: Selection = None,
+    min_score: float | None = None,
+) -> pd.DataFrame:
+    """Count coded turns and cases per code (or theme) and value of each case attribute.
+
+    The turns counted are those that belong to a case (:func:`qualcode.cases.case_of_turns`:
+    with an interview-only join, the participant turns). A case counts for a code when at
+    least one of its turns has the code: "2 of 3 cases" with that attribute value.
+
+    Parameters
+    ----------
+    turns, codings : DataFrame
+        The turns and codings tables.
+    cases : DataFrame
+        A cases table (:func:`qualcode.cases.read_cases`).
+    codebook : Codebook, optional
+        Order, labels and themes of the codes.
+    attributes : str or list of str, optional
+        Attributes to count by (default: every attribute, in the table's order).
+    level : {"code", "theme"}
+        Count codes, or themes (a turn with any code of the theme counts once).
+    coder, min_score
+        As in :func:`code_frequencies`.
+
+    Returns
+    -------
+    DataFrame
+        One row per attribute, code (or theme) and value: ``attribute``, ``theme``,
+        ``theme_label``, [``code``, ``code_label``], ``value``, ``turns`` (coded turns of the
+        cases with the value), ``base_turns`` (all their turns), ``share``, ``cases`` (cases
+        with the value that have the code at least once) and ``cases_total`` (cases with the
+        value). Attributes in the order asked, codes in codebook order, values in order of
+        first appearance in the cases table; a case without a value is left out of that
+        attribute's counts.
+
+    Raises
+    ------
+    QualcodeError
+        For an unknown attribute or level; :class:`~qualcode.errors.TableError` when a cases
+        row matches no turn.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> turns = pd.DataFrame({"turn_id": ["a", "b", "c"], "interview": ["I1", "I1", "I2"],
+    ...     "position": [1, 2, 1], "speaker": ["P", "N1", "N2"],
+    ...     "role": ["interviewer", "participant", "participant"],
+    ...     "text": ["Bagaimana?", "klien lama", "klien baru"]})
+    >>> codings = pd.DataFrame({"turn_id": ["b", "c"], "code": ["retain", "retain"]})
+    >>> cases = pd.DataFrame({"case": ["Juliana", "Jimmy"], "interview": ["I1", "I2"],
+    ...     "gender": ["female", "male"]})
+    >>> code_attribute_frequencies(turns, codings, cases)[["value", "turns", "cases"]]
+        value  turns  cases
+    0  female      1      1
+    1    male      1      1
+    """
+    if level not in ("code", "theme"):
+        msg = f"unknown level {level!r}; expected 'code' or 'theme'"
+        raise QualcodeError(msg)
+    frame = _prepare(turns, codings, codebook, coder=coder, min_score=min_score)
+    checked = validate_cases(cases)
+    chosen = select_attributes(checked, attributes)
+    of_turn = case_of_turns(frame.turns, checked)
+    member = of_turn.notna().to_numpy()
+    base = frame.turns.loc[member, [TURN_ID]].assign(**{CASE: of_turn[member].to_numpy()})
+    pairs = _coded_pairs(frame, base, level=level).merge(base, on=TURN_ID)
+    units = frame.codes if level == "code" else frame.themes
+    unit_col = CODE if level == "code" else THEME
+    table = case_attributes(checked).set_index(CASE)
+    with_turns = set(_values(base[CASE]))
+    names = [c for c in table.index if c in with_turns]
+    coded = (
+        pd.crosstab(pairs[CODE], pairs[CASE])
+        .reindex(index=units, columns=names, fill_value=0)
+        .to_numpy(dtype=np.int64)
+    )
+    base_turns = base[CASE].value_counts().reindex(names).to_numpy(dtype=np.int64)
+    frames = []
+    for attr in chosen:
+        value_of = table.loc[names, attr]
+        values = _unique(value_of)
+        member_of = np.array([[v == value for value in values] for v in _values(value_of)])
+        member_of = member_of.reshape(len(names), len(values)).astype(np.int64)
+        n_turns, n_cases = coded @ member_of, (coded > 0).astype(np.int64) @ member_of
+        n_base, n_total = base_turns @ member_of, member_of.sum(axis=0)
+        frames.append(
+            pd.DataFrame(
+                {
+                    ATTRIBUTE: attr,
+                    unit_col: np.repeat(units, len(values)),
+                    VALUE: np.tile(values, len(units)),
+                    TURNS: n_turns.ravel(),
+                    BASE_TURNS: np.tile(n_base, len(units)),
+                    CASES: n_cases.ravel(),
+                    CASES_TOTAL: np.tile(n_total, len(units)),
+                }
+            )
+        )
+    columns = [ATTRIBUTE, unit_col, VALUE, TURNS, BASE_TURNS, CASES, CASES_TOTAL]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    for col in (ATTRIBUTE, unit_col, VALUE):
+        out[col] = out[col].astype("string")
+    for col in (TURNS, BASE_TURNS, CASES, CASES_TOTAL):
+        out[col] = out[col].astype("int64")
+    out.insert(
+        list(out.columns).index(CASES),
+        SHARE,
+        (out[TURNS] / out[BASE_TURNS].where(out[BASE_TURNS] > 0)).astype("float64"),
+    )
+    if level == "code":
+        return _with_meta(out, frame.meta)
+    labels = frame.meta.drop_duplicates(THEME).set_index(THEME)[THEME_LABEL]
+    out.insert(2, THEME_LABEL, out[THEME].map(labels).astype("string"))
+    return out
+
+
+def code_attribute_matrix(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame,
+    cases: pd.DataFrame,
+    codebook: Codebook | None = None,
+    *,
+    attribute: str,
+    value: str = "turns",
+    coder: Selection = None,
+    min_score: float | None = None,
+) -> pd.DataFrame:
+    """Tabulate codes (rows, codebook order) against the values of one case attribute.
+
+    Parameters
+    ----------
+    attribute : str
+        The attribute (a column of the cases table).
+    value : {"turns", "cases", "share"}
+        Coded turns, cases with the code, or the coded share of the cases' turns.
+    coder, min_score
+        As in :func:`code_frequencies`.
+
+    Returns
+    -------
+    DataFrame
+        Index ``code`` (names), one column per attribute value; ``attrs["labels"]`` maps code
+        names to labels and ``attrs["cases_total"]`` each value to its number of cases.
+    """
+    if value not in (TURNS, CASES, SHARE):
+        msg = f"unknown value {value!r}; expected 'turns', 'cases' or 'share'"
+        raise QualcodeError(msg)
+    freq = code_attribute_frequencies(
+        turns, codings, cases, codebook, attributes=[attribute], coder=coder, min_score=min_score
+    )
+    codes, values = _unique(freq[CODE]), _unique(freq[VALUE])
+    matrix = freq.pivot(index=CODE, columns=VALUE, values=value).reindex(
+        index=codes, columns=values
+    )
+    matrix.columns.name = attribute
+    matrix.index = pd.Index(codes, name=CODE, dtype="string")
+    matrix.attrs["labels"] = dict(zip(freq[CODE], freq[CODE_LABEL], strict=True))
+    matrix.attrs["cases_total"] = dict(zip(freq[VALUE], freq[CASES_TOTAL], strict=True))
+    return matrix
+
+
 # --- co-occurrence -----------------------------------------------------------------------
 def _indicator(frame: _Frame, base: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
     """0/1 matrix turns x codes (codebook order) for the base turns."""
@@ -941,6 +1117,8 @@ def report_tables(
     min_score: float | None = None,
     context: bool = True,
     spans: pd.DataFrame | None = None,
+    cases: pd.DataFrame | None = None,
+    attributes: Selection = None,
 ) -> dict[str, pd.DataFrame]:
     """Build every table of a report, keyed by a short file-friendly name.
 
@@ -951,13 +1129,20 @@ def report_tables(
         counting a turn once). With two or more coders the coders are compared.
     min_score, context, spans
         As in :func:`coded_segments` / :func:`code_frequencies`.
+    cases : DataFrame, optional
+        A cases table (:func:`qualcode.cases.read_cases`): adds the cases and, when they have
+        attributes, the codes and themes counted per attribute value.
+    attributes : str or list of str, optional
+        The attributes counted by (default: all of them).
 
     Returns
     -------
     dict of str to DataFrame
         ``segments``, ``code_frequencies``, ``theme_frequencies``, ``by_interview``,
         ``by_speaker``, ``by_role``, ``code_by_interview`` (matrix with a ``code`` column),
-        ``cooccurrence``, ``coder_counts`` and, with two or more coders, ``coder_agreement``.
+        ``cooccurrence``, ``coder_counts``, with two or more coders ``coder_agreement``, and
+        with cases ``cases`` (:func:`qualcode.cases.case_attributes`), ``code_by_attribute``
+        and ``theme_by_attribute`` (:func:`code_attribute_frequencies`).
     """
     checked = validate_codings(codings)
     common: dict[str, Any] = {"coder": coder, "min_score": min_score}
@@ -992,4 +1177,18 @@ def report_tables(
         tables["coder_agreement"] = coder_agreement(
             turns, codings, codebook, coders=coders, min_score=min_score
         )
+    if cases is not None:
+        checked_cases = validate_cases(cases)
+        tables["cases"] = case_attributes(checked_cases)
+        if select_attributes(checked_cases, attributes):
+            for level in ("code", "theme"):
+                tables[f"{level}_by_attribute"] = code_attribute_frequencies(
+                    turns,
+                    codings,
+                    checked_cases,
+                    codebook,
+                    attributes=attributes,
+                    level=level,
+                    **common,
+                )
     return tables

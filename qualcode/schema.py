@@ -70,6 +70,11 @@ MODEL_CODER = "model"
 #: separator between items inside one ``evidence`` cell (no list-valued cells)
 EVIDENCE_SEP = "; "
 
+# --- cases (see qualcode.cases) ------------------------------------------------------------
+#: the case a row of a cases table describes; ``interview`` and ``speaker`` join it to turns
+CASE = "case"
+CASE_JOIN_COLUMNS: tuple[str, ...] = (INTERVIEW, SPEAKER)
+
 
 def labels_from_codes(codes: np.ndarray, categories: list[str]) -> pd.Categorical:
     """Make a label column from codes (-1 = missing) into sorted, distinct ``categories``."""

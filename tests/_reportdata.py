@@ -117,3 +117,16 @@ def make_codings() -> pd.DataFrame:
         rows.append((tid, code, coder, score, evidence, start, end))
     cols = ["turn_id", "code", "coder", "score", "evidence", "span_start", "span_end"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def make_cases() -> pd.DataFrame:
+    """Juliana and Jimmy, joined by interview; one attribute named like a turns column."""
+    return pd.DataFrame(
+        {
+            "case": ["Juliana", "Jimmy"],
+            "interview": ["Narasumber 1", "Narasumber 2"],
+            "team": ["AE", "AE"],
+            "gender": ["female", "male"],
+            "role": ["Senior AE", "AM"],
+        }
+    )

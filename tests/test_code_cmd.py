@@ -9,7 +9,9 @@ import pytest
 
 from qualcode import read_codebook, read_table, schema
 from qualcode.cli import main
-from tests.conftest import CODEBOOK, SAMPLE_TXT
+from tests.conftest import CODEBOOK, ROOT, SAMPLE_TXT
+
+SAMPLE_CASES = ROOT / "data" / "cases.csv"
 
 # participant answers quoted from the sample interviews, with the interviewer's questions
 SAMPLE_TURNS = [
@@ -160,7 +162,7 @@ def test_code_command_report_writes_the_main_job_outputs(
 
     out = tmp_path / "out"
     args = ["code", str(SAMPLE_TXT), "--codebook", str(CODEBOOK), "--out", str(out), "--report"]
-    assert main(args) == 0
+    assert main([*args, "--cases", str(SAMPLE_CASES)]) == 0
     codings = schema.validate_codings(read_table(out / "codings.csv"))
     segments = read_table(out / "tables" / "segments.csv")
     coded_pairs = codings.drop_duplicates([schema.TURN_ID, schema.CODE])
@@ -173,6 +175,37 @@ def test_code_command_report_writes_the_main_job_outputs(
     assert len(document.tables) >= 5  # codebook, 4 interview transcripts, segments/frequencies
     assert len(document.inline_shapes) >= 1  # the theme chart
     assert "Wrote the report to" in capsys.readouterr().out
+    # --cases: the informants' attributes and a code x attribute table per attribute
+    assert headings[-6:] == [
+        "Kode menurut Atribut Kasus",
+        "name",
+        "gender",
+        "job title",
+        "seniority",
+        "years in advertising",
+    ]
+    first_rows = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert ["Kode", "executive (1 kasus)", "managerial (2 kasus)"] in first_rows
+    matrix = read_table(out / "tables" / "code_by_attribute.csv")
+    seniority = matrix[matrix["attribute"] == "seniority"]
+    assert set(seniority["cases_total"]) == {"1", "2"}
+
+
+def test_code_command_cases_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["code", str(SAMPLE_TXT), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "o")]
+    assert main([*args, "--cases", str(SAMPLE_CASES)]) == 1
+    assert "Error: --cases and --attribute go with --report" in capsys.readouterr().err
+    bad = tmp_path / "cases.csv"
+    bad.write_text("case,interview\nJuliana,Narasumber 1\n", encoding="utf-8")
+    assert main([*args, "--report", "--cases", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "cases.csv line 2: row 2 (case 'Juliana') matches no turn" in err
+    assert not (tmp_path / "o" / "codings.csv").exists()  # refused before coding
+    assert main([*args, "--report", "--cases", str(SAMPLE_CASES), "--attribute", "age"]) == 1
+    assert "Error: unknown case attribute(s) 'age'; the cases table has 'name', 'gender'" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "o" / "codings.csv").exists()
 
 
 def test_code_command_rejects_unknown_report_language(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from _reportdata import make_codebook, make_codings, make_turns
+from _reportdata import make_cases, make_codebook, make_codings, make_turns
 from docx.oxml.ns import qn
 
 from qualcode.codebook import Codebook
@@ -423,3 +423,122 @@ def test_column_twips_rest_and_errors():
     assert sum(column_twips((1.0, 3.0), 9026)) == 9026  # scaled without a text column
     with pytest.raises(QualcodeError, match="do not fit the text width 1000"):
         column_twips((1.0, None, 2.0), 1000)
+
+
+# --- cases and attributes ----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def doc_cases(tmp_path_factory):
+    out = tmp_path_factory.mktemp("docx") / "cases.docx"
+    path = write_docx_appendix(
+        make_turns(),
+        make_codings(),
+        make_codebook(),
+        out,
+        lang="en",
+        chart=False,
+        cases=make_cases(),
+        attributes=["team", "gender"],
+    )
+    return docx.Document(str(path))
+
+
+def _rows(table) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+def _table_with_header(doc, first: list[str]):
+    found = [t for t in doc.tables if _rows(t)[0][: len(first)] == first]
+    assert len(found) == 1, [_rows(t)[0] for t in doc.tables]
+    return found[0]
+
+
+def test_docx_attribute_matrix_when_cases_given(doc_cases):
+    assert _headings(doc_cases, 1)[-1] == "Codes by Case Attribute"
+    assert _headings(doc_cases, 2)[-2:] == ["team", "gender"]
+    cases = _rows(_table_with_header(doc_cases, ["Case"]))
+    assert cases == [
+        ["Case", "team", "gender", "role"],
+        ["Juliana", "AE", "female", "Senior AE"],
+        ["Jimmy", "AE", "male", "AM"],
+    ]
+    team = _rows(_table_with_header(doc_cases, ["Code", "AE (2 cases)"]))
+    assert team[1] == ["Model IDIC (any code)", "3 (2 of 2)"]
+    assert [r[0].strip() for r in team[2:6]] == [
+        "Identify: mengenali latar belakang klien",
+        "Differentiate: membedakan klien berdasarkan nilai dan kebutuhan",
+        "Interact",
+        "Customize",
+    ]
+    assert team[4][1] == "2 (2 of 2)" and team[6] == ["Tahapan CRM (any code)", "3 (2 of 2)"]
+    gender = _rows(_table_with_header(doc_cases, ["Code", "female (1 case)", "male (1 case)"]))
+    assert gender[2][1:] == ["1 (1 of 1)", "0 (0 of 1)"]  # identify: Juliana only
+    assert len(gender) == 1 + 2 + 7  # header, two themes, seven codes
+    captions = [p.text for p in doc_cases.paragraphs if p.style.name == "Caption"]
+    wanted = (
+        "Coded turns per code and gender (in brackets: cases with the code, of the cases "
+        "with that gender)"
+    )
+    assert any(c.endswith(": " + wanted) for c in captions)
+
+
+def test_docx_attribute_tables_span_the_text_width(doc_cases):
+    usable = _text_width_twips(doc_cases)
+    for first in (["Case"], ["Code", "AE (2 cases)"]):
+        table = _table_with_header(doc_cases, first)
+        assert abs(sum(_grid(table)) - usable) <= 2
+        assert all(_cell_widths(row) == _grid(table) for row in table.rows)
+
+
+def test_docx_no_attribute_section_without_cases(doc_id):
+    assert "Kode menurut Atribut Kasus" not in _headings(doc_id, 1)
+    assert not [t for t in doc_id.tables if _rows(t)[0][0] == "Kasus"]
+
+
+def test_docx_attribute_matrix_in_indonesian_from_report_tables(tmp_path):
+    from qualcode.reports import report_tables
+
+    turns, codings, book = make_turns(), make_codings(), make_codebook()
+    tables = report_tables(turns, codings, book, cases=make_cases(), attributes="gender")
+    path = write_docx_appendix(
+        turns,
+        codings,
+        book,
+        tmp_path / "a.docx",
+        lang="id",
+        chart=False,
+        tables=tables,
+        cases=make_cases(),
+    )
+    doc = docx.Document(str(path))
+    assert _headings(doc, 1)[-1] == "Kode menurut Atribut Kasus"
+    assert _headings(doc, 2)[-1] == "gender"  # the given tables' attributes
+    rows = _rows(_table_with_header(doc, ["Kode", "female (1 kasus)", "male (1 kasus)"]))
+    assert rows[1] == ["Model IDIC (semua kode)", "2 (1 dari 1)", "1 (1 dari 1)"]
+
+
+def test_cli_export_docx_and_xlsx_with_cases(cli_inputs, tmp_path, capsys):
+    import openpyxl
+
+    from qualcode.cli import main
+    from qualcode.tables import write_table
+
+    cases = write_table(make_cases(), tmp_path / "cases.csv")
+    out = tmp_path / "a.docx"
+    args = ["export", "docx", *cli_inputs, "--out", str(out), "--cases", str(cases)]
+    assert main([*args, "--attribute", "gender"]) == 0
+    doc = docx.Document(str(out))
+    assert _headings(doc, 2)[-1] == "gender"
+    _table_with_header(doc, ["Code", "female (1 case)", "male (1 case)"])
+    xlsx = tmp_path / "t.xlsx"
+    assert main(["export", "xlsx", *cli_inputs, "--out", str(xlsx), "--cases", str(cases)]) == 0
+    wb = openpyxl.load_workbook(xlsx)
+    assert {"Cases", "Code x attribute", "Theme x attribute"} <= set(wb.sheetnames)
+    headers = [c.value for c in wb["Code x attribute"][1]]
+    assert headers[0] == "Attribute" and "Cases with the code" in headers
+    capsys.readouterr()
+    bad = write_table(make_cases().assign(interview=["N1", "Narasumber 2"]), tmp_path / "bad.csv")
+    assert main(["export", "docx", *cli_inputs, "--out", str(out), "--cases", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "Error: " in err and "bad.csv line 2: row 2 (case 'Juliana') matches no turn" in err
+    assert main(["export", "docx", *cli_inputs, "--out", str(out), "--attribute", "x"]) == 1
+    assert "--attribute needs --cases FILE" in capsys.readouterr().err

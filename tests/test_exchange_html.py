@@ -222,3 +222,103 @@ def test_cli_report_writes_folder(tmp_path, capsys):
     assert main([*args, "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "codings_bad.csv" in err and "missing column(s) code" in err
+
+
+def test_html_report_attribute_tables_escaped(tmp_path):
+    from _reportdata import make_cases
+
+    cases = make_cases().assign(gender=["<b>female</b>", "male"])
+    path = write_html_report(
+        make_turns(),
+        make_codings(),
+        make_codebook(),
+        tmp_path / "r.html",
+        charts=False,
+        cases=cases,
+        attributes=["gender"],
+    )
+    page = path.read_text(encoding="utf-8")
+    assert '<section id="attributes"><h3>Codes by Case Attribute</h3>' in page
+    assert "<b>female</b>" not in page and "&lt;b&gt;female&lt;/b&gt; (1 case)" in page
+    assert '<h4 id="attribute-gender">gender</h4>' in page
+    assert '<tr class="theme"><td>Model IDIC (any code)</td><td class="num">2 (1 of 1)</td>' in page
+    assert "team" not in page.split('id="attributes"')[1].split("<h4")[2]  # only gender asked
+    plain = write_html_report(
+        make_turns(), make_codings(), make_codebook(), tmp_path / "p.html", charts=False
+    )
+    assert 'id="attributes"' not in plain.read_text(encoding="utf-8")
+
+
+def test_write_outputs_with_cases_puts_the_matrix_in_report_and_appendix(tmp_path):
+    import docx
+    from _reportdata import make_cases
+
+    written = write_outputs(
+        make_turns(),
+        make_codings(),
+        make_codebook(),
+        tmp_path,
+        lang="id",
+        chart_formats=("svg",),
+        cases=make_cases(),
+    )
+    assert "Kode menurut Atribut Kasus" in written["html"].read_text(encoding="utf-8")
+    table = read_table(written["csv:code_by_attribute"])
+    assert set(table["attribute"]) == {"team", "gender", "role"}
+    doc = docx.Document(str(written["docx"]))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-1] == "Kode menurut Atribut Kasus"
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 2"][-3:] == [
+        "team",
+        "gender",
+        "role",
+    ]
+
+
+def test_cli_report_with_cases(tmp_path, capsys):
+    from _reportdata import make_cases
+
+    from qualcode.cli import main
+    from qualcode.codebook import write_codebook
+    from qualcode.tables import write_table
+
+    turns = write_table(make_turns(), tmp_path / "turns.csv")
+    codings = write_table(make_codings(), tmp_path / "codings.csv")
+    book = write_codebook(make_codebook(), tmp_path / "codebook.yaml")
+    cases = write_table(make_cases(), tmp_path / "cases.xlsx")
+    out = tmp_path / "report"
+    args = ["report", "--turns", str(turns), "--codings", str(codings), "--codebook", str(book)]
+    args += ["--out", str(out), "--chart-format", "svg", "--cases", str(cases)]
+    assert main([*args, "--attribute", "team"]) == 0
+    table = read_table(out / "tables" / "code_by_attribute.csv")
+    assert set(table["attribute"]) == {"team"}
+    assert table.set_index("code").at["retain", "cases"] == "2"  # read back as text
+    assert read_table(out / "tables" / "cases.csv")["case"].tolist() == ["Juliana", "Jimmy"]
+    capsys.readouterr()
+    assert main([*args, "--attribute", "age"]) == 1
+    assert "Error: unknown case attribute(s) 'age'" in capsys.readouterr().err
+
+
+def test_write_report_workbook_keeps_case_attribute_names(tmp_path):
+    from _reportdata import make_cases
+
+    from qualcode.exchange import write_report_workbook
+
+    cases = make_cases().assign(position=["Senior AE", "AM"], turns=["many", "few"])
+    path = write_report_workbook(
+        make_turns(), make_codings(), make_codebook(), tmp_path / "t.xlsx", cases=cases
+    )
+    wb = openpyxl.load_workbook(path)
+    headers = [c.value for c in wb["Cases"][1]]
+    assert headers == ["Case", "team", "gender", "role", "position", "turns"]
+    assert [c.value for c in wb["Cases"][2]] == [
+        "Juliana",
+        "AE",
+        "female",
+        "Senior AE",
+        "Senior AE",
+        "many",
+    ]
+    by_attribute = [c.value for c in wb["Code x attribute"][1]]
+    assert by_attribute[:3] == ["Attribute", "Theme", "Theme label"]
+    assert by_attribute[-2:] == ["Cases with the code", "Cases"]

@@ -6,13 +6,15 @@ import math
 
 import pandas as pd
 import pytest
-from _reportdata import make_codebook, make_codings, make_turns
+from _reportdata import make_cases, make_codebook, make_codings, make_turns
 from hypothesis import given
 from hypothesis import strategies as st
 
 from qualcode import reports
 from qualcode.errors import CodebookError, CodingsError, QualcodeError
 from qualcode.reports import (
+    code_attribute_frequencies,
+    code_attribute_matrix,
     code_frequencies,
     code_interview_matrix,
     code_table,
@@ -406,3 +408,129 @@ def _inside_marks(text: str) -> str:
     import re
 
     return " ".join(re.findall(r"«([^»]*)»", text))
+
+
+# --- codes by case attribute -------------------------------------------------------------
+def test_code_attribute_frequencies_known_counts(turns, codings, codebook):
+    freq = code_attribute_frequencies(turns, codings, make_cases(), codebook)
+    assert freq.columns.tolist() == [
+        "attribute",
+        "theme",
+        "theme_label",
+        "code",
+        "code_label",
+        "value",
+        "turns",
+        "base_turns",
+        "share",
+        "cases",
+        "cases_total",
+    ]
+    assert list(dict.fromkeys(freq["attribute"])) == ["team", "gender", "role"]
+    team = freq[freq["attribute"] == "team"].set_index("code")
+    assert team.index.tolist() == CODE_ORDER
+    assert team["turns"].tolist() == [1, 1, 2, 1, 1, 0, 2]
+    assert team["cases"].tolist() == [1, 1, 2, 1, 1, 0, 2]  # "2 of 2 cases" for interact
+    assert set(team["cases_total"]) == {2} and set(team["base_turns"]) == {5}
+    assert team.at["retain", "share"] == pytest.approx(2 / 5)
+    female = freq[(freq["attribute"] == "gender") & (freq["value"] == "female")]
+    assert female.set_index("code")["turns"].tolist() == [1, 0, 1, 0, 1, 0, 1]
+    assert set(female["base_turns"]) == {3} and set(female["cases_total"]) == {1}
+    # an attribute named "role" is the case's attribute, not the turns' role column
+    assert list(dict.fromkeys(freq.loc[freq["attribute"] == "role", "value"])) == [
+        "Senior AE",
+        "AM",
+    ]
+
+
+def test_code_attribute_frequencies_themes_coder_and_selection(turns, codings, codebook):
+    themes = code_attribute_frequencies(
+        turns, codings, make_cases(), codebook, attributes="team", level="theme"
+    )
+    assert themes.columns.tolist()[:4] == ["attribute", "theme", "theme_label", "value"]
+    assert themes.set_index("theme")[["turns", "cases"]].to_dict("index") == {
+        "idic": {"turns": 3, "cases": 2},
+        "crm": {"turns": 3, "cases": 2},
+    }
+    rules = code_attribute_frequencies(
+        turns, codings, make_cases(), codebook, attributes=["team"], coder="rules"
+    )
+    assert rules.set_index("code").at["customize", "turns"] == 0  # only the person used it
+    with pytest.raises(QualcodeError, match=r"unknown case attribute\(s\) 'age'; the cases "):
+        code_attribute_frequencies(turns, codings, make_cases(), codebook, attributes="age")
+    with pytest.raises(QualcodeError, match="unknown level 'case'"):
+        code_attribute_frequencies(turns, codings, make_cases(), codebook, level="case")
+
+
+def test_code_attribute_frequencies_counts_the_turns_not_the_interviewer(turns, codings, codebook):
+    # the interviewer's turns are coded too: an interview-joined case still leaves them out
+    extra = pd.DataFrame({"turn_id": ["N1-1"], "code": ["acquire"], "coder": ["rules"]})
+    coded = pd.concat([codings, extra], ignore_index=True)
+    freq = code_attribute_frequencies(turns, coded, make_cases(), codebook, attributes="gender")
+    female = freq[freq["value"] == "female"].set_index("code")
+    assert female.at["acquire", "turns"] == 1
+    by_speaker = make_cases().drop(columns="interview").assign(speaker=["P", "N2"])
+    freq = code_attribute_frequencies(turns, coded, by_speaker, codebook, attributes="gender")
+    female = freq[freq["value"] == "female"].set_index("code")
+    assert female.at["acquire", "turns"] == 1 and set(female["base_turns"]) == {3}  # P's turns
+
+
+def test_code_attribute_frequencies_case_without_value_is_left_out(turns, codings, codebook):
+    cases = make_cases().assign(gender=["female", None])
+    freq = code_attribute_frequencies(turns, codings, cases, codebook, attributes="gender")
+    assert set(freq["value"]) == {"female"} and set(freq["cases_total"]) == {1}
+
+
+def test_code_attribute_matrix_values(turns, codings, codebook):
+    m = code_attribute_matrix(turns, codings, make_cases(), codebook, attribute="gender")
+    assert m.index.tolist() == CODE_ORDER and m.columns.tolist() == ["female", "male"]
+    assert m.loc["interact"].tolist() == [1, 1]
+    assert m.attrs["cases_total"] == {"female": 1, "male": 1}
+    cases = code_attribute_matrix(
+        turns, codings, make_cases(), codebook, attribute="team", value="cases"
+    )
+    assert cases["AE"].tolist() == [1, 1, 2, 1, 1, 0, 2]
+    with pytest.raises(QualcodeError, match="unknown value 'n'; expected 'turns', 'cases'"):
+        code_attribute_matrix(turns, codings, make_cases(), codebook, attribute="team", value="n")
+
+
+def test_report_tables_with_and_without_cases(turns, codings, codebook):
+    plain = report_tables(turns, codings, codebook)
+    assert not {"cases", "code_by_attribute", "theme_by_attribute"} & set(plain)
+    tables = report_tables(turns, codings, codebook, cases=make_cases(), attributes=["gender"])
+    assert tables["cases"]["case"].tolist() == ["Juliana", "Jimmy"]
+    assert set(tables["code_by_attribute"]["attribute"]) == {"gender"}
+    assert set(tables["theme_by_attribute"]["theme"]) == {"idic", "crm"}
+    no_attributes = report_tables(
+        turns, codings, codebook, cases=make_cases()[["case", "interview"]]
+    )
+    assert "cases" in no_attributes and "code_by_attribute" not in no_attributes
+
+
+def test_sample_attribute_counts_agree_with_frequencies(sample):
+    from qualcode.cases import read_cases
+    from tests.conftest import ROOT
+
+    turns, codings, book, _ = sample
+    cases = read_cases(ROOT / "data" / "cases.csv")
+    freq = code_attribute_frequencies(turns, codings, cases, book)
+    overall = code_frequencies(turns, codings, book).set_index("code")["turns"]
+    for _, group in freq.groupby("attribute"):
+        # every participant turn belongs to one informant: the values add up to the total
+        assert group.groupby("code")["turns"].sum().to_dict() == overall.to_dict()
+    seniority = freq[freq["attribute"] == "seniority"]
+    assert list(dict.fromkeys(seniority["value"])) == ["executive", "managerial"]
+    assert seniority.drop_duplicates("value")["cases_total"].tolist() == [1, 2]
+    # cases with the code, counted from the turns by hand: Vito is interview 3 and the extra one
+    informant = {
+        "magnus_interviews/Narasumber 1": "Juliana",
+        "magnus_interviews/Narasumber 2": "Jimmy",
+        "magnus_interviews/Narasumber 3": "Vito",
+        "magnus_interviews/Wawancara tambahan (22 Mei 2023) - Narasumber 1": "Vito",
+    }
+    who = turns.set_index("turn_id")["interview"].astype(str).map(informant)
+    coded = codings.assign(who=codings["turn_id"].map(who)).dropna(subset=["who"])
+    managers = coded[coded["who"].isin(["Jimmy", "Vito"])].groupby("code")["who"].nunique()
+    got = seniority[seniority["value"] == "managerial"].set_index("code")["cases"]
+    assert got.to_dict() == managers.reindex(got.index, fill_value=0).to_dict()
+    assert got.max() == 2

@@ -10,6 +10,7 @@ import typer
 
 from qualcode import schema
 from qualcode.cli.app import app
+from qualcode.cli.inputs import AttributeOpt, CasesOpt, load_cases
 from qualcode.codebook import Codebook, read_codebook
 from qualcode.errors import QualcodeError
 from qualcode.tables import write_table
@@ -133,6 +134,8 @@ def code_command(
     lang: Annotated[
         str, typer.Option("--lang", help="Language of report and appendix headings: id|en.")
     ] = "id",
+    cases: CasesOpt = None,
+    attribute: AttributeOpt = None,
 ) -> None:
     """Code transcripts with a codebook (rules, a trained model or both); write the tables.
 
@@ -143,6 +146,8 @@ def code_command(
         raise QualcodeError(f"--lang must be id or en, got {lang!r}")
     if unit not in ("turn", "sentence"):
         raise QualcodeError(f"--unit must be turn or sentence, got {unit!r}")
+    if (cases is not None or attribute) and not report:
+        raise QualcodeError("--cases and --attribute go with --report (they shape the report)")
     from qualcode.coding.classifier import load_model
     from qualcode.coding.human import read_codings
 
@@ -170,7 +175,12 @@ def code_command(
     given = read_codebook(codebook) if codebook is not None else None
     trained = load_model(model, codebook=given) if model is not None else None
     book = given if given is not None else trained.codebook_  # type: ignore[union-attr]
+    cases_df = load_cases(cases, attribute)
     turns = read_turns(list(paths))
+    if cases_df is not None:
+        from qualcode.cases import case_of_turns
+
+        case_of_turns(turns, cases_df)  # a row that matches no turn fails before coding
     human = read_codings(train, turns=turns, codebook=book) if train is not None else None
     codings = build_codings(
         turns,
@@ -199,7 +209,9 @@ def code_command(
     if report:
         from qualcode.exchange import write_outputs
 
-        written = write_outputs(turns, codings, book, out, lang=lang)
+        written = write_outputs(
+            turns, codings, book, out, lang=lang, cases=cases_df, attributes=attribute or None
+        )
         typer.echo(
             f"Wrote the report to {out}: " + ", ".join(_relative(p, out) for p in written.values())
         )

@@ -12,6 +12,8 @@ import typer
 
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
+    AttributeOpt,
+    CasesOpt,
     CodebookOpt,
     CoderOpt,
     CodingsOpt,
@@ -19,6 +21,7 @@ from qualcode.cli.inputs import (
     MinScoreOpt,
     ProjectOpt,
     TurnsOpt,
+    load_cases,
     load_inputs,
 )
 from qualcode.schema import INTERVIEW
@@ -44,11 +47,14 @@ def export_docx(
     no_transcripts: Annotated[
         bool, typer.Option("--no-transcripts", help="Leave out the transcript tables.")
     ] = False,
+    cases: CasesOpt = None,
+    attribute: AttributeOpt = None,
 ) -> None:
     """Write the Word appendix: codebook, transcripts, coded segments, theme frequencies."""
     from qualcode.exchange.docx import write_docx_appendix
 
     turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
+    cases_df = load_cases(cases, attribute, project=project)
     path = write_docx_appendix(
         turns_df,
         codings_df,
@@ -59,6 +65,8 @@ def export_docx(
         min_score=min_score,
         title=title,
         transcripts=not no_transcripts,
+        cases=cases_df,
+        attributes=attribute or None,
     )
     typer.echo(
         f"Wrote {path} ({turns_df[INTERVIEW].nunique()} interviews, {len(codings_df)} codings)"
@@ -74,12 +82,22 @@ def export_xlsx(
     project: ProjectOpt = None,
     coder: CoderOpt = None,
     min_score: MinScoreOpt = None,
+    cases: CasesOpt = None,
+    attribute: AttributeOpt = None,
 ) -> None:
     """Write the report tables to one Excel workbook, one sheet per table."""
     from qualcode.exchange.report import write_report_workbook
 
     turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
+    cases_df = load_cases(cases, attribute, project=project)
     path = write_report_workbook(
-        turns_df, codings_df, book, out, coder=coder or None, min_score=min_score
+        turns_df,
+        codings_df,
+        book,
+        out,
+        coder=coder or None,
+        min_score=min_score,
+        cases=cases_df,
+        attributes=attribute or None,
     )
     typer.echo(f"Wrote {path}")

@@ -38,6 +38,18 @@ MinScoreOpt = Annotated[
     float | None, typer.Option("--min-score", help="Leave out codings scored lower.")
 ]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of headings: id or en.")]
+CasesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cases",
+        help="Cases table (CSV/XLSX): case, interview and/or speaker, attribute columns; "
+        "adds a code x attribute table per attribute.",
+    ),
+]
+AttributeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--attribute", help="Case attribute to tabulate (repeatable; default: all)."),
+]
 
 
 def load_inputs(
@@ -96,6 +108,38 @@ def project_training_data(
     if book is None and not exclusive:
         book = proj.codebook()
     return proj.turns(), proj.codings(people=True), book
+
+
+def load_cases(
+    path: Path | None, attributes: list[str] | None = None, *, project: Path | None = None
+) -> pd.DataFrame | None:
+    """Read the ``--cases`` table if one is given, else a ``--project``'s cases if it has any
+    (``--attribute`` needs one of them).
+
+    Raises
+    ------
+    QualcodeError
+        If ``--attribute`` is given without ``--cases`` or names no attribute of the table, or
+        the file is missing or invalid.
+    """
+    if path is None and project is not None:
+        from qualcode.cases import select_attributes, validate_cases
+
+        stored = open_project_file(project).cases()
+        if len(stored):
+            cases = validate_cases(stored, source=project)
+            select_attributes(cases, attributes)
+            return cases
+    if path is None:
+        if attributes:
+            msg = "--attribute needs --cases FILE (the cases table whose attributes to use)"
+            raise QualcodeError(msg)
+        return None
+    from qualcode.cases import read_cases, select_attributes
+
+    cases = read_cases(path)
+    select_attributes(cases, attributes)  # an unknown --attribute fails before any work
+    return cases
 
 
 SEEN_HELP = (

@@ -9,6 +9,8 @@ import typer
 
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
+    AttributeOpt,
+    CasesOpt,
     CodebookOpt,
     CoderOpt,
     CodingsOpt,
@@ -16,6 +18,7 @@ from qualcode.cli.inputs import (
     MinScoreOpt,
     ProjectOpt,
     TurnsOpt,
+    load_cases,
     load_inputs,
 )
 
@@ -35,11 +38,14 @@ def report_command(
         list[str] | None,
         typer.Option("--chart-format", help="Chart file type: png, svg or pdf (repeatable)."),
     ] = None,
+    cases: CasesOpt = None,
+    attribute: AttributeOpt = None,
 ) -> None:
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
     from qualcode.exchange.report import write_report
 
     turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
+    cases_df = load_cases(cases, attribute, project=project)
     written = write_report(
         turns_df,
         codings_df,
@@ -50,6 +56,8 @@ def report_command(
         lang=lang,
         title=title,
         chart_formats=tuple(chart_format or ("png", "svg")),
+        cases=cases_df,
+        attributes=attribute or None,
     )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)

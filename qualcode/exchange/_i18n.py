@@ -62,6 +62,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "heatmap_title": "Coded turns per code and interview",
         "cooc_title": "Codes given to the same turn",
         "coder_title": "Coded turns per code, by coder",
+        "attributes": "Codes by Case Attribute",
+        "cases": "Cases",
+        "case": "Case",
+        "caption_cases": "Cases and their attributes",
+        "caption_attribute": (
+            "Coded turns per code and {attribute} (in brackets: cases with the code, of the "
+            "cases with that {attribute})"
+        ),
+        "value_case": "{value} (1 case)",
+        "value_cases": "{value} ({n} cases)",
+        "attr_cell": "{turns} ({n} of {total})",
         "summary_line": (
             "{interviews} interviews, {turns} turns ({participant} by participants); "
             "{codings} codings by {coders}; codebook {codebook} with {codes} codes."
@@ -122,6 +133,17 @@ _TEXTS: dict[str, dict[str, str]] = {
         "heatmap_title": "Giliran terkode per kode dan wawancara",
         "cooc_title": "Kode yang diberikan pada giliran yang sama",
         "coder_title": "Giliran terkode per kode, menurut pengode",
+        "attributes": "Kode menurut Atribut Kasus",
+        "cases": "Kasus",
+        "case": "Kasus",
+        "caption_cases": "Kasus dan atributnya",
+        "caption_attribute": (
+            "Giliran terkode per kode dan {attribute} (dalam kurung: kasus yang memiliki kode, "
+            "dari kasus dengan {attribute} tersebut)"
+        ),
+        "value_case": "{value} (1 kasus)",
+        "value_cases": "{value} ({n} kasus)",
+        "attr_cell": "{turns} ({n} dari {total})",
         "summary_line": (
             "{interviews} wawancara, {turns} giliran ({participant} oleh narasumber); "
             "{codings} kode oleh {coders}; buku kode {codebook} dengan {codes} kode."

@@ -33,8 +33,10 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from qualcode import reports
+from qualcode.cases import attribute_names, case_attributes, validate_cases
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
+from qualcode.exchange._attributes import attribute_matrices, attribute_title
 from qualcode.exchange._i18n import texts
 from qualcode.reports import (
     CODE_LABEL,
@@ -75,6 +77,9 @@ MARGIN_CM = 2.54
 CODEBOOK_WIDTHS: tuple[float | None, ...] = (2.0, 3.0, None, 4.0)  # Tema, Kode, Definisi, Contoh
 TRANSCRIPT_WIDTHS: tuple[float | None, ...] = (1.0, 2.5, None, 3.0)  # No, Pembicara, Teks, Kode
 FREQUENCY_WIDTHS: tuple[float | None, ...] = (None, 2.0, 3.5, 3.0)  # Kode, Giliran, %, Wawancara
+#: code x attribute tables: at most this width (cm) per value, at least this for the code column
+ATTRIBUTE_VALUE_CM = 3.2
+ATTRIBUTE_CODE_CM = 4.5
 #: font size (points) of table text, set in the table styles (body text is 11 pt)
 TABLE_FONT_PT = 10
 #: font size (half points) of the keyword list in the codebook table
@@ -581,6 +586,38 @@ def _frequency_section(
         cap.add("Figure", t["caption_chart"])
 
 
+def _attributes_section(
+    doc: DocumentObject, tables: Mapping[str, pd.DataFrame], t: dict[str, str], cap: _Captions
+) -> None:
+    """The cases with their attributes, then one code x value matrix per attribute."""
+    cases = tables["cases"]
+    doc.add_heading(t["attributes"], level=1)
+    cap.add("Table", t["caption_cases"])
+    headers = [t["case"], *(attribute_title(str(c)) for c in cases.columns[1:])]
+    table, twips = _header_table(doc, headers, [1.0] * len(headers), TABLE_STYLE)
+    rows: list[list[str | list[str]]] = [
+        [_run_xml("" if v is None else str(v)) for v in values]
+        for values in zip(*(_objects(cases[c]) for c in cases.columns), strict=True)
+    ]
+    _add_rows(table, rows, twips)
+    width_cm = text_width_twips(doc) / _TWIPS_PER_CM
+    for matrix in attribute_matrices(tables, t):
+        doc.add_heading(_clean(matrix.title), level=2)
+        cap.add("Table", t["caption_attribute"].format(attribute=matrix.title))
+        n_values = len(matrix.headers) - 1
+        value_cm = min(ATTRIBUTE_VALUE_CM, (width_cm - ATTRIBUTE_CODE_CM) / max(n_values, 1))
+        widths: list[float | None] = [None, *([value_cm] * n_values)]
+        table, twips = _header_table(doc, matrix.headers, widths, TABLE_STYLE)
+        rows = [
+            [
+                _run_xml(label if theme else "    " + label, bold=theme),
+                *(_run_xml(cell, bold=theme) for cell in cells),
+            ]
+            for theme, label, cells in matrix.rows
+        ]
+        _add_rows(table, rows, twips)
+
+
 def _codes_of_turns(codings: pd.DataFrame, meta: pd.DataFrame) -> pd.Series:
     """Code labels per turn id, in codebook order, comma-separated."""
     if codings.empty:
@@ -590,6 +627,24 @@ def _codes_of_turns(codings: pd.DataFrame, meta: pd.DataFrame) -> pd.Series:
     pairs = pairs.assign(_o=pairs[CODE].map(order), _l=pairs[CODE].map(meta[CODE_LABEL]))
     pairs = pairs.sort_values("_o", kind="stable")
     return pairs.groupby(TURN_ID, sort=False)["_l"].agg(", ".join)
+
+
+def _case_tables(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame,
+    codebook: Codebook,
+    cases: pd.DataFrame,
+    attributes: Selection,
+) -> dict[str, pd.DataFrame]:
+    """The cases, code_by_attribute and theme_by_attribute tables of a report."""
+    cases = validate_cases(cases)
+    out = {"cases": case_attributes(cases)}
+    if attribute_names(cases):
+        for level in ("code", "theme"):
+            out[f"{level}_by_attribute"] = reports.code_attribute_frequencies(
+                turns, codings, cases, codebook, attributes=attributes, level=level
+            )
+    return out
 
 
 def write_docx_appendix(
@@ -606,8 +661,14 @@ def write_docx_appendix(
     segments: bool = True,
     chart: bool = True,
     tables: Mapping[str, pd.DataFrame] | None = None,
+    cases: pd.DataFrame | None = None,
+    attributes: Selection = None,
 ) -> Path:
     """Write the Word appendix: codebook, transcripts, coded segments and theme frequencies.
+
+    With ``cases`` it ends with the cases and their attributes and, per attribute, a table of
+    codes against the attribute's values (coded turns, and cases with the code of the cases
+    with the value).
 
     Parameters
     ----------
@@ -630,7 +691,12 @@ def write_docx_appendix(
     tables : mapping of str to DataFrame, optional
         Tables already built by :func:`qualcode.reports.report_tables` with the same
         ``coder`` and ``min_score`` (``segments``, ``code_frequencies``,
-        ``theme_frequencies`` are reused instead of computed again).
+        ``theme_frequencies`` are reused instead of computed again; with ``cases``, also
+        ``cases``, ``code_by_attribute`` and ``theme_by_attribute``).
+    cases : DataFrame, optional
+        A cases table (:func:`qualcode.cases.read_cases`).
+    attributes : str or list of str, optional
+        The attributes to tabulate (default: all of them).
 
     Returns
     -------
@@ -672,6 +738,10 @@ def write_docx_appendix(
             seg = reports.coded_segments(turns, kept, codebook)
         _segments_section(doc, seg, meta, t)
     _frequency_section(doc, code_freq, theme_freq, codebook, t, cap, chart=chart)
+    if cases is not None:
+        if "cases" not in tables:
+            tables = {**tables, **_case_tables(turns, kept, codebook, cases, attributes)}
+        _attributes_section(doc, tables, t, cap)
     p.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(p))
     logger.info("wrote Word appendix %s", p)

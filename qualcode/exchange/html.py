@@ -17,6 +17,7 @@ import pandas as pd
 from qualcode import reports
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
+from qualcode.exchange._attributes import attribute_matrices, attribute_title
 from qualcode.exchange._i18n import texts
 from qualcode.reports import (
     CODE_LABEL,
@@ -32,6 +33,7 @@ from qualcode.reports import (
     _values,
 )
 from qualcode.schema import (
+    CASE,
     CODE,
     CODER,
     INTERVIEW,
@@ -173,6 +175,35 @@ def _frequency_table(code_freq: pd.DataFrame, theme_freq: pd.DataFrame, t: dict[
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+def _attributes_html(tables: Mapping[str, pd.DataFrame], t: dict[str, str]) -> list[str]:
+    """The cases with their attributes and one code x value table per attribute."""
+    cases = tables["cases"]
+    columns = {str(c): attribute_title(str(c)) for c in cases.columns}
+    columns[CASE] = t["case"]
+    parts = [
+        f'<section id="attributes"><h3>{e(t["attributes"])}</h3>',
+        f"<h4>{e(t['caption_cases'])}</h4>",
+        _table(cases, columns),
+    ]
+    for matrix in attribute_matrices(tables, t):
+        head = "".join(f"<th>{e(h)}</th>" for h in matrix.headers)
+        rows = "".join(
+            f'<tr class="{"theme" if theme else "code"}"><td>{e(label)}</td>'
+            + "".join(f'<td class="num">{e(cell)}</td>' for cell in cells)
+            + "</tr>"
+            for theme, label, cells in matrix.rows
+        )
+        caption = t["caption_attribute"].format(attribute=matrix.title)
+        anchor = "attribute-" + re.sub(r"\s+", "-", matrix.attribute)
+        parts += [
+            f'<h4 id="{e(anchor)}">{e(matrix.title)}</h4>',
+            f"<p>{e(caption)}</p>",
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+        ]
+    parts.append("</section>")
+    return parts
+
+
 def _segments_html(seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]) -> str:
     code_opts = "".join(
         f'<option value="{e(code)}">{e(label)}</option>'
@@ -241,8 +272,9 @@ def render_html_report(
     Parameters
     ----------
     tables : mapping of str to DataFrame
-        At least ``segments``, ``code_frequencies`` and ``theme_frequencies``; ``coder_counts``
-        and ``coder_agreement`` are shown when present.
+        At least ``segments``, ``code_frequencies`` and ``theme_frequencies``; ``coder_counts``,
+        ``coder_agreement`` and the case tables (``cases``, ``code_by_attribute``,
+        ``theme_by_attribute``) are shown when present.
     codebook : Codebook
         Code order and labels.
     turns : DataFrame
@@ -281,6 +313,8 @@ def render_html_report(
         f"<h3>{e(t['frequencies'])}</h3>",
         _frequency_table(tables["code_frequencies"], tables["theme_frequencies"], t),
     ]
+    if "cases" in tables:
+        parts += _attributes_html(tables, t)
     if "coder_counts" in tables and len(coders) > 1:
         counts = tables["coder_counts"]
         wide = counts.pivot_table(index=CODE, columns=CODER, values=TURNS, aggfunc="sum")
@@ -413,6 +447,8 @@ def write_html_report(
     spans: pd.DataFrame | None = None,
     title: str | None = None,
     charts: bool = True,
+    cases: pd.DataFrame | None = None,
+    attributes: Selection = None,
 ) -> Path:
     """Write a self-contained HTML report (no external files, works offline).
 
@@ -436,6 +472,9 @@ def write_html_report(
         Page title.
     charts : bool, default True
         Include the charts.
+    cases, attributes
+        A cases table and the attributes to tabulate codes by, as in
+        :func:`qualcode.reports.report_tables`.
 
     Returns
     -------
@@ -449,7 +488,14 @@ def write_html_report(
     turns = validate_turns(turns)
     codings = validate_codings(codings)
     tables = reports.report_tables(
-        turns, codings, codebook, coder=coder, min_score=min_score, spans=spans
+        turns,
+        codings,
+        codebook,
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
+        cases=cases,
+        attributes=attributes,
     )
     svgs = report_charts(tables, codebook, lang=lang)[0] if charts else {}
     text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)

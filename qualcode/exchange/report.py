@@ -32,8 +32,13 @@ def write_report_workbook(
     coder: Selection = None,
     min_score: float | None = None,
     spans: pd.DataFrame | None = None,
+    cases: pd.DataFrame | None = None,
+    attributes: Selection = None,
 ) -> Path:
     """Write the report tables (:func:`qualcode.reports.report_tables`) to one .xlsx workbook.
+
+    With ``cases`` (a cases table) the workbook also holds the cases and the codes and themes
+    counted per attribute value (all attributes, or ``attributes``).
 
     Returns
     -------
@@ -43,7 +48,14 @@ def write_report_workbook(
     from qualcode.exchange.xlsx import write_workbook
 
     tables = reports.report_tables(
-        turns, codings, codebook, coder=coder, min_score=min_score, spans=spans
+        turns,
+        codings,
+        codebook,
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
+        cases=cases,
+        attributes=attributes,
     )
     return write_workbook(tables, path)
 
@@ -60,6 +72,8 @@ def write_report(
     lang: str = "en",
     title: str | None = None,
     chart_formats: tuple[str, ...] = ("png", "svg"),
+    cases: pd.DataFrame | None = None,
+    attributes: Selection = None,
 ) -> dict[str, Path]:
     """Write the report tables, charts and the self-contained HTML report into ``out_dir``.
 
@@ -83,6 +97,11 @@ def write_report(
         Title of the HTML report.
     chart_formats : tuple of str
         File types of the chart files.
+    cases : DataFrame, optional
+        A cases table (:func:`qualcode.cases.read_cases`): the report also holds the cases
+        and, per attribute, the codes counted by its values (coded turns, "n of N cases").
+    attributes : str or list of str, optional
+        The attributes to tabulate (default: all of them).
 
     Returns
     -------
@@ -100,6 +119,8 @@ def write_report(
         lang=lang,
         title=title,
         chart_formats=chart_formats,
+        cases=cases,
+        attributes=attributes,
     )[0]
 
 
@@ -115,6 +136,8 @@ def _write_report(
     lang: str,
     title: str | None,
     chart_formats: tuple[str, ...],
+    cases: pd.DataFrame | None,
+    attributes: Selection,
 ) -> tuple[dict[str, Path], dict[str, pd.DataFrame]]:
     from qualcode.exchange.html import render_html_report, report_charts
     from qualcode.exchange.xlsx import write_workbook
@@ -123,7 +146,14 @@ def _write_report(
     turns = validate_turns(turns)
     codings = validate_codings(codings)
     tables = reports.report_tables(
-        turns, codings, codebook, coder=coder, min_score=min_score, spans=spans
+        turns,
+        codings,
+        codebook,
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
+        cases=cases,
+        attributes=attributes,
     )
     written: dict[str, Path] = {}
     for name, table in tables.items():
@@ -153,6 +183,8 @@ def write_outputs(
     spans: pd.DataFrame | None = None,
     title: str | None = None,
     chart_formats: tuple[str, ...] = ("png", "svg"),
+    cases: pd.DataFrame | None = None,
+    attributes: Selection = None,
 ) -> dict[str, Path]:
     """Write everything for a coded project into one folder: report and Word appendix.
 
@@ -163,8 +195,9 @@ def write_outputs(
     ----------
     lang : {"id", "en"}, default "id"
         Language of the appendix and report headings.
-    coder, min_score, spans, title, chart_formats
-        As in :func:`write_report`.
+    coder, min_score, spans, title, chart_formats, cases, attributes
+        As in :func:`write_report`; with ``cases`` the report and the appendix hold the code x
+        attribute tables.
 
     Returns
     -------
@@ -190,6 +223,8 @@ def write_outputs(
         lang=lang,
         title=title,
         chart_formats=chart_formats,
+        cases=cases,
+        attributes=attributes,
     )
     written["docx"] = write_docx_appendix(
         turns,
@@ -200,5 +235,7 @@ def write_outputs(
         coder=coder,
         min_score=min_score,
         tables=tables,
+        cases=cases,
+        attributes=attributes,
     )
     return written

@@ -66,6 +66,11 @@ COLUMN_LABELS: dict[str, str] = {
     "suggested_by": "Suggested by",
     "decision": "Decision (accept / reject)",
     "note": "Note",
+    "case": "Case",
+    "attribute": "Attribute",
+    "value": "Value",
+    "cases": "Cases with the code",
+    "cases_total": "Cases",
 }
 
 #: sheet names for the tables of :func:`qualcode.reports.report_tables`
@@ -80,6 +85,9 @@ SHEET_NAMES: dict[str, str] = {
     "cooccurrence": "Co-occurrence",
     "coder_counts": "Coders",
     "coder_agreement": "Coder agreement",
+    "cases": "Cases",
+    "code_by_attribute": "Code x attribute",
+    "theme_by_attribute": "Theme x attribute",
 }
 
 #: columns left out of a sheet (kept in the CSV files): the plain text repeats "marked_text",
@@ -87,6 +95,10 @@ SHEET_NAMES: dict[str, str] = {
 WORKBOOK_DROP: dict[str, tuple[str, ...]] = {
     "segments": ("text", "spans", "question_turn_id"),
 }
+
+#: sheets whose columns are the user's own (case attributes may be called "position" or
+#: "turns"): only these columns get readable headers there
+OWN_COLUMNS: dict[str, dict[str, str]] = {"cases": {"case": "Case"}}
 
 _PERCENT = {"share", "agreement"}
 _WIDE = {"text": 80, "marked_text": 80, "question": 50, "evidence": 30, "decision": 14}
@@ -125,7 +137,8 @@ def write_workbook(
 ) -> Path:
     """Write tables to one .xlsx workbook, one sheet each, with readable headers.
 
-    Headers come from :data:`COLUMN_LABELS` (other columns keep their names), the header row
+    Headers come from :data:`COLUMN_LABELS` (other columns keep their names; the sheets of
+    :data:`OWN_COLUMNS`, such as the case attributes, keep the user's names), the header row
     is bold and frozen, shares are formatted as percentages and long text columns wrap. The
     columns in :data:`WORKBOOK_DROP` are left out (the segments sheet shows the text with its
     evidence marked, not a second plain copy).
@@ -161,7 +174,12 @@ def write_workbook(
             title = _sheet_name(name, used)
             part = f"xl/worksheets/sheet{n}.xml"
             with zf.open(part, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
-                _write_sheet(out, df, choices=(choices or {}).get(name, {}))
+                _write_sheet(
+                    out,
+                    df,
+                    OWN_COLUMNS.get(name, COLUMN_LABELS),
+                    choices=(choices or {}).get(name, {}),
+                )
             sheets.append((title, part))
         _write_package(zf, sheets)
     logger.info("wrote workbook %s", p)
@@ -214,7 +232,11 @@ def _validations(
 
 
 def _write_sheet(
-    out: io.TextIOWrapper, df: pd.DataFrame, *, choices: Mapping[str, Sequence[str]]
+    out: io.TextIOWrapper,
+    df: pd.DataFrame,
+    labels: Mapping[str, str],
+    *,
+    choices: Mapping[str, Sequence[str]],
 ) -> None:
     columns = [str(c) for c in df.columns]
     letters = [_column_letter(i) for i in range(len(columns))]
@@ -232,13 +254,13 @@ def _write_sheet(
     if columns:
         out.write("<cols>")
         for i, col in enumerate(columns, start=1):
-            header = COLUMN_LABELS.get(col, col)
+            header = labels.get(col, col)
             width = _WIDE.get(col, min(40, max(10, len(header) + 2)))
             out.write(f'<col min="{i}" max="{i}" width="{width}" customWidth="1"/>')
         out.write("</cols>")
     out.write('<sheetData><row r="1">')
     for letter, col in zip(letters, columns, strict=True):
-        out.write(_string_cell(f"{letter}1", COLUMN_LABELS.get(col, col), _STYLE_HEADER))
+        out.write(_string_cell(f"{letter}1", labels.get(col, col), _STYLE_HEADER))
     out.write("</row>")
     arrays = [_values(df[col]) for col in df.columns]
     for r, values in enumerate(zip(*arrays, strict=True), start=2):
