@@ -404,3 +404,19 @@ def test_open_refuses_a_newer_schema(tmp_path: Path, tmp_path_factory) -> None: 
     con.close()
     with pytest.raises(ProjectError, match=r"newer qualcode.*version 99.*upgrade qualcode"):
         Project.open(path)
+
+
+def test_project_cases_join_and_undo(project: Project) -> None:
+    from qualcode.cases import case_of_turns, read_cases
+    from tests.conftest import ROOT
+
+    cases = read_cases(ROOT / "data" / "cases.csv")
+    project.set_cases(cases, who="ana")
+    stored = project.cases()
+    assert sorted(stored["case"].unique()) == ["Narasumber 1", "Narasumber 2", "Narasumber 3"]
+    assert set(stored.columns) >= {"case", "interview", "speaker", "job_title", "seniority"}
+    of = case_of_turns(project.turns(), stored)
+    assert of.notna().sum() > 50
+    assert project.status()["cases"] == 3
+    project.undo()
+    assert project.cases().empty

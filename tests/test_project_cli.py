@@ -147,3 +147,19 @@ def test_cli_add_codings_and_replace(tmp_path: Path, capsys, tmp_path_factory) -
     assert code == 1 and "--replace" in err
     code, out, _ = run(capsys, "add", p, changed, "--replace")
     assert code == 0 and "Replaced 1" in out and "differentiate   ana Iya boleh-boleh" in out
+
+
+def test_cli_add_cases_and_report_uses_them(tmp_path: Path, capsys, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import ROOT
+
+    p = copy_project(tmp_path, tmp_path_factory)
+    code, out, err = run(capsys, "add", p, "--cases", ROOT / "data" / "cases.csv")
+    assert code == 0, err
+    assert "Stored 3 case(s)" in out
+    report = tmp_path / "report"
+    code, _, err = run(
+        capsys, "report", "--project", p, "--out", report, "--attribute", "seniority"
+    )
+    assert code == 0, err
+    table = pd.read_csv(report / "tables" / "code_by_attribute.csv")
+    assert set(table["value"]) == {"executive", "managerial"}
