@@ -60,6 +60,7 @@ def write_report(
     lang: str = "en",
     title: str | None = None,
     chart_formats: tuple[str, ...] = ("png", "svg"),
+    cooccurrence: str = "count",
 ) -> dict[str, Path]:
     """Write the report tables, charts and the self-contained HTML report into ``out_dir``.
 
@@ -83,6 +84,9 @@ def write_report(
         Title of the HTML report.
     chart_formats : tuple of str
         File types of the chart files.
+    cooccurrence : {"count", "jaccard"}
+        What the co-occurrence chart's colours show: turns with both codes, or the Jaccard
+        index (both / either), which does not favour the most frequent codes.
 
     Returns
     -------
@@ -100,6 +104,7 @@ def write_report(
         lang=lang,
         title=title,
         chart_formats=chart_formats,
+        cooccurrence=cooccurrence,
     )[0]
 
 
@@ -115,6 +120,7 @@ def _write_report(
     lang: str,
     title: str | None,
     chart_formats: tuple[str, ...],
+    cooccurrence: str = "count",
 ) -> tuple[dict[str, Path], dict[str, pd.DataFrame]]:
     from qualcode.exchange.html import render_html_report, report_charts
     from qualcode.exchange.xlsx import write_workbook
@@ -130,7 +136,12 @@ def _write_report(
         written[f"csv:{name}"] = write_table(table, out / TABLES_DIR / f"{name}.csv")
     written["xlsx"] = write_workbook(tables, out / XLSX_NAME)
     svgs, chart_files = report_charts(
-        tables, codebook, lang=lang, out_dir=out / CHARTS_DIR, formats=chart_formats
+        tables,
+        codebook,
+        lang=lang,
+        out_dir=out / CHARTS_DIR,
+        formats=chart_formats,
+        cooccurrence=cooccurrence,
     )
     written.update(chart_files)
     html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)
@@ -153,6 +164,7 @@ def write_outputs(
     spans: pd.DataFrame | None = None,
     title: str | None = None,
     chart_formats: tuple[str, ...] = ("png", "svg"),
+    cooccurrence: str = "count",
 ) -> dict[str, Path]:
     """Write everything for a coded project into one folder: report and Word appendix.
 
@@ -163,7 +175,7 @@ def write_outputs(
     ----------
     lang : {"id", "en"}, default "id"
         Language of the appendix and report headings.
-    coder, min_score, spans, title, chart_formats
+    coder, min_score, spans, title, chart_formats, cooccurrence
         As in :func:`write_report`.
 
     Returns
@@ -190,6 +202,7 @@ def write_outputs(
         lang=lang,
         title=title,
         chart_formats=chart_formats,
+        cooccurrence=cooccurrence,
     )
     written["docx"] = write_docx_appendix(
         turns,
