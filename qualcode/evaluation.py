@@ -196,7 +196,8 @@ def evaluate(
     -------
     DataFrame
         See :func:`score_table`; ``attrs["folds"]`` holds the fold of each scored turn
-        (a Series indexed by turn id; -1 for a fixed test set).
+        (a Series indexed by turn id; -1 for a fixed test set), ``attrs["method"]`` the method.
+        :func:`qualcode.summarize_evaluation` shows it readably.
     """
     if method not in METHODS:
         msg = f"unknown method {method!r}; expected one of {', '.join(METHODS)}"
@@ -255,4 +256,5 @@ def evaluate(
             fold_of = fold_of.loc[ids]
     table = score_table(gold, pred, n_boot=n_boot, random_state=random_state)
     table.attrs["folds"] = fold_of
+    table.attrs["method"] = method
     return table
