@@ -245,7 +245,10 @@ def evaluate(
             fold = assign_folds(coded, folds=folds)
             fold_of = pd.Series(fold.to_numpy(), index=coded[TURN_ID].astype(str), name="fold")
             parts = []
-            for k in sorted(set(fold.tolist())):
+            from qualcode.progress import progress
+
+            fold_ids = sorted(set(fold.tolist()))
+            for k in progress(fold_ids, desc="cross-validation", unit="fold"):
                 test = coded[fold.to_numpy() == k]
                 held = set(test[TURN_ID].astype(str))
                 train_c = codings[~codings[TURN_ID].isin(held)]

@@ -9,6 +9,7 @@ import pandas as pd
 
 from qualcode import reports
 from qualcode.codebook import Codebook
+from qualcode.progress import ProgressBar, progress_bar
 from qualcode.reports import Selection
 from qualcode.schema import validate_codings, validate_turns
 from qualcode.tables import write_table
@@ -21,6 +22,8 @@ XLSX_NAME = "report_tables.xlsx"
 DOCX_NAME = "appendix.docx"
 TABLES_DIR = "tables"
 CHARTS_DIR = "charts"
+#: steps of the progress bar of :func:`write_report`: tables, CSV, XLSX, charts, HTML
+REPORT_STEPS = 5
 
 
 def write_report_workbook(
@@ -93,19 +96,21 @@ def write_report(
     dict of str to Path
         ``"html"``, ``"xlsx"``, ``"csv:<table>"`` and ``"chart:<file name>"`` keys.
     """
-    return _write_report(
-        turns,
-        codings,
-        codebook,
-        out_dir,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
-        lang=lang,
-        title=title,
-        chart_formats=chart_formats,
-        cooccurrence=cooccurrence,
-    )[0]
+    with progress_bar(total=REPORT_STEPS, desc="writing report", unit="step") as bar:
+        return _write_report(
+            turns,
+            codings,
+            codebook,
+            out_dir,
+            coder=coder,
+            min_score=min_score,
+            spans=spans,
+            lang=lang,
+            title=title,
+            chart_formats=chart_formats,
+            cooccurrence=cooccurrence,
+            bar=bar,
+        )[0]
 
 
 def _write_report(
@@ -121,20 +126,25 @@ def _write_report(
     title: str | None,
     chart_formats: tuple[str, ...],
     cooccurrence: str = "count",
+    bar: ProgressBar | None = None,
 ) -> tuple[dict[str, Path], dict[str, pd.DataFrame]]:
     from qualcode.exchange.html import render_html_report, report_charts
     from qualcode.exchange.xlsx import write_workbook
 
+    step = bar.update if bar is not None else (lambda n=1: None)
     out = Path(out_dir)
     turns = validate_turns(turns)
     codings = validate_codings(codings)
     tables = reports.report_tables(
         turns, codings, codebook, coder=coder, min_score=min_score, spans=spans
     )
+    step(1)
     written: dict[str, Path] = {}
     for name, table in tables.items():
         written[f"csv:{name}"] = write_table(table, out / TABLES_DIR / f"{name}.csv")
+    step(1)
     written["xlsx"] = write_workbook(tables, out / XLSX_NAME)
+    step(1)
     svgs, chart_files = report_charts(
         tables,
         codebook,
@@ -144,10 +154,12 @@ def _write_report(
         cooccurrence=cooccurrence,
     )
     written.update(chart_files)
+    step(1)
     html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)
     html_path = out / HTML_NAME
     html_path.write_text(html_text, encoding="utf-8")
     written["html"] = html_path
+    step(1)
     logger.info("wrote report (%d files) to %s", len(written), out)
     return written, tables
 
@@ -191,27 +203,30 @@ def write_outputs(
     """
     from qualcode.exchange.docx import write_docx_appendix
 
-    written, tables = _write_report(
-        turns,
-        codings,
-        codebook,
-        out_dir,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
-        lang=lang,
-        title=title,
-        chart_formats=chart_formats,
-        cooccurrence=cooccurrence,
-    )
-    written["docx"] = write_docx_appendix(
-        turns,
-        codings,
-        codebook,
-        Path(out_dir) / DOCX_NAME,
-        lang=lang,
-        coder=coder,
-        min_score=min_score,
-        tables=tables,
-    )
+    with progress_bar(total=REPORT_STEPS + 1, desc="writing report", unit="step") as bar:
+        written, tables = _write_report(
+            turns,
+            codings,
+            codebook,
+            out_dir,
+            coder=coder,
+            min_score=min_score,
+            spans=spans,
+            lang=lang,
+            title=title,
+            chart_formats=chart_formats,
+            cooccurrence=cooccurrence,
+            bar=bar,
+        )
+        written["docx"] = write_docx_appendix(
+            turns,
+            codings,
+            codebook,
+            Path(out_dir) / DOCX_NAME,
+            lang=lang,
+            coder=coder,
+            min_score=min_score,
+            tables=tables,
+        )
+        bar.update(1)
     return written
