@@ -7,18 +7,20 @@ unescaped are fragments these helpers made. :class:`Summary` bundles a title, a 
 tables, and renders as ``_repr_html_`` in Jupyter and as text in ``repr``/``str``; the summary
 objects of :mod:`qualcode.summaries` (and :class:`~qualcode.codebook.Codebook`) use it.
 
-Only pandas and the standard library are imported here, so any module may use it.
+Only NumPy, pandas and the standard library are imported here, so any module may use it.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -53,6 +55,8 @@ def escape(value: object) -> str:
     """Return ``value`` as text safe inside HTML (quotes escaped too); missing values as ""."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, np.floating) and np.isnan(value):
+        return ""
     return html.escape(str(value), quote=True)
 
 
@@ -66,16 +70,17 @@ def format_value(value: object, *, percent: bool = False, decimals: int = 3) -> 
     """
     if value is None or value is pd.NA:
         return "–"
-    if isinstance(value, float):
-        if math.isnan(value):
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        number = float(value)
+        if math.isnan(number):
             return "–"
-        return f"{value:.1%}" if percent else f"{value:.{decimals}f}"
+        return f"{number:.1%}" if percent else f"{number:.{decimals}f}"
     text = str(value)
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, numbers.Number) and not isinstance(value, bool | np.bool_)
 
 
 def _cells(

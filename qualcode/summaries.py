@@ -266,7 +266,8 @@ class AgreementSummary(Displayed):
             title=f"Agreement between {', '.join(self.coders)}",
             facts={
                 "coders": len(self.coders),
-                "turns compared": int(o["n_units"]),
+                "turns compared": int(self.table["n_units"].iloc[0]) if len(self.table) > 1 else 0,
+                "decisions compared (turn x code)": int(o["n_units"]),
                 "percent agreement (overall)": f"{float(o['percent_agreement']):.1%}",
                 "Cohen's kappa (overall)": f"{_figure(kappa)} ({kappa_strength(kappa)})",
                 "Krippendorff's alpha (overall)": _figure(alpha),

@@ -49,6 +49,8 @@ def test_escape_and_format_value():
     assert display.format_value(0.71234) == "0.712"
     assert display.format_value(0.25, percent=True) == "25.0%"
     assert display.format_value(np.nan) == "–"
+    assert display.format_value(np.float32(0.5)) == "0.500"
+    assert display.format_value(np.int64(3)) == "3"
     assert display.format_value("x" * 500).endswith("…")
     assert len(display.format_value("x" * 500)) == display.MAX_CELL
 
