@@ -210,10 +210,11 @@ def plot_theme_frequencies(
     if by_code:
         from matplotlib.patches import Patch
 
-        theme_colors = _theme_colors(data, codebook)
+        # a theme's patch has the colour of its first bar, so the legend matches the bars
+        first_color = dict(zip(data[THEME].tolist()[::-1], colors[::-1], strict=True))
         labels = data.drop_duplicates(THEME).set_index(THEME)[THEME_LABEL]
         handles = [
-            Patch(color=theme_colors[th], label=str(labels[th]) or t["chart_other"])
+            Patch(color=first_color[th], label=str(labels[th]) or t["chart_other"])
             for th in labels.index
         ]
         legend = _text(legend_title, t["chart_legend"])
@@ -380,15 +381,16 @@ def _size_heatmap(
     size = _font_size("x")
     rows_in = max((_text_width(r, size) for r in rows), default=0.0) / 72
     cols_in = [_text_width(_wrap(c, 16, break_long=True), size) / 72 for c in col_labels]
-    col_in = min(1.2, max(0.55, max(cols_in, default=0.0) + 0.15))
     n_cols = len(col_labels)
+    widest = 1.2 if n_cols <= 5 else 0.95  # few columns: room for four lines of a long name
+    col_in = min(widest, max(0.55, max(cols_in, default=0.0) + 0.15))
     width = rows_in + 1.6 + n_cols * col_in
     if width <= 12.0:  # horizontal labels, up to four lines
         lines = max((_wrap(c, 16, break_long=True).count("\n") + 1 for c in col_labels), default=1)
         labels_in = 0.2 * lines
     else:  # upright labels (see _upright)
         labels_in = max((_text_width(u, size) for u in _upright(col_labels)), default=0.0) / 72
-    row_in = max((max(0.3, 0.17 * (r.count("\n") + 1) + 0.13) for r in rows), default=0.3)
+    row_in = max((max(0.5, 0.17 * (r.count("\n") + 1) + 0.13) for r in rows), default=0.5)
     height = 1.0 + len(rows) * row_in + labels_in  # all rows equal; title, axis label
     return (max(4.5, min(12.0, width)), max(2.5, min(14.0, height)))
 
@@ -607,7 +609,7 @@ def plot_cooccurrence(
 def _size_coder_comparison(data: pd.DataFrame, wrap: int = WRAP, **_: Any) -> tuple[float, float]:
     n_codes = data[CODE].nunique()
     n_coders = data[CODER].nunique()
-    return (7.0, max(2.5, 1.6 + n_codes * (0.3 + 0.28 * n_coders)))
+    return (7.0, max(2.5, 1.4 + n_codes * (0.2 + 0.25 * n_coders)))
 
 
 def plot_coder_comparison(

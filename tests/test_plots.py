@@ -57,6 +57,8 @@ def test_plot_theme_frequencies_colours_from_codebook(freq, codebook):
     assert colours[4:] == [CRM_COLOR] * 3
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["Model IDIC", "Tahapan CRM"]
+    patches = [to_hex(h.get_facecolor()) for h in legend.legend_handles]
+    assert patches == [colours[0], colours[4]]  # the colour of each theme's first bar
     assert legend.get_title().get_text() == "Theme"
 
 
