@@ -449,3 +449,12 @@ def test_report_charts_follow_the_language(tmp_path):
             assert english not in text, (name, english)
     assert "Giliran dengan kedua kode" in svgs["cooccurrence"][1].decode()
     assert svgs["cooccurrence"][0] == "Kode yang diberikan pada giliran yang sama"
+
+
+def test_chart_texts_exist_in_every_language():
+    from qualcode.exchange import _i18n
+
+    en = set(_i18n.texts("en"))
+    for lang in _i18n.LANGUAGES:
+        assert set(_i18n.texts(lang)) == en, lang
+        assert _i18n.texts(lang)["lang"] == lang
