@@ -334,8 +334,8 @@ def _fit_column_labels(
 
 
 def _fit_row_labels(ax: Axes, labels: list[str], below_pt: float) -> None:
-    """Put ``labels`` beside the rows; rows too low for them get fewer, longer lines, and
-    at worst one line ending in "…" (labels never overlap)."""
+    """Put ``labels`` beside the rows; rows too low for them get fewer, longer lines, then
+    one line ending in "…", and at worst only every n-th row is labelled (no overlap)."""
     n = len(labels)
     size = _font_size("y")
     root = _figure_of(ax)
@@ -353,7 +353,8 @@ def _fit_row_labels(ax: Axes, labels: list[str], below_pt: float) -> None:
         labels = [_wrap(lab, 45) for lab in flat]
         if not fits(labels):
             labels = [lab if len(lab) <= 40 else lab[:39].rstrip() + "…" for lab in flat]
-    ax.set_yticks(range(n), labels)
+    step = max(1, int(np.ceil(1.25 * size / row))) if not fits(labels) else 1
+    ax.set_yticks(range(n), [lab if i % step == 0 else "" for i, lab in enumerate(labels)])
 
 
 def _upright(labels: list[str]) -> list[str]:

@@ -458,3 +458,20 @@ def test_chart_texts_exist_in_every_language():
     for lang in _i18n.LANGUAGES:
         assert set(_i18n.texts(lang)) == en, lang
         assert _i18n.texts(lang)["lang"] == lang
+
+
+@pytest.mark.parametrize("figsize", [None, (5, 3)])
+def test_plot_code_interview_heatmap_many_codes_row_labels_never_overlap(figsize):
+    import numpy as np
+    import pandas as pd
+
+    codes = [f"code {i}: a label long enough to wrap onto a second line" for i in range(45)]
+    matrix = pd.DataFrame(
+        np.ones((45, 3), dtype="int64"), index=pd.Index(codes, name="code"), columns=list("abc")
+    )
+    ax = None if figsize is None else plt.figure(figsize=figsize, layout="constrained").gca()
+    ax = plots.plot_code_interview_heatmap(matrix, ax=ax)
+    ax.figure.canvas.draw()
+    assert ax.get_yticklabels()[0].get_text().startswith("code 0")
+    assert not _overlapping(ax.get_yticklabels())
+    assert not _overlapping(ax.get_xticklabels())
