@@ -475,3 +475,24 @@ def test_plot_code_interview_heatmap_many_codes_row_labels_never_overlap(figsize
     assert ax.get_yticklabels()[0].get_text().startswith("code 0")
     assert not _overlapping(ax.get_yticklabels())
     assert not _overlapping(ax.get_xticklabels())
+
+
+def test_report_cooccurrence_measure_from_the_command_line(tmp_path, capsys):
+    from qualcode.cli import main
+    from qualcode.codebook import write_codebook
+    from qualcode.tables import write_table
+
+    turns = write_table(make_turns(), tmp_path / "turns.csv")
+    codings = write_table(make_codings(), tmp_path / "codings.csv")
+    book = write_codebook(make_codebook(), tmp_path / "codebook.yaml")
+    args = ["report", "--turns", str(turns), "--codings", str(codings), "--codebook", str(book)]
+    out = tmp_path / "report"
+    assert (
+        main([*args, "--out", str(out), "--chart-format", "svg", "--cooccurrence", "jaccard"]) == 0
+    )
+    assert "Jaccard index" in (out / "charts" / "cooccurrence.svg").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "bad"), "--cooccurrence", "lift"]) == 1
+    err = capsys.readouterr().err
+    assert "Error: unknown co-occurrence measure 'lift'; expected one of count, jaccard" in err
+    assert not (tmp_path / "bad").exists()  # refused before writing anything

@@ -33,6 +33,13 @@ def report_command(
         list[str] | None,
         typer.Option("--chart-format", help="Chart file type: png, svg or pdf (repeatable)."),
     ] = None,
+    cooccurrence: Annotated[
+        str,
+        typer.Option(
+            "--cooccurrence",
+            help="Co-occurrence chart: count (turns with both codes) or jaccard (both / either).",
+        ),
+    ] = "count",
 ) -> None:
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
     from qualcode.exchange.report import write_report
@@ -48,6 +55,7 @@ def report_command(
         lang=lang,
         title=title,
         chart_formats=tuple(chart_format or ("png", "svg")),
+        cooccurrence=cooccurrence,
     )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from qualcode import reports
 from qualcode.codebook import Codebook
+from qualcode.errors import QualcodeError
 from qualcode.progress import ProgressBar, progress_bar
 from qualcode.reports import Selection
 from qualcode.schema import validate_codings, validate_turns
@@ -22,6 +23,8 @@ XLSX_NAME = "report_tables.xlsx"
 DOCX_NAME = "appendix.docx"
 TABLES_DIR = "tables"
 CHARTS_DIR = "charts"
+#: what the co-occurrence chart can show
+COOCCURRENCE_MEASURES = ("count", "jaccard")
 #: steps of the progress bar of :func:`write_report`: tables, CSV, XLSX, charts, HTML
 REPORT_STEPS = 5
 
@@ -131,6 +134,12 @@ def _write_report(
     from qualcode.exchange.html import render_html_report, report_charts
     from qualcode.exchange.xlsx import write_workbook
 
+    if cooccurrence not in COOCCURRENCE_MEASURES:
+        msg = (
+            f"unknown co-occurrence measure {cooccurrence!r}; "
+            f"expected one of {', '.join(COOCCURRENCE_MEASURES)}"
+        )
+        raise QualcodeError(msg)
     step = bar.update if bar is not None else (lambda n=1: None)
     out = Path(out_dir)
     turns = validate_turns(turns)
