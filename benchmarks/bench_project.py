@@ -65,9 +65,7 @@ def make_transcripts(folder: Path, n: int) -> None:
         (folder / f"interview_{k:04d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def synthetic_codings(
-    project: Project, n: int, *, coders: list[str], seed: int
-) -> pd.DataFrame:
+def synthetic_codings(project: Project, n: int, *, coders: list[str], seed: int) -> pd.DataFrame:
     """``n`` codings of distinct (turn, code, coder), spread over all turns."""
     turn_ids = project.turns()[schema.TURN_ID].to_numpy()
     codes = np.asarray(project.codebook().code_names)
@@ -109,8 +107,9 @@ def main() -> None:
 
     added = timed("add 1,000 transcripts", lambda: project.add_transcripts([folder]), results)
     print(f"  {added.turns:,} turns")
-    coded = timed("code (keyword rules, as suggestions)", lambda: project.code(method="rules"),
-                  results)
+    coded = timed(
+        "code (keyword rules, as suggestions)", lambda: project.code(method="rules"), results
+    )
     n_rules = coded["suggested"]
     model = synthetic_codings(project, int(MODEL_SUGGESTIONS * scale), coders=["model"], seed=1)
     timed("store 480,000 model suggestions", lambda: project.add_suggestions(model), results)
@@ -119,8 +118,10 @@ def main() -> None:
     timed(f"store {people_n:,} people's codings", lambda: project.add_codings(people), results)
     project.close()
     total = TOTAL_CODINGS * scale
-    print(f"  {n_rules:,} rule suggestions + {len(model):,} model + {people_n:,} people "
-          f"= {n_rules + len(model) + people_n:,} codings (target {total:,.0f})")
+    print(
+        f"  {n_rules:,} rule suggestions + {len(model):,} model + {people_n:,} people "
+        f"= {n_rules + len(model) + people_n:,} codings (target {total:,.0f})"
+    )
 
     def open_and_list() -> int:
         with Project.open(path) as p:
@@ -132,8 +133,10 @@ def main() -> None:
     with Project.open(path) as p:
         p.turns().to_csv(turns_csv, index=False)
     size, csv_size = path.stat().st_size, turns_csv.stat().st_size
-    print(f"project file {size / 1e6:,.1f} MB with {total:,.0f} codings; turns as CSV "
-          f"{csv_size / 1e6:,.1f} MB (ratio {size / csv_size:.2f}x)")
+    print(
+        f"project file {size / 1e6:,.1f} MB with {total:,.0f} codings; turns as CSV "
+        f"{csv_size / 1e6:,.1f} MB (ratio {size / csv_size:.2f}x)"
+    )
 
     from qualcode.exchange.review import import_review_sheet, review_table, write_review_table
     from qualcode.exchange.xlsx import write_workbook
@@ -165,8 +168,9 @@ def main() -> None:
         qdpx = WORK / "study.qdpx"
         timed(".qdpx export", lambda: export_project_qdpx(project, qdpx), results)
         target = WORK / "imported.qualcode"
-        timed(".qdpx import (into a new project)", lambda: import_project_qdpx(qdpx, target),
-              results)
+        timed(
+            ".qdpx import (into a new project)", lambda: import_project_qdpx(qdpx, target), results
+        )
 
     project.close()
     size = path.stat().st_size

@@ -87,6 +87,11 @@ _LAZY = {
     "plot_cooccurrence": "qualcode.plots",
     "plot_coder_comparison": "qualcode.plots",
     "save_figure": "qualcode.plots",
+    "summarize_agreement": "qualcode.summaries",
+    "summarize_codings": "qualcode.summaries",
+    "summarize_evaluation": "qualcode.summaries",
+    "summarize_turns": "qualcode.summaries",
+    "show_progress": "qualcode.progress",
 }
 
 
@@ -154,7 +159,12 @@ __all__ = [
     "read_turns",
     "report_tables",
     "save_figure",
+    "show_progress",
     "suggest_turns",
+    "summarize_agreement",
+    "summarize_codings",
+    "summarize_evaluation",
+    "summarize_turns",
     "theme_frequencies",
     "train_model",
     "validate_cases",

@@ -161,6 +161,45 @@ class Codebook:
         """Code names of each mutually exclusive theme."""
         return tuple(tuple(c.name for c in t.codes) for t in self.themes if t.exclusive)
 
+    def _summary(self) -> Any:
+        from qualcode.display import Summary
+
+        rows = [
+            {
+                "theme": t.display + (" (exclusive)" if t.exclusive else ""),
+                "code": c.name,
+                "label": c.display,
+                "definition": c.description,
+                "keywords": ", ".join(c.keywords[:6]) + (" …" if len(c.keywords) > 6 else ""),
+            }
+            for t in self.themes
+            for c in t.codes
+        ]
+        import pandas as pd
+
+        source = f" ({self.source.name})" if self.source is not None else ""
+        return Summary(
+            title=f"Codebook {self.name}{source}: {len(self.themes)} themes, "
+            f"{len(self.codes)} codes",
+            facts={"languages": ", ".join(self.languages)} if self.languages else {},
+            tables={"Codes": pd.DataFrame(rows, columns=list(rows[0]) if rows else ["code"])},
+            notes=(self.description,) if self.description else (),
+            max_rows=200,
+            width=40,
+        )
+
+    def _repr_html_(self) -> str:
+        return str(self._summary()._repr_html_())
+
+    def __str__(self) -> str:
+        return str(self._summary().to_text())
+
+    def __repr__(self) -> str:
+        source = f", source={str(self.source)!r}" if self.source is not None else ""
+        return (
+            f"<Codebook {self.name!r}: {len(self.themes)} themes, {len(self.codes)} codes{source}>"
+        )
+
     @classmethod
     def from_code_names(
         cls, names: list[str] | tuple[str, ...], *, exclusive: bool = False, name: str = "codes"

@@ -196,7 +196,8 @@ def evaluate(
     -------
     DataFrame
         See :func:`score_table`; ``attrs["folds"]`` holds the fold of each scored turn
-        (a Series indexed by turn id; -1 for a fixed test set).
+        (a Series indexed by turn id; -1 for a fixed test set), ``attrs["method"]`` the method.
+        :func:`qualcode.summarize_evaluation` shows it readably.
     """
     if method not in METHODS:
         msg = f"unknown method {method!r}; expected one of {', '.join(METHODS)}"
@@ -244,7 +245,10 @@ def evaluate(
             fold = assign_folds(coded, folds=folds)
             fold_of = pd.Series(fold.to_numpy(), index=coded[TURN_ID].astype(str), name="fold")
             parts = []
-            for k in sorted(set(fold.tolist())):
+            from qualcode.progress import progress
+
+            fold_ids = sorted(set(fold.tolist()))
+            for k in progress(fold_ids, desc="cross-validation", unit="fold"):
                 test = coded[fold.to_numpy() == k]
                 held = set(test[TURN_ID].astype(str))
                 train_c = codings[~codings[TURN_ID].isin(held)]
@@ -255,4 +259,5 @@ def evaluate(
             fold_of = fold_of.loc[ids]
     table = score_table(gold, pred, n_boot=n_boot, random_state=random_state)
     table.attrs["folds"] = fold_of
+    table.attrs["method"] = method
     return table

@@ -1,13 +1,16 @@
-"""Run the quickstart notebook top to bottom with the current interpreter's kernel."""
+"""Run the notebooks top to bottom with the current interpreter's kernel."""
 
 from __future__ import annotations
 
 import sys
 
+import pandas as pd
 import pytest
 from conftest import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "01_quickstart.ipynb"
+AGREEMENT = ROOT / "notebooks" / "03_agreement.ipynb"
+NOTEBOOKS = [NOTEBOOK, AGREEMENT]
 
 
 @pytest.fixture
@@ -27,25 +30,26 @@ def kernel_name(tmp_path, monkeypatch) -> str:
     return "qualcode-test"
 
 
-def test_notebook_is_committed_without_outputs():
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_without_outputs(path):
     import nbformat
 
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb = nbformat.read(path, as_version=4)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert code_cells
     assert all(not c.outputs and c.execution_count is None for c in code_cells)
 
 
-def test_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
-    import docx
+def _run(path, kernel_name, out, monkeypatch) -> list:
+    """Execute the notebook at ``path``; return its outputs (none may be an error)."""
     import nbformat
     from nbclient import NotebookClient
 
-    out = tmp_path / "out"
     monkeypatch.setenv("QUALCODE_OUT", str(out))
     monkeypatch.setenv("QUALCODE_ROOT", str(ROOT))
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+    out.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         kernel_name=kernel_name,
@@ -54,12 +58,56 @@ def test_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
     )
     client.execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
+    errors = [o for o in outputs if o.output_type == "error"]
+    assert not errors, errors
+    stderr = [o.text for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    noise = [t for t in stderr if t.strip() and not t.startswith("\r")]
+    assert not noise, noise  # nothing on stderr but progress bars (redrawn with "\r")
+    return outputs
+
+
+def _stderr(outputs) -> str:
+    return "".join(o.text for o in outputs if o.output_type == "stream" and o.name == "stderr")
+
+
+def _html(outputs) -> str:
+    return "\n".join(o.get("data", {}).get("text/html", "") for o in outputs)
+
+
+def test_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
+    import docx
+
+    out = tmp_path / "out"
+    outputs = _run(NOTEBOOK, kernel_name, out, monkeypatch)
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2  # theme chart and heatmap shown inline
+    html = _html(outputs)
+    for shown in ("Turns: 173 in 4 interview(s)", "Codebook ", "Codings: "):
+        assert shown in html  # the rich displays
+    assert "writing report" in _stderr(outputs)  # a progress bar in a notebook
     appendix = out / "appendix.docx"
     headings = [
         p.text for p in docx.Document(str(appendix)).paragraphs if p.style.name == "Heading 1"
     ]
     assert headings == ["Buku Kode", "Transkrip Wawancara", "Segmen Terkode", "Frekuensi Tema"]
     assert (out / "report.html").exists() and (out / "report_tables.xlsx").exists()
+
+
+def test_agreement_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    outputs = _run(AGREEMENT, kernel_name, out, monkeypatch)
+    html = _html(outputs)
+    assert "Agreement between coder_a, coder_b" in html and "Disagreements (21)" in html
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # coder comparison
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "Two coders coded all 86 participant turns" in printed
+    table = pd.read_csv(out / "agreement_table.csv")
+    assert list(table.columns) == [
+        "Code",
+        "Coded by A",
+        "Coded by B",
+        "Agreement",
+        "Cohen's kappa [95% CI]",
+        "Krippendorff's alpha",
+    ]
+    assert table["Code"].tolist()[-1] == "All codes" and len(table) == 8

@@ -57,6 +57,8 @@ def test_plot_theme_frequencies_colours_from_codebook(freq, codebook):
     assert colours[4:] == [CRM_COLOR] * 3
     legend = ax.get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["Model IDIC", "Tahapan CRM"]
+    patches = [to_hex(h.get_facecolor()) for h in legend.legend_handles]
+    assert patches == [colours[0], colours[4]]  # the colour of each theme's first bar
     assert legend.get_title().get_text() == "Theme"
 
 
@@ -110,13 +112,54 @@ def test_plot_code_interview_heatmap(codebook):
 def test_plot_cooccurrence_counts_and_jaccard(codebook):
     counts = reports.cooccurrence_matrix(make_turns(), make_codings(), codebook)
     ax = plots.plot_cooccurrence(counts, codebook=codebook)
-    assert ax.images[0].get_array()[6, 6] == 2
+    image = ax.images[0].get_array()
+    assert image.mask[6, 6] and not image.mask[6, 0]  # the diagonal is not coloured
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[6 * 7 + 6] == "(2)"  # retain: turns with the code, in brackets
     assert ax.get_yticklabels()[6].get_text() == "Retain"
     jac = reports.cooccurrence_matrix(make_turns(), make_codings(), codebook, measure="jaccard")
     ax2 = plots.plot_cooccurrence(jac, ax=plt.figure().gca())
     texts = [t.get_text() for t in ax2.texts]
-    assert "0.33" in texts and "–" in texts  # unused code: undefined
-    assert ax2.figure.axes[-1].get_ylabel() == "Jaccard index"
+    assert "0.33" in texts and texts[5 * 7 + 5] == ""  # no counts to show on the diagonal
+    assert ax2.figure.axes[-1].get_ylabel() == "Jaccard index (both / either)"
+
+
+def test_plot_cooccurrence_pairs_set_the_colour_scale(codebook):
+    import numpy as np
+
+    counts = reports.cooccurrence_matrix(make_turns(), make_codings(), codebook)
+    values = counts.to_numpy()
+    off = values[~np.eye(len(values), dtype=bool)]
+    assert values.diagonal().max() > off.max()  # the diagonal would wash the pairs out
+    ax = plots.plot_cooccurrence(counts)
+    norm = ax.images[0].norm
+    assert (norm.vmin, norm.vmax) == (off.min(), off.max())
+
+
+def test_plot_cooccurrence_jaccard_from_counts(codebook):
+    import numpy as np
+
+    turns, codings = make_turns(), make_codings()
+    counts = reports.cooccurrence_matrix(turns, codings, codebook)
+    jac = reports.cooccurrence_matrix(turns, codings, codebook, measure="jaccard")
+    ax = plots.plot_cooccurrence(counts, measure="jaccard")
+    drawn = ax.images[0].get_array()
+    expected = np.ma.masked_invalid(jac.to_numpy().copy())
+    np.fill_diagonal(expected, np.ma.masked)
+    off = ~np.eye(len(jac), dtype=bool) & ~np.isnan(jac.to_numpy())
+    np.testing.assert_allclose(drawn[off], jac.to_numpy()[off])
+    assert ax.texts[0].get_text() == "(1)"  # diagonal keeps the counts
+    assert ax.figure.axes[-1].get_ylabel().startswith("Jaccard")
+
+
+@pytest.mark.parametrize(
+    ("measure", "match"),
+    [("lift", "unknown measure 'lift'"), ("count", "needs a count matrix")],
+)
+def test_plot_cooccurrence_rejects_measure(codebook, measure, match):
+    jac = reports.cooccurrence_matrix(make_turns(), make_codings(), codebook, measure="jaccard")
+    with pytest.raises(QualcodeError, match=match):
+        plots.plot_cooccurrence(jac, measure=measure)
 
 
 def test_plot_coder_comparison(codebook):
@@ -187,3 +230,269 @@ def test_plot_code_interview_heatmap_many_interviews_labels_every_nth():
     assert len(labels) == 100 and len(shown) <= plots.MAX_TICKS
     assert shown[0] == "Narasumber 0" and labels[1] == ""
     assert not ax.texts  # 700 cells: no numbers written
+
+
+# --- labels never overlap ----------------------------------------------------------------
+def _overlapping(labels) -> list[tuple[str, str]]:
+    """Pairs of drawn, non-empty tick labels whose boxes overlap (1 pixel of slack)."""
+    fig = labels[0].figure
+    renderer = fig.canvas.get_renderer()
+    boxes = [
+        (t.get_text(), t.get_window_extent(renderer).expanded(1.0, 1.0).padded(-0.5))
+        for t in labels
+        if t.get_text() and t.get_visible()
+    ]
+    return [
+        (a, b)
+        for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2)
+        if box_a.overlaps(box_b)
+    ]
+
+
+def _interview_matrix(names):
+    import numpy as np
+    import pandas as pd
+
+    return pd.DataFrame(
+        np.arange(7 * len(names)).reshape(7, len(names)) % 4,
+        index=pd.Index(
+            ["identify", "differentiate", "interact", "customize", "acquire", "enhance", "retain"],
+            name="code",
+        ),
+        columns=names,
+    )
+
+
+NAME_SETS = {
+    "sample": [f"magnus_interviews/Narasumber {i}" for i in (1, 2, 3)]
+    + ["magnus_interviews/Wawancara tambahan (22 Mei 2023) - Narasumber 1"],
+    "long": [
+        f"interviews_2024/site_{i}/Informan dengan nama yang sangat panjang nomor {i}"
+        for i in range(6)
+    ],
+    "one_word": ["ThisIsAnInterviewNameWithoutAnySpacesAtAll_" + str(i) for i in range(5)],
+    "many": [f"Narasumber {i}" for i in range(30)],
+    "very_many": [f"magnus/Informan {i:03d} (kantor Jakarta)" for i in range(120)],
+}
+
+
+@pytest.mark.parametrize("names", NAME_SETS.values(), ids=NAME_SETS.keys())
+@pytest.mark.parametrize("where", ["pyplot", "render", "small_axes"])
+def test_plot_code_interview_heatmap_labels_never_overlap(codebook, names, where):
+    from matplotlib.figure import Figure
+
+    matrix = _interview_matrix(names)
+    if where == "pyplot":
+        ax = plots.plot_code_interview_heatmap(matrix, codebook=codebook)
+    elif where == "render":  # as render_chart (the report and the appendix) draws it
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = Figure(figsize=plots._size_heatmap(matrix, codebook=codebook), layout="constrained")
+        FigureCanvasAgg(fig)
+        ax = plots.plot_code_interview_heatmap(matrix, codebook=codebook, ax=fig.add_subplot())
+    else:  # one panel of a user's figure, no layout engine
+        fig = plt.figure(figsize=(8, 4))
+        ax = plots.plot_code_interview_heatmap(
+            matrix, codebook=codebook, ax=fig.add_subplot(1, 2, 2)
+        )
+    ax.figure.canvas.draw()
+    labels = ax.get_xticklabels()
+    shown = [t.get_text() for t in labels if t.get_text()]
+    assert shown, "no interview is labelled"
+    assert not _overlapping(labels)
+    assert not _overlapping(ax.get_yticklabels())
+    assert not any(t.startswith("magnus") for t in shown)  # the shared folder is dropped
+
+
+def test_plot_code_interview_heatmap_sample_labels_are_whole_and_horizontal(codebook):
+    matrix = _interview_matrix(NAME_SETS["sample"])
+    ax = plots.plot_code_interview_heatmap(matrix, codebook=codebook)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[:3] == ["Narasumber 1", "Narasumber 2", "Narasumber 3"]
+    assert labels[3].replace("\n", " ") == "Wawancara tambahan (22 Mei 2023) - Narasumber 1"
+    assert {t.get_rotation() for t in ax.get_xticklabels()} == {0.0}
+
+
+def test_plot_cooccurrence_code_labels_never_overlap(codebook):
+    counts = reports.cooccurrence_matrix(make_turns(), make_codings(), codebook)
+    for ax in (
+        plots.plot_cooccurrence(counts, codebook=codebook),
+        plots.plot_cooccurrence(counts, codebook=codebook, ax=plt.figure(figsize=(4, 4)).gca()),
+    ):
+        ax.figure.canvas.draw()
+        assert not _overlapping(ax.get_xticklabels())
+        assert not _overlapping(ax.get_yticklabels())
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["a/b/N 1", "a/b/N 2"], ["N 1", "N 2"]),
+        (["a/N 1", "a/N 10"], ["N 1", "N 10"]),  # prefix "a/N 1" is cut at the slash only
+        (["x\\N 1", "x\\N 2"], ["N 1", "N 2"]),
+        (["a/", "a/b"], ["a/", "a/b"]),  # would leave an empty name
+        (["N 1", "N 2"], ["N 1", "N 2"]),
+        (["a/only"], ["only"]),
+        ([], []),
+    ],
+)
+def test_short_names(names, expected):
+    assert plots.short_names(names) == expected
+
+
+# --- one language per chart, ax in and out --------------------------------------------------
+def _all_texts(ax) -> list[str]:
+    fig = ax.figure
+    out = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+    out += [other.get_ylabel() for other in fig.axes if other is not ax]  # colour bars
+    legend = ax.get_legend()
+    if legend is not None:
+        out.append(legend.get_title().get_text())
+    return [t for t in out if t]
+
+
+def _charts(codebook):
+    turns, codings = make_turns(), make_codings()
+    return {
+        "theme_frequencies": (
+            plots.plot_theme_frequencies,
+            reports.code_frequencies(turns, codings, codebook),
+        ),
+        "share": (
+            plots.plot_theme_frequencies,
+            reports.code_frequencies(turns, codings, codebook),
+            {"value": "share"},
+        ),
+        "code_by_interview": (
+            plots.plot_code_interview_heatmap,
+            reports.code_interview_matrix(turns, codings, codebook),
+        ),
+        "share_by_interview": (
+            plots.plot_code_interview_heatmap,
+            reports.code_interview_matrix(turns, codings, codebook, value="share"),
+        ),
+        "cooccurrence": (
+            plots.plot_cooccurrence,
+            reports.cooccurrence_matrix(turns, codings, codebook),
+        ),
+        "jaccard": (
+            plots.plot_cooccurrence,
+            reports.cooccurrence_matrix(turns, codings, codebook, measure="jaccard"),
+        ),
+        "coders": (plots.plot_coder_comparison, reports.coder_counts(turns, codings, codebook)),
+    }
+
+
+CHARTS = [
+    "theme_frequencies",
+    "share",
+    "code_by_interview",
+    "share_by_interview",
+    "cooccurrence",
+    "jaccard",
+    "coders",
+]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_every_chart_speaks_one_language(codebook, chart):
+    from qualcode.exchange._i18n import texts
+
+    plot, data, *extra = _charts(codebook)[chart]
+    kwargs = extra[0] if extra else {}
+    english = set(texts("en").values())
+    indonesian = set(texts("id").values())
+    ax_id = plot(data, ax=plt.figure().gca(), lang="id", **kwargs)
+    ax_en = plot(data, ax=plt.figure().gca(), lang="en", **kwargs)
+    got_id, got_en = _all_texts(ax_id), _all_texts(ax_en)
+    assert len(got_id) >= 2 and len(got_id) == len(got_en)
+    assert all(t in indonesian for t in got_id), got_id
+    assert all(t in english for t in got_en), got_en
+    assert not set(got_id) & set(got_en) - {"Interview"}  # nothing stays English
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_every_chart_draws_on_the_given_axes_and_returns_it(codebook, chart):
+    plot, data, *extra = _charts(codebook)[chart]
+    fig, (left, right) = plt.subplots(1, 2)
+    assert plot(data, ax=right, **(extra[0] if extra else {})) is right
+    assert not left.has_data() and right.has_data()
+    made = plot(data, **(extra[0] if extra else {}))  # without ax: a new figure
+    assert made.figure is not fig
+
+
+def test_chart_texts_can_be_replaced_or_left_out(freq):
+    ax = plots.plot_theme_frequencies(freq, lang="id", title="", xlabel="Jumlah")
+    assert ax.get_title() == "" and ax.get_xlabel() == "Jumlah"
+
+
+def test_report_charts_follow_the_language(tmp_path):
+    from qualcode.exchange.html import report_charts
+
+    tables = reports.report_tables(make_turns(), make_codings(), make_codebook())
+    svgs, _ = report_charts(tables, make_codebook(), lang="id")
+    assert set(svgs) == {
+        "theme_frequencies",
+        "code_by_interview",
+        "cooccurrence",
+        "coder_comparison",
+    }
+    for name, (_caption, svg) in svgs.items():
+        text = svg.decode()
+        for english in (
+            "Coded turns",
+            "Turns with both codes",
+            "Turns coded",
+            "Theme<",
+            "Share of participant",
+        ):
+            assert english not in text, (name, english)
+    assert "Giliran dengan kedua kode" in svgs["cooccurrence"][1].decode()
+    assert svgs["cooccurrence"][0] == "Kode yang diberikan pada giliran yang sama"
+
+
+def test_chart_texts_exist_in_every_language():
+    from qualcode.exchange import _i18n
+
+    en = set(_i18n.texts("en"))
+    for lang in _i18n.LANGUAGES:
+        assert set(_i18n.texts(lang)) == en, lang
+        assert _i18n.texts(lang)["lang"] == lang
+
+
+@pytest.mark.parametrize("figsize", [None, (5, 3)])
+def test_plot_code_interview_heatmap_many_codes_row_labels_never_overlap(figsize):
+    import numpy as np
+    import pandas as pd
+
+    codes = [f"code {i}: a label long enough to wrap onto a second line" for i in range(45)]
+    matrix = pd.DataFrame(
+        np.ones((45, 3), dtype="int64"), index=pd.Index(codes, name="code"), columns=list("abc")
+    )
+    ax = None if figsize is None else plt.figure(figsize=figsize, layout="constrained").gca()
+    ax = plots.plot_code_interview_heatmap(matrix, ax=ax)
+    ax.figure.canvas.draw()
+    assert ax.get_yticklabels()[0].get_text().startswith("code 0")
+    assert not _overlapping(ax.get_yticklabels())
+    assert not _overlapping(ax.get_xticklabels())
+
+
+def test_report_cooccurrence_measure_from_the_command_line(tmp_path, capsys):
+    from qualcode.cli import main
+    from qualcode.codebook import write_codebook
+    from qualcode.tables import write_table
+
+    turns = write_table(make_turns(), tmp_path / "turns.csv")
+    codings = write_table(make_codings(), tmp_path / "codings.csv")
+    book = write_codebook(make_codebook(), tmp_path / "codebook.yaml")
+    args = ["report", "--turns", str(turns), "--codings", str(codings), "--codebook", str(book)]
+    out = tmp_path / "report"
+    assert (
+        main([*args, "--out", str(out), "--chart-format", "svg", "--cooccurrence", "jaccard"]) == 0
+    )
+    assert "Jaccard index" in (out / "charts" / "cooccurrence.svg").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "bad"), "--cooccurrence", "lift"]) == 1
+    err = capsys.readouterr().err
+    assert "Error: unknown co-occurrence measure 'lift'; expected one of count, jaccard" in err
+    assert not (tmp_path / "bad").exists()  # refused before writing anything

@@ -257,13 +257,16 @@ def test_cli_parse_other_table_types(tmp_path: Path, suffix: str) -> None:
     assert list(read_table(out)[SPEAKER]) == ["Jane Smith", "Budi Santoso"] * 2
 
 
-def test_cli_parse_many_files_shows_progress_on_stderr(tmp_path: Path, capsys) -> None:
+def test_cli_parse_many_files_shows_progress_on_stderr(tmp_path: Path, capsys, monkeypatch) -> None:
     for k in range(7):
         (tmp_path / f"i{k}.txt").write_text(f"Q: Why {k}?\nA: Because.\n", encoding="utf-8")
     out = tmp_path / "out" / "turns.csv"
     assert main(["parse", str(tmp_path), "--out", str(out), "--format", "text"]) == 0
+    assert capsys.readouterr().err == ""  # stderr is not a terminal: no bar
+    monkeypatch.setenv("QUALCODE_PROGRESS", "1")
+    assert main(["parse", str(tmp_path), "--out", str(out), "--format", "text"]) == 0
     captured = capsys.readouterr()
-    assert "Parsing" in captured.err
+    assert "reading transcripts" in captured.err and "/7" in captured.err
     assert "7 file(s), 7 interview(s)" in captured.out
     assert len(read_table(out)) == 14
 

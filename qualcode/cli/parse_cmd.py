@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +14,6 @@ from qualcode.tables import write_table
 from qualcode.transcripts import find_transcripts, read_transcripts, summarize_turns
 from qualcode.transcripts.detect import FORMATS
 
-#: show a progress bar from this many files on
-PROGRESS_FROM = 6
 OUT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
 
 
@@ -59,13 +56,7 @@ def parse(
         "single_speaker": single_speaker,
         "encoding": encoding,
     }
-    if len(files) >= PROGRESS_FROM:
-        with typer.progressbar(
-            length=len(files), label="Parsing", file=sys.stderr, show_pos=True
-        ) as bar:
-            turns = read_transcripts(files, progress=lambda _p: bar.update(1), **options)  # type: ignore[arg-type]
-    else:
-        turns = read_transcripts(files, **options)  # type: ignore[arg-type]
+    turns = read_transcripts(files, **options)  # type: ignore[arg-type]
     written = write_table(turns, out)
     summary = summarize_turns(turns)
     n_speakers = turns.groupby(schema.INTERVIEW, sort=False)[schema.SPEAKER].nunique().sum()

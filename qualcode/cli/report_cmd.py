@@ -40,6 +40,13 @@ def report_command(
     ] = None,
     cases: CasesOpt = None,
     attribute: AttributeOpt = None,
+    cooccurrence: Annotated[
+        str,
+        typer.Option(
+            "--cooccurrence",
+            help="Co-occurrence chart: count (turns with both codes) or jaccard (both / either).",
+        ),
+    ] = "count",
 ) -> None:
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
     from qualcode.exchange.report import write_report
@@ -58,6 +65,7 @@ def report_command(
         chart_formats=tuple(chart_format or ("png", "svg")),
         cases=cases_df,
         attributes=attribute or None,
+        cooccurrence=cooccurrence,
     )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)

@@ -1341,17 +1341,24 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
         index = {c: i for i, c in enumerate(cb.code_names)}
         in_group: set[int] = set()
         links = inp.links() if self.sequence else None
-        for group in cb.exclusive_groups:
-            idx = [index[c] for c in group]
-            in_group.update(idx)
-            head = self._fit_group(F, Y[:, idx], idx, rows, intercepts, group, links=links)
-            self.heads_.append(head)
-        for j in range(n_codes):
-            if j in in_group:
-                continue
-            head = self._fit_binary(F, Y[:, j], j, rows, intercepts)
-            self.heads_.append(head)
-            self.thresholds_[j] = head["threshold"]
+        from qualcode.progress import progress_bar
+
+        grouped = {index[c] for group in cb.exclusive_groups for c in group}
+        n_heads = len(cb.exclusive_groups) + n_codes - len(grouped)
+        with progress_bar(total=n_heads, desc="training", unit="code") as bar:
+            for group in cb.exclusive_groups:
+                idx = [index[c] for c in group]
+                in_group.update(idx)
+                head = self._fit_group(F, Y[:, idx], idx, rows, intercepts, group, links=links)
+                self.heads_.append(head)
+                bar.update(1)
+            for j in range(n_codes):
+                if j in in_group:
+                    continue
+                head = self._fit_binary(F, Y[:, j], j, rows, intercepts)
+                self.heads_.append(head)
+                self.thresholds_[j] = head["threshold"]
+                bar.update(1)
         coef = np.vstack(rows).astype(np.float32) if rows else coef
         self.coef_ = coef
         self.intercept_ = np.asarray(intercepts, dtype=np.float64)

@@ -52,6 +52,9 @@ __all__ = [
     "score_from_hits",
 ]
 
+#: with a progress bar, :meth:`KeywordCoder.code` codes tables longer than this in chunks of
+#: this many turns (same codings)
+PROGRESS_CHUNK = 20_000
 #: columns of :meth:`KeywordCoder.explain` besides the schema's turn_id/code/span columns
 KEYWORD = "keyword"
 MATCHED = "matched"
@@ -247,6 +250,18 @@ class KeywordCoder:
             per (turn, code, sentence) with ``unit="sentence"``; in turn order, then codebook
             order.
         """
+        from qualcode.progress import progress, progress_enabled
+
+        if len(turns) > PROGRESS_CHUNK and progress_enabled():
+            starts = range(0, len(turns), PROGRESS_CHUNK)
+            parts = [
+                self._code(turns.iloc[i : i + PROGRESS_CHUNK])
+                for i in progress(starts, desc="keyword coding", unit="chunk")
+            ]
+            return schema.normalize_codings(pd.concat(parts, ignore_index=True))
+        return self._code(turns)
+
+    def _code(self, turns: pd.DataFrame) -> pd.DataFrame:
         units = self._units(turns)
         hits, groups = self._decide(units)
         sel = np.flatnonzero(groups.status == _CODED)

@@ -1,4 +1,4 @@
-"""Texts of the Word appendix and the HTML report in English and Indonesian."""
+"""Texts of the Word appendix, the HTML report and the charts in English and Indonesian."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ LANGUAGES = ("en", "id")
 
 _TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "lang": "en",
         "appendix": "Appendix",
         "contents": "Contents",
         "toc_placeholder": (
@@ -73,12 +74,21 @@ _TEXTS: dict[str, dict[str, str]] = {
         "value_case": "{value} (1 case)",
         "value_cases": "{value} ({n} cases)",
         "attr_cell": "{turns} ({n} of {total})",
+        "chart_xlabel_share": "Share of participant turns",
+        "chart_other": "(other)",
+        "cbar_turns": "Coded turns",
+        "cbar_share": "Share of participant turns",
+        "cbar_both": "Turns with both codes",
+        "cbar_jaccard": "Jaccard index (both / either)",
+        "cooc_diagonal": "Grey diagonal: turns with the code (n)",
+        "coder_xlabel": "Turns coded",
         "summary_line": (
             "{interviews} interviews, {turns} turns ({participant} by participants); "
             "{codings} codings by {coders}; codebook {codebook} with {codes} codes."
         ),
     },
     "id": {
+        "lang": "id",
         "appendix": "Lampiran",
         "contents": "Daftar Isi",
         "toc_placeholder": (
@@ -144,6 +154,14 @@ _TEXTS: dict[str, dict[str, str]] = {
         "value_case": "{value} (1 kasus)",
         "value_cases": "{value} ({n} kasus)",
         "attr_cell": "{turns} ({n} dari {total})",
+        "chart_xlabel_share": "Persentase giliran narasumber",
+        "chart_other": "(lainnya)",
+        "cbar_turns": "Giliran terkode",
+        "cbar_share": "Persentase giliran narasumber",
+        "cbar_both": "Giliran dengan kedua kode",
+        "cbar_jaccard": "Indeks Jaccard (keduanya / salah satu)",
+        "cooc_diagonal": "Diagonal abu-abu: giliran dengan kode tersebut (n)",
+        "coder_xlabel": "Giliran yang dikode",
         "summary_line": (
             "{interviews} wawancara, {turns} giliran ({participant} oleh narasumber); "
             "{codings} kode oleh {coders}; buku kode {codebook} dengan {codes} kode."

@@ -574,9 +574,7 @@ def _frequency_section(
             format="png",
             dpi=200,
             codebook=codebook,
-            title=t["chart_title"],
-            xlabel=t["chart_xlabel"],
-            legend_title=t["chart_legend"],
+            lang=t["lang"],
         )
         assert png is not None
         doc.add_paragraph()

@@ -360,12 +360,14 @@ def report_charts(
     lang: str = "en",
     out_dir: Path | None = None,
     formats: tuple[str, ...] = ("png", "svg"),
+    cooccurrence: str = "count",
 ) -> tuple[dict[str, tuple[str, bytes]], dict[str, Path]]:
     """Draw the report charts; return (name -> (caption, SVG bytes), files written).
 
     Charts: ``theme_frequencies``, ``code_by_interview``, ``cooccurrence`` and, with two or
-    more coders, ``coder_comparison``. With ``out_dir``, each is also saved there in
-    ``formats``.
+    more coders, ``coder_comparison``, every text in ``lang``. With ``out_dir``, each is also
+    saved there in ``formats``. ``cooccurrence`` ("count" or "jaccard") is what the
+    co-occurrence chart's colours show.
     """
     from qualcode import plots
 
@@ -381,24 +383,19 @@ def report_charts(
             "theme_frequencies",
             plots.plot_theme_frequencies,
             code_freq,
-            {
-                "codebook": codebook,
-                "title": t["chart_title"],
-                "xlabel": t["chart_xlabel"],
-                "legend_title": t["chart_legend"],
-            },
+            {"codebook": codebook, "lang": lang},
         ),
         (
             "code_by_interview",
             plots.plot_code_interview_heatmap,
             matrix,
-            {"codebook": codebook, "title": t["heatmap_title"], "xlabel": t["interview"]},
+            {"codebook": codebook, "lang": lang},
         ),
         (
             "cooccurrence",
             plots.plot_cooccurrence,
             cooc,
-            {"codebook": codebook, "title": t["cooc_title"]},
+            {"codebook": codebook, "lang": lang, "measure": cooccurrence},
         ),
     ]
     counts = tables.get("coder_counts")
@@ -408,7 +405,7 @@ def report_charts(
                 "coder_comparison",
                 plots.plot_coder_comparison,
                 counts,
-                {"title": t["coder_title"], "legend_title": t["coder"]},
+                {"lang": lang},
             )
         )
     svgs: dict[str, tuple[str, bytes]] = {}
@@ -417,10 +414,18 @@ def report_charts(
         paths = [out_dir / f"{name}.{fmt}" for fmt in formats] if out_dir is not None else []
         svg = plots.render_chart(plot, data, paths=paths, format="svg", **kwargs)  # type: ignore[arg-type]
         assert svg is not None
-        title = str(kwargs.get("title", name))
+        title = t[_CHART_TITLES[name]]
         svgs[name] = (title, svg)
         files.update({f"chart:{p.name}": p for p in paths})
     return svgs, files
+
+
+_CHART_TITLES = {
+    "theme_frequencies": "chart_title",
+    "code_by_interview": "heatmap_title",
+    "cooccurrence": "cooc_title",
+    "coder_comparison": "coder_title",
+}
 
 
 def _cooccurrence_matrix(pairs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:

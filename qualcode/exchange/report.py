@@ -9,6 +9,8 @@ import pandas as pd
 
 from qualcode import reports
 from qualcode.codebook import Codebook
+from qualcode.errors import QualcodeError
+from qualcode.progress import ProgressBar, progress_bar
 from qualcode.reports import Selection
 from qualcode.schema import validate_codings, validate_turns
 from qualcode.tables import write_table
@@ -21,6 +23,10 @@ XLSX_NAME = "report_tables.xlsx"
 DOCX_NAME = "appendix.docx"
 TABLES_DIR = "tables"
 CHARTS_DIR = "charts"
+#: what the co-occurrence chart can show
+COOCCURRENCE_MEASURES = ("count", "jaccard")
+#: steps of the progress bar of :func:`write_report`: tables, CSV, XLSX, charts, HTML
+REPORT_STEPS = 5
 
 
 def write_report_workbook(
@@ -74,6 +80,7 @@ def write_report(
     chart_formats: tuple[str, ...] = ("png", "svg"),
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
+    cooccurrence: str = "count",
 ) -> dict[str, Path]:
     """Write the report tables, charts and the self-contained HTML report into ``out_dir``.
 
@@ -102,26 +109,32 @@ def write_report(
         and, per attribute, the codes counted by its values (coded turns, "n of N cases").
     attributes : str or list of str, optional
         The attributes to tabulate (default: all of them).
+    cooccurrence : {"count", "jaccard"}
+        What the co-occurrence chart's colours show: turns with both codes, or the Jaccard
+        index (both / either), which does not favour the most frequent codes.
 
     Returns
     -------
     dict of str to Path
         ``"html"``, ``"xlsx"``, ``"csv:<table>"`` and ``"chart:<file name>"`` keys.
     """
-    return _write_report(
-        turns,
-        codings,
-        codebook,
-        out_dir,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
-        lang=lang,
-        title=title,
-        chart_formats=chart_formats,
-        cases=cases,
-        attributes=attributes,
-    )[0]
+    with progress_bar(total=REPORT_STEPS, desc="writing report", unit="step") as bar:
+        return _write_report(
+            turns,
+            codings,
+            codebook,
+            out_dir,
+            coder=coder,
+            min_score=min_score,
+            spans=spans,
+            lang=lang,
+            title=title,
+            chart_formats=chart_formats,
+            cooccurrence=cooccurrence,
+            cases=cases,
+            attributes=attributes,
+            bar=bar,
+        )[0]
 
 
 def _write_report(
@@ -138,10 +151,19 @@ def _write_report(
     chart_formats: tuple[str, ...],
     cases: pd.DataFrame | None,
     attributes: Selection,
+    cooccurrence: str = "count",
+    bar: ProgressBar | None = None,
 ) -> tuple[dict[str, Path], dict[str, pd.DataFrame]]:
     from qualcode.exchange.html import render_html_report, report_charts
     from qualcode.exchange.xlsx import write_workbook
 
+    if cooccurrence not in COOCCURRENCE_MEASURES:
+        msg = (
+            f"unknown co-occurrence measure {cooccurrence!r}; "
+            f"expected one of {', '.join(COOCCURRENCE_MEASURES)}"
+        )
+        raise QualcodeError(msg)
+    step = bar.update if bar is not None else (lambda n=1: None)
     out = Path(out_dir)
     turns = validate_turns(turns)
     codings = validate_codings(codings)
@@ -155,18 +177,28 @@ def _write_report(
         cases=cases,
         attributes=attributes,
     )
+    step(1)
     written: dict[str, Path] = {}
     for name, table in tables.items():
         written[f"csv:{name}"] = write_table(table, out / TABLES_DIR / f"{name}.csv")
+    step(1)
     written["xlsx"] = write_workbook(tables, out / XLSX_NAME)
+    step(1)
     svgs, chart_files = report_charts(
-        tables, codebook, lang=lang, out_dir=out / CHARTS_DIR, formats=chart_formats
+        tables,
+        codebook,
+        lang=lang,
+        out_dir=out / CHARTS_DIR,
+        formats=chart_formats,
+        cooccurrence=cooccurrence,
     )
     written.update(chart_files)
+    step(1)
     html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)
     html_path = out / HTML_NAME
     html_path.write_text(html_text, encoding="utf-8")
     written["html"] = html_path
+    step(1)
     logger.info("wrote report (%d files) to %s", len(written), out)
     return written, tables
 
@@ -185,6 +217,7 @@ def write_outputs(
     chart_formats: tuple[str, ...] = ("png", "svg"),
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
+    cooccurrence: str = "count",
 ) -> dict[str, Path]:
     """Write everything for a coded project into one folder: report and Word appendix.
 
@@ -198,6 +231,8 @@ def write_outputs(
     coder, min_score, spans, title, chart_formats, cases, attributes
         As in :func:`write_report`; with ``cases`` the report and the appendix hold the code x
         attribute tables.
+    coder, min_score, spans, title, chart_formats, cooccurrence
+        As in :func:`write_report`.
 
     Returns
     -------
@@ -212,30 +247,34 @@ def write_outputs(
     """
     from qualcode.exchange.docx import write_docx_appendix
 
-    written, tables = _write_report(
-        turns,
-        codings,
-        codebook,
-        out_dir,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
-        lang=lang,
-        title=title,
-        chart_formats=chart_formats,
-        cases=cases,
-        attributes=attributes,
-    )
-    written["docx"] = write_docx_appendix(
-        turns,
-        codings,
-        codebook,
-        Path(out_dir) / DOCX_NAME,
-        lang=lang,
-        coder=coder,
-        min_score=min_score,
-        tables=tables,
-        cases=cases,
-        attributes=attributes,
-    )
+    with progress_bar(total=REPORT_STEPS + 1, desc="writing report", unit="step") as bar:
+        written, tables = _write_report(
+            turns,
+            codings,
+            codebook,
+            out_dir,
+            coder=coder,
+            min_score=min_score,
+            spans=spans,
+            lang=lang,
+            title=title,
+            chart_formats=chart_formats,
+            cooccurrence=cooccurrence,
+            cases=cases,
+            attributes=attributes,
+            bar=bar,
+        )
+        written["docx"] = write_docx_appendix(
+            turns,
+            codings,
+            codebook,
+            Path(out_dir) / DOCX_NAME,
+            lang=lang,
+            coder=coder,
+            min_score=min_score,
+            tables=tables,
+            cases=cases,
+            attributes=attributes,
+        )
+        bar.update(1)
     return written

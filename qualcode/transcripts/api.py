@@ -620,6 +620,20 @@ def _read_files(
         msg = f"unknown format {format!r}; expected one of {', '.join(FORMATS)}"
         raise TranscriptParseError(msg)
     mapping = parse_roles(roles)
+    if progress is None and len(files) > 1:
+        from qualcode.progress import progress_bar
+
+        with progress_bar(total=len(files), desc="reading transcripts", unit="file") as bar:
+            return _read_files(
+                files,
+                format=format,
+                roles=roles,
+                single_speaker=single_speaker,
+                encoding=encoding,
+                speakers=speakers,
+                table_options=table_options,
+                progress=lambda _f: bar.update(1),
+            )
     out = _Collector(
         [FileInfo(base, f.name) for f, base in zip(files, _bases(files), strict=True)],
         roles=mapping,
