@@ -10,8 +10,8 @@ interview, or in all when ``interview`` is empty) becomes ``SelectionRef`` s to 
 selections of that speaker's turns, which is how REFI-QDA ties part of a source to a case.
 
 Reading: ``SourceRef`` -> a row (case, interview); ``SelectionRef`` -> the speakers of the turns
-the selections cover: one row (case, speaker) when they are all of that speaker's turns, else a
-row per interview. A case without a name (MAXQDA and Quirkos keep document variables that way)
+the selections cover: one row (case, speaker) when they are all of that speaker's turns and
+span several interviews, else a row per interview (case, interview, speaker). A case without a name (MAXQDA and Quirkos keep document variables that way)
 is named after its one source. Variables on a ``TextSource`` become a case named after the
 source that holds that interview.
 """
@@ -218,10 +218,11 @@ def cases_table(
         for r in covered:
             by_speaker.setdefault(turn_spk[r], []).append(r)
         for spk, rs in by_speaker.items():
-            if len(rs) == spk_count.get(spk, 0):
+            ivs = list(dict.fromkeys(turn_iv[r] for r in rs))
+            if len(rs) == spk_count.get(spk, 0) and len(ivs) > 1:
                 add(name, pd.NA, spk, case.values)
             else:
-                for iv in dict.fromkeys(turn_iv[r] for r in rs):
+                for iv in ivs:
                     add(name, iv, spk, case.values)
         if len(rows) == before:
             add(name, pd.NA, pd.NA, case.values)

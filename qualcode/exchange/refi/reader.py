@@ -509,7 +509,9 @@ def _assemble(qdpx: Path, state: _Parse, texts: list[str | None], origin: str) -
         state.cases,
         variables={g: n for g, n in state.variables.items() if n != ROLES_VARIABLE},
         source_names=source_names,
-        source_values={s.guid: s.values for s in state.sources},
+        source_values={
+            s.guid: {g: v for g, v in s.values.items() if g != roles_var} for s in state.sources
+        },
         selection_turns=selection_turns,
         turns=turns,
     )
