@@ -97,7 +97,9 @@ def test_read_qdpx_refuses_a_zip_bomb_that_lies_about_its_size(tmp_path: Path) -
     central = data.find(b"PK\x01\x02")
     struct.pack_into("<I", data, central + 24, 1000)
     path.write_bytes(bytes(data))
-    with pytest.raises(ExchangeError, match=r"project\.qde is corrupt or truncated|more than"):
+    with pytest.raises(
+        ExchangeError, match=r"project\.qde is corrupt, truncated or not the size its header"
+    ):
         read_qdpx(path, max_bytes=10_000)
     _only(tmp_path, path)
 
@@ -129,7 +131,10 @@ def test_read_qdpx_refuses_an_archive_without_project_qde(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("qde", "message"),
     [
-        (f"<Project {NS} name='x'><Users></Project>", r"p\.qdpx line 1: project\.qde is not well-formed XML"),
+        (
+            f"<Project {NS} name='x'><Users></Project>",
+            r"p\.qdpx line 1: project\.qde is not well-formed XML",
+        ),
         (f"<CodeBook {NS}/>", r"the root element is <CodeBook>; expected <Project>"),
         (
             f'<Project {NS} name="x"><Sources><TextSource guid="a" name="s" '

@@ -74,7 +74,7 @@ class _CountingReader(io.RawIOBase):
         try:
             data = self._raw.read(-1 if size is None else size)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
-            msg = f"entry {self._entry} is corrupt or truncated ({err}); expected a complete zip"
+            msg = f"entry {self._entry} is corrupt, truncated or not the size its header declares ({err}); expected a complete zip entry"
             raise ExchangeError(msg, path=self._archive.path) from err
         self._seen += len(data)
         if self._seen > self._declared:
