@@ -16,6 +16,7 @@ holds it, without its byte-order mark.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,37 +130,48 @@ class TurnMap:
             cursor = int(stop[k])
         return cls(texts, first, stop, base, pos, np.maximum.accumulate(stop) if n else stop)
 
-    def covered(self, start: int, end: int) -> list[tuple[int, int, int]]:
-        """Return ``(turn, span_start, span_end)`` for each turn a selection codes.
+    def covered(self, starts: list[int], ends: list[int]) -> list[list[tuple[int, int, int]]]:
+        """Return, per selection, ``(turn, span_start, span_end)`` for each turn it codes.
 
-        ``span_start``/``span_end`` are -1 for a whole turn.
+        ``span_start``/``span_end`` are -1 for a whole turn. One search for all selections,
+        then plain Python per selection (NumPy scalars cost more than they save here).
         """
-        found = self.first >= 0
-        if not found.any() or end <= start:
-            return []
-        out: list[tuple[int, int, int]] = []
-        k = int(np.searchsorted(self.reach, start, side="right"))
         n = len(self.texts)
-        while k < n:
-            if self.first[k] < 0:
+        if not n or not (self.first >= 0).any():
+            return [[] for _ in starts]
+        firsts = np.searchsorted(self.reach, np.asarray(starts, dtype=np.int64), side="right")
+        first = self.first.tolist()
+        base = self.base.tolist()
+        texts = self.texts
+        pos = [p.tolist() if p is not None else None for p in self.pos]
+        word = _WORD_RE.search
+        out: list[list[tuple[int, int, int]]] = []
+        for start, end, k in zip(starts, ends, firsts.tolist(), strict=True):
+            hits: list[tuple[int, int, int]] = []
+            out.append(hits)
+            while k < n:
+                f = first[k]
+                if f < 0:
+                    k += 1
+                    continue
+                if f >= end:
+                    break
+                t = texts[k]
+                length = len(t)
+                p = pos[k]
+                if p is None:
+                    a = start - base[k]
+                    a = 0 if a < 0 else a
+                    b = end - base[k]
+                    b = length if b > length else b
+                else:
+                    a = bisect_left(p, start)
+                    b = bisect_left(p, end)
+                while a < b and t[a].isspace():
+                    a += 1
+                while b > a and t[b - 1].isspace():
+                    b -= 1
+                if b > a and word(t, a, b):
+                    hits.append((k, -1, -1) if a == 0 and b == length else (k, a, b))
                 k += 1
-                continue
-            if self.first[k] >= end:
-                break
-            t = self.texts[k]
-            length = len(t)
-            p = self.pos[k]
-            if p is None:
-                a = max(start - int(self.base[k]), 0)
-                b = min(end - int(self.base[k]), length)
-            else:
-                a = int(np.searchsorted(p, start, side="left"))
-                b = int(np.searchsorted(p, end, side="left"))
-            while a < b and t[a].isspace():
-                a += 1
-            while b > a and t[b - 1].isspace():
-                b -= 1
-            if b > a and _WORD_RE.search(t, a, b):
-                out.append((k, -1, -1) if a == 0 and b == length else (k, a, b))
-            k += 1
         return out

@@ -11,9 +11,9 @@ selections of that speaker's turns, which is how REFI-QDA ties part of a source 
 
 Reading: ``SourceRef`` -> a row (case, interview); ``SelectionRef`` -> the speakers of the turns
 the selections cover: one row (case, speaker) when they are all of that speaker's turns and
-span several interviews, else a row per interview (case, interview, speaker). A case without a name (MAXQDA and Quirkos keep document variables that way)
-is named after its one source. Variables on a ``TextSource`` become a case named after the
-source that holds that interview.
+span several interviews, else a row per interview (case, interview, speaker). A case without a
+name (MAXQDA and Quirkos keep document variables that way) is named after its one source.
+Variables on a ``TextSource`` become a case named after the source that holds that interview.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ sources and codings again rather than new ones.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 
@@ -23,11 +24,17 @@ def make_guid(namespace: uuid.UUID, kind: str, *parts: object) -> str:
 
     Examples
     --------
-    >>> make_guid(NAMESPACE, "code", "retain") == make_guid(NAMESPACE, "code", "retain")
+    >>> make_guid(NAMESPACE, "code", "retain") == str(uuid.uuid5(NAMESPACE, "code\x1fretain"))
     True
     """
-    key = _SEP.join([kind, *(str(p) for p in parts)])
-    return str(uuid.uuid5(namespace, key))
+    key = _SEP.join([kind, *map(str, parts)])
+    # uuid.uuid5 without building UUID objects (a third of the export time for a million
+    # codings): SHA-1 of namespace + name, version and variant bits set, as RFC 4122 says
+    digest = bytearray(hashlib.sha1(namespace.bytes + key.encode("utf-8")).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def normalize_guid(value: str | None) -> str:

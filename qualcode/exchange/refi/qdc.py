@@ -12,7 +12,7 @@ from qualcode.codebook import Codebook
 from qualcode.errors import ExchangeError
 from qualcode.exchange.refi.codes import CodeTreeReader, codebook_guids, write_codes
 from qualcode.exchange.refi.guids import NAMESPACE
-from qualcode.exchange.refi.safety import iterparse
+from qualcode.exchange.refi.safety import parse_xml
 from qualcode.exchange.refi.xmlout import attr
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -38,16 +38,34 @@ class RefiCodebook:
     code_guids: dict[str, str] = field(default_factory=dict)
 
 
-def local_name(tag: str) -> str | None:
-    """The local name of a REFI-QDA element, or None for elements of other namespaces.
+class _QdcHandler:
+    """Collect the ``Code`` tree of a codebook file (elements of other namespaces skipped)."""
 
-    Any ``urn:QDA-XML:...`` namespace (project or codebook, version 1.0 or older drafts) and
-    no namespace at all count as REFI-QDA; other namespaces are extensions to skip.
-    """
-    if tag.startswith("{"):
-        ns, _, name = tag[1:].partition("}")
-        return name if ns.startswith("urn:QDA-XML:") else None
-    return tag
+    def __init__(self, path: Path) -> None:
+        self.codes = CodeTreeReader(path, path.name)
+        self.found = False
+        self._skip = 0
+        self._parents: list[str] = []
+
+    def start(self, name: str | None, attrs: dict[str, str]) -> None:
+        if self._skip or name is None:
+            self._skip += 1
+            return
+        if name == "Codes":
+            self.found = True
+        elif name == "Code":
+            self.codes.start(attrs)
+        self._parents.append(name)
+
+    def end(self, name: str | None, text: str) -> None:
+        if self._skip:
+            self._skip -= 1
+            return
+        self._parents.pop()
+        if name == "Code":
+            self.codes.end()
+        elif name == "Description" and self._parents[-1:] == ["Code"]:
+            self.codes.description(text)
 
 
 def write_qdc(
@@ -123,27 +141,12 @@ def read_qdc(path: str | Path) -> RefiCodebook:
     if size > MAX_QDC_BYTES:
         msg = f"{size:,} bytes is more than a codebook needs (limit {MAX_QDC_BYTES:,}); refusing it"
         raise ExchangeError(msg, path=p)
-    reader = CodeTreeReader(p, p.name)
-    found = False
-    skip = 0  # depth inside elements of foreign namespaces
+    reader = _QdcHandler(p)
     with p.open("rb") as fh:
-        for event, elem in iterparse(fh, path=p, entry=p.name):
-            name = local_name(elem.tag)
-            if skip or name is None:
-                skip += 1 if event == "start" else -1
-                continue
-            if name == "Codes" and event == "start":
-                found = True
-            elif name == "Code":
-                if event == "start":
-                    reader.start(elem)
-                else:
-                    reader.end()
-                    elem.clear()
-            elif name == "Description" and event == "end" and reader.inside:
-                reader.description(elem.text)
+        parse_xml(fh, reader, path=p, entry=p.name)
+    found = reader.found
     if not found:
         msg = f"{p.name} has no <Codes> element; expected a REFI-QDA codebook (.qdc)"
         raise ExchangeError(msg, path=p)
-    codebook, guids, _ = reader.build()
+    codebook, guids, _ = reader.codes.build()
     return RefiCodebook(replace(codebook, name=p.stem, source=p), guids)

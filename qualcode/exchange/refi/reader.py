@@ -44,8 +44,7 @@ from qualcode.exchange.refi.align import TurnMap
 from qualcode.exchange.refi.cases import CaseIn, cases_table
 from qualcode.exchange.refi.codes import CodeTreeReader
 from qualcode.exchange.refi.guids import normalize_guid
-from qualcode.exchange.refi.qdc import local_name
-from qualcode.exchange.refi.safety import MAX_BYTES, SafeArchive, _safe_name, decode_text, iterparse
+from qualcode.exchange.refi.safety import MAX_BYTES, SafeArchive, _safe_name, decode_text, parse_xml
 from qualcode.exchange.refi.writer import ROLES_VARIABLE
 from qualcode.transcripts.api import parse_transcript
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER, slugify
@@ -143,7 +142,7 @@ class _Parse:
         self._pdf = ""
         self._pdf_text = False
 
-    def _int(self, elem: Any, name: str) -> int:
+    def _int(self, elem: dict[str, str], name: str) -> int:
         value = elem.get(name)
         try:
             return int(str(value).strip())
@@ -155,30 +154,78 @@ class _Parse:
             raise ExchangeError(msg, path=self.path) from err
 
     def run(self, stream: Any) -> None:
-        stack: list[str | None] = []
-        skip = 0
-        for event, elem in iterparse(stream, path=self.path, entry=self.entry):
-            name = local_name(elem.tag)
-            if skip or name is None:
-                skip += 1 if event == "start" else -1
-                continue
-            if event == "start":
-                parent = stack[-1] if stack else None
-                stack.append(name)
-                self.start(name, parent, elem, len(stack))
-            else:
-                stack.pop()
-                self.end(name, stack[-1] if stack else None, elem)
+        """Parse ``project.qde`` from ``stream``."""
+        self._stack: list[str] = []
+        self._skip = 0  # depth inside elements of foreign namespaces
+        parse_xml(stream, self, path=self.path, entry=self.entry)
         if not self.project:
             msg = f"{self.entry} has no <Project> root element; expected a REFI-QDA project"
             raise ExchangeError(msg, path=self.path)
 
-    def start(self, name: str, parent: str | None, elem: Any, depth: int) -> None:
+    def start(self, name: str | None, attrs: dict[str, str]) -> None:
+        """Handle an element start (see :class:`~qualcode.exchange.refi.safety.XmlHandler`).
+
+        The elements a large project is made of (``PlainTextSelection``, ``Coding``,
+        ``CodeRef``) are handled first and their GUIDs kept as written (normalised once per
+        distinct value after the parse).
+        """
+        if self._skip or name is None:
+            self._skip += 1
+            return
+        stack = self._stack
+        parent = stack[-1] if stack else None
+        stack.append(name)
+        if name == "CodeRef":
+            if parent == "Coding" and self._sel is not None:
+                self.cod_sel.append(self._sel)
+                self.cod_user.append(self._coding_user or self.sel_user[self._sel])
+                self.cod_code.append(attrs.get("targetGUID", ""))
+        elif name == "Coding":
+            if self._source is not None:
+                if parent in ("TextSource", "Representation") and self._sel is None:
+                    # a coding of the whole source: a selection of all of its text
+                    self._sel = len(self.sel_guid)
+                    self.sel_guid.append("")
+                    self.sel_start.append(0)
+                    self.sel_end.append(-1)  # the text's length, once read
+                    self.sel_user.append("")
+                    self._source.selections.append(self._sel)
+                self._coding_user = attrs.get("creatingUser", "")
+        elif name == "PlainTextSelection":
+            if self._source is not None:
+                self._sel = len(self.sel_guid)
+                try:
+                    a, b = int(attrs["startPosition"]), int(attrs["endPosition"])
+                except (KeyError, ValueError):
+                    a, b = self._int(attrs, "startPosition"), self._int(attrs, "endPosition")
+                self.sel_guid.append(attrs.get("guid", ""))
+                self.sel_start.append(a)
+                self.sel_end.append(b)
+                self.sel_user.append(attrs.get("creatingUser", ""))
+                self._source.selections.append(self._sel)
+        else:
+            self._start(name, parent, attrs, len(stack))
+
+    def end(self, name: str | None, text: str) -> None:
+        """Handle an element end."""
+        if self._skip:
+            self._skip -= 1
+            return
+        stack = self._stack
+        stack.pop()
+        if name == "CodeRef":
+            return
+        if name == "PlainTextSelection":
+            self._sel = None
+            return
+        self._end(name or "", stack[-1] if stack else None, text)
+
+    def _start(self, name: str, parent: str | None, elem: dict[str, str], depth: int) -> None:
         if depth == 1:
             if name != "Project":
                 msg = f"{self.entry}: the root element is <{name}>; expected <Project>"
                 raise ExchangeError(msg, path=self.path)
-            self.project = {k: v for k, v in elem.attrib.items() if isinstance(v, str)}
+            self.project = dict(elem)
             self.project.setdefault("name", "")
         elif name == "User" and parent == "Users":
             guid = normalize_guid(elem.get("guid"))
@@ -218,36 +265,14 @@ class _Parse:
             )
         elif name in _OTHER_SOURCES and parent == "Sources":
             self.skipped[name] = self.skipped.get(name, 0) + 1
-        elif name == "PlainTextSelection" and self._source is not None:
-            self._sel = len(self.sel_guid)
-            self.sel_guid.append(normalize_guid(elem.get("guid")))
-            self.sel_start.append(self._int(elem, "startPosition"))
-            self.sel_end.append(self._int(elem, "endPosition"))
-            self.sel_user.append(normalize_guid(elem.get("creatingUser")))
-            self._source.selections.append(self._sel)
-        elif name == "Coding" and self._source is not None:
-            if parent in ("TextSource", "Representation") and self._sel is None:
-                # a coding of the whole source: a selection of all of its text
-                self._sel = len(self.sel_guid)
-                self.sel_guid.append("")
-                self.sel_start.append(0)
-                self.sel_end.append(-1)  # the text's length, once read
-                self.sel_user.append("")
-                self._source.selections.append(self._sel)
-            self._coding_user = normalize_guid(elem.get("creatingUser"))
-        elif name == "CodeRef" and parent == "Coding" and self._sel is not None:
-            self.cod_sel.append(self._sel)
-            self.cod_user.append(self._coding_user or self.sel_user[self._sel])
-            self.cod_code.append(normalize_guid(elem.get("targetGUID")))
 
-    def end(self, name: str, parent: str | None, elem: Any) -> None:
+    def _end(self, name: str, parent: str | None, text: str) -> None:
         if name == "Code" and self.codes.inside:
             self.codes.end()
-            elem.clear()
         elif name == "Description" and parent == "Code" and self.codes.inside:
-            self.codes.description(elem.text)
+            self.codes.description(text)
         elif name in _VALUE_TAGS and parent == "VariableValue":
-            self._value = (elem.text or "").strip()
+            self._value = text.strip()
         elif name == "VariableValue" and self._var is not None and self._value is not None:
             if parent == "Case" and self._case is not None:
                 self._case.values[self._var] = self._value
@@ -256,12 +281,8 @@ class _Parse:
         elif name == "Case" and self._case is not None:
             self.cases.append(self._case)
             self._case = None
-            elem.clear()
         elif name == "PlainTextContent" and self._source is not None:
-            self._source.content = elem.text or ""
-        elif name == "PlainTextSelection":
-            self._sel = None
-            elem.clear()
+            self._source.content = text
         elif name == "Coding" and parent in ("TextSource", "Representation"):
             self._sel = None
         elif name == "PDFSource" and parent == "Sources" and not self._pdf_text:
@@ -269,7 +290,6 @@ class _Parse:
         elif name in ("TextSource", "Representation") and self._source is not None:
             self.sources.append(self._source)
             self._source = None
-            elem.clear()
 
 
 def _find_qde(archive: SafeArchive) -> str:
@@ -444,7 +464,11 @@ def _assemble(qdpx: Path, state: _Parse, texts: list[str | None], origin: str) -
     turns = schema.validate_turns(pd.DataFrame(cols), source=qdpx)
 
     # codebook: a codable theme node is a code too when codings use it
-    codebook, code_guids, code_of = state.codes.build(coded=set(state.cod_code))
+    # GUIDs were kept as written: normalise each distinct value once
+    spell = {g: normalize_guid(g) for g in {*state.cod_code, *state.cod_user}}
+    cod_code = [spell[g] for g in state.cod_code]
+    cod_user = [spell[g] for g in state.cod_user]
+    codebook, code_guids, code_of = state.codes.build(coded=set(cod_code))
     codebook = Codebook(
         name=state.project.get("name") or qdpx.stem, themes=codebook.themes, source=qdpx
     )
@@ -455,10 +479,10 @@ def _assemble(qdpx: Path, state: _Parse, texts: list[str | None], origin: str) -
     for k, src in enumerate(state.sources):
         if k not in maps:
             continue
-        tm, off, length = maps[k], offsets[k], len(texts[k] or "")
-        for s in src.selections:
-            end = length if state.sel_end[s] < 0 else state.sel_end[s]
-            hits = tm.covered(state.sel_start[s], end)
+        off, length = offsets[k], len(texts[k] or "")
+        starts = [state.sel_start[s] for s in src.selections]
+        ends = [length if state.sel_end[s] < 0 else state.sel_end[s] for s in src.selections]
+        for s, hits in zip(src.selections, maps[k].covered(starts, ends), strict=True):
             if not hits:
                 unmapped += 1
             sel_turns[s] = [(off + t, a, b) for t, a, b in hits]
@@ -469,7 +493,7 @@ def _assemble(qdpx: Path, state: _Parse, texts: list[str | None], origin: str) -
         for c in (schema.TURN_ID, schema.CODE, schema.CODER, schema.SPAN_START, schema.SPAN_END)
     }
     unknown_codes = 0
-    for s, user, code_guid in zip(state.cod_sel, state.cod_user, state.cod_code, strict=True):
+    for s, user, code_guid in zip(state.cod_sel, cod_user, cod_code, strict=True):
         code = code_of.get(code_guid)
         if code is None:
             unknown_codes += 1
@@ -500,8 +524,8 @@ def _assemble(qdpx: Path, state: _Parse, texts: list[str | None], origin: str) -
         schema.validate_codings(codings, source=qdpx) if len(codings) else schema.empty_codings()
     )
 
-    guid_index = {g: s for s, g in enumerate(state.sel_guid) if g}
     wanted = {g for case in state.cases for g in case.selection_refs}
+    guid_index = {normalize_guid(g): s for s, g in enumerate(state.sel_guid) if g} if wanted else {}
     selection_turns = {
         g: [t for t, _, _ in sel_turns.get(guid_index[g], [])] for g in wanted if g in guid_index
     }
