@@ -51,18 +51,20 @@ class _QdcHandler:
         if self._skip or name is None:
             self._skip += 1
             return
+        parent = self._parents[-1] if self._parents else None
         if name == "Codes":
             self.found = True
-        elif name == "Code":
+        elif name == "Code" and parent in ("Codes", "Code"):
             self.codes.start(attrs)
+        elif name == "Code":
+            name = "Code (elsewhere)"  # a Code outside the tree (inside an unknown element)
         self._parents.append(name)
 
     def end(self, name: str | None, text: str) -> None:
         if self._skip:
             self._skip -= 1
             return
-        self._parents.pop()
-        if name == "Code":
+        if self._parents.pop() == "Code":
             self.codes.end()
         elif name == "Description" and self._parents[-1:] == ["Code"]:
             self.codes.description(text)

@@ -212,13 +212,13 @@ class _Parse:
             self._skip -= 1
             return
         stack = self._stack
-        stack.pop()
+        name = stack.pop()  # as recorded at the start (a stray Code is renamed there)
         if name == "CodeRef":
             return
         if name == "PlainTextSelection":
             self._sel = None
             return
-        self._end(name or "", stack[-1] if stack else None, text)
+        self._end(name, stack[-1] if stack else None, text)
 
     def _start(self, name: str, parent: str | None, elem: dict[str, str], depth: int) -> None:
         if depth == 1:
@@ -232,6 +232,8 @@ class _Parse:
             self.users[guid] = elem.get("name") or elem.get("id") or guid
         elif name == "Code" and (parent in ("Codes", "Code")):
             self.codes.start(elem)
+        elif name == "Code":
+            self._stack[-1] = "Code (elsewhere)"  # not part of the code tree
         elif name == "Variable" and parent == "Variables":
             self.variables[normalize_guid(elem.get("guid"))] = (elem.get("name") or "").strip()
         elif name == "Case" and parent == "Cases":
