@@ -1,4 +1,4 @@
-"""REFI-QDA export and import of a large project: 1,000 interviews, 200,000 turns, 1,000,000 codings.
+"""REFI-QDA export and import of a project of 1,000 interviews, 200,000 turns, 1,000,000 codings.
 
 The turns are the thesis sample's turns repeated (each interview takes 200 consecutive turns of
 the sample, cycling, with its own interview id, so the texts are real Indonesian interview
@@ -6,8 +6,8 @@ speech). The codings: five per turn, by two coders, over the codebook's seven co
 five are of the whole turn and two of a span inside it (the first and second halves of the
 text), so both selection kinds are timed. Times :func:`write_qdpx` and :func:`read_qdpx`
 (parsing the XML, reading the sources with the transcript parser, mapping selections onto
-turns) by wall clock and CPU time (the machine may be shared), checks that the import gives back the same turns and codings, and prints the archive
-size and peak RSS.
+turns) by wall clock and CPU time (the machine may be shared), checks that the import gives
+back the same turns and codings, and prints the archive size and peak RSS.
 
 Usage: python benchmarks/bench_refi.py [--interviews N] [--turns-per-interview N]
        [--codings-per-turn N] [--out FILE]
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,12 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-import qualcode as qc
-from qualcode import schema
-from qualcode.exchange.refi import read_qdpx, write_qdpx
-from qualcode.transcripts.builder import slugify
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import qualcode as qc  # noqa: E402
+from qualcode import schema  # noqa: E402
+from qualcode.exchange.refi import read_qdpx, write_qdpx  # noqa: E402
+from qualcode.transcripts.builder import slugify  # noqa: E402
 
 
 def build(n_iv: int, per_iv: int, per_turn: int) -> tuple[pd.DataFrame, pd.DataFrame, qc.Codebook]:
@@ -83,7 +85,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     t0 = time.perf_counter()
-    turns, codings, codebook = build(args.interviews, args.turns_per_interview, args.codings_per_turn)
+    turns, codings, codebook = build(
+        args.interviews, args.turns_per_interview, args.codings_per_turn
+    )
     print(
         f"data: {turns['interview'].nunique():,} interviews, {len(turns):,} turns, "
         f"{len(codings):,} codings ({codings['span_start'].notna().sum():,} with spans), "
