@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,10 +42,10 @@ from qualcode import schema
 from qualcode.codebook import Codebook
 from qualcode.errors import ExchangeError, ExchangeWarning, TranscriptParseError
 from qualcode.exchange.refi.align import TurnMap
-from qualcode.exchange.refi.cases import CaseIn, cases_table
-from qualcode.exchange.refi.codes import CodeTreeReader
+from qualcode.exchange.refi.cases import cases_table
 from qualcode.exchange.refi.guids import normalize_guid
-from qualcode.exchange.refi.safety import MAX_BYTES, SafeArchive, _safe_name, decode_text, parse_xml
+from qualcode.exchange.refi.qde import QdeReader, SourceIn
+from qualcode.exchange.refi.safety import MAX_BYTES, SafeArchive, decode_text, is_safe_name
 from qualcode.exchange.refi.writer import ROLES_VARIABLE
 from qualcode.transcripts.api import parse_transcript
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER, slugify
@@ -52,16 +53,7 @@ from qualcode.transcripts.builder import UNKNOWN_SPEAKER, slugify
 logger = logging.getLogger(__name__)
 
 UNKNOWN_CODER = "unknown"
-_VALUE_TAGS = {
-    "TextValue",
-    "BooleanValue",
-    "IntegerValue",
-    "FloatValue",
-    "DateValue",
-    "DateTimeValue",
-}
 _CRLF_AS_ONE = re.compile(r"(?i)atlas|maxqda")
-_OTHER_SOURCES = {"PictureSource", "AudioSource", "VideoSource"}
 
 
 @dataclass(frozen=True)
@@ -102,198 +94,6 @@ class RefiProject:
     origin: str = ""
 
 
-@dataclass
-class _Source:
-    guid: str
-    name: str
-    plain: str | None
-    rich: str | None
-    content: str | None = None
-    values: dict[str, str] = field(default_factory=dict)
-    selections: list[int] = field(default_factory=list)  # indices into _Parse.sel_*
-
-
-class _Parse:
-    """State of the streaming parse of ``project.qde``."""
-
-    def __init__(self, path: Path, entry: str) -> None:
-        self.path = path
-        self.entry = entry
-        self.project: dict[str, str] = {}
-        self.users: dict[str, str] = {}
-        self.codes = CodeTreeReader(path, entry)
-        self.variables: dict[str, str] = {}
-        self.cases: list[CaseIn] = []
-        self.sources: list[_Source] = []
-        self.sel_guid: list[str] = []
-        self.sel_start: list[int] = []
-        self.sel_end: list[int] = []
-        self.sel_user: list[str] = []
-        self.cod_sel: list[int] = []
-        self.cod_user: list[str] = []
-        self.cod_code: list[str] = []
-        self.skipped: dict[str, int] = {}
-        self._case: CaseIn | None = None
-        self._var: str | None = None
-        self._value: str | None = None
-        self._coding_user: str | None = None
-        self._source: _Source | None = None
-        self._sel: int | None = None
-        self._pdf = ""
-        self._pdf_text = False
-
-    def _int(self, elem: dict[str, str], name: str) -> int:
-        value = elem.get(name)
-        try:
-            return int(str(value).strip())
-        except ValueError as err:
-            msg = (
-                f"{self.entry}: PlainTextSelection {elem.get('guid')!r} has {name}={value!r}; "
-                "expected a whole number of characters"
-            )
-            raise ExchangeError(msg, path=self.path) from err
-
-    def run(self, stream: Any) -> None:
-        """Parse ``project.qde`` from ``stream``."""
-        self._stack: list[str] = []
-        self._skip = 0  # depth inside elements of foreign namespaces
-        parse_xml(stream, self, path=self.path, entry=self.entry)
-        if not self.project:
-            msg = f"{self.entry} has no <Project> root element; expected a REFI-QDA project"
-            raise ExchangeError(msg, path=self.path)
-
-    def start(self, name: str | None, attrs: dict[str, str]) -> None:
-        """Handle an element start (see :class:`~qualcode.exchange.refi.safety.XmlHandler`).
-
-        The elements a large project is made of (``PlainTextSelection``, ``Coding``,
-        ``CodeRef``) are handled first and their GUIDs kept as written (normalised once per
-        distinct value after the parse).
-        """
-        if self._skip or name is None:
-            self._skip += 1
-            return
-        stack = self._stack
-        parent = stack[-1] if stack else None
-        stack.append(name)
-        if name == "CodeRef":
-            if parent == "Coding" and self._sel is not None:
-                self.cod_sel.append(self._sel)
-                self.cod_user.append(self._coding_user or self.sel_user[self._sel])
-                self.cod_code.append(attrs.get("targetGUID", ""))
-        elif name == "Coding":
-            if self._source is not None:
-                if parent in ("TextSource", "Representation") and self._sel is None:
-                    # a coding of the whole source: a selection of all of its text
-                    self._sel = len(self.sel_guid)
-                    self.sel_guid.append("")
-                    self.sel_start.append(0)
-                    self.sel_end.append(-1)  # the text's length, once read
-                    self.sel_user.append("")
-                    self._source.selections.append(self._sel)
-                self._coding_user = attrs.get("creatingUser", "")
-        elif name == "PlainTextSelection":
-            if self._source is not None:
-                self._sel = len(self.sel_guid)
-                try:
-                    a, b = int(attrs["startPosition"]), int(attrs["endPosition"])
-                except (KeyError, ValueError):
-                    a, b = self._int(attrs, "startPosition"), self._int(attrs, "endPosition")
-                self.sel_guid.append(attrs.get("guid", ""))
-                self.sel_start.append(a)
-                self.sel_end.append(b)
-                self.sel_user.append(attrs.get("creatingUser", ""))
-                self._source.selections.append(self._sel)
-        else:
-            self._start(name, parent, attrs, len(stack))
-
-    def end(self, name: str | None, text: str) -> None:
-        """Handle an element end."""
-        if self._skip:
-            self._skip -= 1
-            return
-        stack = self._stack
-        name = stack.pop()  # as recorded at the start (a stray Code is renamed there)
-        if name == "CodeRef":
-            return
-        if name == "PlainTextSelection":
-            self._sel = None
-            return
-        self._end(name, stack[-1] if stack else None, text)
-
-    def _start(self, name: str, parent: str | None, elem: dict[str, str], depth: int) -> None:
-        if depth == 1:
-            if name != "Project":
-                msg = f"{self.entry}: the root element is <{name}>; expected <Project>"
-                raise ExchangeError(msg, path=self.path)
-            self.project = dict(elem)
-            self.project.setdefault("name", "")
-        elif name == "User" and parent == "Users":
-            guid = normalize_guid(elem.get("guid"))
-            self.users[guid] = elem.get("name") or elem.get("id") or guid
-        elif name == "Code" and (parent in ("Codes", "Code")):
-            self.codes.start(elem)
-        elif name == "Code":
-            self._stack[-1] = "Code (elsewhere)"  # not part of the code tree
-        elif name == "Variable" and parent == "Variables":
-            self.variables[normalize_guid(elem.get("guid"))] = (elem.get("name") or "").strip()
-        elif name == "Case" and parent == "Cases":
-            self._case = CaseIn((elem.get("name") or "").strip(), normalize_guid(elem.get("guid")))
-        elif name == "SourceRef" and parent == "Case" and self._case is not None:
-            self._case.source_refs.append(normalize_guid(elem.get("targetGUID")))
-        elif name == "SelectionRef" and parent == "Case" and self._case is not None:
-            self._case.selection_refs.append(normalize_guid(elem.get("targetGUID")))
-        elif name == "VariableRef" and parent == "VariableValue":
-            self._var = normalize_guid(elem.get("targetGUID"))
-        elif name == "VariableValue":
-            self._var = self._value = None
-        elif name == "TextSource" and parent == "Sources":
-            self._source = _Source(
-                guid=normalize_guid(elem.get("guid")),
-                name=(elem.get("name") or "").strip(),
-                plain=elem.get("plainTextPath"),
-                rich=elem.get("richTextPath"),
-            )
-        elif name == "PDFSource" and parent == "Sources":
-            self._pdf = (elem.get("name") or "").strip()
-            self._pdf_text = False
-        elif name == "Representation" and parent == "PDFSource":
-            # a PDF's text representation is a TextSource: read from its plain text
-            self._pdf_text = True
-            self._source = _Source(
-                guid=normalize_guid(elem.get("guid")),
-                name=(elem.get("name") or "").strip() or self._pdf,
-                plain=elem.get("plainTextPath"),
-                rich=elem.get("richTextPath"),
-            )
-        elif name in _OTHER_SOURCES and parent == "Sources":
-            self.skipped[name] = self.skipped.get(name, 0) + 1
-
-    def _end(self, name: str, parent: str | None, text: str) -> None:
-        if name == "Code" and self.codes.inside:
-            self.codes.end()
-        elif name == "Description" and parent == "Code" and self.codes.inside:
-            self.codes.description(text)
-        elif name in _VALUE_TAGS and parent == "VariableValue":
-            self._value = text.strip()
-        elif name == "VariableValue" and self._var is not None and self._value is not None:
-            if parent == "Case" and self._case is not None:
-                self._case.values[self._var] = self._value
-            elif parent in ("TextSource", "Representation") and self._source is not None:
-                self._source.values[self._var] = self._value
-        elif name == "Case" and self._case is not None:
-            self.cases.append(self._case)
-            self._case = None
-        elif name == "PlainTextContent" and self._source is not None:
-            self._source.content = text
-        elif name == "Coding" and parent in ("TextSource", "Representation"):
-            self._sel = None
-        elif name == "PDFSource" and parent == "Sources" and not self._pdf_text:
-            self.skipped[name] = self.skipped.get(name, 0) + 1
-        elif name in ("TextSource", "Representation") and self._source is not None:
-            self.sources.append(self._source)
-            self._source = None
-
-
 def _find_qde(archive: SafeArchive) -> str:
     entry = archive.find("project.qde")
     if entry is not None:
@@ -306,7 +106,7 @@ def _find_qde(archive: SafeArchive) -> str:
     raise ExchangeError(msg, path=archive.path)
 
 
-def _source_text(archive: SafeArchive, src: _Source, qdpx: Path) -> str | None:
+def _source_text(archive: SafeArchive, src: SourceIn, qdpx: Path) -> str | None:
     """The plain text of a source, or None (with a warning) when it cannot be had."""
     if src.content is not None and not src.plain:
         return src.content
@@ -333,7 +133,7 @@ def _source_text(archive: SafeArchive, src: _Source, qdpx: Path) -> str | None:
             stacklevel=4,
         )
         return None
-    if not _safe_name(rest):
+    if not is_safe_name(rest):
         msg = f"source {label!r} has the path {ref!r}, which escapes the archive; refusing it"
         raise ExchangeError(msg, path=qdpx)
     names = [f"sources/{rest}", rest, f"sources/{Path(rest).name}"]
@@ -407,7 +207,7 @@ def read_qdpx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> RefiProject:
     qdpx = Path(path)
     with SafeArchive(qdpx, max_bytes=max_bytes) as archive:
         entry = _find_qde(archive)
-        state = _Parse(qdpx, entry)
+        state = QdeReader(qdpx, entry)
         with archive.open(entry) as fh:
             state.run(fh)
         texts = [_source_text(archive, src, qdpx) for src in state.sources]
@@ -423,7 +223,7 @@ def read_qdpx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> RefiProject:
     return _assemble(qdpx, state, texts, origin)
 
 
-def _assemble(qdpx: Path, state: _Parse, texts: list[str | None], origin: str) -> RefiProject:
+def _assemble(qdpx: Path, state: QdeReader, texts: list[str | None], origin: str) -> RefiProject:
     roles_var = next((g for g, n in state.variables.items() if n == ROLES_VARIABLE), None)
     used_names: set[str] = set()
     used_slugs: set[str] = set()
@@ -554,7 +354,7 @@ def _assemble(qdpx: Path, state: _Parse, texts: list[str | None], origin: str) -
     )
 
 
-def _coder_names(state: _Parse) -> Any:
+def _coder_names(state: QdeReader) -> Callable[[str], str]:
     users = state.users
     project_user = normalize_guid(state.project.get("creatingUserGUID"))
     only = next(iter(users.values())) if len(users) == 1 else None

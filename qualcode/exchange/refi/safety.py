@@ -40,7 +40,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def _safe_name(name: str) -> bool:
+def is_safe_name(name: str) -> bool:
     """Is ``name`` a relative path that stays inside the archive?"""
     if not name or name.startswith(("/", "\\")) or _DRIVE_RE.match(name) or "\x00" in name:
         return False
@@ -125,7 +125,7 @@ class SafeArchive:
         declared = 0
         self._entries: dict[str, zipfile.ZipInfo] = {}
         for info in self._zip.infolist():
-            if not _safe_name(info.filename):
+            if not is_safe_name(info.filename):
                 self._zip.close()
                 msg = (
                     f"entry {info.filename!r} has a path that escapes the archive; expected "
