@@ -195,3 +195,12 @@ def test_write_qdpx_turns_without_labels_and_roles_survive(tmp_path: Path, coded
     back = read_qdpx(out)
     assert back.turns.loc[back.turns["speaker"] == "R", "role"].tolist() == ["other"]
     assert same_turns(turns, back.turns)
+
+
+@pytest.mark.parametrize("key", ["retain", "magnus-interviews-narasumber-1-0017", "Ünïcödé 😀", ""])
+def test_make_guid_is_uuid5(key: str) -> None:
+    from qualcode.exchange.refi.guids import NAMESPACE, is_guid, make_guid, normalize_guid
+
+    guid = make_guid(NAMESPACE, "code", key)
+    assert guid == str(uuid.uuid5(NAMESPACE, f"code\x1f{key}"))
+    assert is_guid(guid) and normalize_guid("{" + guid.upper() + "}") == guid

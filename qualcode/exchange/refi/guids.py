@@ -8,6 +8,7 @@ sources and codings again rather than new ones.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
@@ -28,13 +29,16 @@ def make_guid(namespace: uuid.UUID, kind: str, *parts: object) -> str:
     True
     """
     key = _SEP.join([kind, *map(str, parts)])
-    # uuid.uuid5 without building UUID objects (a third of the export time for a million
-    # codings): SHA-1 of namespace + name, version and variant bits set, as RFC 4122 says
-    digest = bytearray(hashlib.sha1(namespace.bytes + key.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    # uuid.uuid5 without building UUID objects (it was a third of the export time for a million
+    # codings): SHA-1 of namespace + name, then the version (5) and variant (10xx) bits
+    h = hashlib.sha1(_prefix(namespace) + key.encode("utf-8")).hexdigest()
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
+
+
+@functools.lru_cache(maxsize=16)
+def _prefix(namespace: uuid.UUID) -> bytes:
+    return namespace.bytes
 
 
 def normalize_guid(value: str | None) -> str:
