@@ -204,3 +204,24 @@ def test_make_guid_is_uuid5(key: str) -> None:
     guid = make_guid(NAMESPACE, "code", key)
     assert guid == str(uuid.uuid5(NAMESPACE, f"code\x1f{key}"))
     assert is_guid(guid) and normalize_guid("{" + guid.upper() + "}") == guid
+
+
+def test_write_qdpx_without_codings_or_turns_is_still_valid(tmp_path: Path, coded) -> None:
+    from qualcode import schema
+    from qualcode.codebook import Codebook
+
+    turns, _, codebook = coded
+    bare = write_qdpx(
+        tmp_path / "bare.qdpx", turns=turns, codings=schema.empty_codings(), codebook=Codebook()
+    )
+    assert "<Users>" not in validate_qde(bare)
+    back = read_qdpx(bare)
+    assert same_turns(turns, back.turns) and back.codings.empty and back.codebook.themes == ()
+    book_only = write_qdpx(
+        tmp_path / "book.qdpx",
+        turns=schema.empty_turns(),
+        codings=schema.empty_codings(),
+        codebook=codebook,
+    )
+    assert "<Sources>" not in validate_qde(book_only)
+    assert read_qdpx(book_only).codebook.code_names == codebook.code_names
