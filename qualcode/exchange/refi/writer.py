@@ -149,6 +149,22 @@ def write_qdpx(
     ExchangeError
         If a coding names a turn or code that does not exist or has a span outside its turn,
         or a case names an interview or speaker without turns.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from qualcode import parse_transcript
+    >>> from qualcode.exchange.refi import read_qdpx
+    >>> turns = parse_transcript("I: How did it start?\\nR: By chance, through a friend.")
+    >>> codings = pd.DataFrame(
+    ...     {"turn_id": ["string-0002"], "code": ["chance"], "coder": ["Ana"],
+    ...      "span_start": [0], "span_end": [9]})
+    >>> book = Codebook.from_code_names(["chance"])
+    >>> out = write_qdpx(Path(tempfile.mkdtemp()) / "s.qdpx", turns=turns, codings=codings,
+    ...                  codebook=book)
+    >>> read_qdpx(out).codings[["turn_id", "code", "coder", "span_start", "span_end"]]
+           turn_id    code coder  span_start  span_end
+    0  string-0002  chance   Ana           0         9
     """
     out = Path(path)
     ns = namespace or NAMESPACE
