@@ -79,9 +79,21 @@ class ReviewSheetError(LocatedError):
     """A review sheet was edited in a way that cannot be imported (nothing is imported)."""
 
 
+class ExchangeError(LocatedError):
+    """A file from or for another tool (REFI-QDA .qdpx/.qdc) is malformed, hostile or unusable.
+
+    ``path`` is the archive or file; the message names the entry inside it (``project.qde``,
+    ``sources/<guid>.txt``), what was found and what was expected.
+    """
+
+
 class QualcodeWarning(UserWarning):
     """Base class for warnings issued by qualcode."""
 
 
 class UndefinedStatisticWarning(QualcodeWarning):
     """A statistic is undefined for the data (for example no coder used a code)."""
+
+
+class ExchangeWarning(QualcodeWarning):
+    """Part of an exchanged file could not be used (a picture source, a selection outside text)."""

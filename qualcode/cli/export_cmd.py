@@ -101,3 +101,17 @@ def export_xlsx(
         attributes=attribute or None,
     )
     typer.echo(f"Wrote {path}")
+
+
+@export_app.command("qdc")
+def export_qdc(
+    codebook: CodebookOpt,
+    out: Annotated[Path, typer.Option("--out", help="The REFI-QDA codebook (.qdc) to write.")],
+) -> None:
+    """Write the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+    from qualcode.codebook import read_codebook
+    from qualcode.exchange.refi import write_qdc
+
+    book = read_codebook(codebook)
+    path = write_qdc(book, out)
+    typer.echo(f"Wrote {path} ({len(book.themes)} themes, {len(book.codes)} codes)")

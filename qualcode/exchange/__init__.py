@@ -1,4 +1,4 @@
-"""Files that go out: report folders, HTML reports, Excel workbooks and the Word appendix.
+"""Files that go out: report folders, HTML reports, Excel workbooks, the Word appendix, REFI-QDA.
 
 Submodules are imported on first use (``python-docx`` and ``matplotlib`` load only when a
 writer that needs them is called).
@@ -16,6 +16,10 @@ _LAZY = {
     "write_html_report": "qualcode.exchange.html",
     "write_docx_appendix": "qualcode.exchange.docx",
     "write_workbook": "qualcode.exchange.xlsx",
+    "read_qdc": "qualcode.exchange.refi",
+    "read_qdpx": "qualcode.exchange.refi",
+    "write_qdc": "qualcode.exchange.refi",
+    "write_qdpx": "qualcode.exchange.refi",
 }
 
 __all__ = sorted(_LAZY)

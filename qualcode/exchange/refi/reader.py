@@ -1,0 +1,369 @@
+"""Read a REFI-QDA project (``.qdpx``): :func:`read_qdpx`.
+
+What real exporters write and how it is read:
+
+- ``project.qde`` (or the one ``*.qde`` at the top of the archive), with or without a byte-order
+  mark; elements in the QDA-XML namespace of any version or in none; elements of other
+  namespaces and unknown elements are skipped.
+- GUIDs in braces, upper or lower case (:func:`~qualcode.exchange.refi.guids.normalize_guid`).
+- Text sources by ``plainTextPath`` (``internal://x.txt``, ``relative://x.txt``, or a bare name)
+  or ``PlainTextContent``; the plain text is used even when ``richTextPath`` names a .docx or
+  the source is a PDF's text ``Representation``. ``internal://`` is looked up in the archive's
+  ``sources/`` (or ``Sources/``) folder; ``relative://`` there too, then beside the ``.qdpx``
+  (also in ``<name> Media/``, where ATLAS.ti puts them), never outside that folder.
+  ``absolute://`` paths are not read (a file someone sent cannot name files on this machine).
+- Line ends: positions count the characters of the file as written (CRLF is two), which is
+  what NVivo and QualCoder do; ATLAS.ti and MAXQDA count CRLF as one, so for a project whose
+  ``origin`` names them CRLF becomes LF before positions are applied.
+- Turns: a source whose text has speaker labels is read by qualcode's transcript parser (with
+  the speakers and roles qualcode wrote, when the source carries ``qualcode speaker roles``);
+  one without labels becomes one ``unknown`` turn per paragraph. A source is one interview,
+  named after the source (its positions run 1.. over the source even where the parser sees
+  headings). Turn ids are built as qualcode builds them (``<interview slug>-0001``), so an
+  export of turns read by qualcode comes back with the same ids.
+- Selections map onto turns as :mod:`qualcode.exchange.refi.align` says. A ``Coding``'s coder
+  is the name of its ``creatingUser``; without one, the selection's, then the project's
+  creating user, then the only user if there is one, else ``unknown``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qualcode import schema
+from qualcode.codebook import Codebook
+from qualcode.errors import ExchangeError, ExchangeWarning, TranscriptParseError
+from qualcode.exchange.refi.align import TurnMap
+from qualcode.exchange.refi.cases import cases_table
+from qualcode.exchange.refi.guids import normalize_guid
+from qualcode.exchange.refi.qde import QdeReader, SourceIn
+from qualcode.exchange.refi.safety import MAX_BYTES, SafeArchive, decode_text, is_safe_name
+from qualcode.exchange.refi.writer import ROLES_VARIABLE
+from qualcode.transcripts.api import parse_transcript
+from qualcode.transcripts.builder import UNKNOWN_SPEAKER, slugify
+
+logger = logging.getLogger(__name__)
+
+UNKNOWN_CODER = "unknown"
+_CRLF_AS_ONE = re.compile(r"(?i)atlas|maxqda")
+
+
+@dataclass(frozen=True)
+class RefiProject:
+    """A REFI-QDA project read into qualcode's tables.
+
+    Attributes
+    ----------
+    name : str
+        The project's name.
+    turns : DataFrame
+        The turns table (validated): one interview per text source.
+    codings : DataFrame
+        The codings table: coder = the REFI-QDA user's name, score 1.0, spans where a selection
+        covers part of a turn.
+    codebook : Codebook
+        The codes (see :mod:`qualcode.exchange.refi.codes`).
+    code_guids : dict of str to str
+        Code (and theme) name -> GUID in the file.
+    cases : DataFrame or None
+        The cases table (case, interview, speaker, one column per variable), None if none.
+    sources : list of (str, str)
+        (interview name, plain text) per text source, in file order.
+    users : dict of str to str
+        User GUID -> name.
+    origin : str
+        The program that wrote the file (``origin`` attribute), "" if not said.
+    """
+
+    name: str
+    turns: pd.DataFrame
+    codings: pd.DataFrame
+    codebook: Codebook
+    code_guids: dict[str, str] = field(default_factory=dict)
+    cases: pd.DataFrame | None = None
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    users: dict[str, str] = field(default_factory=dict)
+    origin: str = ""
+
+
+def _find_qde(archive: SafeArchive) -> str:
+    entry = archive.find("project.qde")
+    if entry is not None:
+        return entry
+    tops = [n for n in archive.names if "/" not in n and n.lower().endswith(".qde")]
+    if len(tops) == 1:
+        return tops[0]
+    found = ", ".join(archive.names[:8]) or "nothing"
+    msg = f"no project.qde in the archive (it holds {found}); expected a REFI-QDA project"
+    raise ExchangeError(msg, path=archive.path)
+
+
+def _source_text(archive: SafeArchive, src: SourceIn, qdpx: Path) -> str | None:
+    """The plain text of a source, or None (with a warning) when it cannot be had."""
+    if src.content is not None and not src.plain:
+        return src.content
+    ref = (src.plain or "").strip()
+    label = src.name or src.guid
+    if not ref:
+        kind = f" (only {src.rich})" if src.rich else ""
+        warnings.warn(
+            f"{qdpx}: source {label!r} has no plain text{kind}; it is not imported",
+            ExchangeWarning,
+            stacklevel=4,
+        )
+        return None
+    scheme, sep, rest = ref.partition("://")
+    if not sep:
+        scheme, rest = "internal", ref
+    scheme = scheme.lower()
+    rest = rest.lstrip("/")
+    if scheme == "absolute" or scheme == "file":
+        warnings.warn(
+            f"{qdpx}: source {label!r} is at {ref}, an absolute path; only sources inside the "
+            "archive or beside it are read",
+            ExchangeWarning,
+            stacklevel=4,
+        )
+        return None
+    if not is_safe_name(rest):
+        msg = f"source {label!r} has the path {ref!r}, which escapes the archive; refusing it"
+        raise ExchangeError(msg, path=qdpx)
+    names = [f"sources/{rest}", rest, f"sources/{Path(rest).name}"]
+    for candidate in names:
+        entry = archive.find(candidate)
+        if entry is not None:
+            return decode_text(archive.read(entry), path=qdpx, entry=entry)
+    if scheme == "relative":
+        base = qdpx.resolve().parent
+        for folder in (base, base / f"{qdpx.stem} Media"):
+            candidate_path = (folder / rest).resolve()
+            if candidate_path.is_relative_to(folder) and candidate_path.is_file():
+                size = candidate_path.stat().st_size
+                archive.charge(size, str(candidate_path))
+                data = candidate_path.read_bytes()
+                return decode_text(data, path=qdpx, entry=str(candidate_path))
+    msg = (
+        f"source {label!r} refers to {ref!r}, which is not in the archive; expected "
+        "sources/<file> inside the .qdpx"
+    )
+    raise ExchangeError(msg, path=qdpx)
+
+
+def _parse_turns(text: str, roles: dict[str, str] | None) -> pd.DataFrame:
+    if not text.strip():
+        return schema.empty_turns()
+    speakers = list(roles) if roles else None
+    try:
+        return parse_transcript(text, source="source.txt", roles=roles, speakers=speakers)
+    except TranscriptParseError:
+        try:
+            return parse_transcript(text, source="source.txt", single_speaker=True)
+        except TranscriptParseError:
+            return schema.empty_turns()
+
+
+def _roles_of(values: dict[str, str], var_guid: str | None) -> dict[str, str] | None:
+    if var_guid is None or var_guid not in values:
+        return None
+    out: dict[str, str] = {}
+    for line in values[var_guid].splitlines():
+        label, sep, role = line.rpartition("=")
+        if sep and label.strip() and role.strip() in schema.ROLES:
+            out[label.strip()] = role.strip()
+    return out or None
+
+
+def read_qdpx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> RefiProject:
+    """Read a REFI-QDA project (``.qdpx``) into turns, codings, codebook and cases.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.qdpx`` written by qualcode, NVivo, ATLAS.ti, MAXQDA, QualCoder, qualitative-coding...
+    max_bytes : int, default 4 GiB
+        Most bytes the archive may unpack to (all entries together, counted while reading).
+
+    Returns
+    -------
+    RefiProject
+        See :class:`RefiProject`; the module notes say how each part is read.
+
+    Raises
+    ------
+    ExchangeError
+        For a missing, truncated or corrupt archive, entries that escape it or unpack beyond
+        ``max_bytes``, no ``project.qde``, malformed XML or XML with entities, a source whose
+        text is missing, or a selection position that is not a number. Nothing is returned
+        then: the import is all or nothing.
+    """
+    qdpx = Path(path)
+    with SafeArchive(qdpx, max_bytes=max_bytes) as archive:
+        entry = _find_qde(archive)
+        state = QdeReader(qdpx, entry)
+        with archive.open(entry) as fh:
+            state.run(fh)
+        texts = [_source_text(archive, src, qdpx) for src in state.sources]
+    for kind, n in state.skipped.items():
+        warnings.warn(
+            f"{qdpx}: {n} {kind} element(s) skipped; only text sources are imported",
+            ExchangeWarning,
+            stacklevel=2,
+        )
+    origin = state.project.get("origin", "")
+    if _CRLF_AS_ONE.search(origin):
+        texts = [t.replace("\r\n", "\n") if t is not None else None for t in texts]
+    return _assemble(qdpx, state, texts, origin)
+
+
+def _assemble(qdpx: Path, state: QdeReader, texts: list[str | None], origin: str) -> RefiProject:
+    roles_var = next((g for g, n in state.variables.items() if n == ROLES_VARIABLE), None)
+    used_names: set[str] = set()
+    used_slugs: set[str] = set()
+    cols: dict[str, list[Any]] = {c: [] for c in schema.TURN_COLUMNS}
+    maps: dict[int, TurnMap] = {}
+    offsets: dict[int, int] = {}
+    source_names: dict[str, str] = {}
+    sources: list[tuple[str, str]] = []
+    for k, (src, text) in enumerate(zip(state.sources, texts, strict=True)):
+        if text is None:
+            continue
+        name = src.name or (Path(src.plain).stem if src.plain else "") or src.guid
+        base, n = name, 2
+        while name in used_names:
+            name, n = f"{base} ({n})", n + 1
+        used_names.add(name)
+        source_names[src.guid] = name
+        sources.append((name, text))
+        slug, n = slugify(name), 2
+        while slug in used_slugs:
+            slug, n = f"{slugify(name)}-{n}", n + 1
+        used_slugs.add(slug)
+        parsed = _parse_turns(text, _roles_of(src.values, roles_var))
+        ptexts = parsed[schema.TEXT].tolist()
+        pspk = parsed[schema.SPEAKER].astype("string").fillna(UNKNOWN_SPEAKER).tolist()
+        lines = [None if pd.isna(x) else int(x) for x in parsed[schema.LINE]]
+        maps[k] = TurnMap.build(text, ptexts, pspk, lines)
+        offsets[k] = len(cols[schema.TURN_ID])
+        m = len(parsed)
+        cols[schema.TURN_ID] += [f"{slug}-{p:04d}" for p in range(1, m + 1)]
+        cols[schema.INTERVIEW] += [name] * m
+        cols[schema.POSITION] += list(range(1, m + 1))
+        cols[schema.SPEAKER] += pspk
+        cols[schema.ROLE] += parsed[schema.ROLE].astype("string").tolist()
+        cols[schema.TEXT] += ptexts
+        cols[schema.START] += [pd.NA] * m
+        cols[schema.END] += [pd.NA] * m
+        cols[schema.SOURCE] += [qdpx.name] * m
+        cols[schema.LINE] += lines
+    turns = schema.validate_turns(pd.DataFrame(cols), source=qdpx)
+
+    # codebook: a codable theme node is a code too when codings use it
+    # GUIDs were kept as written: normalise each distinct value once
+    spell = {g: normalize_guid(g) for g in {*state.cod_code, *state.cod_user}}
+    cod_code = [spell[g] for g in state.cod_code]
+    cod_user = [spell[g] for g in state.cod_user]
+    codebook, code_guids, code_of = state.codes.build(coded=set(cod_code))
+    codebook = Codebook(
+        name=state.project.get("name") or qdpx.stem, themes=codebook.themes, source=qdpx
+    )
+
+    # the turns each selection covers
+    sel_turns: dict[int, list[tuple[int, int, int]]] = {}
+    unmapped = 0
+    for k, src in enumerate(state.sources):
+        if k not in maps:
+            continue
+        off, length = offsets[k], len(texts[k] or "")
+        starts = [state.sel_start[s] for s in src.selections]
+        ends = [length if state.sel_end[s] < 0 else state.sel_end[s] for s in src.selections]
+        for s, hits in zip(src.selections, maps[k].covered(starts, ends), strict=True):
+            if not hits:
+                unmapped += 1
+            sel_turns[s] = [(off + t, a, b) for t, a, b in hits]
+    coder_of = _coder_names(state)
+    turn_ids = cols[schema.TURN_ID]
+    rows: dict[str, list[Any]] = {
+        c: []
+        for c in (schema.TURN_ID, schema.CODE, schema.CODER, schema.SPAN_START, schema.SPAN_END)
+    }
+    unknown_codes = 0
+    for s, user, code_guid in zip(state.cod_sel, cod_user, cod_code, strict=True):
+        code = code_of.get(code_guid)
+        if code is None:
+            unknown_codes += 1
+            continue
+        coder = coder_of(user)
+        for t, a, b in sel_turns.get(s, ()):
+            rows[schema.TURN_ID].append(turn_ids[t])
+            rows[schema.CODE].append(code)
+            rows[schema.CODER].append(coder)
+            rows[schema.SPAN_START].append(a if a >= 0 else pd.NA)
+            rows[schema.SPAN_END].append(b if b >= 0 else pd.NA)
+    if unmapped:
+        warnings.warn(
+            f"{qdpx}: {unmapped} selection(s) cover no turn text (text the transcript parser "
+            "does not read as speech, such as a title); their codings are not imported",
+            ExchangeWarning,
+            stacklevel=3,
+        )
+    if unknown_codes:
+        warnings.warn(
+            f"{qdpx}: {unknown_codes} coding(s) refer to codes not in the codebook; skipped",
+            ExchangeWarning,
+            stacklevel=3,
+        )
+    codings = pd.DataFrame(rows)
+    codings = codings.drop_duplicates().reset_index(drop=True)
+    codings = (
+        schema.validate_codings(codings, source=qdpx) if len(codings) else schema.empty_codings()
+    )
+
+    wanted = {g for case in state.cases for g in case.selection_refs}
+    guid_index = {normalize_guid(g): s for s, g in enumerate(state.sel_guid) if g} if wanted else {}
+    selection_turns = {
+        g: [t for t, _, _ in sel_turns.get(guid_index[g], [])] for g in wanted if g in guid_index
+    }
+    cases = cases_table(
+        state.cases,
+        variables={g: n for g, n in state.variables.items() if n != ROLES_VARIABLE},
+        source_names=source_names,
+        source_values={
+            s.guid: {g: v for g, v in s.values.items() if g != roles_var} for s in state.sources
+        },
+        selection_turns=selection_turns,
+        turns=turns,
+    )
+    return RefiProject(
+        name=state.project.get("name", ""),
+        turns=turns,
+        codings=codings,
+        codebook=codebook,
+        code_guids=code_guids,
+        cases=cases,
+        sources=sources,
+        users=dict(state.users),
+        origin=origin,
+    )
+
+
+def _coder_names(state: QdeReader) -> Callable[[str], str]:
+    users = state.users
+    project_user = normalize_guid(state.project.get("creatingUserGUID"))
+    only = next(iter(users.values())) if len(users) == 1 else None
+
+    def coder_of(guid: str) -> str:
+        if guid:
+            return users.get(guid) or f"user-{guid[:8]}"
+        if project_user and project_user in users:
+            return users[project_user]
+        return only or UNKNOWN_CODER
+
+    return coder_of

@@ -1,0 +1,169 @@
+"""Hostile and broken REFI-QDA files: each is refused with a clear error and nothing imported."""
+
+from __future__ import annotations
+
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from qualcode.errors import ExchangeError, QualcodeError
+from qualcode.exchange.refi import read_qdc, read_qdpx, write_qdpx
+from tests._refidata import sample, zip_fixture
+
+NS = 'xmlns="urn:QDA-XML:project:1.0"'
+GOOD_QDE = f'<?xml version="1.0"?><Project {NS} name="x"/>'
+
+
+def _qdpx(tmp_path: Path, entries: dict[str, bytes | str], name: str = "p.qdpx") -> Path:
+    out = tmp_path / name
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for entry, data in entries.items():
+            info = zipfile.ZipInfo(entry)  # kept as given, "../" and all
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    return out
+
+
+def _only(tmp_path: Path, path: Path) -> None:
+    """Nothing was unpacked or written beside the archive."""
+    assert sorted(tmp_path.iterdir()) == [path]
+
+
+BILLION_LAUGHS = f"""<?xml version="1.0"?>
+<!DOCTYPE Project [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<Project {NS} name="&lol9;"/>"""
+
+EXTERNAL_ENTITY = f"""<?xml version="1.0"?>
+<!DOCTYPE Project [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<Project {NS} name="x"><Description>&secret;</Description></Project>"""
+
+
+@pytest.mark.parametrize("xml", [BILLION_LAUGHS, EXTERNAL_ENTITY], ids=["billion-laughs", "xxe"])
+def test_read_qdpx_refuses_xml_entities(tmp_path: Path, xml: str) -> None:
+    path = _qdpx(tmp_path, {"project.qde": xml})
+    with pytest.raises(ExchangeError, match=r"p\.qdpx: project\.qde declares XML entities"):
+        read_qdpx(path)
+    _only(tmp_path, path)
+
+
+def test_read_qdc_refuses_an_external_entity(tmp_path: Path) -> None:
+    path = tmp_path / "c.qdc"
+    path.write_text(EXTERNAL_ENTITY.replace("Project", "CodeBook"), encoding="utf-8")
+    with pytest.raises(ExchangeError, match=r"c\.qdc: c\.qdc declares XML entities"):
+        read_qdc(path)
+
+
+@pytest.mark.parametrize("entry", ["../evil.txt", "/etc/evil.txt", "sources/../../evil.txt"])
+def test_read_qdpx_refuses_entries_that_escape(tmp_path: Path, entry: str) -> None:
+    path = _qdpx(tmp_path, {"project.qde": GOOD_QDE, entry: "x"})
+    with pytest.raises(ExchangeError, match=r"has a path that escapes the archive"):
+        read_qdpx(path)
+    _only(tmp_path, path)
+
+
+def test_read_qdpx_refuses_a_source_path_that_escapes(tmp_path: Path) -> None:
+    qde = (
+        f'<Project {NS} name="x"><Sources><TextSource guid="{"1" * 8}-1111-1111-1111-{"1" * 12}" '
+        'name="s" plainTextPath="relative://../../etc/passwd"/></Sources></Project>'
+    )
+    path = _qdpx(tmp_path, {"project.qde": qde})
+    with pytest.raises(ExchangeError, match=r"'relative://\.\./\.\./etc/passwd'.*escapes"):
+        read_qdpx(path)
+
+
+def test_read_qdpx_refuses_archives_beyond_the_size_limit(tmp_path: Path) -> None:
+    big = GOOD_QDE.replace("/>", f"><!-- {' ' * 2_000_000} --></Project>")
+    path = _qdpx(tmp_path, {"project.qde": big})
+    assert path.stat().st_size < 50_000  # compresses to almost nothing: a small bomb
+    with pytest.raises(ExchangeError, match=r"declares 2,000,\d+ unpacked bytes, more than"):
+        read_qdpx(path, max_bytes=1_000_000)
+    assert read_qdpx(path).name == "x"  # under the default limit it is an ordinary file
+
+
+def test_read_qdpx_refuses_a_zip_bomb_that_lies_about_its_size(tmp_path: Path) -> None:
+    big = GOOD_QDE.replace("/>", f"><!-- {' ' * 5_000_000} --></Project>")
+    path = _qdpx(tmp_path, {"project.qde": big})
+    data = bytearray(path.read_bytes())
+    # declare 1,000 unpacked bytes in the local header and in the central directory
+    local = data.find(b"PK\x03\x04")
+    struct.pack_into("<I", data, local + 22, 1000)
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 1000)
+    path.write_bytes(bytes(data))
+    with pytest.raises(
+        ExchangeError, match=r"project\.qde is corrupt, truncated or not the size its header"
+    ):
+        read_qdpx(path, max_bytes=10_000)
+    _only(tmp_path, path)
+
+
+def test_read_qdpx_refuses_a_truncated_zip(tmp_path: Path) -> None:
+    turns, codings, codebook = sample()
+    good = write_qdpx(tmp_path / "g.qdpx", turns=turns, codings=codings, codebook=codebook)
+    cut = tmp_path / "cut.qdpx"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(ExchangeError, match=r"cut\.qdpx: not a zip archive or truncated"):
+        read_qdpx(cut)
+
+
+def test_read_qdpx_refuses_a_file_that_is_not_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "notes.qdpx"
+    path.write_text("P: hello\nN1: hi\n", encoding="utf-8")
+    with pytest.raises(ExchangeError, match=r"expected a \.qdpx file \(a zip archive\)"):
+        read_qdpx(path)
+    with pytest.raises(ExchangeError, match=r"missing\.qdpx: file not found"):
+        read_qdpx(tmp_path / "missing.qdpx")
+
+
+def test_read_qdpx_refuses_an_archive_without_project_qde(tmp_path: Path) -> None:
+    path = _qdpx(tmp_path, {"sources/a.txt": "P: hi", "sources/b.txt": "P: ho"})
+    with pytest.raises(ExchangeError, match=r"no project\.qde in the archive \(it holds sources/a"):
+        read_qdpx(path)
+
+
+@pytest.mark.parametrize(
+    ("qde", "message"),
+    [
+        (
+            f"<Project {NS} name='x'><Users></Project>",
+            r"p\.qdpx line 1: project\.qde is not well-formed XML",
+        ),
+        (f"<CodeBook {NS}/>", r"the root element is <CodeBook>; expected <Project>"),
+        (
+            f'<Project {NS} name="x"><Sources><TextSource guid="a" name="s" '
+            'plainTextPath="internal://a.txt"><PlainTextSelection guid="b" startPosition="ten" '
+            'endPosition="20"/></TextSource></Sources></Project>',
+            r"has startPosition='ten'; expected a whole number",
+        ),
+        (
+            f'<Project {NS} name="x"><Sources><TextSource guid="a" name="s" '
+            'plainTextPath="internal://gone.txt"/></Sources></Project>',
+            r"source 's' refers to 'internal://gone\.txt', which is not in the archive",
+        ),
+    ],
+    ids=["malformed", "not-a-project", "bad-position", "missing-source"],
+)
+def test_read_qdpx_refuses_malformed_projects(tmp_path: Path, qde: str, message: str) -> None:
+    path = _qdpx(tmp_path, {"project.qde": qde})
+    with pytest.raises(ExchangeError, match=message):
+        read_qdpx(path)
+
+
+def test_exchange_error_is_a_located_qualcode_error(tmp_path: Path) -> None:
+    path = _qdpx(tmp_path, {"project.qde": BILLION_LAUGHS})
+    with pytest.raises(QualcodeError) as info:
+        read_qdpx(path)
+    assert isinstance(info.value, ValueError)
+    assert getattr(info.value, "path", None) == path
+
+
+def test_read_qdpx_reads_a_fixture_after_the_checks(tmp_path: Path) -> None:
+    path = zip_fixture("qualcoder", tmp_path / "qc.qdpx")
+    assert read_qdpx(path).name == "crm study"
