@@ -13,6 +13,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     code_cmd,
     evaluate_cmd,
     export_cmd,
+    import_cmd,
     parse_cmd,
     project_cmd,
     report_cmd,

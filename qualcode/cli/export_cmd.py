@@ -23,7 +23,9 @@ from qualcode.cli.inputs import (
     TurnsOpt,
     load_cases,
     load_inputs,
+    open_project_file,
 )
+from qualcode.errors import QualcodeError
 from qualcode.schema import INTERVIEW
 
 export_app = typer.Typer(
@@ -105,13 +107,47 @@ def export_xlsx(
 
 @export_app.command("qdc")
 def export_qdc(
-    codebook: CodebookOpt,
     out: Annotated[Path, typer.Option("--out", help="The REFI-QDA codebook (.qdc) to write.")],
+    codebook: CodebookOpt = None,
+    project: ProjectOpt = None,
 ) -> None:
     """Write the codebook as a REFI-QDA codebook (.qdc) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
     from qualcode.codebook import read_codebook
     from qualcode.exchange.refi import write_qdc
 
-    book = read_codebook(codebook)
-    path = write_qdc(book, out)
+    if (codebook is None) == (project is None):
+        raise QualcodeError("give --codebook FILE or --project P.qualcode")
+    if project is not None:
+        proj = open_project_file(project)
+        book = proj.codebook()
+        path = write_qdc(book, out, code_guids=proj.code_guids(), namespace=proj.id)
+    else:
+        assert codebook is not None
+        book = read_codebook(codebook)
+        path = write_qdc(book, out)
     typer.echo(f"Wrote {path} ({len(book.themes)} themes, {len(book.codes)} codes)")
+
+
+@export_app.command("qdpx")
+def export_qdpx(
+    out: Annotated[Path, typer.Option("--out", help="The REFI-QDA project (.qdpx) to write.")],
+    project: ProjectOpt = None,
+    suggestions: Annotated[
+        bool,
+        typer.Option(
+            "--suggestions", help="Also write machine suggestions nobody rejected, as codings."
+        ),
+    ] = False,
+) -> None:
+    """Write a project for NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA .qdpx)."""
+    from qualcode.exchange.refi.project import export_project_qdpx
+
+    if project is None:
+        raise QualcodeError("give --project P.qualcode (the project to export)")
+    proj = open_project_file(project)
+    path = export_project_qdpx(proj, out, suggestions=suggestions)
+    status = proj.status()
+    typer.echo(
+        f"Wrote {path}: {status['interviews']} interview(s), {status['codes']} codes, "
+        f"{len(proj.current_codings() if suggestions else proj.codings(people=True))} codings"
+    )

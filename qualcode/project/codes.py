@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -46,7 +47,12 @@ def key_of(con: sqlite3.Connection, name: str, *, path: Path, book: Codebook) ->
 
 
 def _code_guid(namespace: uuid.UUID, name: str) -> str:
-    return str(uuid.uuid5(namespace, f"code:{name}")).upper()
+    return str(uuid.uuid5(namespace, f"code:{name}"))
+
+
+def _canonical_guid(guid: str) -> str:
+    """A GUID as stored: lower case, no braces (tools write ``{ABC...}`` and ``abc...``)."""
+    return guid.strip().strip("{}").lower()
 
 
 def _add_version(con: sqlite3.Connection, book: Codebook, *, batch: int) -> None:
@@ -64,7 +70,7 @@ def store_codebook(
     *,
     batch: int,
     namespace: uuid.UUID,
-    code_guids: dict[str, str] | None = None,
+    code_guids: Mapping[str, str] | None = None,
 ) -> None:
     """Store ``book`` as the current version and give its new codes keys (and GUIDs)."""
     _add_version(con, book, batch=batch)
@@ -78,7 +84,7 @@ def store_codebook(
         {
             "key": list(range(start, start + len(fresh))),
             "name": fresh,
-            "guid": [given.get(n) or _code_guid(namespace, n) for n in fresh],
+            "guid": [_canonical_guid(given.get(n) or _code_guid(namespace, n)) for n in fresh],
         },
         batch=batch,
     )
@@ -247,6 +253,7 @@ def replace_codebook(
     batch: int,
     path: Path,
     namespace: uuid.UUID,
+    code_guids: Mapping[str, str] | None = None,
 ) -> int:
     """Make ``book`` the current codebook; return how many codings were retired with it."""
     gone = [n for n in keys(con) if n not in book.code_names]
@@ -263,5 +270,5 @@ def replace_codebook(
             raise ProjectError(msg, path=path)
         retired += rows.retire(con, "codings", codings["id"].tolist(), batch=batch)
         rows.retire(con, "codes", [row_id], batch=batch)
-    store_codebook(con, book, batch=batch, namespace=namespace)
+    store_codebook(con, book, batch=batch, namespace=namespace, code_guids=code_guids)
     return retired

@@ -102,6 +102,7 @@ class Database:
     def __init__(self, path: Path, con: sqlite3.Connection) -> None:
         self.path = path
         self.con = con
+        self._current: BatchRecorder | None = None
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -212,14 +213,25 @@ class Database:
 
     @contextmanager
     def batch(self, action: str, who: str | None = None) -> Iterator[BatchRecorder]:
-        """Run the block as one transaction recorded as one batch (see :class:`BatchRecorder`)."""
+        """Run the block as one transaction recorded as one batch (see :class:`BatchRecorder`).
+
+        Inside another batch the block joins it: a command made of several changes (an
+        import) is one transaction and one undo.
+        """
+        if self._current is not None:
+            yield self._current
+            return
         with self.transaction() as con:
             cur = con.execute(
                 "INSERT INTO batches(at, who, action, summary) VALUES (?, ?, ?, '')",
                 (now(), who or default_user(), action),
             )
             recorder = BatchRecorder(int(cur.lastrowid or 0))
-            yield recorder
+            self._current = recorder
+            try:
+                yield recorder
+            finally:
+                self._current = None
             con.execute(
                 "UPDATE batches SET summary = ?, n_changes = ? WHERE id = ?",
                 (recorder.summary, recorder.n_changes, recorder.id),

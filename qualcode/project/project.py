@@ -27,7 +27,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,6 +82,17 @@ class AddResult:
     batch: int | None = None
 
 
+@dataclass(frozen=True)
+class _Source:
+    """A transcript as stored: its name (``source`` of its turns), path, checksum, encoding."""
+
+    name: str
+    path: str
+    checksum: str
+    encoding: str | None
+    size: int
+
+
 def _checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -122,8 +134,11 @@ class Project:
         *,
         who: str | None = None,
         busy_timeout: float | None = None,
+        code_guids: Mapping[str, str] | None = None,
     ) -> Project:
         """Create a project file with a codebook.
+
+        ``code_guids`` keeps the GUIDs another tool gave the codes (REFI-QDA import).
 
         Raises
         ------
@@ -134,7 +149,9 @@ class Project:
         db = Database.create(path, busy_timeout=busy_timeout)
         project = cls(db)
         with db.batch("init", who) as batch:
-            code_edits.store_codebook(db.con, book, batch=batch.id, namespace=project.id)
+            code_edits.store_codebook(
+                db.con, book, batch=batch.id, namespace=project.id, code_guids=code_guids
+            )
             batch.note(f"created with codebook {book.name!r} ({len(book.codes)} codes)")
         return project
 
@@ -391,25 +408,78 @@ class Project:
         from qualcode.transcripts import find_transcripts, read_transcripts
 
         files = find_transcripts(paths)
-        con = self._db.con
-        existing = _transcripts(con)
-        result = AddResult()
-        todo: list[tuple[Path, bytes, str]] = []
-        changed: list[str] = []
+        entries: list[_Source] = []
         for f in files:
             try:
                 data = f.read_bytes()
             except OSError as err:
                 msg = f"cannot read the file: {err.strerror or err}"
                 raise ProjectError(msg, path=f) from err
-            digest = _checksum(data)
-            old = existing.get(f.name)
-            if old is not None and old[1] == digest:
-                result.unchanged.append(f.name)
+            entries.append(
+                _Source(f.name, str(f), _checksum(data), _encoding_name(data, f.suffix), len(data))
+            )
+        by_name = {f.name: f for f in files}
+
+        def read(todo: list[_Source]) -> pd.DataFrame:
+            return read_transcripts([by_name[e.name] for e in todo], **read_options)
+
+        return self._store_sources(entries, read, replace=replace, who=who)
+
+    def add_turns(
+        self,
+        turns: pd.DataFrame,
+        *,
+        texts: Mapping[str, str] | None = None,
+        replace: bool = False,
+        who: str | None = None,
+    ) -> AddResult:
+        """Add a turns table read elsewhere (another tool's project, a REFI-QDA file).
+
+        Each value of the ``source`` column is one transcript; ``texts`` gives its full text
+        (its checksum tells a changed source from an unchanged one; default: the turns' text).
+        ``replace`` as in :meth:`add_transcripts`.
+        """
+        table = schema.validate_turns(turns)
+        if table[schema.SOURCE].isna().any():
+            msg = "every turn needs a source (the transcript it comes from)"
+            raise ProjectError(msg, path=self.path)
+        entries = []
+        for name in dict.fromkeys(table[schema.SOURCE].astype(str)):
+            text = (texts or {}).get(name)
+            if text is None:
+                part = table[table[schema.SOURCE] == name]
+                text = "\n".join(part[schema.SPEAKER].astype(str) + ": " + part[schema.TEXT])
+            data = text.encode("utf-8")
+            entries.append(_Source(name, name, _checksum(data), "utf-8", len(data)))
+
+        def read(todo: list[_Source]) -> pd.DataFrame:
+            wanted = {e.name for e in todo}
+            return table[table[schema.SOURCE].astype(str).isin(wanted)]
+
+        return self._store_sources(entries, read, replace=replace, who=who)
+
+    def _store_sources(
+        self,
+        entries: list[_Source],
+        read: Any,
+        *,
+        replace: bool,
+        who: str | None,
+    ) -> AddResult:
+        """Store new and changed transcripts (``read`` gives the turns of those to store)."""
+        con = self._db.con
+        existing = _transcripts(con)
+        result = AddResult()
+        todo: list[_Source] = []
+        changed: list[str] = []
+        for entry in entries:
+            old = existing.get(entry.name)
+            if old is not None and old[1] == entry.checksum:
+                result.unchanged.append(entry.name)
                 continue
             if old is not None:
-                changed.append(f.name)
-            todo.append((f, data, digest))
+                changed.append(entry.name)
+            todo.append(entry)
         if changed and not replace:
             msg = (
                 f"{', '.join(changed)}: in the project already, and changed since it was added; "
@@ -419,9 +489,9 @@ class Project:
             raise ProjectError(msg, path=self.path)
         if not todo:
             return result
-        turns = read_transcripts([f for f, _, _ in todo], **read_options)
+        turns = read(todo)
         alive = reading.read_turns(con, with_rowid=True)
-        replaced_ids = {existing[f.name][0] for f, _, _ in todo if f.name in existing}
+        replaced_ids = {existing[e.name][0] for e in todo if e.name in existing}
         transcript_of_turn = dict(
             con.execute("SELECT turn_id, transcript FROM turns WHERE retired_batch IS NULL")
         )
@@ -444,37 +514,37 @@ class Project:
                     "read; run the command again"
                 )
                 raise ProjectError(msg, path=self.path)
-            for f, data, digest in todo:
-                part = turns[turns[schema.SOURCE] == f.name]
-                previous = alive[alive[schema.SOURCE] == f.name]
-                if f.name in existing:  # retired first: the new turns may reuse their ids
+            for entry in todo:
+                part = turns[turns[schema.SOURCE] == entry.name]
+                previous = alive[alive[schema.SOURCE] == entry.name]
+                if entry.name in existing:  # retired first: the new turns may reuse their ids
                     rows.retire(con, "turns", previous["row"].tolist(), batch=batch.id)
-                    rows.retire(con, "transcripts", [existing[f.name][0]], batch=batch.id)
+                    rows.retire(con, "transcripts", [existing[entry.name][0]], batch=batch.id)
                 tid = int(
                     rows.insert(
                         con,
                         "transcripts",
                         {
-                            "source": [f.name],
-                            "path": [str(f)],
-                            "checksum": [digest],
-                            "encoding": [_encoding_name(data, f.suffix)],
-                            "size": [len(data)],
+                            "source": [entry.name],
+                            "path": [entry.path],
+                            "checksum": [entry.checksum],
+                            "encoding": [entry.encoding],
+                            "size": [entry.size],
                         },
                         batch=batch.id,
                     )[0]
                 )
                 new_rows = _insert_turns(con, part, transcript=tid, batch=batch.id)
                 result.turns += len(part)
-                if f.name in existing:
+                if entry.name in existing:
                     kept, dropped = carry_over(
                         con, old=previous, new=part.assign(row=new_rows), batch=batch.id
                     )
-                    result.replaced.append(f.name)
+                    result.replaced.append(entry.name)
                     result.kept += kept
                     result.dropped = pd.concat([result.dropped, dropped], ignore_index=True)
                 else:
-                    result.added.append(f.name)
+                    result.added.append(entry.name)
             batch.note(
                 f"added {len(result.added)} and replaced {len(result.replaced)} transcript(s), "
                 f"{result.turns} turns"
@@ -889,7 +959,12 @@ class Project:
         return batch.id
 
     def set_codebook(
-        self, codebook: Codebook | str | Path, *, force: bool = False, who: str | None = None
+        self,
+        codebook: Codebook | str | Path,
+        *,
+        force: bool = False,
+        who: str | None = None,
+        code_guids: Mapping[str, str] | None = None,
     ) -> int:
         """Replace the codebook (new definitions, keywords, codes). A code that disappears and
         has codings needs ``force``; to rename a code use :meth:`rename_code`."""
@@ -902,9 +977,28 @@ class Project:
                 batch=batch.id,
                 path=self.path,
                 namespace=self.id,
+                code_guids=code_guids,
             )
             batch.note(f"codebook {book.name!r} ({len(book.codes)} codes; {n} codings retired)", 1)
         return batch.id
+
+    @contextmanager
+    def batch(self, action: str = "changes", *, who: str | None = None) -> Iterator[int]:
+        """Group several changes into one transaction and one batch (one undo).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, qualcode as qc
+        >>> p = qc.Project.create(pathlib.Path(tempfile.mkdtemp()) / "s.qualcode",
+        ...                       qc.Codebook.from_code_names(["a", "b"]))
+        >>> with p.batch("tidy codes"):
+        ...     _ = p.rename_code("a", "x")
+        ...     _ = p.rename_code("b", "y")
+        >>> p.log()["action"].tolist()
+        ['init', 'tidy codes']
+        """
+        with self._db.batch(action, who) as recorder:
+            yield recorder.id
 
     # -- undo ----------------------------------------------------------------------------------
     def undo(self, *, who: str | None = None) -> Batch:
