@@ -36,6 +36,7 @@ from qualcode import reports
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._i18n import texts
+from qualcode.fileio import write_atomic
 from qualcode.reports import (
     CODE_LABEL,
     INTERVIEWS,
@@ -672,7 +673,6 @@ def write_docx_appendix(
             seg = reports.coded_segments(turns, kept, codebook)
         _segments_section(doc, seg, meta, t)
     _frequency_section(doc, code_freq, theme_freq, codebook, t, cap, chart=chart)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(p))
+    write_atomic(p, lambda tmp: doc.save(str(tmp)))
     logger.info("wrote Word appendix %s", p)
     return p

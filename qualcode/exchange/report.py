@@ -9,6 +9,7 @@ import pandas as pd
 
 from qualcode import reports
 from qualcode.codebook import Codebook
+from qualcode.fileio import write_atomic
 from qualcode.reports import Selection
 from qualcode.schema import validate_codings, validate_turns
 from qualcode.tables import write_table
@@ -135,7 +136,7 @@ def _write_report(
     written.update(chart_files)
     html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)
     html_path = out / HTML_NAME
-    html_path.write_text(html_text, encoding="utf-8")
+    write_atomic(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
     written["html"] = html_path
     logger.info("wrote report (%d files) to %s", len(written), out)
     return written, tables

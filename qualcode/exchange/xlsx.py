@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape
 import pandas as pd
 
 from qualcode.errors import QualcodeError
+from qualcode.fileio import atomic_path
 from qualcode.reports import _values
 
 logger = logging.getLogger(__name__)
@@ -140,10 +141,12 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path
     if not tables:
         msg = "no tables to write to the workbook"
         raise QualcodeError(msg)
-    p.parent.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     sheets: list[tuple[str, str]] = []  # (title, part name)
-    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with (
+        atomic_path(p) as tmp,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf,
+    ):
         for n, (name, table) in enumerate(tables.items(), start=1):
             df = table.drop(columns=[c for c in WORKBOOK_DROP.get(name, ()) if c in table.columns])
             title = _sheet_name(name, used)
