@@ -49,8 +49,7 @@ def output_error(err: OSError, path: str | Path) -> OutputError:
 
     Examples
     --------
-    >>> import contextlib
-import errno
+    >>> import errno
     >>> str(output_error(OSError(errno.ENOSPC, "No space left on device"), "out/turns.csv"))
     'out/turns.csv: cannot write: the disk is full; expected a path in a folder you can write to'
     """

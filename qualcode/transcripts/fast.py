@@ -173,7 +173,7 @@ def _append(arr: pa.Array, values: list[str], order: pa.Array) -> pa.Array:
     return pc.take(pa.concat_arrays([arr, more], memory_pool=POOL), order, memory_pool=POOL)
 
 
-def parse_batch(texts: list[str]) -> FastResult:
+def parse_batch(texts: list[str], *, merge_runs: bool = True) -> FastResult:
     """Read plain-text transcripts (``\\n`` line ends) with the fast path.
 
     Parameters
@@ -187,7 +187,7 @@ def parse_batch(texts: list[str]) -> FastResult:
         The turns of the files the fast path can read; the others are marked for the general
         reader.
     """
-    return parse_pieces(_pieces(texts), len(texts))
+    return parse_pieces(_pieces(texts), len(texts), merge_runs=merge_runs)
 
 
 def stream_pieces(blocks: Iterable[str], file: int = 0) -> Iterator[Piece]:
@@ -204,7 +204,7 @@ def stream_pieces(blocks: Iterable[str], file: int = 0) -> Iterator[Piece]:
         line += n_lines
 
 
-def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
+def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = True) -> FastResult:
     """Read plain-text transcripts given as pieces of whole lines, in file order.
 
     Parameters
@@ -214,6 +214,10 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
         in memory, :func:`stream_pieces` reads a large file a block at a time).
     n_files : int
         Number of files.
+    merge_runs : bool, default True
+        As for :func:`qualcode.transcripts.text.parse_lines`: a file in which a speaker's label
+        follows their own turn after a blank line (or a heading) is left to the general reader,
+        which merges such runs.
 
     Returns
     -------
@@ -226,6 +230,8 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
     files_out: list[np.ndarray] = []
     codes_out: list[np.ndarray] = []
     name_index: dict[str, int] = {}
+    # the last label row read (file, speaker code) and whether other lines followed it
+    last_file, last_code, gap_after = -1, -1, False
     for group in _chunks(pieces):
         if all(not states[p[0]].ok for p in group):
             continue
@@ -313,6 +319,11 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
                 [name_index.setdefault(x, len(name_index)) for x in names], dtype=np.int32
             )
             codes_out.append(lut[codes])
+            if merge_runs and len(fast_rows):
+                last_file, last_code, gap_after = _flag_runs(
+                    states, row_file, lut[codes], fast_rows, len(offsets) - 1,
+                    (last_file, last_code, gap_after),
+                )  # fmt: skip
         del label
         bodies.append(normalize_text_array(rest))
         del rest
@@ -340,6 +351,30 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
         rows=bounds,
         segments=segments,
     )
+
+
+def _flag_runs(
+    states: list[_FileState],
+    row_file: np.ndarray,
+    codes: np.ndarray,
+    rows: np.ndarray,
+    n_lines: int,
+    last: tuple[int, int, bool],
+) -> tuple[int, int, bool]:
+    """Send files where one speaker's label follows their own turn after other lines (blank
+    lines, headings) to the general reader, which merges such runs; return the new ``last``.
+
+    ``rows`` are the label rows of a chunk of ``n_lines`` lines; ``last`` is (file, code,
+    other lines after it) of the previous chunk's last label row.
+    """
+    last_file, last_code, gap_after = last
+    prev_file = np.r_[last_file, row_file[:-1]]
+    prev_code = np.r_[last_code, codes[:-1]]
+    gap = np.r_[gap_after or rows[0] > 0, np.diff(rows) > 1]
+    hits = np.flatnonzero((prev_file == row_file) & (prev_code == codes) & gap)
+    for f in np.unique(row_file[hits]).tolist():
+        states[f].ok = False
+    return int(row_file[-1]), int(codes[-1]), bool(rows[-1] < n_lines - 1)
 
 
 _STRENGTH: dict[str, int] = {}
