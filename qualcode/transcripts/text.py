@@ -66,7 +66,7 @@ logger = logging.getLogger(__name__)
  _HEADLABEL) = range(12)  # fmt: skip
 #: shapes accepted whatever the label's strength, and those that always start a block
 _MARKED_SHAPES = (_MARKED, _OTTER, _ZOOM, _ATCODE, _CHAT)
-_BLOCK_SHAPES = (_FORCED, _TEAMS, _HEADLABEL)
+_BLOCK_SHAPES = (_TEAMS, _HEADLABEL)
 _GROUPS = ("name", "tab", "rest", "ts1", "ts0", "ts2", "ts3", "bold", "brk", "ts4", "ts5")
 #: how each shape is described in the reading report (``qualcode parse --explain``)
 SHAPE_NAMES = {
@@ -322,7 +322,7 @@ class _Parser:
         got = self._ok.get(key)
         if got is not None:
             return got
-        if shape in _BLOCK_SHAPES:
+        if shape == _FORCED or shape in _BLOCK_SHAPES:
             res = True
         elif self.speakers is not None:
             res = label in self.speakers
