@@ -230,8 +230,7 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
     files_out: list[np.ndarray] = []
     codes_out: list[np.ndarray] = []
     name_index: dict[str, int] = {}
-    # the last label row read (file, speaker code) and whether other lines followed it
-    last_file, last_code, gap_after = -1, -1, False
+    runs = _Runs(n_files)
     for group in _chunks(pieces):
         if all(not states[p[0]].ok for p in group):
             continue
@@ -272,6 +271,8 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
         rest = _slices(lines, start, offsets[fast_rows + 1])
         del start
         other = np.flatnonzero(~take & (offsets[1:] > offsets[:-1]))
+        # what separates label lines, for merging runs: 1 a blank line, 2 a heading
+        spacer = (offsets[1:] == offsets[:-1]).astype(np.int8)
         if len(other):
             extra_idx: list[int] = []
             extra_label: list[str] = []
@@ -289,7 +290,10 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
                 kind = _classify(text)
                 if kind is None:
                     state.ok = False
+                elif kind[0] == "b":
+                    spacer[i] = 1
                 elif kind[0] == "h":
+                    spacer[i] = 2
                     line_no = int(piece_line0[p] + i - piece_row0[p])
                     state.headings.append((line_no, kind[1]))
                 elif kind[0] == "l":
@@ -319,11 +323,10 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
                 [name_index.setdefault(x, len(name_index)) for x in names], dtype=np.int32
             )
             codes_out.append(lut[codes])
-            if merge_runs and len(fast_rows):
-                last_file, last_code, gap_after = _flag_runs(
-                    states, row_file, lut[codes], fast_rows, len(offsets) - 1,
-                    (last_file, last_code, gap_after),
-                )  # fmt: skip
+        if merge_runs:
+            first = np.zeros(len(spacer), dtype=bool)
+            first[piece_row0[piece_line0 == 1]] = True
+            runs.add(row_file, lut[codes] if names else codes, fast_rows, spacer, first)
         del label
         bodies.append(normalize_text_array(rest))
         del rest
@@ -333,8 +336,9 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
     row_file = np.concatenate(files_out) if files_out else np.zeros(0, dtype=np.int32)
     bounds = np.searchsorted(row_file, np.arange(n_files + 1)).tolist()
     segments: list[list[tuple[str | None, int]] | None] = []
+    merged = runs.files_to_merge() if merge_runs else set()
     for f, state in enumerate(states):
-        ok = state.ok and bool(state.labels)
+        ok = state.ok and bool(state.labels) and f not in merged
         for lab, n_lab in state.labels.items() if ok else ():
             strength = _strength(lab)
             if not (strength == STRONG or (strength and n_lab >= 2)):
@@ -353,28 +357,68 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
     )
 
 
-def _flag_runs(
-    states: list[_FileState],
-    row_file: np.ndarray,
-    codes: np.ndarray,
-    rows: np.ndarray,
-    n_lines: int,
-    last: tuple[int, int, bool],
-) -> tuple[int, int, bool]:
-    """Send files where one speaker's label follows their own turn after other lines (blank
-    lines, headings) to the general reader, which merges such runs; return the new ``last``.
+class _Runs:
+    """Find the files in which the general reader merges runs of one speaker's paragraphs.
 
-    ``rows`` are the label rows of a chunk of ``n_lines`` lines; ``last`` is (file, code,
-    other lines after it) of the previous chunk's last label row.
+    As :meth:`qualcode.transcripts.text._Parser.paragraph_layout` and its merging rule: a file
+    writes paragraphs when at least two label lines stand after a blank line or a heading (or
+    first in the file) and at most one in ten directly after another line; there a label of the
+    previous turn's speaker after blank lines only (no heading) continues that turn. Those files
+    are left to the general reader. Fed chunk by chunk; what separates the last label line of a
+    chunk from the next chunk's first is carried over.
     """
-    last_file, last_code, gap_after = last
-    prev_file = np.r_[last_file, row_file[:-1]]
-    prev_code = np.r_[last_code, codes[:-1]]
-    gap = np.r_[gap_after or rows[0] > 0, np.diff(rows) > 1]
-    hits = np.flatnonzero((prev_file == row_file) & (prev_code == codes) & gap)
-    for f in np.unique(row_file[hits]).tolist():
-        states[f].ok = False
-    return int(row_file[-1]), int(codes[-1]), bool(rows[-1] < n_lines - 1)
+
+    def __init__(self, n_files: int) -> None:
+        self.spaced = np.zeros(n_files, dtype=np.int64)
+        self.adjacent = np.zeros(n_files, dtype=np.int64)
+        self.hit = np.zeros(n_files, dtype=bool)
+        self.last_file = -1
+        self.last_code = -1
+        self.gap = 0  # after the last label line: 0 nothing, 1 blank lines, 2 a heading
+        self.last_spacer = True  # the last line read is blank or a heading (or none yet)
+
+    def add(
+        self,
+        row_file: np.ndarray,
+        codes: np.ndarray,
+        rows: np.ndarray,
+        spacer: np.ndarray,
+        first: np.ndarray,
+    ) -> None:
+        """Add a chunk: label ``rows`` (their file and speaker code) among its lines."""
+        n = len(spacer)
+        if n == 0:
+            return
+        heads = np.r_[0, np.cumsum(spacer == 2)]  # headings among lines [0, k)
+        if len(rows):
+            prev = rows - 1
+            spaced = np.where(prev >= 0, spacer[np.maximum(prev, 0)] > 0, self.last_spacer)
+            spaced |= first[rows]
+            n_files = len(self.spaced)
+            self.spaced += np.bincount(row_file[spaced], minlength=n_files)
+            self.adjacent += np.bincount(row_file[~spaced], minlength=n_files)
+            # what stands between each label line and the one before it
+            gap = np.empty(len(rows), dtype=np.int8)
+            lead_heading = heads[rows[0]] > 0
+            gap[0] = 2 if self.gap == 2 or lead_heading else max(self.gap, int(rows[0] > 0))
+            if len(rows) > 1:
+                between = heads[rows[1:]] - heads[rows[:-1] + 1] > 0
+                gap[1:] = np.where(between, 2, (np.diff(rows) > 1).astype(np.int8))
+            prev_file = np.r_[self.last_file, row_file[:-1]]
+            prev_code = np.r_[self.last_code, codes[:-1]]
+            hits = (prev_file == row_file) & (prev_code == codes) & (gap == 1)
+            self.hit[row_file[hits]] = True
+            self.last_file, self.last_code = int(row_file[-1]), int(codes[-1])
+            after = rows[-1] + 1
+            self.gap = 2 if heads[n] - heads[after] > 0 else int(after < n)
+        else:
+            self.gap = 2 if self.gap == 2 or heads[n] > 0 else max(self.gap, 1)
+        self.last_spacer = bool(spacer[n - 1] > 0)
+
+    def files_to_merge(self) -> set[int]:
+        """Files the general reader must read, because it merges runs in them."""
+        paragraphs = (self.spaced >= 2) & (self.adjacent * 10 <= self.spaced)
+        return set(np.flatnonzero(paragraphs & self.hit).tolist())
 
 
 _STRENGTH: dict[str, int] = {}
