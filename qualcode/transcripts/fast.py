@@ -389,6 +389,15 @@ class _Runs:
         n = len(spacer)
         if n == 0:
             return
+        if len(rows) and self.gap == 0 and not spacer.any():
+            # label lines only (most corpora): nothing can merge here; only the first line of
+            # a file counts as spaced (counting fewer adjacent lines can only send a file to
+            # the general reader, never keep one from it)
+            self.spaced += np.bincount(row_file[first[rows]], minlength=len(self.spaced))
+            self.last_file, self.last_code = int(row_file[-1]), int(codes[-1])
+            self.gap = int(rows[-1] + 1 < n)
+            self.last_spacer = False
+            return
         heads = np.r_[0, np.cumsum(spacer == 2)]  # headings among lines [0, k)
         if len(rows):
             prev = rows - 1
