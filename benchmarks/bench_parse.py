@@ -110,6 +110,9 @@ def _table_bytes(turns) -> int:  # type: ignore[no-untyped-def]
 
 def child(case: str, path: str) -> None:
     """Measure one case in this (fresh) process and print the figures as JSON."""
+    # measure this checkout's qualcode, not an installed copy (an editable install of another
+    # worktree would otherwise come first: sys.path[0] is benchmarks/)
+    sys.path.insert(0, str(ROOT))
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     import pyarrow as pa
@@ -185,6 +188,7 @@ def main(argv: list[str]) -> int:
             f" MB, one file {big.stat().st_size / 1e6:.1f} MB"
         )
         if "--profile" in argv:
+            sys.path.insert(0, str(ROOT))
             from qualcode import read_transcript, read_transcripts
 
             read_transcript(big)

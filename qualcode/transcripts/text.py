@@ -8,7 +8,23 @@ Shapes read (one turn starts at each label; lines without a label continue the c
 - ``[Name] text``, ``**Name:** text``, ``**Name** [0:18] text``
 - Otter.ai exports: ``Jane Doe  0:03`` on its own line, the speech below
 - timestamps: ``[00:01:23] Name: text``, ``(00:01:23) Name: text``, ``Name (00:01:23): text``
-- ``Q:``/``A:``, ``I:``/``R:``, ``Interviewer:``/``Respondent:``, ``P1:``
+- ``Q:``/``A:``, ``I:``/``R:``, ``Interviewer:``/``Respondent:``, ``P1:``, ``SPEAKER_00:``
+- ``[id1] text``, ``[Participant 3] text`` (bracket labels without a colon)
+- WhisperX / diarised Markdown: ``**[00:04] SPEAKER_04:** text``
+- Zoom's transcript blocks: ``[Jane Doe] 00:01:02`` on its own line, the speech below
+- Word's Transcribe export: ``00:00:03 Speaker 1`` on its own line, the speech below (the header
+  "Audio file / <name> / Transcript" is skipped)
+- Teams' old .txt: a ``0:0:0.0 --> 0:0:4.820`` timing line, the speaker line, the speech
+  (start and end times from the timing line), with or without blank lines between blocks
+- speaker headings: ``### Interviewer`` over the speech, when such a heading recurs
+- spoken corpora: ``@dg1985m text`` speaker codes; CHAT ``*CHI:\ttext`` tiers. Lines that are
+  not speech are skipped: ``# key = value`` metadata, CHAT headers and dependent tiers
+  (``@Begin``, ``@Participants:``, ``%mor:``)
+
+Consecutive blocks of one speaker are one turn (``merge_runs=True``, see :func:`parse_lines`):
+paragraphs that each repeat the label, in a file that writes its turns as paragraphs; speaker
+header lines (Zoom, Otter, Word Transcribe, speaker headings) and Teams timing blocks. Label
+lines that follow each other directly are separate turns (one utterance per line).
 
 How a label is told apart from prose such as ``Catatan: ...`` or ``Yang pertama itu: ...``:
 a label is at most 4 words and 40 characters of capitalised words, initials or codes
