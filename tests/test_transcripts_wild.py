@@ -433,3 +433,54 @@ def test_merging_same_on_fast_and_general_paths(monkeypatch, text: str) -> None:
     speakers = list(got[SPEAKER])
     assert all(a != b for a, b in itertools.pairwise(speakers))
     assert len(parse_transcript(text, keep_paragraphs=True)) == text.count(":")
+
+
+def test_diarised_time_ranges_before_and_inside_bold_labels() -> None:
+    text = (
+        "[00:04 - 00:09] SPEAKER_04: hello\n"
+        "[00:10 --> 00:12] SPEAKER_01: hi\n"
+        "**[00:13 - 00:15] SPEAKER_04:** again\n"
+    )
+    turns = parse_transcript(text)
+    assert st_(turns) == [("SPEAKER_04", "hello"), ("SPEAKER_01", "hi"), ("SPEAKER_04", "again")]
+    assert col(turns, START) == [4.0, 10.0, 13.0]
+
+
+def test_timing_blocks_with_srt_commas_in_a_txt() -> None:
+    text = (
+        "00:00:01,000 --> 00:00:02,500\nAnna Smith\nHello.\n\n"
+        "00:00:03,000 --> 00:00:04,000\nBob Jones\nHi.\n"
+    )
+    turns = parse_transcript(text)
+    assert st_(turns) == [("Anna Smith", "Hello."), ("Bob Jones", "Hi.")]
+    assert col(turns, END) == [2.5, 4.0]
+
+
+def test_html_preformatted_transcript() -> None:
+    page = (
+        "<html><body><pre>\nQ: Born where?\nA: In Ohio,\n   near Dayton.\n\n"
+        "Q: When?\nA: 1950.\n</pre></body></html>"
+    )
+    turns = parse_transcript(page, format="html")
+    assert st_(turns) == [
+        ("Q", "Born where?"),
+        ("A", "In Ohio, near Dayton."),
+        ("Q", "When?"),
+        ("A", "1950."),
+    ]
+    assert list(turns[LINE]) == [2, 3, 6, 7]
+
+
+def test_table_intro_rows_timecodes_and_role_column(tmp_path: Path) -> None:
+    path = tmp_path / "oral.csv"
+    path.write_text(
+        "Timecode,Speaker,Transcript\n"
+        ",,This interview was recorded for the county archive.\n"
+        "[00:00:05],INT:,Where did you grow up?\n"
+        "00:00:09:12,RESP:,On a farm.\n",
+        encoding="utf-8",
+    )
+    turns = read_transcript(path)
+    assert st_(turns) == [("INT", "Where did you grow up?"), ("RESP", "On a farm.")]
+    assert col(turns, START) == [5.0, 9.0]
+    assert list(turns[LINE]) == [3, 4]

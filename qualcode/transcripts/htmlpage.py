@@ -6,8 +6,8 @@ turn, ``<br>`` line breaks inside a turn, the label bold or plain (``<b>MSM:</b>
 :class:`html.parser.HTMLParser` (entities decoded, unclosed ``<P>`` tags of old pages
 handled): every block element (``p``, ``div``, ``li``, table rows and cells, headings) ends a
 paragraph and is followed by a blank line, ``<br>`` ends a line inside it, whitespace inside a
-block is one space, and ``<head>``, ``<script>``, ``<style>`` and comments (Word's conditional
-``<!--[if ...]>`` blocks) are skipped. Headings ``<h1>``-``<h6>`` become Markdown headings.
+block is one space (in ``<pre>`` a line break ends a line), and ``<head>``, ``<script>``,
+``<style>`` and comments (Word's conditional ``<!--[if ...]>`` blocks) are skipped. Headings ``<h1>``-``<h6>`` become Markdown headings.
 The lines are then read by :func:`qualcode.transcripts.text.parse_lines` (every label shape of
 plain text); ``line`` is the source line where the turn's block starts.
 """
@@ -42,6 +42,7 @@ class _Lines(HTMLParser):
         self._line = 1
         self._skip = 0
         self._heading: int = 0
+        self._pre = 0
 
     def _flush(self, *, paragraph: bool) -> None:
         text = normalize_space("".join(self._parts))
@@ -56,6 +57,8 @@ class _Lines(HTMLParser):
             self.linenos.append(self._line)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self._pre += 1
         if tag in _SKIPPED:
             self._skip += 1
         elif tag == "br":
@@ -73,6 +76,8 @@ class _Lines(HTMLParser):
             self._flush(paragraph=True)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self._pre = max(0, self._pre - 1)
         if tag in _SKIPPED:
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCKS or tag in _HEADINGS:
@@ -81,6 +86,17 @@ class _Lines(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._skip:
+            return
+        if self._pre and "\n" in data:
+            # preformatted text: every line break ends a line, an empty line a paragraph
+            first_line = self.getpos()[0]
+            pieces = data.split("\n")
+            for k, piece in enumerate(pieces[:-1]):
+                self._parts.append(piece)
+                empty = not "".join(self._parts).strip()
+                self._flush(paragraph=empty)
+                self._line = first_line + k + 1
+            self._parts.append(pieces[-1])
             return
         if not self._parts or not "".join(self._parts).strip():
             self._line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")

@@ -23,6 +23,8 @@ MAX_LABEL_CHARS = 40
 MAX_LABEL_WORDS = 4
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+#: between the two times of a range: ``[00:04 - 00:09]``, ``[00:04 --> 00:09]``
+_TO = r"[ \t]{0,3}(?:-{1,2}>?|–|to)[ \t]{0,3}"
 
 #: a label candidate at the start of a line: ``Name: text``, ``Name\t: text``, ``[Name] text``,
 #: ``**Name:** text``, ``**Name** [0:18] text``, ``**[00:04] Name:** text`` (WhisperX
@@ -31,9 +33,9 @@ _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 #: alone on its line).
 LABEL_RE = re.compile(
     rf"""[ ]{{0,3}}
-    (?:[\[(](?P<ts1>{_TS})[\])][ \t]*|(?P<ts0>{_TS})[ \t]+)?
+    (?:[\[(](?P<ts1>{_TS})(?:{_TO}{_TS})?[\])][ \t]*|(?P<ts0>{_TS})[ \t]+)?
     (?:
-        \*\*(?:\[(?P<ts4>{_TS})\][ \t]*)?(?P<bold>[^*:\n]{{1,40}}?)[ \t]*
+        \*\*(?:\[(?P<ts4>{_TS})(?:{_TO}{_TS})?\][ \t]*)?(?P<bold>[^*:\n]{{1,40}}?)[ \t]*
         (?::[ \t]*\*\*|\*\*(?:[ \t]*:)?)
       | \[(?P<brk>[^\[\]\n:]{{1,40}})\](?:[ \t]*:)?(?:[ \t]+(?P<ts5>{_TS})(?=[ \t]*$))?
       | (?P<name>[^\s:\[\]*<>()#>-][^:\t\n\[\]*<>]{{0,39}}?)(?P<tab>[ ]?\t)?[ \t]*

@@ -113,14 +113,14 @@ _SPACERS = (HEADING, TITLE, COMMENT, TIMING)
 
 #: the timing line of Teams' old .txt transcripts (hours, minutes and seconds without padding)
 _TEAMS_TIMING_RE = re.compile(
-    r"[ ]{0,3}(?P<a>\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,7})?)[ \t]*-->[ \t]*"
-    r"(?P<b>\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d{1,7})?)[ \t]*$"
+    r"[ ]{0,3}(?P<a>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,7})?)[ \t]*-->[ \t]*"
+    r"(?P<b>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,7})?)[ \t]*$"
 )
 
 
 def _clock_seconds(value: str) -> float:
     h, m, sec = value.split(":")
-    return round(int(h) * 3600 + int(m) * 60 + float(sec), 3)
+    return round(int(h) * 3600 + int(m) * 60 + float(sec.replace(",", ".")), 3)
 
 
 _RULE_RE = re.compile(r"\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*")
