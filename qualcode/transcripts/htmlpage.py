@@ -7,9 +7,10 @@ turn, ``<br>`` line breaks inside a turn, the label bold or plain (``<b>MSM:</b>
 handled): every block element (``p``, ``div``, ``li``, table rows and cells, headings) ends a
 paragraph and is followed by a blank line, ``<br>`` ends a line inside it, whitespace inside a
 block is one space (in ``<pre>`` a line break ends a line), and ``<head>``, ``<script>``,
-``<style>`` and comments (Word's conditional ``<!--[if ...]>`` blocks) are skipped. Headings ``<h1>``-``<h6>`` become Markdown headings.
-The lines are then read by :func:`qualcode.transcripts.text.parse_lines` (every label shape of
-plain text); ``line`` is the source line where the turn's block starts.
+``<style>`` and comments (Word's conditional ``<!--[if ...]>`` blocks) are skipped. Headings
+``<h1>``-``<h6>`` become Markdown headings. The lines are then read by
+:func:`qualcode.transcripts.text.parse_lines` (every label shape of plain text); ``line`` is
+the source line where the turn's block starts.
 """
 
 from __future__ import annotations
