@@ -484,3 +484,27 @@ def test_table_intro_rows_timecodes_and_role_column(tmp_path: Path) -> None:
     assert st_(turns) == [("INT", "Where did you grow up?"), ("RESP", "On a farm.")]
     assert col(turns, START) == [5.0, 9.0]
     assert list(turns[LINE]) == [3, 4]
+
+
+def test_word_paragraphs_that_repeat_the_label_are_one_turn(tmp_path: Path) -> None:
+    import docx
+
+    doc = docx.Document()
+    for par in [
+        "Interviewer: Okay.",
+        "Interviewee: It starts with a brief.",  # short paragraphs: no blank line is kept
+        "Interviewee: Then kick-off.",
+        "Interviewee: Then a timeline.",
+        "Interviewer: Longest step?",
+        "Interviewee: Approval.",
+    ]:
+        doc.add_paragraph(par)
+    path = tmp_path / "rep.docx"
+    doc.save(str(path))
+    turns = read_transcript(path)
+    assert st_(turns)[1] == (
+        "Interviewee",
+        "It starts with a brief. Then kick-off. Then a timeline.",
+    )
+    assert list(turns[LINE]) == [1, 2, 5, 6]
+    assert len(read_transcript(path, keep_paragraphs=True)) == 6

@@ -149,9 +149,11 @@ class _Parser:
         markdown: bool,
         speakers: Collection[str] | None,
         merge_runs: bool = True,
+        paragraph_starts: Collection[int] = (),
     ) -> None:
         self.lines = lines
         self.merge_runs = merge_runs
+        self.paragraph_starts = paragraph_starts
         self.timings: dict[int, tuple[float, float]] = {}
         #: label lines accepted in the last build, and how many of each shape
         self.blocks = 0
@@ -413,7 +415,12 @@ class _Parser:
             if c.__class__ is not tuple or not c[1] or not self.ok(c[0], c[3]):  # type: ignore[index]
                 continue
             before = cands[i - 1] if i else None
-            if i == 0 or (before is None and not lines[i - 1].strip()) or before in _SPACERS:
+            if (
+                i == 0
+                or (before is None and not lines[i - 1].strip())
+                or before in _SPACERS
+                or i in self.paragraph_starts
+            ):
                 spaced += 1
             else:
                 adjacent += 1
@@ -446,6 +453,7 @@ class _Parser:
         self.blocks = 0
         shapes = self.shapes
         shapes.clear()
+        paragraph_starts = self.paragraph_starts
 
         def flush() -> None:
             if sp is not None and parts:
@@ -487,7 +495,7 @@ class _Parser:
                         and label == sp
                         and not stack
                         and (
-                            (prev_blank and paragraphs)
+                            ((prev_blank or i in paragraph_starts) and paragraphs)
                             or not rest
                             or timing is not None
                             or shape in _BLOCK_SHAPES
@@ -643,6 +651,7 @@ def parse_lines(
     speakers: Collection[str] | None = None,
     single_speaker: bool = False,
     merge_runs: bool = True,
+    paragraph_starts: Collection[int] = (),
 ) -> RawTurns:
     """Parse transcript lines into raw turns.
 
@@ -671,6 +680,9 @@ def parse_lines(
         lines that follow each other directly stay separate turns (one utterance per line, as
         in the thesis transcripts). The merged turn keeps the first block's line and start
         time and the last block's end time.
+    paragraph_starts : collection of int, optional
+        Lines that start a paragraph although no blank line stands before them (Word
+        paragraphs; table rows are not paragraphs).
 
     Raises
     ------
@@ -685,6 +697,7 @@ def parse_lines(
         markdown=markdown,
         speakers=speakers,
         merge_runs=merge_runs,
+        paragraph_starts=paragraph_starts,
     )
     parser.scan()
     raw, unread = parser.build()

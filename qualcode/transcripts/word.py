@@ -154,6 +154,7 @@ def parse_docx(
     lines: list[str] = []
     linenos: list[int] = []
     forced: dict[int, object] = {}
+    paragraphs: set[int] = set()  # lines that start a paragraph (not a table row)
     blocks: list[Any] = list(document.iter_inner_content())
     block_no = 0
     for b, block in enumerate(blocks):
@@ -185,9 +186,11 @@ def parse_docx(
                     if lines and not lines[-1]:
                         lines.pop()
                         linenos.pop()
+                    paragraphs.add(len(lines))
                     lines.append(stripped)
                     linenos.append(block_no)
                     continue
+            paragraphs.add(len(lines))
             for part in text.split("\n") if text else [""]:
                 lines.append(part)
                 linenos.append(block_no)
@@ -230,6 +233,7 @@ def parse_docx(
         speakers=speakers,
         single_speaker=single_speaker,
         merge_runs=merge_runs,
+        paragraph_starts=paragraphs,
     )
     raw.layout = "Word document, " + raw.layout.removeprefix("text, ")
     return raw
