@@ -215,9 +215,9 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
     n_files : int
         Number of files.
     merge_runs : bool, default True
-        As for :func:`qualcode.transcripts.text.parse_lines`: a file in which a speaker's label
-        follows their own turn after a blank line (or a heading) is left to the general reader,
-        which merges such runs.
+        As for :func:`qualcode.transcripts.text.parse_lines`: in a file that writes its turns
+        as paragraphs, a speaker's label after blank lines that follows their own turn
+        continues it.
 
     Returns
     -------
@@ -231,6 +231,7 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
     codes_out: list[np.ndarray] = []
     name_index: dict[str, int] = {}
     runs = _Runs(n_files)
+    hits_out: list[np.ndarray] = []  # per label row: continues its speaker's paragraph run
     for group in _chunks(pieces):
         if all(not states[p[0]].ok for p in group):
             continue
@@ -326,7 +327,9 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
         if merge_runs:
             first = np.zeros(len(spacer), dtype=bool)
             first[piece_row0[piece_line0 == 1]] = True
-            runs.add(row_file, lut[codes] if names else codes, fast_rows, spacer, first)
+            hits_out.append(
+                runs.add(row_file, lut[codes] if names else codes, fast_rows, spacer, first)
+            )
         del label
         bodies.append(normalize_text_array(rest))
         del rest
@@ -334,11 +337,17 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
         files_out.append(row_file.astype(np.int32))
     line = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
     row_file = np.concatenate(files_out) if files_out else np.zeros(0, dtype=np.int32)
+    codes = np.concatenate(codes_out) if codes_out else np.zeros(0, dtype=np.int32)
+    text = pa.chunked_array(bodies, type=_STR)
+    if hits_out:
+        merge = np.concatenate(hits_out) & runs.paragraphs()[row_file]
+        if merge.any():
+            text, keep = _merge_rows(text, merge)
+            line, row_file, codes = line[keep], row_file[keep], codes[keep]
     bounds = np.searchsorted(row_file, np.arange(n_files + 1)).tolist()
     segments: list[list[tuple[str | None, int]] | None] = []
-    merged = runs.files_to_merge() if merge_runs else set()
     for f, state in enumerate(states):
-        ok = state.ok and bool(state.labels) and f not in merged
+        ok = state.ok and bool(state.labels)
         for lab, n_lab in state.labels.items() if ok else ():
             strength = _strength(lab)
             if not (strength == STRONG or (strength and n_lab >= 2)):
@@ -346,32 +355,41 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
                 break
         segments.append(_segments(line[bounds[f] : bounds[f + 1]], state.headings) if ok else None)
     return FastResult(
-        speaker=Labels(
-            np.concatenate(codes_out) if codes_out else np.zeros(0, dtype=np.int32),
-            list(name_index),
-        ),
-        text=pa.chunked_array(bodies, type=_STR),
+        speaker=Labels(codes, list(name_index)),
+        text=text,
         line=line,
         rows=bounds,
         segments=segments,
     )
 
 
+def _merge_rows(text: pa.ChunkedArray, merge: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """Join each row marked in ``merge`` to the row before it (text joined with a space).
+
+    Returns the joined texts and the rows kept (the first of each run), in one Arrow pass.
+    """
+    keep = np.flatnonzero(~merge)
+    offsets = pa.array(np.r_[keep, len(merge)].astype(np.int64))
+    values = text.combine_chunks(memory_pool=POOL)
+    groups = pa.LargeListArray.from_arrays(offsets, values, pool=POOL)
+    joined = pc.binary_join(groups, pa.scalar(" ", type=_STR), memory_pool=POOL)
+    return joined, keep
+
+
 class _Runs:
-    """Find the files in which the general reader merges runs of one speaker's paragraphs.
+    """Find the label lines that the general reader joins to the turn before them.
 
     As :meth:`qualcode.transcripts.text._Parser.paragraph_layout` and its merging rule: a file
     writes paragraphs when at least two label lines stand after a blank line or a heading (or
     first in the file) and at most one in ten directly after another line; there a label of the
-    previous turn's speaker after blank lines only (no heading) continues that turn. Those files
-    are left to the general reader. Fed chunk by chunk; what separates the last label line of a
-    chunk from the next chunk's first is carried over.
+    previous turn's speaker after blank lines only (no heading) continues that turn. Fed chunk
+    by chunk; what separates the last label line of a chunk from the next chunk's first is
+    carried over. The layout is known only at the end (:meth:`paragraphs`).
     """
 
     def __init__(self, n_files: int) -> None:
         self.spaced = np.zeros(n_files, dtype=np.int64)
         self.adjacent = np.zeros(n_files, dtype=np.int64)
-        self.hit = np.zeros(n_files, dtype=bool)
         self.last_file = -1
         self.last_code = -1
         self.gap = 0  # after the last label line: 0 nothing, 1 blank lines, 2 a heading
@@ -384,20 +402,26 @@ class _Runs:
         rows: np.ndarray,
         spacer: np.ndarray,
         first: np.ndarray,
-    ) -> None:
-        """Add a chunk: label ``rows`` (their file and speaker code) among its lines."""
+    ) -> np.ndarray:
+        """Add a chunk: label ``rows`` (their file and speaker code) among its lines.
+
+        Returns, per label row, whether it continues the previous label row's speaker after
+        blank lines (merged if its file turns out to write paragraphs).
+        """
         n = len(spacer)
+        hits = np.zeros(len(rows), dtype=bool)
         if n == 0:
-            return
+            return hits
         if len(rows) and self.gap == 0 and not spacer.any():
-            # label lines only (most corpora): nothing can merge here; only the first line of
-            # a file counts as spaced (counting fewer adjacent lines can only send a file to
-            # the general reader, never keep one from it)
-            self.spaced += np.bincount(row_file[first[rows]], minlength=len(self.spaced))
+            # label lines only (most corpora): nothing merges here; the first line of a file
+            # is spaced, every other label line adjacent
+            spaced = first[rows]
+            self.spaced += np.bincount(row_file[spaced], minlength=len(self.spaced))
+            self.adjacent += np.bincount(row_file[~spaced], minlength=len(self.spaced))
             self.last_file, self.last_code = int(row_file[-1]), int(codes[-1])
             self.gap = int(rows[-1] + 1 < n)
             self.last_spacer = False
-            return
+            return hits
         heads = np.r_[0, np.cumsum(spacer == 2)]  # headings among lines [0, k)
         if len(rows):
             prev = rows - 1
@@ -416,18 +440,17 @@ class _Runs:
             prev_file = np.r_[self.last_file, row_file[:-1]]
             prev_code = np.r_[self.last_code, codes[:-1]]
             hits = (prev_file == row_file) & (prev_code == codes) & (gap == 1)
-            self.hit[row_file[hits]] = True
             self.last_file, self.last_code = int(row_file[-1]), int(codes[-1])
             after = rows[-1] + 1
             self.gap = 2 if heads[n] - heads[after] > 0 else int(after < n)
         else:
             self.gap = 2 if self.gap == 2 or heads[n] > 0 else max(self.gap, 1)
         self.last_spacer = bool(spacer[n - 1] > 0)
+        return hits
 
-    def files_to_merge(self) -> set[int]:
-        """Files the general reader must read, because it merges runs in them."""
-        paragraphs = (self.spaced >= 2) & (self.adjacent * 10 <= self.spaced)
-        return set(np.flatnonzero(paragraphs & self.hit).tolist())
+    def paragraphs(self) -> np.ndarray:
+        """Per file: does it write its turns as paragraphs (so runs merge)?"""
+        return (self.spaced >= 2) & (self.adjacent * 10 <= self.spaced)
 
 
 _STRENGTH: dict[str, int] = {}
