@@ -508,3 +508,30 @@ def test_word_paragraphs_that_repeat_the_label_are_one_turn(tmp_path: Path) -> N
     )
     assert list(turns[LINE]) == [1, 2, 5, 6]
     assert len(read_transcript(path, keep_paragraphs=True)) == 6
+
+
+@st.composite
+def mixed_layouts(draw: st.DrawFn) -> str:
+    """Label lines with 0-2 blank lines or a heading between them."""
+    out = []
+    for _ in range(draw(st.integers(1, 16))):
+        gap = draw(st.sampled_from(["", "", "\n", "\n\n", "\n# Part\n\n", "\n   \n"]))
+        label = draw(st.sampled_from(_PARA_LABELS))
+        out.append(f"{gap}{label}: {draw(st.sampled_from(['ok', 'yes  no', 'well?']))}")
+    return "\n".join(out) + "\n"
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mixed_layouts(), st.sampled_from([16, 64, 1 << 18]))
+def test_fast_path_merges_as_the_general_reader(monkeypatch, text: str, chunk: int) -> None:
+    from qualcode.transcripts.text import parse_text
+
+    monkeypatch.setattr(fast, "CHUNK_CHARS", chunk)
+    raw = parse_text(text)
+    got = parse_transcript(text)
+    assert list(got[SPEAKER]) == raw.speaker
+    assert list(got[LINE]) == raw.line
+    assert list(got[TEXT]) == [" ".join(t.split()) for t in raw.text]
+    assert list(got[INTERVIEW]) == ["string" if h is None else f"string/{h}" for h in raw.heading]
