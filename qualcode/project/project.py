@@ -44,6 +44,7 @@ from qualcode.project import reading, rows
 from qualcode.project.align import carry_over
 from qualcode.project.db import Batch, Database
 from qualcode.project.schema import ORIGINS, STATUSES
+from qualcode.reports import QUESTION_TURN_ID, previous_questions
 
 if TYPE_CHECKING:
     from qualcode.coding.classifier import CodeClassifier
@@ -361,10 +362,9 @@ class Project:
         sql = """
         SELECT t.turn_id, t.interview, t.speaker, t.text, p.name, c.status, c.score,
                c.evidence, c.span_start, c.span_end,
-               (SELECT q.text FROM turns q WHERE q.interview = t.interview
-                  AND q.position < t.position AND q.retired_batch IS NULL
-                  AND q.role = 'interviewer' ORDER BY q.position DESC LIMIT 1)
+               q.text
         FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
+        LEFT JOIN turns q ON q.id = t.question
         WHERE c.code = ? AND c.retired_batch IS NULL AND (c.decides IS NULL OR c.status != 2)
         ORDER BY t.id, c.id
         """
@@ -1117,8 +1117,16 @@ def _fetch_by_id(con: Any, sql: str, ids: list[int]) -> dict[int, tuple[Any, ...
 
 
 def _insert_turns(con: Any, turns: pd.DataFrame, *, transcript: int, batch: int) -> np.ndarray:
+    """Insert one transcript's turns, each linked to the interviewer turn asked before it."""
+    start = rows.next_id(con, "turns")
+    ids = np.arange(start, start + len(turns), dtype=np.int64)
+    question = previous_questions(turns).reindex(turns[schema.TURN_ID].to_numpy())
+    position = pd.Series(ids, index=turns[schema.TURN_ID].to_numpy())
     cols: Mapping[str, object] = {
         "transcript": np.full(len(turns), transcript, dtype=np.int64),
         **{c: turns[c].astype("object") for c in schema.TURN_COLUMNS},
+        "question": question[QUESTION_TURN_ID].map(position).astype("Int64").to_numpy(),
     }
-    return rows.insert(con, "turns", cols, batch=batch)
+    inserted = rows.insert(con, "turns", cols, batch=batch)
+    assert len(inserted) == 0 or inserted[0] == start  # we hold the write lock
+    return inserted

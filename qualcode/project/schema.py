@@ -80,11 +80,11 @@ CREATE TABLE turns (
     start REAL,
     "end" REAL,
     source TEXT,
-    line INTEGER,{_BATCH_COLUMNS}
+    line INTEGER,
+    question INTEGER,{_BATCH_COLUMNS}
 );
 CREATE UNIQUE INDEX turns_alive_id ON turns(turn_id) WHERE retired_batch IS NULL;
 CREATE INDEX turns_transcript ON turns(transcript);
-CREATE INDEX turns_interview ON turns(interview, position) WHERE retired_batch IS NULL;
 CREATE TABLE codings (
     id INTEGER PRIMARY KEY,
     turn INTEGER NOT NULL REFERENCES turns(id),
