@@ -43,7 +43,7 @@ from qualcode.project import codes as code_edits
 from qualcode.project import reading, rows
 from qualcode.project.align import carry_over
 from qualcode.project.db import Batch, Database
-from qualcode.project.schema import ORIGINS, STATUSES
+from qualcode.project.schema import CODING_ROW, ORIGINS, STATUSES
 from qualcode.reports import QUESTION_TURN_ID, previous_questions
 
 if TYPE_CHECKING:
@@ -675,26 +675,8 @@ class Project:
         self._check_codings(table)
         with self._db.batch("codings", who) as batch:  # read what exists inside the write
             existing = self.codings(people=True)
-            seen = set(
-                zip(
-                    existing[schema.TURN_ID],
-                    existing[schema.CODE],
-                    existing[schema.CODER],
-                    existing[schema.SPAN_START].fillna(-1),
-                    existing[schema.SPAN_END].fillna(-1),
-                    strict=True,
-                )
-            )
-            keys = list(
-                zip(
-                    table[schema.TURN_ID],
-                    table[schema.CODE],
-                    table[schema.CODER],
-                    table[schema.SPAN_START].fillna(-1),
-                    table[schema.SPAN_END].fillna(-1),
-                    strict=True,
-                )
-            )
+            seen = set(_coding_keys(existing))
+            keys = _coding_keys(table)
             fresh = np.array([k not in seen for k in keys], dtype=bool)
             fresh &= ~pd.Series(keys).duplicated().to_numpy()
             prepared = self._prepare_codings(table)
@@ -890,7 +872,7 @@ class Project:
                 columns=["id", "turn", "code"],
             )
             own_of = {(t, c): i for i, t, c in own.itertuples(index=False, name=None)}
-            new: dict[str, list[object]] = {k: [] for k in _CODING_FIELDS}
+            new: dict[str, list[object]] = {k: [] for k in CODING_ROW}
             retire_ids: list[int] = []
             for sid, status in zip(ids.tolist(), wanted.astype(int).tolist(), strict=True):
                 prev = earlier.get(sid)
@@ -907,7 +889,7 @@ class Project:
                     out["unchanged"] += 1
                     continue
                 for name, value in zip(
-                    _CODING_FIELDS,
+                    CODING_ROW,
                     (
                         s[1],
                         s[2],
@@ -1076,24 +1058,24 @@ class Project:
         return n
 
 
-_CODING_FIELDS = (
-    "turn",
-    "code",
-    "coder",
-    "origin",
-    "status",
-    "score",
-    "evidence",
-    "span_start",
-    "span_end",
-    "decides",
-)
-
-
 def _who(name: str | None) -> str:
     from qualcode.project.db import default_user
 
     return name or default_user()
+
+
+def _coding_keys(codings: pd.DataFrame) -> list[tuple[object, ...]]:
+    """(turn, code, coder, span) of each coding: what makes a person's coding the same."""
+    return list(
+        zip(
+            codings[schema.TURN_ID],
+            codings[schema.CODE],
+            codings[schema.CODER],
+            codings[schema.SPAN_START].fillna(-1),
+            codings[schema.SPAN_END].fillna(-1),
+            strict=True,
+        )
+    )
 
 
 def _transcripts(con: Any) -> dict[str, tuple[int, str]]:

@@ -27,6 +27,20 @@ VERSIONED_TABLES: tuple[str, ...] = (
     "codebook_versions",
 )
 
+#: the columns of a ``codings`` row besides its id and batches, in table order
+CODING_ROW: tuple[str, ...] = (
+    "turn",
+    "code",
+    "coder",
+    "origin",
+    "status",
+    "score",
+    "evidence",
+    "span_start",
+    "span_end",
+    "decides",
+)
+
 #: small integers stored for a coding's origin and a decision's status (rows stay small)
 ORIGINS: tuple[str, ...] = ("person", "rules", "model")
 STATUSES: tuple[str, ...] = ("suggested", "accepted", "rejected")
