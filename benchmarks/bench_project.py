@@ -107,14 +107,18 @@ def main() -> None:
     results: dict[str, float] = {}
     project = Project.create(path, CODEBOOK, who="bench")
 
-    added = timed("add 1,000 transcripts", lambda: project.add_transcripts([folder]), results)
+    added = timed(
+        f"add {args.interviews:,} transcripts", lambda: project.add_transcripts([folder]), results
+    )
     print(f"  {added.turns:,} turns")
     coded = timed(
         "code (keyword rules, as suggestions)", lambda: project.code(method="rules"), results
     )
     n_rules = coded["suggested"]
     model = synthetic_codings(project, int(MODEL_SUGGESTIONS * scale), coders=["model"], seed=1)
-    timed("store 480,000 model suggestions", lambda: project.add_suggestions(model), results)
+    timed(
+        f"store {len(model):,} model suggestions", lambda: project.add_suggestions(model), results
+    )
     people_n = int(TOTAL_CODINGS * scale) - n_rules - len(model)
     people = synthetic_codings(project, people_n, coders=["ana", "budi"], seed=2)
     timed(f"store {people_n:,} people's codings", lambda: project.add_codings(people), results)
