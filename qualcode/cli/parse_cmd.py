@@ -44,6 +44,17 @@ def parse(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Text encoding (default: detected).")
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="Where to read: local|dask (pip install 'qualcode[dask]')."),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
+    ] = None,
+    partitions: Annotated[
+        int | None, typer.Option("--partitions", help="Dask tasks (groups of files).")
+    ] = None,
 ) -> None:
     """Read transcripts into speaker turns and write the turns table."""
     if out.suffix.lower() not in OUT_SUFFIXES:
@@ -59,7 +70,13 @@ def parse(
         "single_speaker": single_speaker,
         "encoding": encoding,
     }
-    if len(files) >= PROGRESS_FROM:
+    from qualcode.engine import check_engine
+
+    if check_engine(engine) == "dask":
+        from qualcode.engine.commands import parse_with_dask
+
+        turns = parse_with_dask(files, scheduler=scheduler, partitions=partitions, **options)  # type: ignore[arg-type]
+    elif len(files) >= PROGRESS_FROM:
         with typer.progressbar(
             length=len(files), label="Parsing", file=sys.stderr, show_pos=True
         ) as bar:
