@@ -22,9 +22,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode.codebook import Codebook
-from qualcode.coding.classifier import CodeClassifier, turn_context
 from qualcode.coding.human import Seen, check_codings, labelled_mask
-from qualcode.coding.sequence import Links
 from qualcode.errors import ModelError, QualcodeError
 from qualcode.schema import (
     CODE,
@@ -47,7 +45,12 @@ from qualcode.schema import (
 )
 
 if TYPE_CHECKING:
+    from qualcode.coding.classifier import CodeClassifier
     from qualcode.coding.rules import KeywordCoder
+    from qualcode.coding.sequence import Links
+
+# scikit-learn (through qualcode.coding.classifier) is imported by the functions that train or
+# apply a model, not by this module: choosing a method or coding with rules alone does not need it
 
 __all__ = [
     "MIN_LEARNED",
@@ -56,6 +59,7 @@ __all__ = [
     "code_turns",
     "learned_codes",
     "merge_codings",
+    "model_can_decide",
     "suggest_turns",
     "train_model",
 ]
@@ -122,6 +126,8 @@ def train_model(
     CodeClassifier
         Fitted.
     """
+    from qualcode.coding.classifier import CodeClassifier, turn_context
+
     cb = _resolve_codebook(codings, codebook, exclusive)
     X = turn_context(turns)
     if codings is not None and not codings.empty:
@@ -160,7 +166,23 @@ def choose_method(
     return "hybrid" if learnable else "rules"
 
 
+def model_can_decide(codebook: Codebook, train_codings: pd.DataFrame | None) -> bool:
+    """Whether a model trained for the hybrid could decide any code.
+
+    The hybrid lets the model decide only codes with at least :data:`MIN_LEARNED` coded turns or
+    example quotes. Without training codings, when no code has that many example quotes, the
+    hybrid's output is the rules' output: training (and importing scikit-learn) can be skipped.
+    With training codings this returns True (they are checked when the model is trained).
+    """
+    if train_codings is not None:
+        return True
+    quotes = [sum(1 for q in c.examples if q.strip()) for c in codebook.codes]
+    return not any(quotes) or max(quotes) >= MIN_LEARNED
+
+
 def _model_codings(model: CodeClassifier, turns: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    from qualcode.coding.classifier import turn_context
+
     X = turn_context(turns).loc[mask].reset_index(drop=True)
     ids = turns[TURN_ID].astype(str).to_numpy()[mask]
     if len(X) == 0:
@@ -314,7 +336,9 @@ def code_turns(
         options = {k: v for k, v in (rule_options or {}).items() if v is not None}
         return KeywordCoder(codebook, all_speakers=all_speakers, **options).code(turns)
 
-    if chosen == "rules":
+    if chosen == "rules" or (
+        chosen == "hybrid" and model is None and not model_can_decide(codebook, train_codings)
+    ):
         return normalize_codings(rules())
     if model is None:
         model = train_model(
@@ -391,6 +415,8 @@ def suggest_turns(
         ``uncertainty`` and ``guess`` (codes the current model would give, ``"; "``-joined).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from qualcode.coding.classifier import turn_context
 
     if not 0.0 <= diversity <= 1.0:
         msg = f"diversity must be between 0 and 1, got {diversity}"

@@ -109,11 +109,13 @@ def prepare_job(
     The model is trained as :func:`qualcode.coding.suggest.code_turns` trains it, so the job
     codes exactly as the local ``qualcode code`` does.
     """
-    from qualcode.coding.suggest import choose_method
+    from qualcode.coding.suggest import choose_method, model_can_decide
 
     chosen = choose_method(
         codebook=codebook, model=model, train_codings=train_codings, method=method
     )
+    if chosen == "hybrid" and model is None and not model_can_decide(codebook, train_codings):
+        chosen = "rules"  # the hybrid would keep only the rules' codings (see code_turns)
     if chosen != "rules" and model is None:
         from qualcode.coding.suggest import train_model
 

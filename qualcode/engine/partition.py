@@ -59,6 +59,25 @@ def default_partitions(n_turns: int, n_workers: int) -> int:
     return max(2 * max(n_workers, 1), -(-n_turns // PARTITION_TURNS), 1)
 
 
+def _assign(sizes: np.ndarray, k: int) -> np.ndarray:
+    """Partition of each interview: runs in order, about ``total / k`` turns each, none empty.
+
+    A partition is closed before an interview when adding it would overshoot the partition's
+    share of the turns left by more than half of it, or when the interviews left are just
+    enough to give every remaining partition one.
+    """
+    part_of = np.empty(len(sizes), dtype=np.int64)
+    p, size, rest = 0, 0, int(sizes.sum())
+    for i, s in enumerate(sizes.tolist()):
+        parts_left, ivs_left = k - p, len(sizes) - i
+        if size and p < k - 1 and (ivs_left < parts_left or size + s / 2 > rest / parts_left):
+            rest -= size
+            p, size = p + 1, 0
+        part_of[i] = p
+        size += s
+    return part_of
+
+
 def split_by_interview(turns: pd.DataFrame, n_partitions: int) -> list[Partition]:
     """Split ``turns`` into at most ``n_partitions`` partitions of whole interviews.
 
@@ -86,9 +105,7 @@ def split_by_interview(turns: pd.DataFrame, n_partitions: int) -> list[Partition
     codes, names = pd.factorize(turns[schema.INTERVIEW].astype(str), sort=False)
     sizes = np.bincount(codes, minlength=len(names))
     k = max(1, min(int(n_partitions), len(names)))
-    # interview i goes to the partition its cumulative turn count falls in (interviews stay whole)
-    ends = np.cumsum(sizes)
-    part_of = np.minimum((ends - 1) * k // n, k - 1)
+    part_of = _assign(sizes, k)
     row_part = part_of[codes]
     order = np.argsort(row_part, kind="stable")
     bounds = np.searchsorted(row_part[order], np.arange(k + 1))
