@@ -63,6 +63,8 @@ INSTALL_HINT = "pip install 'qualcode[dask]'"
 #: scheduler: its tasks run elsewhere, up to ``distributed.scheduler.allowed-failures`` times)
 RETRIES = 1
 TURNS_DIR, CODINGS_DIR = "turns", "codings"
+#: how long to try to reach a scheduler given with ``--scheduler``
+CONNECT_TIMEOUT = "10s"
 
 
 def require_dask() -> None:
@@ -118,7 +120,7 @@ def dask_client(
 
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as err:
             msg = (
                 f"--scheduler {scheduler}: cannot connect to a Dask scheduler there ({err}); "
