@@ -124,7 +124,8 @@ def test_summarize_counts_per_interview(sample: tuple) -> None:
     ids = set(turns.loc[turns[schema.INTERVIEW] == first, schema.TURN_ID])
     mine = codings[codings[schema.TURN_ID].isin(ids)]
     assert table.loc[first, "coded"] == mine[schema.TURN_ID].nunique()
-    for code, n in mine.drop_duplicates([schema.TURN_ID, schema.CODE])[schema.CODE].value_counts().items():
+    per_code = mine.drop_duplicates([schema.TURN_ID, schema.CODE])[schema.CODE].value_counts()
+    for code, n in per_code.items():
         assert table.loc[first, code] == n
 
 

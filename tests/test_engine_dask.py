@@ -16,25 +16,25 @@ import pytest
 pytest.importorskip("distributed")
 pytest.importorskip("dask.dataframe")
 
-from distributed import Client, LocalCluster  # noqa: E402
+from distributed import Client, LocalCluster
 
-from qualcode import read_codebook, read_transcripts, schema  # noqa: E402
-from qualcode.cli import main  # noqa: E402
-from qualcode.cli.code_cmd import build_codings  # noqa: E402
-from qualcode.codebook import Code, Codebook, Theme  # noqa: E402
-from qualcode.coding.classifier import CodeClassifier  # noqa: E402
-from qualcode.coding.suggest import train_model  # noqa: E402
-from qualcode.engine import dask as engine_dask  # noqa: E402
-from qualcode.engine.dask import (  # noqa: E402
+from qualcode import read_codebook, read_transcripts, schema
+from qualcode.cli import main
+from qualcode.cli.code_cmd import build_codings
+from qualcode.codebook import Code, Codebook, Theme
+from qualcode.coding.classifier import CodeClassifier
+from qualcode.coding.suggest import train_model
+from qualcode.engine import dask as engine_dask
+from qualcode.engine.dask import (
     code_on_dask,
     collect_codings,
     parse_on_dask,
     read_parts,
 )
-from qualcode.engine.job import CodingJob, prepare_job, summarize  # noqa: E402
-from qualcode.errors import QualcodeError  # noqa: E402
-from qualcode.transcripts import find_transcripts  # noqa: E402
-from tests.conftest import CODEBOOK, SAMPLE_TXT, SWDA  # noqa: E402
+from qualcode.engine.job import CodingJob, prepare_job, summarize
+from qualcode.errors import QualcodeError
+from qualcode.transcripts import find_transcripts
+from tests.conftest import CODEBOOK, SAMPLE_TXT, SWDA
 
 #: the SwDA dialogue-act tags kept as codes (one exclusive theme; other turns have none)
 TAGS = ("sd", "b", "sv", "aa", "qy")

@@ -137,7 +137,7 @@ def order_codings(codings: pd.DataFrame, turn_ids: pd.Series) -> pd.DataFrame:
     ``turn_ids``), and within a turn as coded. A stable sort restores it from any order of
     partitions, because each partition keeps it for its own turns.
     """
-    row = pd.Index(turn_ids.astype(str)).get_indexer(codings[schema.TURN_ID].astype(str))
+    row = pd.Index(turn_ids.astype(str)).get_indexer(pd.Index(codings[schema.TURN_ID].astype(str)))
     block = (codings[schema.CODER].astype(str) != schema.MODEL_CODER).to_numpy()
     order = np.lexsort((row, block))
     return codings.iloc[order].reset_index(drop=True)
@@ -156,9 +156,9 @@ def summarize(
     codes = list(codebook.code_names)
     coded = codings.drop_duplicates([schema.TURN_ID, schema.CODE])
     ids = pd.Index(turns[schema.TURN_ID].astype(str))
-    row = ids.get_indexer(coded[schema.TURN_ID].astype(str))
+    row = ids.get_indexer(pd.Index(coded[schema.TURN_ID].astype(str)))
     known = row >= 0
-    col = pd.Index(codes).get_indexer(coded[schema.CODE].astype(str))
+    col = pd.Index(codes).get_indexer(pd.Index(coded[schema.CODE].astype(str)))
     n_iv, n_codes = len(names), len(codes)
     hit = known & (col >= 0)
     counts = np.bincount(ivs[row[hit]] * n_codes + col[hit], minlength=n_iv * n_codes)
