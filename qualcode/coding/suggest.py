@@ -223,20 +223,37 @@ def merge_codings(
     learned_set = set(learned)
     rules = normalize_codings(rules)
     model = normalize_codings(model)
-    first_hit = rules.drop_duplicates([TURN_ID, CODE]).set_index([TURN_ID, CODE])
-    rows = []
-    for rec in model.to_dict("records"):
-        key = (rec[TURN_ID], rec[CODE])
-        if key in first_hit.index:
-            hit = first_hit.loc[key]
-            items = [e for e in str(hit[EVIDENCE]).split(EVIDENCE_SEP) if e]
-            items += [e for e in str(rec[EVIDENCE]).split(EVIDENCE_SEP) if e and e not in items]
-            rec[EVIDENCE] = EVIDENCE_SEP.join(items)
-            rec[SPAN_START], rec[SPAN_END] = hit[SPAN_START], hit[SPAN_END]
-        rows.append(rec)
+    first_hit = rules.drop_duplicates([TURN_ID, CODE])
+    keys = pd.MultiIndex.from_arrays([first_hit[TURN_ID], first_hit[CODE]])
+    at = keys.get_indexer(pd.MultiIndex.from_arrays([model[TURN_ID], model[CODE]]))
+    both = np.flatnonzero(at >= 0)  # model rows the rules also hit: one pass, no row loop
+    merged_model = model.copy()
+    if len(both):
+        hit = first_hit.iloc[at[both]]
+        evidence = [
+            _join_evidence(r, m)
+            for r, m in zip(
+                hit[EVIDENCE].astype(str).tolist(),
+                model[EVIDENCE].iloc[both].astype(str).tolist(),
+                strict=True,
+            )
+        ]
+        for col, values in (
+            (EVIDENCE, pd.array(evidence, dtype="string")),
+            (SPAN_START, hit[SPAN_START].array),
+            (SPAN_END, hit[SPAN_END].array),
+        ):
+            merged_model.iloc[both, merged_model.columns.get_loc(col)] = values
     kept_rules = rules[~rules[CODE].isin(learned_set)]
-    merged = pd.concat([pd.DataFrame(rows, columns=model.columns), kept_rules], ignore_index=True)
+    merged = pd.concat([merged_model, kept_rules], ignore_index=True)
     return normalize_codings(merged)
+
+
+def _join_evidence(rules: str, model: str) -> str:
+    """The rules' evidence items, then the model's items not among them."""
+    items = [e for e in rules.split(EVIDENCE_SEP) if e]
+    items += [e for e in model.split(EVIDENCE_SEP) if e and e not in items]
+    return EVIDENCE_SEP.join(items)
 
 
 def learned_codes(model: CodeClassifier, *, min_examples: int = MIN_LEARNED) -> list[str]:
