@@ -81,6 +81,13 @@ def test_check_engine_rejects_unknown() -> None:
         check_engine("spark")
 
 
+def test_check_engine_dask_options_need_dask() -> None:
+    assert check_engine("dask", scheduler="tcp://h:8786", partitions=4, csv=True) == "dask"
+    assert check_engine("local", scheduler=None, partitions=None, csv=False) == "local"
+    with pytest.raises(QualcodeError, match="--scheduler and --csv need --engine dask"):
+        check_engine("local", scheduler="tcp://h:8786", partitions=None, csv=True)
+
+
 @pytest.fixture(scope="module")
 def sample() -> tuple[pd.DataFrame, object]:
     return read_transcript(SAMPLE_TXT), read_codebook(CODEBOOK)

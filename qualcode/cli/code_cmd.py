@@ -126,7 +126,7 @@ def code_command(
     from qualcode.coding.human import read_codings
     from qualcode.engine import check_engine
 
-    check_engine(engine)
+    check_engine(engine, scheduler=scheduler, partitions=partitions, csv=csv)
     given = read_codebook(codebook) if codebook is not None else None
     trained = None
     if model is not None:

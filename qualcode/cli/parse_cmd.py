@@ -72,7 +72,7 @@ def parse(
     }
     from qualcode.engine import check_engine
 
-    if check_engine(engine) == "dask":
+    if check_engine(engine, scheduler=scheduler, partitions=partitions) == "dask":
         from qualcode.engine.commands import parse_with_dask
 
         turns = parse_with_dask(files, scheduler=scheduler, partitions=partitions, **options)  # type: ignore[arg-type]

@@ -243,7 +243,9 @@ def merge_codings(
             (SPAN_START, hit[SPAN_START].array),
             (SPAN_END, hit[SPAN_END].array),
         ):
-            merged_model.iloc[both, merged_model.columns.get_loc(col)] = values
+            column = merged_model[col].array.copy()
+            column[both] = values
+            merged_model[col] = column
     kept_rules = rules[~rules[CODE].isin(learned_set)]
     merged = pd.concat([merged_model, kept_rules], ignore_index=True)
     return normalize_codings(merged)

@@ -15,11 +15,18 @@ ENGINES: tuple[str, ...] = ("local", "dask")
 __all__ = ["ENGINES", "check_engine"]
 
 
-def check_engine(engine: str) -> str:
-    """Return ``engine`` if it is a known engine, else raise a QualcodeError saying which are."""
+def check_engine(engine: str, **dask_options: object) -> str:
+    """Return ``engine`` if it is known and the options given fit it, else raise QualcodeError.
+
+    ``dask_options`` are the Dask-only options as given (``scheduler=None`` when not given).
+    """
     from qualcode.errors import QualcodeError
 
     if engine not in ENGINES:
         msg = f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}"
+        raise QualcodeError(msg)
+    given = [f"--{k}" for k, v in dask_options.items() if v not in (None, False)]
+    if engine == "local" and given:
+        msg = f"{' and '.join(given)} need --engine dask"
         raise QualcodeError(msg)
     return engine
