@@ -1,7 +1,7 @@
 """Parse and code millions of turns: the local engine against a 2-worker Dask LocalCluster.
 
 The corpus is SwDA (1,155 telephone dialogues, about 200,000 utterances) rendered as plain
-transcripts (``A: utterance`` lines), repeated under new file names (hard links) until it holds
+transcripts (``A: utterance`` lines), copied under new file names until it holds
 the wanted number of turns: 1 M is 5 copies (5,775 files), 10 M is 50 copies (57,750 files).
 For each size it runs, each in a fresh ``python -m qualcode`` process as a user would:
 
@@ -30,12 +30,15 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
+
+import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -74,7 +77,11 @@ def render_swda(swda: Path, folder: Path) -> list[tuple[Path, int]]:
 
 
 def corpus(work: Path, dialogues: list[tuple[Path, int]], n_turns: int) -> tuple[Path, int]:
-    """A folder of hard-linked copies of the dialogues holding at least ``n_turns`` turns."""
+    """A folder of copies of the dialogues holding at least ``n_turns`` turns.
+
+    Real copies: hard links would be the same file to :func:`qualcode.transcripts.find_transcripts`
+    (it reads a file once, however many paths name it).
+    """
     folder = work / f"corpus-{n_turns}"
     folder.mkdir(parents=True, exist_ok=True)
     total, copy = 0, 0
@@ -84,7 +91,7 @@ def corpus(work: Path, dialogues: list[tuple[Path, int]], n_turns: int) -> tuple
                 break
             target = folder / f"c{copy:03d}_{path.name}"
             if not target.exists():
-                os.link(path, target)
+                shutil.copyfile(path, target)
             total += turns
         copy += 1
     return folder, total
@@ -266,6 +273,8 @@ def main(argv: list[str]) -> None:
                     target = turns if engine == "local" else work / f"turns-{n}-dask.parquet"
                     cmd = ["parse", str(folder), "--out", str(target)]
                     report(measure(engine, cmd, client, n, "parse", size))
+                    rows = pq.ParquetFile(target).metadata.num_rows
+                    assert rows == n, f"{target}: {rows:,} turns, expected {n:,}"
                 extra = []
                 if engine == "dask" and "--partition-turns" in opts:
                     extra = ["--partitions", str(-(-n // int(opts["--partition-turns"])))]

@@ -173,3 +173,33 @@ def test_hybrid_without_learnable_codes_skips_the_model(
     monkeypatch.setattr(suggest, "train_model", fail)
     pd.testing.assert_frame_equal(build_codings(turns, codebook=book), rules)
     assert prepare_job(turns, codebook=book).method == "rules"
+
+
+@pytest.mark.parametrize(
+    ("interviews", "size", "expected"),
+    [
+        (["a", "a", "b", "b", "b", "c"], 2, [(0, 2), (2, 5), (5, 6)]),
+        (["a", "a", "b", "b", "b", "c"], 4, [(0, 5), (5, 6)]),
+        (["a", "a", "b", "b", "b", "c"], 10, [(0, 6)]),
+        (["a", "b", "a", "b"], 1, [(0, 4)]),  # interleaved: not split
+    ],
+)
+def test_interview_chunks_keep_interviews_whole(
+    interviews: list[str], size: int, expected: list[tuple[int, int]]
+) -> None:
+    from qualcode.coding.suggest import _interview_chunks
+
+    got = _interview_chunks(pd.Series(interviews), size)
+    assert [(c.start, c.stop) for c in got] == expected
+
+
+def test_model_codings_in_chunks_equal_all_at_once(
+    sample: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualcode.coding import suggest
+
+    turns, book = sample
+    whole = build_codings(turns, codebook=book, method="model")
+    monkeypatch.setattr(suggest, "MODEL_CHUNK_TURNS", 20)
+    assert len(suggest._interview_chunks(turns[schema.INTERVIEW], 20)) > 1
+    pd.testing.assert_frame_equal(build_codings(turns, codebook=book, method="model"), whole)

@@ -180,6 +180,27 @@ def model_can_decide(codebook: Codebook, train_codings: pd.DataFrame | None) -> 
     return not any(quotes) or max(quotes) >= MIN_LEARNED
 
 
+#: turns the model explains at a time (whole interviews): bounds the memory of coding a corpus
+MODEL_CHUNK_TURNS = 50_000
+
+
+def _interview_chunks(interview: pd.Series, size: int) -> list[slice]:
+    """Row ranges of about ``size`` rows that hold whole interviews (one range when an
+    interview's rows are not all adjacent: they cannot be split without cutting it)."""
+    n = len(interview)
+    codes = pd.factorize(interview)[0]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n else np.array([0])
+    if len(np.unique(codes)) != len(starts) or n <= size:
+        return [slice(0, n)]
+    chunks, begin = [], 0
+    for s in starts[1:].tolist():
+        if s - begin >= size:
+            chunks.append(slice(begin, s))
+            begin = s
+    chunks.append(slice(begin, n))
+    return chunks
+
+
 def _model_codings(model: CodeClassifier, turns: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
     from qualcode.coding.classifier import turn_context
 
@@ -187,7 +208,13 @@ def _model_codings(model: CodeClassifier, turns: pd.DataFrame, mask: np.ndarray)
     ids = turns[TURN_ID].astype(str).to_numpy()[mask]
     if len(X) == 0:
         return empty_codings()
-    expl = model.explain(X)
+    parts = []
+    # whole interviews at a time: the same rows as all at once (context and sequence decoding
+    # stay inside an interview), in a fraction of the memory
+    for rows in _interview_chunks(X[INTERVIEW], MODEL_CHUNK_TURNS):
+        part = model.explain(X.iloc[rows].reset_index(drop=True))
+        parts.append(part.assign(row=part["row"].to_numpy(dtype=np.int64) + rows.start))
+    expl = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     out = pd.DataFrame(
         {
             TURN_ID: ids[expl["row"].to_numpy(dtype=int)],
