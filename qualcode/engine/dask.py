@@ -450,4 +450,16 @@ def parse_on_dask(
                 raise QualcodeError(f"{label}: {exc}") from exc
             raise _partition_error(exc, label)
     frames = client.gather(futures)
-    return schema.normalize_turns(pd.concat(frames, ignore_index=True))
+    return schema.normalize_turns(pd.concat(_same_categories(frames), ignore_index=True))
+
+
+def _same_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The frames with the label columns on one set of categories, so that concatenating them
+    keeps the columns categorical (else a string is made for every row)."""
+    for col in schema.LABEL_COLUMNS:
+        if not all(isinstance(f[col].dtype, pd.CategoricalDtype) for f in frames):
+            continue
+        names = sorted(set().union(*(f[col].cat.categories.tolist() for f in frames)))
+        categories = pd.Index(names, dtype="string")
+        frames = [f.assign(**{col: f[col].cat.set_categories(categories)}) for f in frames]
+    return frames
