@@ -355,14 +355,13 @@ def _top_terms(
     for a in range(0, len(rows), _EXPLAIN_CHUNK):
         r, w = rows[a : a + _EXPLAIN_CHUNK], weight_rows[a : a + _EXPLAIN_CHUNK]
         X = F[r]
-        X.sort_indices()
         pair = np.repeat(np.arange(len(r)), np.diff(X.indptr))
         keep = readable[X.indices] & (w[pair] >= 0)
         pair, cols = pair[keep], X.indices[keep]
         contrib = X.data[keep] * coef[w[pair], cols]
         pos = contrib > 0
         pair, cols, contrib = pair[pos], cols[pos], contrib[pos]
-        order = np.lexsort((-contrib, pair))  # stable: ties stay in column order
+        order = np.lexsort((cols, -contrib, pair))  # ties in column order
         pair, cols = pair[order], cols[order]
         first = np.searchsorted(pair, np.arange(len(r) + 1))
         top = np.arange(len(pair)) - first[pair] < n_terms
