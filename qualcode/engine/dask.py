@@ -26,6 +26,7 @@ all files in one process.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import itertools
 import logging
 import os
@@ -150,6 +151,8 @@ def dask_client(
             n = len(cluster.workers)
             link = client.dashboard_link if dashboard else None
             where = f"; dashboard {link}" if link else ""
+            if link and importlib.util.find_spec("bokeh") is None:
+                where += " (it needs bokeh: pip install bokeh)"
             notify(
                 f"Started a Dask LocalCluster: {n} worker(s), {cluster.scheduler_address}{where}"
             )
