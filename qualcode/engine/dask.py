@@ -64,6 +64,9 @@ INSTALL_HINT = "pip install 'qualcode[dask]'"
 #: scheduler: its tasks run elsewhere, up to ``distributed.scheduler.allowed-failures`` times)
 RETRIES = 1
 TURNS_DIR, CODINGS_DIR = "turns", "codings"
+#: transcript files per parse task when the number of tasks is not given (a worker's memory is
+#: bounded by the group it reads, whatever the number of files)
+GROUP_FILES = 200
 #: how long to try to reach a scheduler given with ``--scheduler``
 CONNECT_TIMEOUT = "10s"
 
@@ -410,7 +413,8 @@ def parse_on_dask(
         From :func:`qualcode.transcripts.find_transcripts`.
     client : distributed.Client
     partitions : int, optional
-        Groups of files read by one task each (default: four per worker).
+        Groups of files read by one task each (default: four per worker, and at most
+        :data:`GROUP_FILES` files each).
     progress : bool, default True
     **options
         As for :func:`qualcode.transcripts.read_transcripts`.
@@ -430,7 +434,8 @@ def parse_on_dask(
     if partitions is not None and partitions < 1:
         msg = f"--partitions must be a positive number, got {partitions}"
         raise QualcodeError(msg)
-    groups = _file_groups(files, partitions or 4 * _n_workers(client))
+    n = partitions or max(4 * _n_workers(client), -(-len(files) // GROUP_FILES))
+    groups = _file_groups(files, n)
     run = uuid.uuid4().hex[:8]
     futures = [
         client.submit(
