@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import pandas as pd
 import typer
 
-from qualcode import schema
 from qualcode.cli.app import app
 from qualcode.cli.inputs import AttributeOpt, CasesOpt, load_cases
 from qualcode.codebook import Codebook, read_codebook
+from qualcode.engine.job import summarize
 from qualcode.errors import QualcodeError
 from qualcode.tables import write_table
 from qualcode.transcripts import read_turns
@@ -53,35 +53,6 @@ def build_codings(
         codebook, languages=languages or None, all_speakers=all_speakers, unit=unit
     )
     return coder.code(turns)
-
-
-def summarize(
-    turns: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook, *, all_speakers: bool
-) -> pd.DataFrame:
-    """Return turns coded per interview (rows, plus ``total``) and per code (columns).
-
-    The last two columns are ``coded`` (turns with at least one code) and ``turns`` (turns that
-    were eligible for coding).
-    """
-    coded = codings.drop_duplicates([schema.TURN_ID, schema.CODE])
-    interview = turns.set_index(schema.TURN_ID)[schema.INTERVIEW].astype(str)
-    coded = coded.assign(**{schema.INTERVIEW: coded[schema.TURN_ID].map(interview)})
-    interviews = list(dict.fromkeys(turns[schema.INTERVIEW].astype(str)))
-    codes = list(codebook.code_names)
-    table = pd.crosstab(coded[schema.INTERVIEW], coded[schema.CODE])
-    table = table.reindex(index=interviews, columns=codes, fill_value=0).fillna(0).astype(int)
-    table["coded"] = [
-        coded.loc[coded[schema.INTERVIEW] == i, schema.TURN_ID].nunique() for i in interviews
-    ]
-    pool = turns if all_speakers else turns[turns[schema.ROLE] == schema.PARTICIPANT]
-    counts = pool[schema.INTERVIEW].astype(str).value_counts()
-    table["turns"] = [int(counts.get(i, 0)) for i in interviews]
-    total = table.sum(axis=0)
-    total["coded"] = coded[schema.TURN_ID].nunique()
-    table.loc["total"] = total
-    table.index.name = "interview"
-    table.columns.name = None
-    return table
 
 
 @app.command("code")
@@ -136,6 +107,22 @@ def code_command(
     ] = "id",
     cases: CasesOpt = None,
     attribute: AttributeOpt = None,
+    engine: Annotated[
+        str,
+        typer.Option("--engine", help="Where to code: local|dask (pip install 'qualcode[dask]')."),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
+    ] = None,
+    partitions: Annotated[
+        int | None,
+        typer.Option("--partitions", help="Dask partitions (whole interviews each)."),
+    ] = None,
+    csv: Annotated[
+        bool,
+        typer.Option("--csv", help="With --engine dask: also write turns.csv and codings.csv."),
+    ] = False,
 ) -> None:
     """Code transcripts with a codebook (rules, a trained model or both); write the tables.
 
@@ -148,10 +135,13 @@ def code_command(
         raise QualcodeError(f"--unit must be turn or sentence, got {unit!r}")
     if (cases is not None or attribute) and not report:
         raise QualcodeError("--cases and --attribute go with --report (they shape the report)")
-    from qualcode.coding.classifier import load_model
     from qualcode.coding.human import read_codings
+    from qualcode.engine import check_engine
 
+    check_engine(engine, scheduler=scheduler, partitions=partitions, csv=csv)
     if project is not None:
+        if engine == "dask":
+            raise QualcodeError("--engine dask codes transcript files, not a project")
         _code_project(
             project,
             paths=paths or [],
@@ -171,11 +161,25 @@ def code_command(
         raise QualcodeError("give transcripts and --out DIR, or --project P.qualcode")
     if codebook is None and model is None:
         raise QualcodeError("no codebook: give --codebook FILE (a codebook .yaml) or --model")
-
     given = read_codebook(codebook) if codebook is not None else None
-    trained = load_model(model, codebook=given) if model is not None else None
+    trained = None
+    if model is not None:
+        from qualcode.coding.classifier import load_model  # scikit-learn: only with a model
+
+        trained = load_model(model, codebook=given)
     book = given if given is not None else trained.codebook_  # type: ignore[union-attr]
     cases_df = load_cases(cases, attribute)
+    if engine == "dask":
+        if cases_df is not None:
+            raise QualcodeError("--cases goes with the local engine (report the Dask output after)")
+        from qualcode.engine.commands import code_with_dask
+
+        code_with_dask(
+            paths=list(paths), out=out, codebook=book, model=trained, train=train,
+            all_speakers=all_speakers, unit=unit, languages=language, method=method,
+            report=report, lang=lang, scheduler=scheduler, partitions=partitions, csv=csv,
+        )  # fmt: skip
+        return
     turns = read_turns(list(paths))
     if cases_df is not None:
         from qualcode.cases import case_of_turns

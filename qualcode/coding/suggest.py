@@ -16,15 +16,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from qualcode.codebook import Codebook
-from qualcode.coding.classifier import CodeClassifier, turn_context
 from qualcode.coding.human import Seen, check_codings, labelled_mask
-from qualcode.coding.sequence import Links
 from qualcode.errors import ModelError, QualcodeError
 from qualcode.schema import (
     CODE,
@@ -46,6 +44,14 @@ from qualcode.schema import (
     normalize_codings,
 )
 
+if TYPE_CHECKING:
+    from qualcode.coding.classifier import CodeClassifier
+    from qualcode.coding.rules import KeywordCoder
+    from qualcode.coding.sequence import Links
+
+# scikit-learn (through qualcode.coding.classifier) is imported by the functions that train or
+# apply a model, not by this module: choosing a method or coding with rules alone does not need it
+
 __all__ = [
     "MIN_LEARNED",
     "Method",
@@ -53,6 +59,7 @@ __all__ = [
     "code_turns",
     "learned_codes",
     "merge_codings",
+    "model_can_decide",
     "suggest_turns",
     "train_model",
 ]
@@ -119,6 +126,8 @@ def train_model(
     CodeClassifier
         Fitted.
     """
+    from qualcode.coding.classifier import CodeClassifier, turn_context
+
     cb = _resolve_codebook(codings, codebook, exclusive)
     X = turn_context(turns)
     if codings is not None and not codings.empty:
@@ -157,12 +166,55 @@ def choose_method(
     return "hybrid" if learnable else "rules"
 
 
+def model_can_decide(codebook: Codebook, train_codings: pd.DataFrame | None) -> bool:
+    """Whether a model trained for the hybrid could decide any code.
+
+    The hybrid lets the model decide only codes with at least :data:`MIN_LEARNED` coded turns or
+    example quotes. Without training codings, when no code has that many example quotes, the
+    hybrid's output is the rules' output: training (and importing scikit-learn) can be skipped.
+    With training codings this returns True (they are checked when the model is trained).
+    """
+    if train_codings is not None:
+        return True
+    quotes = [sum(1 for q in c.examples if q.strip()) for c in codebook.codes]
+    return not any(quotes) or max(quotes) >= MIN_LEARNED
+
+
+#: turns the model explains at a time (whole interviews): bounds the memory of coding a corpus
+MODEL_CHUNK_TURNS = 50_000
+
+
+def _interview_chunks(interview: pd.Series, size: int) -> list[slice]:
+    """Row ranges of about ``size`` rows that hold whole interviews (one range when an
+    interview's rows are not all adjacent: they cannot be split without cutting it)."""
+    n = len(interview)
+    codes = pd.factorize(interview)[0]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n else np.array([0])
+    if len(np.unique(codes)) != len(starts) or n <= size:
+        return [slice(0, n)]
+    chunks, begin = [], 0
+    for s in starts[1:].tolist():
+        if s - begin >= size:
+            chunks.append(slice(begin, s))
+            begin = s
+    chunks.append(slice(begin, n))
+    return chunks
+
+
 def _model_codings(model: CodeClassifier, turns: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    from qualcode.coding.classifier import turn_context
+
     X = turn_context(turns).loc[mask].reset_index(drop=True)
     ids = turns[TURN_ID].astype(str).to_numpy()[mask]
     if len(X) == 0:
         return empty_codings()
-    expl = model.explain(X)
+    parts = []
+    # whole interviews at a time: the same rows as all at once (context and sequence decoding
+    # stay inside an interview), in a fraction of the memory
+    for rows in _interview_chunks(X[INTERVIEW], MODEL_CHUNK_TURNS):
+        part = model.explain(X.iloc[rows].reset_index(drop=True))
+        parts.append(part.assign(row=part["row"].to_numpy(dtype=np.int64) + rows.start))
+    expl = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     out = pd.DataFrame(
         {
             TURN_ID: ids[expl["row"].to_numpy(dtype=int)],
@@ -198,20 +250,39 @@ def merge_codings(
     learned_set = set(learned)
     rules = normalize_codings(rules)
     model = normalize_codings(model)
-    first_hit = rules.drop_duplicates([TURN_ID, CODE]).set_index([TURN_ID, CODE])
-    rows = []
-    for rec in model.to_dict("records"):
-        key = (rec[TURN_ID], rec[CODE])
-        if key in first_hit.index:
-            hit = first_hit.loc[key]
-            items = [e for e in str(hit[EVIDENCE]).split(EVIDENCE_SEP) if e]
-            items += [e for e in str(rec[EVIDENCE]).split(EVIDENCE_SEP) if e and e not in items]
-            rec[EVIDENCE] = EVIDENCE_SEP.join(items)
-            rec[SPAN_START], rec[SPAN_END] = hit[SPAN_START], hit[SPAN_END]
-        rows.append(rec)
+    first_hit = rules.drop_duplicates([TURN_ID, CODE])
+    keys = pd.MultiIndex.from_arrays([first_hit[TURN_ID], first_hit[CODE]])
+    at = keys.get_indexer(pd.MultiIndex.from_arrays([model[TURN_ID], model[CODE]]))
+    both = np.flatnonzero(at >= 0)  # model rows the rules also hit: one pass, no row loop
+    merged_model = model.copy()
+    if len(both):
+        hit = first_hit.iloc[at[both]]
+        evidence = [
+            _join_evidence(r, m)
+            for r, m in zip(
+                hit[EVIDENCE].astype(str).tolist(),
+                model[EVIDENCE].iloc[both].astype(str).tolist(),
+                strict=True,
+            )
+        ]
+        for col, values in (
+            (EVIDENCE, pd.array(evidence, dtype="string")),
+            (SPAN_START, hit[SPAN_START].array),
+            (SPAN_END, hit[SPAN_END].array),
+        ):
+            column = merged_model[col].array.copy()
+            column[both] = values
+            merged_model[col] = column
     kept_rules = rules[~rules[CODE].isin(learned_set)]
-    merged = pd.concat([pd.DataFrame(rows, columns=model.columns), kept_rules], ignore_index=True)
+    merged = pd.concat([merged_model, kept_rules], ignore_index=True)
     return normalize_codings(merged)
+
+
+def _join_evidence(rules: str, model: str) -> str:
+    """The rules' evidence items, then the model's items not among them."""
+    items = [e for e in rules.split(EVIDENCE_SEP) if e]
+    items += [e for e in model.split(EVIDENCE_SEP) if e and e not in items]
+    return EVIDENCE_SEP.join(items)
 
 
 def learned_codes(model: CodeClassifier, *, min_examples: int = MIN_LEARNED) -> list[str]:
@@ -241,6 +312,7 @@ def code_turns(
     all_speakers: bool = False,
     seen: Seen = "interview",
     rule_options: dict[str, Any] | None = None,
+    coder: KeywordCoder | None = None,
 ) -> pd.DataFrame:
     """Code turns with keyword rules, a classifier, or both.
 
@@ -264,6 +336,10 @@ def code_turns(
     rule_options : dict, optional
         Further options of :class:`~qualcode.coding.rules.KeywordCoder` (``unit``,
         ``languages``).
+    coder : KeywordCoder, optional
+        An already compiled keyword coder for this codebook and these options, reused instead
+        of building one (compiling takes a fraction of a second: worth saving when many
+        partitions are coded, see :mod:`qualcode.engine`).
 
     Returns
     -------
@@ -299,12 +375,16 @@ def code_turns(
     mask = _role_mask(turns, all_speakers)
 
     def rules() -> pd.DataFrame:
+        if coder is not None:
+            return coder.code(turns)
         from qualcode.coding.rules import KeywordCoder  # lazy: spaCy lookups
 
         options = {k: v for k, v in (rule_options or {}).items() if v is not None}
         return KeywordCoder(codebook, all_speakers=all_speakers, **options).code(turns)
 
-    if chosen == "rules":
+    if chosen == "rules" or (
+        chosen == "hybrid" and model is None and not model_can_decide(codebook, train_codings)
+    ):
         return normalize_codings(rules())
     if model is None:
         model = train_model(
@@ -381,6 +461,8 @@ def suggest_turns(
         ``uncertainty`` and ``guess`` (codes the current model would give, ``"; "``-joined).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from qualcode.coding.classifier import turn_context
 
     if not 0.0 <= diversity <= 1.0:
         msg = f"diversity must be between 0 and 1, got {diversity}"

@@ -1,0 +1,102 @@
+"""The ``--engine dask`` branches of ``qualcode code`` and ``qualcode parse``.
+
+The command modules parse the options and call these; they print what the local branches print
+(the summary table of ``code``, the per-interview lines of ``parse``) plus which cluster ran.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import typer
+
+from qualcode.codebook import Codebook
+from qualcode.engine.dask import code_on_dask, collect_codings, dask_client, parse_on_dask
+from qualcode.engine.job import prepare_job
+from qualcode.tables import write_table
+
+if TYPE_CHECKING:
+    from qualcode.coding.classifier import CodeClassifier
+
+__all__ = ["code_with_dask", "parse_with_dask"]
+
+
+def _echo(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+def _read_input(paths: list[Path], client: Any) -> pd.DataFrame:
+    """A turns table is read here; transcripts are parsed on the cluster."""
+    from qualcode.transcripts import find_transcripts, read_turns
+    from qualcode.transcripts.api import TURNS_TABLE_SUFFIXES
+
+    if len(paths) == 1 and paths[0].is_file() and paths[0].suffix.lower() in TURNS_TABLE_SUFFIXES:
+        return read_turns(paths)
+    return parse_on_dask(find_transcripts(paths), client=client)
+
+
+def code_with_dask(
+    *,
+    paths: list[Path],
+    out: Path,
+    codebook: Codebook,
+    model: CodeClassifier | None,
+    train: Path | None,
+    all_speakers: bool,
+    unit: str,
+    languages: list[str] | None,
+    method: str | None,
+    report: bool,
+    lang: str,
+    scheduler: str | None,
+    partitions: int | None,
+    csv: bool,
+) -> None:
+    """Run ``qualcode code`` on Dask: partitioned Parquet in DIR (and CSV with ``csv``)."""
+    from qualcode.coding.human import read_codings
+
+    with dask_client(scheduler, notify=_echo) as client:
+        turns = _read_input(paths, client)
+        human = read_codings(train, turns=turns, codebook=codebook) if train is not None else None
+        job = prepare_job(
+            turns,
+            codebook=codebook,
+            model=model,
+            train_codings=human,
+            method=method,
+            all_speakers=all_speakers,
+            unit=unit,
+            languages=languages,
+        )
+        run = code_on_dask(turns, job, out, client=client, partitions=partitions)
+    table = run.summary
+    who = "turns" if all_speakers else "participant turns"
+    typer.echo(
+        f"Coded {int(table['coded'].iloc[-1])} of {int(table['turns'].iloc[-1])} {who} with "
+        f"{codebook.name!r} ({run.n_codings} codings, unit: {unit})."
+    )
+    typer.echo("Turns coded per interview and code:")
+    typer.echo(table.to_string())
+    typer.echo(f"Wrote {run.turns_dir} and {run.codings_dir} ({run.partitions} Parquet partitions)")
+    if not (csv or report):
+        return
+    codings = collect_codings(run, turns)
+    if csv:
+        turns_path = write_table(turns, out / "turns.csv")
+        codings_path = write_table(codings, out / "codings.csv")
+        typer.echo(f"Wrote {turns_path} and {codings_path}")
+    if report:
+        from qualcode.exchange import write_outputs
+
+        written = write_outputs(turns, codings, codebook, out, lang=lang)
+        typer.echo(f"Wrote the report to {out}: {len(written)} files")
+
+
+def parse_with_dask(
+    files: list[Path], *, scheduler: str | None, partitions: int | None, **options: Any
+) -> pd.DataFrame:
+    """Read ``files`` on Dask (``qualcode parse --engine dask``); return the turns table."""
+    with dask_client(scheduler, notify=_echo) as client:
+        return parse_on_dask(files, client=client, partitions=partitions, **options)

@@ -1,0 +1,473 @@
+"""Run coding and parsing on a Dask cluster (``pip install 'qualcode[dask]'``).
+
+Coding (:func:`code_on_dask`):
+
+1. the turns table is split into partitions of whole interviews
+   (:func:`qualcode.engine.partition.split_by_interview`): context across turns is never cut;
+2. each partition's turns are written to ``DIR/turns/part-NNNNN.parquet``;
+3. the :class:`~qualcode.engine.job.CodingJob` (codebook, trained model, options) is scattered
+   to every worker once (``Client.scatter(..., broadcast=True)``); each task gets a reference to
+   it, never its own pickled copy;
+4. one task per partition reads its turns, codes them and writes its codings to
+   ``DIR/codings/part-NNNNN.parquet``, through a temporary file renamed into place: a task that
+   the scheduler runs again (its worker died; ``retries`` after an error) rewrites the same file
+   with the same rows, so no row is lost or written twice;
+5. a task returns only its per-interview counts, for the summary.
+
+A worker holds one partition at a time, so its memory depends on the partition size, not on
+the corpus size. ``DIR`` must be reachable by every worker under the same path (the local disk
+for a :class:`~distributed.LocalCluster`, a shared file system on a multi-node cluster).
+
+Parsing (:func:`parse_on_dask`) reads groups of files in parallel with
+:func:`qualcode.transcripts.read_transcripts` and returns one turns table, the same as reading
+all files in one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import itertools
+import logging
+import os
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from qualcode import schema
+from qualcode.engine.job import CodingJob, order_codings, summarize
+from qualcode.engine.partition import Partition, default_partitions, split_by_interview
+from qualcode.errors import QualcodeError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+__all__ = [
+    "INSTALL_HINT",
+    "DaskRun",
+    "code_on_dask",
+    "dask_client",
+    "parse_on_dask",
+    "read_parts",
+    "require_dask",
+]
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'qualcode[dask]'"
+#: times a partition's task is run again after it raised (a killed worker is handled by the
+#: scheduler: its tasks run elsewhere, up to ``distributed.scheduler.allowed-failures`` times)
+RETRIES = 1
+TURNS_DIR, CODINGS_DIR = "turns", "codings"
+#: transcript files per parse task when the number of tasks is not given (a worker's memory is
+#: bounded by the group it reads, whatever the number of files)
+GROUP_FILES = 200
+#: how long to try to reach a scheduler given with ``--scheduler``
+CONNECT_TIMEOUT = "10s"
+
+
+def require_dask() -> None:
+    """Raise a QualcodeError saying how to install Dask when it is missing."""
+    try:
+        import dask
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as err:
+        msg = (
+            f"--engine dask needs Dask and dask.distributed, which are not installed "
+            f"({err}); install them with: {INSTALL_HINT}"
+        )
+        raise QualcodeError(msg) from err
+
+
+@contextlib.contextmanager
+def dask_client(
+    scheduler: str | None = None,
+    *,
+    n_workers: int | None = None,
+    processes: bool = True,
+    dashboard: bool = True,
+    notify: Callable[[str], None] | None = None,
+) -> Iterator[Client]:
+    """Connect to a Dask scheduler, or start a LocalCluster; close what was started.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://host:8786``). Without it a
+        :class:`~distributed.LocalCluster` is started on this machine and closed at the end.
+    n_workers : int, optional
+        Workers of the LocalCluster (default: one per core); one thread each.
+    processes : bool, default True
+        LocalCluster workers as processes (False: threads of this process, for tests).
+    dashboard : bool, default True
+        Start the LocalCluster's dashboard (needs bokeh, part of the ``dask`` extra).
+    notify : callable, optional
+        Called with a line saying which cluster is used (and its dashboard address).
+
+    Yields
+    ------
+    distributed.Client
+
+    Raises
+    ------
+    QualcodeError
+        Dask is not installed, or the scheduler cannot be reached.
+    """
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as err:
+            msg = (
+                f"--scheduler {scheduler}: cannot connect to a Dask scheduler there ({err}); "
+                "expected the address of a running scheduler, e.g. tcp://host:8786"
+            )
+            raise QualcodeError(msg) from err
+        try:
+            if notify is not None:
+                n = len(client.scheduler_info().get("workers", {}))
+                notify(f"Dask scheduler {scheduler}: {n} worker(s)")
+            yield client
+        finally:
+            client.close()
+        return
+    env = _worker_env() if processes else {}
+    with (
+        LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=":0" if dashboard else None,
+            env=env,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        if notify is not None:
+            n = len(cluster.workers)
+            link = client.dashboard_link if dashboard else None
+            where = f"; dashboard {link}" if link else ""
+            if link and importlib.util.find_spec("bokeh") is None:
+                where += " (it needs bokeh: pip install bokeh)"
+            notify(
+                f"Started a Dask LocalCluster: {n} worker(s), {cluster.scheduler_address}{where}"
+            )
+        yield client
+
+
+def _worker_env() -> dict[str, str]:
+    """PYTHONPATH for worker processes: they import the qualcode this process imported."""
+    import qualcode
+
+    root = str(Path(qualcode.__file__).resolve().parents[1])
+    paths = [root, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    return {"PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}
+
+
+def _n_workers(client: Client) -> int:
+    return max(1, len(client.scheduler_info().get("workers", {})))
+
+
+# --- files -------------------------------------------------------------------------------------
+def write_atomic(df: pd.DataFrame, path: Path) -> Path:
+    """Write ``df`` as Parquet to ``path`` via a temporary file renamed into place."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def _part_name(i: int) -> str:
+    return f"part-{i:05d}.parquet"
+
+
+def _clear_parts(folder: Path) -> None:
+    """Remove the part files (and leftover temporaries) of an earlier run in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in folder.iterdir():
+        if p.name.startswith(("part-", ".part-")) and p.name.endswith((".parquet", ".tmp")):
+            p.unlink()
+
+
+def read_parts(folder: str | Path) -> pd.DataFrame:
+    """Read the part files of a folder written by :func:`code_on_dask`, in part order."""
+    files = sorted(Path(folder).glob("part-*.parquet"))
+    if not files:
+        msg = f"{folder}: no part-*.parquet files; expected the output of --engine dask"
+        raise QualcodeError(msg)
+    return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def _compact(turns: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one partition without the label categories only other partitions use."""
+    out = turns.reset_index(drop=True)
+    for col in schema.LABEL_COLUMNS:
+        if col in out.columns and isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].cat.remove_unused_categories()
+    return out
+
+
+# --- coding ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DaskRun:
+    """What :func:`code_on_dask` did.
+
+    Attributes
+    ----------
+    summary : DataFrame
+        Turns coded per interview and code, as the local engine's summary.
+    n_codings : int
+        Rows written.
+    partitions : int
+    turns_dir, codings_dir : Path
+        Folders of the partitioned Parquet output.
+    """
+
+    summary: pd.DataFrame
+    n_codings: int
+    partitions: int
+    turns_dir: Path
+    codings_dir: Path
+
+
+def _code_partition(turns_path: str, codings_path: str, job: CodingJob) -> tuple[Any, int]:
+    """Task: code one partition's turns and write its codings (idempotent)."""
+    turns = pd.read_parquet(turns_path)
+    codings = job.code(turns)
+    write_atomic(codings, Path(codings_path))
+    table = summarize(turns, codings, job.codebook, all_speakers=job.all_speakers)
+    return table.iloc[:-1], len(codings)
+
+
+def code_on_dask(
+    turns: pd.DataFrame,
+    job: CodingJob,
+    out: str | Path,
+    *,
+    client: Client,
+    partitions: int | None = None,
+    progress: bool = True,
+) -> DaskRun:
+    """Code ``turns`` with ``job`` on the cluster of ``client``; write partitioned Parquet.
+
+    Parameters
+    ----------
+    turns : DataFrame
+        A validated turns table.
+    job : CodingJob
+        From :func:`qualcode.engine.job.prepare_job`.
+    out : str or Path
+        Folder; gets ``turns/`` and ``codings/`` with one ``part-NNNNN.parquet`` per partition
+        (part files of an earlier run there are removed first).
+    client : distributed.Client
+    partitions : int, optional
+        Number of partitions (default :func:`~qualcode.engine.partition.default_partitions`);
+        fewer when there are fewer interviews.
+    progress : bool, default True
+        Show Dask's progress bar (on stdout).
+
+    Returns
+    -------
+    DaskRun
+
+    Raises
+    ------
+    QualcodeError
+        ``partitions`` is not positive, or a partition failed (the message names the
+        partition, its interviews and files).
+    """
+    from distributed import wait
+
+    if partitions is not None and partitions < 1:
+        msg = f"--partitions must be a positive number, got {partitions}"
+        raise QualcodeError(msg)
+    n = partitions or default_partitions(len(turns), _n_workers(client))
+    parts = split_by_interview(turns, n)
+    folder = Path(out)
+    turns_dir, codings_dir = folder / TURNS_DIR, folder / CODINGS_DIR
+    _clear_parts(turns_dir)
+    _clear_parts(codings_dir)
+    for p in parts:
+        write_atomic(_compact(turns.iloc[p.rows]), turns_dir / _part_name(p.index))
+    shared = client.scatter(job, broadcast=True, hash=False)
+    run = uuid.uuid4().hex[:8]
+    futures = [
+        client.submit(
+            _code_partition,
+            str((turns_dir / _part_name(p.index)).resolve()),
+            str((codings_dir / _part_name(p.index)).resolve()),
+            shared,
+            key=f"qualcode-code-{run}-{p.index:05d}",
+            retries=RETRIES,
+        )
+        for p in parts
+    ]
+    _wait(futures, parts, progress=progress, wait=wait)
+    results = client.gather(futures)
+    tables = [t for t, _ in results]
+    n_codings = sum(k for _, k in results)
+    summary = _combine_summaries(tables, turns, job)
+    return DaskRun(summary, n_codings, len(parts), turns_dir, codings_dir)
+
+
+def _wait(futures: list[Any], parts: Sequence[Partition], *, progress: bool, wait: Any) -> None:
+    """Wait for every task; raise the first failure with the partition's name."""
+    if progress and futures:
+        _show_progress(futures)
+    wait(futures)
+    for fut, part in zip(futures, parts, strict=True):
+        if fut.status == "error":
+            raise _partition_error(fut.exception(), part.label(len(parts)))
+
+
+def _show_progress(futures: list[Any]) -> None:
+    """Dask's text progress bar, on stderr (stdout carries the command's report)."""
+    from distributed import progress as show
+
+    with contextlib.redirect_stdout(sys.stderr):
+        show(futures)
+
+
+def _partition_error(exc: BaseException, label: str) -> Exception:
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        return QualcodeError(
+            f"{label}: lost: the workers running it died too often (out of memory?): {exc}"
+        )
+    if isinstance(exc, QualcodeError):
+        return QualcodeError(f"{label}: {exc}")
+    err = RuntimeError(f"{label} failed: {exc!r}")
+    err.__cause__ = exc
+    return err
+
+
+def _combine_summaries(
+    tables: list[pd.DataFrame], turns: pd.DataFrame, job: CodingJob
+) -> pd.DataFrame:
+    """One summary from the partitions' per-interview rows (interviews appear in one each)."""
+    if not tables:
+        empty = schema.empty_codings()
+        return summarize(turns, empty, job.codebook, all_speakers=job.all_speakers)
+    table = pd.concat(tables)
+    total = table.sum(axis=0)
+    table.loc["total"] = total
+    table.index.name = "interview"
+    return table.astype(int)
+
+
+def collect_codings(run: DaskRun, turns: pd.DataFrame) -> pd.DataFrame:
+    """Read a run's codings parts into one table in the local engine's row order."""
+    codings = read_parts(run.codings_dir) if run.partitions else schema.empty_codings()
+    return schema.normalize_codings(order_codings(codings, turns[schema.TURN_ID]))
+
+
+# --- parsing -----------------------------------------------------------------------------------
+def _file_groups(files: list[Path], n: int) -> list[list[Path]]:
+    """Contiguous groups of files that read alone give the ids they get read together."""
+    from qualcode.transcripts.api import _bases
+
+    k = max(1, min(n, len(files)))
+    bounds = [round(i * len(files) / k) for i in range(k + 1)]
+    groups = [files[a:b] for a, b in itertools.pairwise(bounds) if b > a]
+    full = _bases(files)
+    at = 0
+    for g in groups:
+        if _bases(g) != full[at : at + len(g)]:  # same stems in two groups: ids would change
+            log.info("files with the same name in different groups: reading them together")
+            return [files]
+        at += len(g)
+    return groups
+
+
+def _read_group(files: list[str], options: dict[str, Any]) -> pd.DataFrame:
+    from qualcode.transcripts import read_transcripts
+
+    return read_transcripts([Path(f) for f in files], **options)
+
+
+def parse_on_dask(
+    files: list[Path],
+    *,
+    client: Client,
+    partitions: int | None = None,
+    progress: bool = True,
+    **options: Any,
+) -> pd.DataFrame:
+    """Read transcript files in parallel on the cluster; return one turns table.
+
+    Parameters
+    ----------
+    files : list of Path
+        From :func:`qualcode.transcripts.find_transcripts`.
+    client : distributed.Client
+    partitions : int, optional
+        Groups of files read by one task each (default: four per worker, and at most
+        :data:`GROUP_FILES` files each).
+    progress : bool, default True
+    **options
+        As for :func:`qualcode.transcripts.read_transcripts`.
+
+    Returns
+    -------
+    DataFrame
+        The turns table reading ``files`` in one process gives (same rows, order and ids).
+
+    Raises
+    ------
+    TranscriptParseError, QualcodeError
+        As :func:`~qualcode.transcripts.read_transcripts` (naming the file), with the group.
+    """
+    from distributed import wait
+
+    if partitions is not None and partitions < 1:
+        msg = f"--partitions must be a positive number, got {partitions}"
+        raise QualcodeError(msg)
+    n = partitions or max(4 * _n_workers(client), -(-len(files) // GROUP_FILES))
+    groups = _file_groups(files, n)
+    run = uuid.uuid4().hex[:8]
+    futures = [
+        client.submit(
+            _read_group,
+            [str(f.resolve()) for f in g],
+            options,
+            key=f"qualcode-parse-{run}-{i:05d}",
+            retries=RETRIES,
+        )
+        for i, g in enumerate(groups)
+    ]
+    if progress and futures:
+        _show_progress(futures)
+    wait(futures)
+    for i, (fut, g) in enumerate(zip(futures, groups, strict=True)):
+        if fut.status == "error":
+            exc = fut.exception()
+            label = f"file group {i + 1} of {len(groups)} ({g[0].name} to {g[-1].name})"
+            if isinstance(exc, QualcodeError):
+                raise QualcodeError(f"{label}: {exc}") from exc
+            raise _partition_error(exc, label)
+    frames = client.gather(futures)
+    return schema.normalize_turns(pd.concat(_same_categories(frames), ignore_index=True))
+
+
+def _same_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """The frames with the label columns on one set of categories, so that concatenating them
+    keeps the columns categorical (else a string is made for every row)."""
+    for col in schema.LABEL_COLUMNS:
+        if not all(isinstance(f[col].dtype, pd.CategoricalDtype) for f in frames):
+            continue
+        names = sorted(set().union(*(f[col].cat.categories.tolist() for f in frames)))
+        categories = pd.Index(names, dtype="string")
+        frames = [f.assign(**{col: f[col].cat.set_categories(categories)}) for f in frames]
+    return frames

@@ -1,0 +1,306 @@
+"""Tests for the Dask engine on a 2-worker LocalCluster: same rows as the local engine, faults."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("distributed")
+pytest.importorskip("dask.dataframe")
+
+from distributed import Client, LocalCluster
+
+from qualcode import read_codebook, read_transcripts, schema
+from qualcode.cli import main
+from qualcode.cli.code_cmd import build_codings
+from qualcode.codebook import Code, Codebook, Theme
+from qualcode.coding.classifier import CodeClassifier
+from qualcode.coding.suggest import train_model
+from qualcode.engine import dask as engine_dask
+from qualcode.engine.dask import (
+    code_on_dask,
+    collect_codings,
+    parse_on_dask,
+    read_parts,
+)
+from qualcode.engine.job import CodingJob, prepare_job, summarize
+from qualcode.errors import QualcodeError
+from qualcode.transcripts import find_transcripts
+from tests.conftest import CODEBOOK, SAMPLE_TXT, SWDA
+
+#: the SwDA dialogue-act tags kept as codes (one exclusive theme; other turns have none)
+TAGS = ("sd", "b", "sv", "aa", "qy")
+ENGLISH = Codebook(
+    name="talk",
+    languages=("en",),
+    themes=(
+        Theme(
+            name="talk",
+            codes=(
+                Code(name="family", keywords=("family", "kids", "children"), theme="talk"),
+                Code(name="money", keywords=("money", "pay", "cost"), theme="talk"),
+                Code(name="work", keywords=("job", "work", "company"), theme="talk"),
+            ),
+        ),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=":0",
+            protocol="tcp",
+        ) as cluster,
+        Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture(scope="module")
+def swda(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], pd.DataFrame]:
+    """Six SwDA test dialogues as ``A: text`` transcripts, and their dialogue-act codings."""
+    if not SWDA.exists():
+        pytest.skip(f"shared SwDA corpus not found at {SWDA}")
+    folder = tmp_path_factory.mktemp("swda")
+    tags: list[str] = []
+    for dialogue in sorted((SWDA / "test").glob("*.txt"))[:6]:
+        lines = []
+        for line in dialogue.read_text(encoding="utf-8").splitlines():
+            speaker, text, tag = line.split("|")
+            lines.append(f"{speaker}: {text}")
+            tags.append(tag)
+        (folder / f"{dialogue.stem}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files = find_transcripts(folder)
+    turns = read_transcripts(files)
+    assert len(turns) == len(tags)
+    coded = pd.DataFrame({schema.TURN_ID: turns[schema.TURN_ID], schema.CODE: tags})
+    coded = coded[coded[schema.CODE].isin(TAGS)].assign(**{schema.CODER: "swda"})
+    return files, schema.normalize_codings(coded)
+
+
+def _tags_codebook() -> Codebook:
+    theme = Theme(name="act", exclusive=True, codes=tuple(Code(name=t, theme="act") for t in TAGS))
+    return Codebook(name="swda", languages=("en",), themes=(theme,))
+
+
+def _run(turns: pd.DataFrame, job: CodingJob, out: Path, client: Client, n: int) -> pd.DataFrame:
+    run = code_on_dask(turns, job, out, client=client, partitions=n, progress=False)
+    assert run.partitions == n
+    assert len(list(run.codings_dir.glob("part-*.parquet"))) == n
+    summary = summarize(turns, collect_codings(run, turns), job.codebook, all_speakers=False)
+    pd.testing.assert_frame_equal(run.summary, summary)
+    return collect_codings(run, turns)
+
+
+def test_code_on_dask_sample_equals_local(client: Client, tmp_path: Path) -> None:
+    turns = read_transcripts([SAMPLE_TXT])
+    book = read_codebook(CODEBOOK)
+    local = build_codings(turns, codebook=book)
+    got = _run(turns, prepare_job(turns, codebook=book), tmp_path, client, 3)
+    pd.testing.assert_frame_equal(got, local)
+    # the partitioned output holds the same rows (in partition order)
+    assert len(read_parts(tmp_path / "codings")) == len(local)
+    parts = read_parts(tmp_path / "turns")
+    assert sorted(parts[schema.TURN_ID]) == sorted(turns[schema.TURN_ID])
+
+
+@pytest.fixture(scope="module")
+def swda_model(swda: tuple[list[Path], pd.DataFrame]) -> CodeClassifier:
+    """A model of the dialogue acts and the keyword codes (SGD: trained in a fraction of a s)."""
+    files, coded = swda
+    # the keyword codes join the dialogue acts so the hybrid has rules to merge
+    book = Codebook(name="swda", languages=("en",), themes=_tags_codebook().themes + ENGLISH.themes)
+    return train_model(read_transcripts(files), coded, codebook=book, solver="sgd", max_iter=5)
+
+
+@pytest.mark.parametrize("method", ["model", "hybrid"])
+def test_code_on_dask_swda_model_equals_local(
+    client: Client,
+    swda: tuple[list[Path], pd.DataFrame],
+    swda_model: CodeClassifier,
+    tmp_path: Path,
+    method: str,
+) -> None:
+    turns = read_transcripts(swda[0])
+    book = swda_model.codebook_
+    local = build_codings(turns, codebook=book, model=swda_model, method=method)
+    job = prepare_job(turns, codebook=book, model=swda_model, method=method)
+    assert job.model is swda_model
+    got = _run(turns, job, tmp_path, client, 4)
+    pd.testing.assert_frame_equal(got, local)
+    coders = set(local[schema.CODER])
+    assert coders == ({"model"} if method == "model" else {"model", "rules"})
+
+
+def test_parse_on_dask_equals_local(client: Client, swda: tuple[list[Path], pd.DataFrame]) -> None:
+    files, _ = swda
+    local = read_transcripts(files)
+    got = parse_on_dask(files, client=client, partitions=3, progress=False)
+    pd.testing.assert_frame_equal(got, local)
+
+
+def test_parse_on_dask_same_stem_in_two_folders(client: Client, tmp_path: Path) -> None:
+    for folder in ("one", "two"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.txt").write_text(f"Q: Why {folder}?\nA: Because.\n")
+    files = [tmp_path / "one" / "a.txt", tmp_path / "two" / "a.txt"]
+    got = parse_on_dask(files, client=client, partitions=2, progress=False)
+    pd.testing.assert_frame_equal(got, read_transcripts(files))
+    assert got[schema.INTERVIEW].nunique() == 2
+
+
+def test_cli_code_engine_dask_with_scheduler(
+    client: Client, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address = client.scheduler.address
+    base = ["code", str(SAMPLE_TXT), "--codebook", str(CODEBOOK), "--out"]
+    assert main([*base, str(tmp_path / "local")]) == 0
+    local_out = capsys.readouterr().out
+    argv = [*base, str(tmp_path / "dask"), "--engine", "dask", "--scheduler", address]
+    assert main([*argv, "--partitions", "2", "--csv"]) == 0
+    captured = capsys.readouterr()
+    assert f"Dask scheduler {address}: 2 worker(s)" in captured.err
+    for name in ("turns.csv", "codings.csv"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+    table = local_out.split("Wrote")[0]
+    assert captured.out.startswith(table)  # same summary table
+    assert "(2 Parquet partitions)" in captured.out
+    # without --csv: the Parquet partitions only
+    assert main([*argv, "--out", str(tmp_path / "pq")]) == 0
+    assert not (tmp_path / "pq" / "codings.csv").exists()
+    assert len(read_parts(tmp_path / "pq" / "codings")) == len(
+        pd.read_csv(tmp_path / "local" / "codings.csv")
+    )
+
+
+def test_cli_parse_engine_dask(
+    client: Client, swda: tuple[list[Path], pd.DataFrame], tmp_path: Path
+) -> None:
+    folder = str(swda[0][0].parent)
+    assert main(["parse", folder, "--out", str(tmp_path / "local.parquet")]) == 0
+    dask_args = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    assert main(["parse", folder, "--out", str(tmp_path / "dask.parquet"), *dask_args]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "dask.parquet"), pd.read_parquet(tmp_path / "local.parquet")
+    )
+
+
+def test_cli_bad_scheduler_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_dask, "CONNECT_TIMEOUT", "1s")
+    argv = ["code", str(SAMPLE_TXT), "--codebook", str(CODEBOOK), "--out", str(tmp_path)]
+    assert main([*argv, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: --scheduler tcp://127.0.0.1:9: cannot connect")
+
+
+@dataclass
+class FailingJob(CodingJob):
+    """A job that fails on one interview (as a damaged input would)."""
+
+    fail_on: str = ""
+
+    def code(self, turns: pd.DataFrame) -> pd.DataFrame:
+        if self.fail_on in set(turns[schema.INTERVIEW].astype(str)):
+            msg = "cannot code this"
+            raise QualcodeError(msg)
+        return super().code(turns)
+
+
+def test_failed_partition_names_interview_and_file(client: Client, tmp_path: Path) -> None:
+    turns = read_transcripts([SAMPLE_TXT])
+    interviews = list(dict.fromkeys(turns[schema.INTERVIEW].astype(str)))
+    job = FailingJob(codebook=read_codebook(CODEBOOK), method="rules", fail_on=interviews[1])
+    want = (
+        rf"partition 2 of 3 \(interview '{interviews[1]}'; file magnus_interviews.txt\): "
+        "cannot code this"
+    )
+    with pytest.raises(QualcodeError, match=want):
+        code_on_dask(turns, job, tmp_path, client=client, partitions=3, progress=False)
+
+
+def test_partitions_must_be_positive(client: Client, tmp_path: Path) -> None:
+    turns = read_transcripts([SAMPLE_TXT])
+    job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
+    with pytest.raises(QualcodeError, match="--partitions must be a positive number, got 0"):
+        code_on_dask(turns, job, tmp_path, client=client, partitions=0)
+
+
+def test_job_scattered_once_and_stale_parts_removed(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    turns = read_transcripts([SAMPLE_TXT])
+    job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
+    scattered: list[object] = []
+    real = client.scatter
+
+    def scatter(data: object, **kwargs: object) -> object:
+        scattered.append(data)
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(client, "scatter", scatter)
+    code_on_dask(turns, job, tmp_path, client=client, partitions=3, progress=False)
+    assert scattered == [job]  # the job once for all partitions, not once per task
+    code_on_dask(turns, job, tmp_path, client=client, partitions=2, progress=False)
+    assert sorted(p.name for p in (tmp_path / "codings").iterdir()) == [
+        "part-00000.parquet",
+        "part-00001.parquet",
+    ]
+
+
+def test_worker_killed_mid_run_loses_and_duplicates_nothing(
+    swda: tuple[list[Path], pd.DataFrame], tmp_path: Path
+) -> None:
+    files, _ = swda
+    turns = read_transcripts(files)
+    big = pd.concat([turns.assign(**{
+        schema.TURN_ID: turns[schema.TURN_ID].astype(str) + f"-{k}",
+        schema.INTERVIEW: turns[schema.INTERVIEW].astype(str) + f"-{k}",
+    }) for k in range(4)], ignore_index=True)  # fmt: skip
+    big = schema.validate_turns(big)
+    job = prepare_job(big, codebook=ENGLISH, method="rules", all_speakers=True)
+    local = job.code(big)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
+        Client(cluster) as c,
+    ):
+        pids = c.run(os.getpid)
+        done: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                done["run"] = code_on_dask(
+                    big, job, tmp_path, client=c, partitions=20, progress=False
+                )
+            except BaseException as err:  # reported below
+                done["error"] = err
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        parts = tmp_path / "codings"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (parts.exists() and any(parts.glob("part-*"))):
+            time.sleep(0.02)
+        written = len(list(parts.glob("part-*")))
+        victim = next(iter(pids.values()))
+        os.kill(victim, signal.SIGKILL)  # mid-run: some partitions written, most not
+        thread.join(120)
+        assert "error" not in done, done.get("error")
+        assert 0 < written < 20
+        assert victim not in c.run(os.getpid).values()  # the nanny started a new worker
+    got = collect_codings(done["run"], big)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(got, local)
