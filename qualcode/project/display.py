@@ -2,8 +2,8 @@
 
 The figures come from :meth:`Project.status`, :meth:`Project.codebook` and :meth:`Project.log`;
 the rendering (and the escaping of every name and summary) from :mod:`qualcode.display`.
-``repr(project)`` stays ``Project('path')``: the mixin adds ``summary``, ``_repr_html_``,
-``__str__`` and IPython's text display.
+``repr(project)`` stays ``Project('path')`` (also IPython's plain-text display): the mixin adds
+``summary``, ``_repr_html_``, ``to_text`` and ``__str__``.
 """
 
 from __future__ import annotations
@@ -118,6 +118,3 @@ class ProjectDisplay:
 
     def __str__(self: _Shown) -> str:
         return self.to_text()
-
-    def _repr_pretty_(self: _Shown, p: Any, cycle: bool) -> None:  # IPython's text display
-        p.text(self.to_text())
