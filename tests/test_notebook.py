@@ -137,3 +137,11 @@ def test_teach_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
         assert set(decisions["decision"]) == {"accepted", "rejected"}
         interviews = set(project.codings(people=True)["turn_id"].str.rsplit("-", n=1).str[0])
         assert len(interviews) >= 3  # Ana coded at least three interviews by the end
+
+
+def test_readme_links_every_notebook():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    shipped = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert shipped == sorted(p.name for p in NOTEBOOKS)  # every notebook is run by a test
+    for name in shipped:
+        assert f"](notebooks/{name})" in text, name
