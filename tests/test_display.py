@@ -248,6 +248,7 @@ def test_project_html_shows_what_it_holds_escaped(tmp_path):
     assert "Project study.qualcode" in text
     assert "Codings by coder, origin and status" in text and "Latest changes (3 of 3)" in text
     assert EVIL in text  # shown as text, not as markup
+    assert "keeps the machine's origin" in text  # the note that reads the codings table
     facts = project.summary().facts
     assert (facts["transcripts"], facts["interviews"], facts["turns"]) == (1, 1, 4)
     assert facts["codes"] == 2 and facts["codebook"] == EVIL
@@ -267,7 +268,8 @@ def test_project_text_lists_codings_and_latest_changes(tmp_path):
     assert "memos                : 3" in text
     assert "Latest changes (5 of 8)" in text  # init, add, codings, 4 memos, the undo
     lines = text.splitlines()
-    latest = lines[lines.index("Latest changes (5 of 8)") + 1 :]
+    start = lines.index("Latest changes (5 of 8)") + 1
+    latest = lines[start : lines.index("", start)]
     assert latest[0].split()[:4] == ["batch", "at", "who", "action"] and "undone" in latest[0]
     assert [row.split()[0] for row in latest[1:]] == ["4", "5", "6", "7", "8"]
     assert latest[4].endswith("by batch 8") and " undo " in latest[5]  # the last memo undone

@@ -98,9 +98,13 @@ class ProjectDisplay:
             if not shown["undone"].astype(bool).any():
                 shown = shown.drop(columns="undone")
             tables[f"Latest changes ({len(latest)} of {len(log)})"] = shown
-        notes: tuple[str, ...] = ()
-        if not len(codings):
-            notes = ("No codings yet: add people's codings or code the turns.",)
+        notes: tuple[str, ...] = ("No codings yet: add people's codings or code the turns.",)
+        if len(codings):
+            notes = (
+                "origin: where a coding came from (a suggestion a person accepted keeps the "
+                "machine's origin); a machine row's status is the latest decision on it; "
+                "a person's rejections are listed with origin 'decision'.",
+            )
         return Summary(
             title=f"Project {self.path.name}",
             facts=facts,
