@@ -5,7 +5,10 @@ plain transcript (``A: utterance`` lines), then measures
 
 1. ``folder``: ``read_transcripts(folder)`` on the folder of 1,155 files, one turns table;
 2. ``one file``: ``read_transcript(big_file)`` on all dialogues in one file, each under a
-   ``# Dialogue ...`` heading (the general reader's heading rules split it into interviews).
+   ``# Dialogue ...`` heading (the general reader's heading rules split it into interviews);
+3. ``paragraphs``: the same file with a blank line after every line, the layout of transcripts
+   that write every turn as a paragraph: a speaker's consecutive paragraphs merge into one turn
+   (SwDA's consecutive utterances of one speaker).
 
 Each case runs in a fresh Python process pinned to one core (``os.sched_setaffinity``, Arrow's
 thread pools set to one thread), after ``import qualcode`` and one call on a two-line string
@@ -110,6 +113,9 @@ def _table_bytes(turns) -> int:  # type: ignore[no-untyped-def]
 
 def child(case: str, path: str) -> None:
     """Measure one case in this (fresh) process and print the figures as JSON."""
+    # measure this checkout's qualcode, not an installed copy (an editable install of another
+    # worktree would otherwise come first: sys.path[0] is benchmarks/)
+    sys.path.insert(0, str(ROOT))
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     import pyarrow as pa
@@ -185,6 +191,7 @@ def main(argv: list[str]) -> int:
             f" MB, one file {big.stat().st_size / 1e6:.1f} MB"
         )
         if "--profile" in argv:
+            sys.path.insert(0, str(ROOT))
             from qualcode import read_transcript, read_transcripts
 
             read_transcript(big)
@@ -199,9 +206,12 @@ def main(argv: list[str]) -> int:
                 print(f"--- {label}")
                 pstats.Stats(prof).sort_stats("tottime").print_stats(15)
             return 0
+        paragraphs = Path(tmp) / "all_dialogues_paragraphs.txt"
+        paragraphs.write_text(big.read_text(encoding="utf-8").replace("\n", "\n\n"), "utf-8")
         for case, path, size in (
             ("folder", folder, folder_size),
             ("one file", big, big.stat().st_size),
+            ("paragraphs", paragraphs, paragraphs.stat().st_size),
         ):
             out = subprocess.run(
                 [sys.executable, __file__, "--child", case, str(path)],
@@ -211,16 +221,16 @@ def main(argv: list[str]) -> int:
             ).stdout
             r = json.loads(out.strip().splitlines()[-1])
             mb = size / 1e6
-            print(f"{case:9s}: {r['turns']:,} turns from {mb:.1f} MB")
+            print(f"{case:10s}: {r['turns']:,} turns from {mb:.1f} MB")
             for label, key in (("cold", "cold"), ("warm", "warm")):
                 wall, cpu = r[key], r[key + "_cpu"]
                 print(
-                    f"{'':9s}  {label}: wall {wall:.2f} s -> {mb / wall:.1f} MB/s, "
+                    f"{'':10s}  {label}: wall {wall:.2f} s -> {mb / wall:.1f} MB/s, "
                     f"{r['turns'] / wall:,.0f} turns/s; CPU {cpu:.2f} s -> "
                     f"{mb / cpu:.1f} MB/s, {r['turns'] / cpu:,.0f} turns/s"
                 )
             print(
-                f"{'':9s}  peak RSS growth {r['peak_rss'] / 1e6:.1f} MB = "
+                f"{'':10s}  peak RSS growth {r['peak_rss'] / 1e6:.1f} MB = "
                 f"{r['peak_rss'] / size:.2f}x input"
                 f"{'' if r['hwm_reset'] else ' (VmHWM not resettable: upper bound)'}; "
                 f"peak traced (tracemalloc) {r['traced'] / 1e6:.1f} MB = "

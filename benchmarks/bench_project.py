@@ -95,24 +95,30 @@ def _export(project: Project, sheet: Path, table_of: Any, write: Any) -> pd.Data
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interviews", type=int, default=1000)
+    parser.add_argument("--work", type=Path, default=WORK, help="Scratch folder (emptied).")
     args = parser.parse_args()
+    work = args.work
     scale = args.interviews / 1000
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    folder = WORK / "transcripts"
+    if work.exists():
+        shutil.rmtree(work)
+    folder = work / "transcripts"
     make_transcripts(folder, args.interviews)
-    path = WORK / "study.qualcode"
+    path = work / "study.qualcode"
     results: dict[str, float] = {}
     project = Project.create(path, CODEBOOK, who="bench")
 
-    added = timed("add 1,000 transcripts", lambda: project.add_transcripts([folder]), results)
+    added = timed(
+        f"add {args.interviews:,} transcripts", lambda: project.add_transcripts([folder]), results
+    )
     print(f"  {added.turns:,} turns")
     coded = timed(
         "code (keyword rules, as suggestions)", lambda: project.code(method="rules"), results
     )
     n_rules = coded["suggested"]
     model = synthetic_codings(project, int(MODEL_SUGGESTIONS * scale), coders=["model"], seed=1)
-    timed("store 480,000 model suggestions", lambda: project.add_suggestions(model), results)
+    timed(
+        f"store {len(model):,} model suggestions", lambda: project.add_suggestions(model), results
+    )
     people_n = int(TOTAL_CODINGS * scale) - n_rules - len(model)
     people = synthetic_codings(project, people_n, coders=["ana", "budi"], seed=2)
     timed(f"store {people_n:,} people's codings", lambda: project.add_codings(people), results)
@@ -129,7 +135,7 @@ def main() -> None:
 
     n_seg = timed("open project + list one code's segments", open_and_list, results)
     print(f"  {n_seg:,} segments of 'retain'")
-    turns_csv = WORK / "turns.csv"
+    turns_csv = work / "turns.csv"
     with Project.open(path) as p:
         p.turns().to_csv(turns_csv, index=False)
     size, csv_size = path.stat().st_size, turns_csv.stat().st_size
@@ -142,14 +148,14 @@ def main() -> None:
     from qualcode.exchange.xlsx import write_workbook
 
     project = Project.open(path)
-    sheet = WORK / "review.xlsx"
+    sheet = work / "review.xlsx"
     rows = timed(
         "review export (every suggestion)",
         lambda: _export(project, sheet, review_table, write_review_table),
         results,
     )
     decided = rows.assign(decision=np.where(np.arange(len(rows)) % 3 == 0, "reject", "accept"))
-    edited = WORK / "review_done.xlsx"
+    edited = work / "review_done.xlsx"
     write_workbook({"review": decided}, edited)  # what a person's edited sheet holds
     print(f"  {len(rows):,} rows in the sheet")
     result = timed(
@@ -165,9 +171,9 @@ def main() -> None:
     except ImportError:
         print("REFI-QDA exchange not available here: .qdpx figures skipped")
     else:
-        qdpx = WORK / "study.qdpx"
+        qdpx = work / "study.qdpx"
         timed(".qdpx export", lambda: export_project_qdpx(project, qdpx), results)
-        target = WORK / "imported.qualcode"
+        target = work / "imported.qualcode"
         timed(
             ".qdpx import (into a new project)", lambda: import_project_qdpx(qdpx, target), results
         )

@@ -24,6 +24,7 @@ import pandas as pd
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._i18n import texts
+from qualcode.fileio import write_atomic
 from qualcode.reports import CODE_LABEL, SHARE, THEME, THEME_LABEL, TURNS
 from qualcode.schema import CODE, CODER
 
@@ -743,8 +744,7 @@ def save_figure(ax_or_fig: Any, path: str | Path, *, dpi: int = 300) -> Path:
         )
         raise QualcodeError(msg)
     fig = _figure_of(ax_or_fig)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(p, format=fmt, **_save_kwargs(fig, fmt, dpi))
+    write_atomic(p, lambda tmp: fig.savefig(tmp, format=fmt, **_save_kwargs(fig, fmt, dpi)))
     return p
 
 

@@ -373,7 +373,7 @@ def evidence_spans(text: str, evidence: str) -> list[tuple[int, int]]:
 
 
 # --- coded segments ----------------------------------------------------------------------
-def _previous_questions(turns: pd.DataFrame) -> pd.DataFrame:
+def previous_questions(turns: pd.DataFrame) -> pd.DataFrame:
     """For each turn, the closest earlier interviewer turn of the same interview."""
     t = turns[[TURN_ID, INTERVIEW, ROLE, TEXT]]
     is_q = t[ROLE] == INTERVIEWER
@@ -513,7 +513,7 @@ def coded_segments(
     seg[MARKED_TEXT] = pd.array(marked, dtype="string")
     seg[SPANS] = pd.array(all_spans, dtype="string")
     if context:
-        questions = _previous_questions(frame.turns)
+        questions = previous_questions(frame.turns)
         seg[QUESTION] = questions[QUESTION].reindex(seg[TURN_ID]).to_numpy()
         seg[QUESTION_TURN_ID] = questions[QUESTION_TURN_ID].reindex(seg[TURN_ID]).to_numpy()
 

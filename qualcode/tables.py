@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode.errors import TableError
+from qualcode.fileio import atomic_path
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
@@ -65,23 +66,34 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
 def write_table(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1") -> Path:
     """Write ``df`` to ``path`` (.csv, .tsv, .xlsx or .parquet, by extension).
 
+    The table is written under a temporary name beside ``path`` and renamed when complete
+    (:func:`qualcode.fileio.atomic_path`): a failure never leaves a truncated table.
+
     Returns
     -------
     Path
         The path written.
+
+    Raises
+    ------
+    TableError
+        If the extension is not a table type.
+    OutputError
+        If the file cannot be written (no permission, a file where a folder is expected, the
+        disk is full...).
     """
     p = Path(path)
     suffix = p.suffix.lower()
-    p.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        df.to_csv(p, index=False)
-    elif suffix == ".tsv":
-        df.to_csv(p, index=False, sep="\t")
-    elif suffix in (".xlsx", ".xlsm"):
-        df.to_excel(p, index=False, sheet_name=sheet_name, engine="openpyxl")
-    elif suffix == ".parquet":
-        df.to_parquet(p, index=False)
-    else:
+    if suffix not in (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet"):
         msg = f"unknown table type {suffix!r}; expected .csv, .tsv, .xlsx or .parquet"
         raise TableError(msg, path=p)
+    with atomic_path(p) as tmp:
+        if suffix == ".csv":
+            df.to_csv(tmp, index=False)
+        elif suffix == ".tsv":
+            df.to_csv(tmp, index=False, sep="\t")
+        elif suffix in (".xlsx", ".xlsm"):
+            df.to_excel(tmp, index=False, sheet_name=sheet_name, engine="openpyxl")
+        else:
+            df.to_parquet(tmp, index=False)
     return p

@@ -62,7 +62,11 @@ def test_read_qdpx_qualitative_coding_demo() -> None:
     assert [name for name, _ in project.sources] == ["board_2017", "admin-1"]  # bare paths
     assert len(project.codebook.codes) == 259
     counts = project.turns.groupby("interview", observed=True).size().to_dict()
-    assert counts == {"admin-1": 30, "board_2017": 122}
+    # one turn per paragraph; in admin-1 the participant's label ("admin-1:") is read too
+    assert counts == {"admin-1": 85, "board_2017": 122}
+    admin = project.turns[project.turns["interview"] == "admin-1"]
+    speakers = admin["speaker"].astype(str).value_counts().to_dict()
+    assert speakers == {"admin-1": 55, "Max Bigman": 30}
     assert project.turns.loc[project.turns["interview"] == "board_2017", "speaker"].iloc[0] == (
         "Speaker 1"
     )

@@ -163,3 +163,16 @@ def test_cli_add_cases_and_report_uses_them(tmp_path: Path, capsys, tmp_path_fac
     assert code == 0, err
     table = pd.read_csv(report / "tables" / "code_by_attribute.csv")
     assert set(table["value"]) == {"executive", "managerial"}
+
+
+@pytest.mark.parametrize(("flag", "turns"), [([], 4), (["--keep-paragraphs"], 6)])
+def test_cli_add_keeps_paragraphs_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: list[str], turns: int
+) -> None:
+    from tests.conftest import ROOT
+
+    p = tmp_path / "p.qualcode"
+    assert run(capsys, "init", p, "--codebook", CODEBOOK)[0] == 0
+    zoom = ROOT / "tests" / "fixtures" / "transcripts" / "zoom.vtt"
+    code, out, _ = run(capsys, "add", p, zoom, *flag)
+    assert code == 0 and f"{turns} turns stored" in out

@@ -1,7 +1,11 @@
 """Command line interface: ``qualcode COMMAND ...``.
 
 Each command module parses options and calls one library function. Errors caused by user input
-(:class:`qualcode.errors.QualcodeError`) print ``Error: ...`` to stderr and exit 1.
+(:class:`qualcode.errors.QualcodeError`) print ``Error: ...`` to stderr and exit 1. So does an
+:class:`OSError` that names a file (a folder that cannot be made, a full disk): the writers turn
+theirs into :class:`qualcode.fileio.OutputError`, and the few left (``mkdir`` of an output folder)
+are caught here. An OSError without a file name is not about the user's paths and stays a
+traceback.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
 )
 from qualcode.cli.app import app
 from qualcode.errors import QualcodeError
+from qualcode.fileio import output_error
 
 __all__ = ["app", "main"]
 
@@ -35,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="qualcode", standalone_mode=True)
     except QualcodeError as err:
         print(f"Error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        if err.filename is None:
+            raise
+        print(f"Error: {output_error(err, err.filename)}", file=sys.stderr)
         return 1
     except SystemExit as exc:
         if exc.code is None:

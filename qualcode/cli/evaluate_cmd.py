@@ -13,10 +13,9 @@ from qualcode.cli.inputs import (
     ProjectOpt,
     check_seen,
     format_table,
-    load_codebook,
     load_codings,
     load_turns,
-    project_training_data,
+    training_inputs,
 )
 from qualcode.errors import QualcodeError
 
@@ -54,16 +53,7 @@ def evaluate_command(
     from qualcode.evaluation import FoldWarning, evaluate
     from qualcode.tables import write_table
 
-    if codebook is not None and exclusive:
-        raise QualcodeError("give either --codebook or --exclusive, not both")
-    if project is not None:
-        table, human, book = project_training_data(project, codebook, exclusive)
-    elif turns is None or not codings:
-        raise QualcodeError("give --turns and --codings, or --project P.qualcode")
-    else:
-        book = load_codebook(codebook)
-        table = load_turns(turns)
-        human = load_codings(codings, turns=table, codebook=book)
+    table, human, book = training_inputs(turns, codings, codebook, project, exclusive)
     t_turns = t_codings = None
     if (test_turns is None) != (not test_codings):
         raise QualcodeError("a fixed split needs both --test-turns and --test-codings")

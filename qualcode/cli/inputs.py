@@ -142,6 +142,25 @@ def load_cases(
     return cases
 
 
+def training_inputs(
+    turns: Path | None,
+    codings: list[Path] | None,
+    codebook: Path | None,
+    project: Path | None,
+    exclusive: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame, Codebook | None]:
+    """Turns, people's codings and codebook for train / evaluate: from files or a project."""
+    if codebook is not None and exclusive:
+        raise QualcodeError("give either --codebook or --exclusive, not both")
+    if project is not None:
+        return project_training_data(project, codebook, exclusive)
+    if turns is None or not codings:
+        raise QualcodeError("give --turns and --codings, or --project P.qualcode")
+    book = load_codebook(codebook)
+    table = load_turns(turns)
+    return table, load_codings(codings, turns=table, codebook=book), book
+
+
 SEEN_HELP = (
     "Which turns count as labelled: interview (every turn of an interview with any coding), "
     "all (every turn), coded (only turns with a code)."

@@ -11,10 +11,31 @@ from qualcode import schema
 from qualcode.cli.app import app
 from qualcode.errors import QualcodeError
 from qualcode.tables import write_table
-from qualcode.transcripts import find_transcripts, read_transcripts, summarize_turns
-from qualcode.transcripts.detect import FORMATS
+from qualcode.transcripts import find_transcripts, summarize_turns
+from qualcode.transcripts.api import read_transcripts_with_report
+from qualcode.transcripts.detect import EXTENSIONS, FORMATS
 
 OUT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
+#: list how each file was read without --explain up to this many files
+EXPLAIN_UP_TO = 10
+
+
+def explain_file(row: object, *, forced: bool) -> str:
+    """One line saying how a file was read: format, why, layout, speakers, merging."""
+    source, fmt, layout = str(row.source), str(row.format), str(row.layout)  # type: ignore[attr-defined]
+    blocks, turns, speakers = int(row.blocks), int(row.turns), int(row.speakers)  # type: ignore[attr-defined]
+    if forced:
+        why = "as --format says"
+    elif EXTENSIONS.get(Path(source).suffix.lower()) == fmt:
+        why = "by its extension"
+    else:
+        why = "by its content"
+    merged = (
+        f"merged {blocks} blocks into {turns} turns"
+        if blocks > turns
+        else f"{turns} turns, one per block"
+    )
+    return f"{source}: read as {layout} ({fmt}, {why}); {speakers} speaker(s), {merged}"
 
 
 @app.command("parse")
@@ -41,6 +62,20 @@ def parse(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Text encoding (default: detected).")
     ] = None,
+    keep_paragraphs: Annotated[
+        bool,
+        typer.Option(
+            "--keep-paragraphs",
+            help="Keep each paragraph, cue or row its own turn (default: consecutive blocks "
+            "of one speaker are one turn).",
+        ),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain", help="Say for every file which format and layout it was read as."
+        ),
+    ] = False,
 ) -> None:
     """Read transcripts into speaker turns and write the turns table."""
     if out.suffix.lower() not in OUT_SUFFIXES:
@@ -55,8 +90,9 @@ def parse(
         "roles": roles,
         "single_speaker": single_speaker,
         "encoding": encoding,
+        "keep_paragraphs": keep_paragraphs,
     }
-    turns = read_transcripts(files, **options)  # type: ignore[arg-type]
+    turns, report = read_transcripts_with_report(files, **options)  # type: ignore[arg-type]
     written = write_table(turns, out)
     summary = summarize_turns(turns)
     n_speakers = turns.groupby(schema.INTERVIEW, sort=False)[schema.SPEAKER].nunique().sum()
@@ -64,5 +100,8 @@ def parse(
         f"{len(files)} file(s), {len(summary)} interview(s), {n_speakers} speaker(s), "
         f"{len(turns)} turns -> {written}"
     )
+    if explain or len(files) <= EXPLAIN_UP_TO:
+        for row in report.itertuples(index=False):
+            typer.echo("  " + explain_file(row, forced=format != "auto"))
     for row in summary.itertuples(index=False):
         typer.echo(f"  {row.interview}: {row.turns} turns; {row.speakers}")

@@ -74,6 +74,13 @@ def add_command(
         list[Path] | None,
         typer.Option("--codings", help="People's codings of the project's turns (repeatable)."),
     ] = None,
+    keep_paragraphs: Annotated[
+        bool,
+        typer.Option(
+            "--keep-paragraphs",
+            help="Keep a speaker's consecutive paragraphs (cues, rows) as separate turns.",
+        ),
+    ] = False,
     replace: Annotated[
         bool,
         typer.Option(
@@ -89,7 +96,9 @@ def add_command(
         raise QualcodeError("nothing to add: give transcript files, --cases or --codings")
     proj = open_project(project)
     if paths:
-        result = proj.add_transcripts(paths, replace=replace, who=who, roles=roles)
+        result = proj.add_transcripts(
+            paths, replace=replace, who=who, roles=roles, keep_paragraphs=keep_paragraphs
+        )
         parts = []
         if result.added:
             parts.append(f"added {len(result.added)} transcript(s)")

@@ -12,12 +12,8 @@ from qualcode.cli.inputs import (
     SEEN_HELP,
     ProjectOpt,
     check_seen,
-    load_codebook,
-    load_codings,
-    load_turns,
-    project_training_data,
+    training_inputs,
 )
-from qualcode.errors import QualcodeError
 
 
 @app.command("train")
@@ -45,16 +41,7 @@ def train_command(
     """Train a classifier on a researcher's codings and save it with its codebook."""
     from qualcode.coding.suggest import train_model
 
-    if codebook is not None and exclusive:
-        raise QualcodeError("give either --codebook or --exclusive, not both")
-    if project is not None:
-        table, human, book = project_training_data(project, codebook, exclusive)
-    elif turns is None or not codings:
-        raise QualcodeError("give --turns and --codings, or --project P.qualcode")
-    else:
-        book = load_codebook(codebook)
-        table = load_turns(turns)
-        human = load_codings(codings, turns=table, codebook=book)
+    table, human, book = training_inputs(turns, codings, codebook, project, exclusive)
     model = train_model(
         table,
         human,

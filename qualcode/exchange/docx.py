@@ -38,6 +38,7 @@ from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
 from qualcode.exchange._i18n import texts
+from qualcode.fileio import write_atomic
 from qualcode.reports import (
     CODE_LABEL,
     INTERVIEWS,
@@ -740,7 +741,6 @@ def write_docx_appendix(
         if "cases" not in tables:
             tables = {**tables, **_case_tables(turns, kept, codebook, cases, attributes)}
         _attributes_section(doc, tables, t, cap)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(p))
+    write_atomic(p, lambda tmp: doc.save(str(tmp)))
     logger.info("wrote Word appendix %s", p)
     return p

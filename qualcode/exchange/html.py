@@ -19,6 +19,7 @@ from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
 from qualcode.exchange._i18n import texts
+from qualcode.fileio import write_atomic
 from qualcode.reports import (
     CODE_LABEL,
     INTERVIEWS,
@@ -504,8 +505,7 @@ def write_html_report(
     )
     svgs = report_charts(tables, codebook, lang=lang)[0] if charts else {}
     text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
+    write_atomic(p, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     logger.info("wrote HTML report %s", p)
     return p
 

@@ -10,6 +10,7 @@ import pandas as pd
 from qualcode import reports
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
+from qualcode.fileio import write_atomic
 from qualcode.progress import ProgressBar, progress_bar
 from qualcode.reports import Selection
 from qualcode.schema import validate_codings, validate_turns
@@ -196,7 +197,7 @@ def _write_report(
     step(1)
     html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)
     html_path = out / HTML_NAME
-    html_path.write_text(html_text, encoding="utf-8")
+    write_atomic(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
     written["html"] = html_path
     step(1)
     logger.info("wrote report (%d files) to %s", len(written), out)

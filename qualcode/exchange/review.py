@@ -19,7 +19,7 @@ from qualcode import schema
 from qualcode.errors import ReviewSheetError
 from qualcode.exchange.xlsx import COLUMN_LABELS, write_workbook
 from qualcode.project import Project
-from qualcode.reports import _previous_questions
+from qualcode.reports import previous_questions
 
 #: the sheet's columns, in order (headers come from COLUMN_LABELS)
 REVIEW_COLUMNS: tuple[str, ...] = (
@@ -57,7 +57,7 @@ def review_table(
     suggestions = project.suggestions(code=code, coder=coder)
     turns = project.turns()
     by_id = turns.set_index(schema.TURN_ID)
-    questions = _previous_questions(turns)
+    questions = previous_questions(turns)
     ids = suggestions[schema.TURN_ID]
     table = pd.DataFrame(
         {
@@ -138,7 +138,8 @@ def read_review_sheet(path: str | Path, project: Project) -> pd.DataFrame:
     """
     p = Path(path)
     sheet = _read_sheet(p)
-    decided = sheet[sheet["decision"].notna() & (sheet["decision"].str.strip() != "")]
+    decision = sheet["decision"].astype("string")
+    decided = sheet[decision.notna() & (decision.str.strip() != "")]
     problems: list[tuple[int, str]] = []
     verdict = decided["decision"].str.strip().str.lower().map(DECISIONS)
     for row, value in zip(
@@ -189,23 +190,51 @@ def import_review_sheet(path: str | Path, project: Project, *, coder: str) -> di
 
 
 def _read_sheet(p: Path) -> pd.DataFrame:
+    """The sheet's columns that an import reads, indexed by the row numbers Excel shows."""
+    from python_calamine import CalamineWorkbook
+
     if not p.is_file():
         raise ReviewSheetError("file not found", path=p)
     try:
-        raw = pd.read_excel(p, sheet_name=0, dtype=str, engine="calamine")
+        rows = CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python()
     except Exception as err:  # calamine raises its own types for damaged files
         msg = f"cannot read the review sheet ({err}); expected the .xlsx written by review export"
         raise ReviewSheetError(msg, path=p) from err
+    if not rows:
+        raise ReviewSheetError("the sheet is empty; expected the review export's rows", path=p)
     names = {label.strip().lower(): name for name, label in COLUMN_LABELS.items()}
     names.update({c: c for c in REVIEW_COLUMNS})
-    raw.columns = [names.get(str(c).strip().lower(), str(c).strip()) for c in raw.columns]
-    missing = [c for c in ("suggestion_id", "decision") if c not in raw.columns]
+    header = [names.get(str(c).strip().lower(), str(c).strip()) for c in rows[0]]
+    missing = [c for c in ("suggestion_id", "decision") if c not in header]
     if missing:
         labels = ", ".join(repr(COLUMN_LABELS[c]) for c in missing)
         msg = f"no column {labels}; expected the sheet written by `qualcode review export`"
         raise ReviewSheetError(msg, path=p, line=1)
-    raw.index = pd.RangeIndex(2, len(raw) + 2)  # the row numbers Excel shows
-    return raw
+    wanted = [c for c in _READ_COLUMNS if c in header]
+    body = rows[1:]
+    columns = {}
+    for name in wanted:
+        k = header.index(name)
+        values = [r[k] if k < len(r) else "" for r in body]
+        # empty cells come back as "", text as str, numbers as float; decisions are text
+        cells = [None if v == "" else v for v in values]
+        if name != "suggestion_id":
+            cells = [None if v is None else str(v) for v in cells]
+        columns[name] = pd.Series(cells, dtype=object)
+    sheet = pd.DataFrame(columns)
+    sheet.index = pd.RangeIndex(2, len(sheet) + 2)  # the row numbers Excel shows
+    return sheet
+
+
+#: the columns an import reads (the others are for the person deciding)
+_READ_COLUMNS = (
+    "suggestion_id",
+    schema.TURN_ID,
+    schema.TEXT,
+    schema.CODE,
+    "suggested_by",
+    "decision",
+)
 
 
 def _resolve(

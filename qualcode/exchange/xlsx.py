@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qualcode.errors import QualcodeError
+from qualcode.fileio import atomic_path
 from qualcode.reports import _values
 
 logger = logging.getLogger(__name__)
@@ -168,10 +169,12 @@ def write_workbook(
     if not tables:
         msg = "no tables to write to the workbook"
         raise QualcodeError(msg)
-    p.parent.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()
     sheets: list[tuple[str, str]] = []  # (title, part name)
-    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with (
+        atomic_path(p) as tmp,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+    ):
         for n, (name, table) in enumerate(tables.items(), start=1):
             df = table.drop(columns=[c for c in WORKBOOK_DROP.get(name, ()) if c in table.columns])
             title = _sheet_name(name, used)

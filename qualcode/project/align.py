@@ -15,20 +15,9 @@ import pandas as pd
 
 from qualcode import schema
 from qualcode.project import rows
+from qualcode.project.schema import CODING_ROW
 
-_COLUMNS = (
-    "id",
-    "turn",
-    "code",
-    "coder",
-    "origin",
-    "status",
-    "score",
-    "evidence",
-    "span_start",
-    "span_end",
-    "decides",
-)
+_COLUMNS = ("id", *CODING_ROW)
 
 
 def match_turns(old: pd.DataFrame, new: pd.DataFrame) -> dict[int, int]:

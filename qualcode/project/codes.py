@@ -19,6 +19,7 @@ import pandas as pd
 from qualcode.codebook import Code, Codebook, Theme, dump_codebook, parse_codebook
 from qualcode.errors import CodebookError, ProjectError
 from qualcode.project import rows
+from qualcode.project.schema import CODING_ROW
 
 
 def keys(con: sqlite3.Connection) -> dict[str, int]:
@@ -136,8 +137,7 @@ def rename(con: sqlite3.Connection, book: Codebook, old: str, new: str, *, batch
 
 
 def _codings_of(con: sqlite3.Connection, key: int) -> pd.DataFrame:
-    cols = ["id", "turn", "code", "coder", "origin", "status", "score", "evidence"]
-    cols += ["span_start", "span_end", "decides"]
+    cols = ["id", *CODING_ROW]
     found = con.execute(
         f"SELECT {', '.join(cols)} FROM codings WHERE code = ? AND retired_batch IS NULL "
         "ORDER BY id",
@@ -189,8 +189,7 @@ def merge(con: sqlite3.Connection, book: Codebook, source: str, into: str, *, ba
     plain = moving[moving["decides"].isna()]
     plain_keys = key_of_row(plain) if len(plain) else pd.Series(dtype=str)
     fresh = plain[~plain_keys.isin(have).to_numpy()] if len(plain) else plain
-    cols = ["turn", "code", "coder", "origin", "status", "score", "evidence"]
-    cols += ["span_start", "span_end", "decides"]
+    cols = list(CODING_ROW)
     fresh = fresh.assign(code=into_key)
     new_ids = rows.insert(con, "codings", {c: fresh[c] for c in cols}, batch=batch)
     renumber = dict(zip(fresh["id"].tolist(), new_ids.tolist(), strict=True))

@@ -44,7 +44,8 @@ from qualcode.project import reading, rows
 from qualcode.project.align import carry_over
 from qualcode.project.db import Batch, Database
 from qualcode.project.display import ProjectDisplay
-from qualcode.project.schema import ORIGINS, STATUSES
+from qualcode.project.schema import CODING_ROW, ORIGINS, STATUSES
+from qualcode.reports import QUESTION_TURN_ID, previous_questions
 
 if TYPE_CHECKING:
     from qualcode.coding.classifier import CodeClassifier
@@ -363,10 +364,9 @@ class Project(ProjectDisplay):
         sql = """
         SELECT t.turn_id, t.interview, t.speaker, t.text, p.name, c.status, c.score,
                c.evidence, c.span_start, c.span_end,
-               (SELECT q.text FROM turns q WHERE q.interview = t.interview
-                  AND q.position < t.position AND q.retired_batch IS NULL
-                  AND q.role = 'interviewer' ORDER BY q.position DESC LIMIT 1)
+               q.text
         FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
+        LEFT JOIN turns q ON q.id = t.question
         WHERE c.code = ? AND c.retired_batch IS NULL AND (c.decides IS NULL OR c.status != 2)
         ORDER BY t.id, c.id
         """
@@ -677,26 +677,8 @@ class Project(ProjectDisplay):
         self._check_codings(table)
         with self._db.batch("codings", who) as batch:  # read what exists inside the write
             existing = self.codings(people=True)
-            seen = set(
-                zip(
-                    existing[schema.TURN_ID],
-                    existing[schema.CODE],
-                    existing[schema.CODER],
-                    existing[schema.SPAN_START].fillna(-1),
-                    existing[schema.SPAN_END].fillna(-1),
-                    strict=True,
-                )
-            )
-            keys = list(
-                zip(
-                    table[schema.TURN_ID],
-                    table[schema.CODE],
-                    table[schema.CODER],
-                    table[schema.SPAN_START].fillna(-1),
-                    table[schema.SPAN_END].fillna(-1),
-                    strict=True,
-                )
-            )
+            seen = set(_coding_keys(existing))
+            keys = _coding_keys(table)
             fresh = np.array([k not in seen for k in keys], dtype=bool)
             fresh &= ~pd.Series(keys).duplicated().to_numpy()
             prepared = self._prepare_codings(table)
@@ -892,7 +874,7 @@ class Project(ProjectDisplay):
                 columns=["id", "turn", "code"],
             )
             own_of = {(t, c): i for i, t, c in own.itertuples(index=False, name=None)}
-            new: dict[str, list[object]] = {k: [] for k in _CODING_FIELDS}
+            new: dict[str, list[object]] = {k: [] for k in CODING_ROW}
             retire_ids: list[int] = []
             for sid, status in zip(ids.tolist(), wanted.astype(int).tolist(), strict=True):
                 prev = earlier.get(sid)
@@ -909,7 +891,7 @@ class Project(ProjectDisplay):
                     out["unchanged"] += 1
                     continue
                 for name, value in zip(
-                    _CODING_FIELDS,
+                    CODING_ROW,
                     (
                         s[1],
                         s[2],
@@ -1078,24 +1060,24 @@ class Project(ProjectDisplay):
         return n
 
 
-_CODING_FIELDS = (
-    "turn",
-    "code",
-    "coder",
-    "origin",
-    "status",
-    "score",
-    "evidence",
-    "span_start",
-    "span_end",
-    "decides",
-)
-
-
 def _who(name: str | None) -> str:
     from qualcode.project.db import default_user
 
     return name or default_user()
+
+
+def _coding_keys(codings: pd.DataFrame) -> list[tuple[object, ...]]:
+    """(turn, code, coder, span) of each coding: what makes a person's coding the same."""
+    return list(
+        zip(
+            codings[schema.TURN_ID],
+            codings[schema.CODE],
+            codings[schema.CODER],
+            codings[schema.SPAN_START].fillna(-1),
+            codings[schema.SPAN_END].fillna(-1),
+            strict=True,
+        )
+    )
 
 
 def _transcripts(con: Any) -> dict[str, tuple[int, str]]:
@@ -1119,8 +1101,16 @@ def _fetch_by_id(con: Any, sql: str, ids: list[int]) -> dict[int, tuple[Any, ...
 
 
 def _insert_turns(con: Any, turns: pd.DataFrame, *, transcript: int, batch: int) -> np.ndarray:
+    """Insert one transcript's turns, each linked to the interviewer turn asked before it."""
+    start = rows.next_id(con, "turns")
+    ids = np.arange(start, start + len(turns), dtype=np.int64)
+    question = previous_questions(turns).reindex(turns[schema.TURN_ID].to_numpy())
+    position = pd.Series(ids, index=turns[schema.TURN_ID].to_numpy())
     cols: Mapping[str, object] = {
         "transcript": np.full(len(turns), transcript, dtype=np.int64),
         **{c: turns[c].astype("object") for c in schema.TURN_COLUMNS},
+        "question": question[QUESTION_TURN_ID].map(position).astype("Int64").to_numpy(),
     }
-    return rows.insert(con, "turns", cols, batch=batch)
+    inserted = rows.insert(con, "turns", cols, batch=batch)
+    assert len(inserted) == 0 or inserted[0] == start  # we hold the write lock
+    return inserted

@@ -27,6 +27,20 @@ VERSIONED_TABLES: tuple[str, ...] = (
     "codebook_versions",
 )
 
+#: the columns of a ``codings`` row besides its id and batches, in table order
+CODING_ROW: tuple[str, ...] = (
+    "turn",
+    "code",
+    "coder",
+    "origin",
+    "status",
+    "score",
+    "evidence",
+    "span_start",
+    "span_end",
+    "decides",
+)
+
 #: small integers stored for a coding's origin and a decision's status (rows stay small)
 ORIGINS: tuple[str, ...] = ("person", "rules", "model")
 STATUSES: tuple[str, ...] = ("suggested", "accepted", "rejected")
@@ -80,11 +94,11 @@ CREATE TABLE turns (
     start REAL,
     "end" REAL,
     source TEXT,
-    line INTEGER,{_BATCH_COLUMNS}
+    line INTEGER,
+    question INTEGER,{_BATCH_COLUMNS}
 );
 CREATE UNIQUE INDEX turns_alive_id ON turns(turn_id) WHERE retired_batch IS NULL;
 CREATE INDEX turns_transcript ON turns(transcript);
-CREATE INDEX turns_interview ON turns(interview, position) WHERE retired_batch IS NULL;
 CREATE TABLE codings (
     id INTEGER PRIMARY KEY,
     turn INTEGER NOT NULL REFERENCES turns(id),

@@ -1,9 +1,10 @@
-"""Transcripts to speaker turns: readers for text, Markdown, Word, WebVTT/SRT and tables.
+"""Transcripts to speaker turns: readers for text, Markdown, Word, HTML, WebVTT/SRT and tables.
 
 Every reader returns the ``turns`` table of :mod:`qualcode.schema`. Modules: ``encoding``
 (bytes to text), ``labels`` (speaker labels, headings, timestamps), ``text`` (plain text and
 Markdown), ``fast`` (the same reading of ``Label: text`` files, in whole-text Arrow passes),
-``builder`` (turns columns and the table), ``word`` (.docx), ``subtitles`` (.vtt/.srt),
+``builder`` (turns columns and the table), ``word`` (.docx), ``htmlpage`` (.htm/.html),
+``subtitles`` (.vtt/.srt),
 ``tabular`` (.csv/.tsv/.xlsx), ``detect`` (format detection), ``roles``
 (interviewer/participant/other), ``writer`` (turns back to text) and ``api`` (the functions
 below).
@@ -16,6 +17,7 @@ from qualcode.transcripts.api import (
     parse_transcript,
     read_transcript,
     read_transcripts,
+    read_transcripts_with_report,
     read_turns,
 )
 from qualcode.transcripts.detect import FORMATS, detect_format
@@ -33,6 +35,7 @@ __all__ = [
     "parse_transcript",
     "read_transcript",
     "read_transcripts",
+    "read_transcripts_with_report",
     "read_turns",
     "summarize_turns",
     "write_transcript",

@@ -17,6 +17,7 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from qualcode.transcripts.fast import (
     parse_pieces,
     stream_pieces,
 )
+from qualcode.transcripts.htmlpage import parse_html
 from qualcode.transcripts.roles import assign_roles, parse_roles
 from qualcode.transcripts.subtitles import parse_captions
 from qualcode.transcripts.tabular import is_turns_table, parse_frame, read_frame
@@ -57,6 +59,8 @@ from qualcode.transcripts.text import parse_text
 
 logger = logging.getLogger(__name__)
 
+#: the layout the fast path reads, as the reading report names it
+FAST_LAYOUT = "text, 'Label: text' lines"
 #: file suffixes a folder is searched for
 TRANSCRIPT_SUFFIXES = tuple(s for s in EXTENSIONS if s != ".parquet")
 #: suffixes :func:`read_turns` treats as possible turns tables
@@ -77,16 +81,33 @@ def _raw_from_text(
     format: str,
     speakers: Collection[str] | None,
     single_speaker: bool,
+    merge_runs: bool = True,
 ) -> RawTurns:
     if format in ("vtt", "srt"):
-        return parse_captions(text, path=path, kind=format)
+        return parse_captions(text, path=path, kind=format, merge_runs=merge_runs)
+    if format == "html":
+        return parse_html(
+            text, path=path, speakers=speakers, single_speaker=single_speaker, merge_runs=merge_runs
+        )
     return parse_text(
         text,
         path=path,
         markdown=format == "markdown",
         speakers=speakers,
         single_speaker=single_speaker,
+        merge_runs=merge_runs,
     )
+
+
+@dataclass
+class FileReport:
+    """How one file was read: the format and layout chosen, blocks read, turns made."""
+
+    source: str
+    format: str
+    layout: str
+    blocks: int
+    turns: int
 
 
 def parse_transcript(
@@ -97,6 +118,7 @@ def parse_transcript(
     roles: RolesArg = None,
     single_speaker: bool = False,
     speakers: Collection[str] | None = None,
+    keep_paragraphs: bool = False,
 ) -> pd.DataFrame:
     """Parse transcript text held in a string into speaker turns.
 
@@ -117,6 +139,10 @@ def parse_transcript(
         paragraph) instead of raising.
     speakers : collection of str, optional
         Accept exactly these labels as speakers.
+    keep_paragraphs : bool, default False
+        Keep each block a file writes (a paragraph, a caption cue, a Zoom or Teams block, a
+        table row) as its own turn. By default consecutive blocks of one speaker are one turn
+        (see :func:`read_transcript`).
 
     Returns
     -------
@@ -137,8 +163,8 @@ def parse_transcript(
     Interviewer | interviewer | How did it start?
     Respondent | participant | By chance.
     """
-    if format not in ("text", "markdown", "vtt", "srt"):
-        msg = f"parse_transcript reads text, markdown, vtt or srt, not {format!r}"
+    if format not in ("text", "markdown", "vtt", "srt", "html"):
+        msg = f"parse_transcript reads text, markdown, vtt, srt or html, not {format!r}"
         raise TranscriptParseError(msg, path=source)
     mapping = parse_roles(roles)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -151,23 +177,35 @@ def parse_transcript(
         )
         line = text.count("\n", 0, err.start) + 1
         raise TranscriptParseError(msg, path=source, line=line) from err
-    out = _Collector([FileInfo(interview_base(source), source)], roles=mapping)
+    out = _Collector(
+        [FileInfo(interview_base(source), source)], roles=mapping, merge_runs=not keep_paragraphs
+    )
     if format == "text" and speakers is None:
         out.add_texts([(0, Path(source), text)], single_speaker=single_speaker)
     else:
         raw = _raw_from_text(
-            text, path=source, format=format, speakers=speakers, single_speaker=single_speaker
+            text,
+            path=source,
+            format=format,
+            speakers=speakers,
+            single_speaker=single_speaker,
+            merge_runs=not keep_paragraphs,
         )
-        out.add_raw(raw, 0)
+        out.add_raw(raw, 0, format)
     return out.frame()
 
 
 class _Collector:
     """The turns of files read so far, in file order: column blocks and whole tables."""
 
-    def __init__(self, files: list[FileInfo], *, roles: Mapping[str, str]) -> None:
+    def __init__(
+        self, files: list[FileInfo], *, roles: Mapping[str, str], merge_runs: bool = True
+    ) -> None:
         self.files = files
         self.roles = roles
+        self.merge_runs = merge_runs
+        #: how each file was read, by file index
+        self.reports: dict[int, FileReport] = {}
         self.used: set[str] = set()
         self.parts: list[pd.DataFrame | dict[str, Any]] = []
         self.raws: list[tuple[RawTurns, int]] = []
@@ -187,12 +225,18 @@ class _Collector:
         self._close_raws()
         self._build(block)
 
-    def add_raw(self, raw: RawTurns, file: int) -> None:
+    def add_raw(self, raw: RawTurns, file: int, format: str) -> None:
         """Add the turns of one file read by a general reader."""
         self.raws.append((raw, file))
+        self.reports[file] = FileReport(
+            self.files[file].source, format, raw.layout, raw.blocks or len(raw), len(raw)
+        )
 
-    def add_frame(self, turns: pd.DataFrame) -> None:
+    def add_frame(self, turns: pd.DataFrame, file: int) -> None:
         """Add a turns table read as is."""
+        self.reports[file] = FileReport(
+            self.files[file].source, "table", "turns table", len(turns), len(turns)
+        )
         self._close_raws()
         self.parts.append(turns)
         self.used.update(slugify(str(iv)) for iv in turns[schema.INTERVIEW].unique())
@@ -209,7 +253,7 @@ class _Collector:
         """
         if not texts:
             return
-        fast = parse_batch([t for _, _, t in texts])
+        fast = parse_batch([t for _, _, t in texts], merge_runs=self.merge_runs)
         kept = {k: texts[k] for k, seg in enumerate(fast.segments) if seg is None}
         files = [file for file, _, _ in texts]
         texts.clear()
@@ -230,7 +274,8 @@ class _Collector:
         """
         try:
             with path.open("rb") as fh:
-                fast = parse_pieces(stream_pieces(iter_utf8_blocks(fh, block_bytes=CHUNK_CHARS)), 1)
+                blocks = iter_utf8_blocks(fh, block_bytes=CHUNK_CHARS)
+                fast = parse_pieces(stream_pieces(blocks), 1, merge_runs=self.merge_runs)
         except NeedsWholeFile:
             self.add_texts(
                 [(file, path, read_text(path, encoding=encoding))], single_speaker=single_speaker
@@ -245,12 +290,14 @@ class _Collector:
 
     def _add_general(self, file: int, path: Path, text: str, *, single_speaker: bool) -> None:
         try:
-            raw = parse_text(text, path=path, single_speaker=single_speaker)
+            raw = parse_text(
+                text, path=path, single_speaker=single_speaker, merge_runs=self.merge_runs
+            )
         except TranscriptParseError:
             raise
         except QualcodeError as err:
             raise TranscriptParseError(str(err), path=path) from err
-        self.add_raw(raw, file)
+        self.add_raw(raw, file, "text")
 
     def _add_fast(self, fast: FastResult, files: list[int], general: Callable[[int], None]) -> None:
         """Add the turns the fast path read, in file order; ``general(k)`` reads the others."""
@@ -284,6 +331,10 @@ class _Collector:
 
         for k, segments in enumerate(fast.segments):
             if segments is not None:
+                n = fast.rows[k + 1] - fast.rows[k]
+                self.reports[files[k]] = FileReport(
+                    self.files[files[k]].source, "text", FAST_LAYOUT, n, n
+                )
                 run.append(k)
                 continue
             close_run()
@@ -344,7 +395,9 @@ def _read_one(
             texts.append((file, path, text))
             return
         _flush_texts(out, texts, single_speaker=single_speaker)
-        out.add_raw(parse_captions(text, path=path, kind=kind), file)
+        out.add_raw(
+            parse_captions(text, path=path, kind=kind, merge_runs=out.merge_runs), file, kind
+        )
         return
     if not path.exists():
         msg = "file not found"
@@ -361,7 +414,10 @@ def _read_one(
         from qualcode.transcripts.word import parse_docx
 
         raw = parse_docx(
-            path, speakers=list(speakers) if speakers else None, single_speaker=single_speaker
+            path,
+            speakers=list(speakers) if speakers else None,
+            single_speaker=single_speaker,
+            merge_runs=out.merge_runs,
         )
     elif fmt == "table":
         df = read_frame(path, encoding=encoding)
@@ -370,18 +426,23 @@ def _read_one(
                 turns = schema.validate_turns(df, source=path)
             except TableError as err:
                 raise TranscriptParseError(err.reason, path=path, line=err.line) from err
-            out.add_frame(assign_roles(turns, roles=roles) if roles else turns)
+            out.add_frame(assign_roles(turns, roles=roles) if roles else turns, file)
             return
         if path.suffix.lower() == ".parquet":
             msg = "a Parquet file must be a turns table (turn_id, interview, position, ...)"
             raise TranscriptParseError(msg, path=path)
-        raw = parse_frame(df, path=path, **table_options)
+        raw = parse_frame(df, path=path, merge_runs=out.merge_runs, **table_options)
     else:
         text = read_text(path, encoding=encoding)
         raw = _raw_from_text(
-            text, path=path, format=fmt, speakers=speakers, single_speaker=single_speaker
+            text,
+            path=path,
+            format=fmt,
+            speakers=speakers,
+            single_speaker=single_speaker,
+            merge_runs=out.merge_runs,
         )
-    out.add_raw(raw, file)
+    out.add_raw(raw, file, fmt)
 
 
 def _streams(path: Path, encoding: str | None) -> bool:
@@ -421,6 +482,7 @@ def read_transcript(
     start_column: str | None = None,
     end_column: str | None = None,
     interview_column: str | None = None,
+    keep_paragraphs: bool = False,
 ) -> pd.DataFrame:
     """Read one transcript file into speaker turns.
 
@@ -441,6 +503,12 @@ def read_transcript(
         Accept exactly these labels as speakers (text and Word paragraph transcripts).
     speaker_column, text_column, start_column, end_column, interview_column : str, optional
         Column names of a table transcript (found automatically when not given).
+    keep_paragraphs : bool, default False
+        Keep every block the file writes as its own turn. By default consecutive blocks of
+        one speaker are one turn: paragraphs that each repeat the label (after a blank line),
+        Zoom ``[Name] 00:01:02`` and Teams timing blocks, speaker headings, caption cues and
+        table rows; the turn keeps the first block's line and start time. ``Label: text``
+        lines that follow each other directly are separate turns either way.
 
     Returns
     -------
@@ -471,7 +539,8 @@ def read_transcript(
             "interview_column": interview_column,
         },
         progress=None,
-    )
+        keep_paragraphs=keep_paragraphs,
+    )[0]
 
 
 def find_transcripts(paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -563,6 +632,7 @@ def read_transcripts(
     end_column: str | None = None,
     interview_column: str | None = None,
     progress: Callable[[Path], None] | None = None,
+    keep_paragraphs: bool = False,
 ) -> pd.DataFrame:
     """Read many transcript files (or folders of them) into one turns table.
 
@@ -602,7 +672,52 @@ def read_transcripts(
             "interview_column": interview_column,
         },
         progress=progress,
+        keep_paragraphs=keep_paragraphs,
+    )[0]
+
+
+def read_transcripts_with_report(
+    paths: str | Path | Iterable[str | Path], **options: Any
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read transcripts as :func:`read_transcripts` does, and say how each file was read.
+
+    Returns
+    -------
+    turns : DataFrame
+        The turns table.
+    report : DataFrame
+        One row per file, in order: ``source``, ``format`` (the reader: text, markdown,
+        docx, html, vtt, srt, table), ``layout`` (the shape detected, e.g. ``"text, speaker
+        and time header lines (Otter)"``), ``blocks`` (labelled blocks, cues or rows read),
+        ``turns`` (after merging consecutive blocks of one speaker) and ``speakers``.
+    """
+    files = find_transcripts(paths)
+    table_options = {
+        k: options.pop(k, None)
+        for k in ("speaker_column", "text_column", "start_column", "end_column", "interview_column")
+    }
+    turns, reports = _read_files(
+        files,
+        format=options.pop("format", "auto"),
+        roles=options.pop("roles", None),
+        single_speaker=options.pop("single_speaker", False),
+        encoding=options.pop("encoding", None),
+        speakers=options.pop("speakers", None),
+        table_options=table_options,
+        progress=options.pop("progress", None),
+        keep_paragraphs=options.pop("keep_paragraphs", False),
     )
+    if options:
+        msg = f"unknown option(s) {', '.join(sorted(options))} for reading transcripts"
+        raise TypeError(msg)
+    speakers = turns.groupby(schema.SOURCE, sort=False, observed=True)[schema.SPEAKER].nunique()
+    rows = [
+        {**vars(r), "speakers": int(speakers.get(r.source, 0))} for _, r in sorted(reports.items())
+    ]
+    report = pd.DataFrame(
+        rows, columns=["source", "format", "layout", "blocks", "turns", "speakers"]
+    )
+    return turns, report
 
 
 def _read_files(
@@ -615,7 +730,8 @@ def _read_files(
     speakers: Collection[str] | None,
     table_options: Mapping[str, str | None],
     progress: Callable[[Path], None] | None,
-) -> pd.DataFrame:
+    keep_paragraphs: bool = False,
+) -> tuple[pd.DataFrame, dict[int, FileReport]]:
     if format not in FORMATS:
         msg = f"unknown format {format!r}; expected one of {', '.join(FORMATS)}"
         raise TranscriptParseError(msg)
@@ -637,6 +753,7 @@ def _read_files(
     out = _Collector(
         [FileInfo(base, f.name) for f, base in zip(files, _bases(files), strict=True)],
         roles=mapping,
+        merge_runs=not keep_paragraphs,
     )
     texts: list[tuple[int, Path, str]] = []  # plain texts waiting for the fast path
     chars = 0
@@ -672,7 +789,7 @@ def _read_files(
     except (OSError, UnicodeError) as err:
         msg = f"cannot read transcript: {err}"
         raise TranscriptParseError(msg, path=current) from err
-    return out.frame()
+    return out.frame(), out.reports
 
 
 def read_turns(paths: str | Path | Iterable[str | Path], **opts: object) -> pd.DataFrame:

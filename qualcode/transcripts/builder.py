@@ -46,6 +46,10 @@ class RawTurns:
     start: list[float | None] = field(default_factory=list)
     end: list[float | None] = field(default_factory=list)
     line: list[int] = field(default_factory=list)
+    #: how the reader read the file (``"Zoom VTT, 'Name: text' cues"``), for the reading report
+    layout: str = ""
+    #: blocks read (paragraphs, cues, rows) before consecutive blocks of one speaker merged
+    blocks: int = 0
 
     def add(
         self,

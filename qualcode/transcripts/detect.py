@@ -6,6 +6,7 @@ extension                 format
 .txt, .text               text (``WEBVTT`` / SRT content is read as vtt / srt)
 .md, .markdown            markdown
 .docx                     docx
+.htm, .html               html
 .vtt                      vtt
 .srt                      srt
 .csv, .tsv, .xlsx, .xlsm  table
@@ -13,8 +14,12 @@ extension                 format
 ========================  ============
 
 Other extensions are read only when the content says what they are (a WebVTT header, SRT
-cues, a Word or Excel zip); otherwise :class:`~qualcode.errors.TranscriptParseError` asks for
-``format=``. Legacy ``.doc``, ``.pdf``, ``.rtf`` and ``.odt`` are refused with advice.
+cues, an HTML page, a Word or Excel zip: a Word zip is one whose package relationships name a
+main document part, whatever its name); otherwise :class:`~qualcode.errors.TranscriptParseError`
+asks for ``format=``. A ``.doc`` file that is really a web page (Word's "Save as Web Page" keeps
+the name) is read as HTML. Legacy binary ``.doc`` (OLE2), ``.pdf``, ``.rtf`` and ``.odt`` are
+refused with advice on how to convert them: no small, well-kept pure-Python reader of Word's
+binary format exists (antiword/catdoc/LibreOffice are programs, not libraries).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from pathlib import Path
 
 from qualcode.errors import TranscriptParseError
 
-FORMATS = ("auto", "text", "markdown", "docx", "vtt", "srt", "table")
+FORMATS = ("auto", "text", "markdown", "docx", "html", "vtt", "srt", "table")
 
 EXTENSIONS: dict[str, str] = {
     ".txt": "text",
@@ -33,6 +38,8 @@ EXTENSIONS: dict[str, str] = {
     ".md": "markdown",
     ".markdown": "markdown",
     ".docx": "docx",
+    ".htm": "html",
+    ".html": "html",
     ".vtt": "vtt",
     ".srt": "srt",
     ".csv": "table",
@@ -42,8 +49,15 @@ EXTENSIONS: dict[str, str] = {
     ".parquet": "table",
 }
 
+#: what to do with a legacy binary Word file
+DOC_ADVICE = (
+    "legacy binary Word .doc files cannot be read; save it as .docx (Word: File > Save As > "
+    "Word Document; LibreOffice: soffice --headless --convert-to docx FILE.doc) and read the "
+    ".docx"
+)
+
 _REFUSED = {
-    ".doc": "legacy Word .doc files are not supported; open it in Word and save it as .docx",
+    ".doc": DOC_ADVICE,
     ".pdf": "PDF files are not supported; export the transcript as .docx or .txt",
     ".rtf": "RTF files are not supported; save the transcript as .docx or .txt",
     ".odt": "OpenDocument .odt files are not supported; save the transcript as .docx",
@@ -51,6 +65,9 @@ _REFUSED = {
 }
 
 _SRT_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*\d{1,6}\s*\r?\n\s*\d{1,2}:\d{2}:\d{2},\d{1,3}\s*-->")
+
+
+_HTML_RE = re.compile(rb"(?i)\A(?:\xef\xbb\xbf)?\s*(?:<!doctype\s+html|<html|<head|<body|<p\b)")
 
 
 def sniff(head: bytes) -> str | None:
@@ -63,16 +80,23 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def is_html(head: bytes) -> bool:
+    """Say whether the first bytes of a file are an HTML page."""
+    return _HTML_RE.match(head) is not None
+
+
 def _zip_kind(path: Path) -> str | None:
+    from qualcode.transcripts.word import main_document_part
+
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
+            if "xl/workbook.xml" in names:
+                return "table"
+            if main_document_part(zf) is not None:
+                return "docx"
     except (zipfile.BadZipFile, OSError):
         return None
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "table"
     return None
 
 
@@ -104,6 +128,10 @@ def detect_format(path: str | Path, *, format: str = "auto") -> str:
     suffix = p.suffix.lower()
     if format != "auto":
         return format
+    if suffix == ".doc" and p.is_file():
+        with p.open("rb") as fh:
+            if is_html(fh.read(512)):
+                return "html"
     if suffix in _REFUSED:
         raise TranscriptParseError(_REFUSED[suffix], path=p)
     fmt = EXTENSIONS.get(suffix)
@@ -122,6 +150,8 @@ def detect_format(path: str | Path, *, format: str = "auto") -> str:
         return sniffed
     if fmt is not None:
         return fmt
+    if is_html(head):
+        return "html"
     if head.startswith(b"PK\x03\x04"):
         kind = _zip_kind(p)
         if kind is not None:

@@ -173,7 +173,7 @@ def _append(arr: pa.Array, values: list[str], order: pa.Array) -> pa.Array:
     return pc.take(pa.concat_arrays([arr, more], memory_pool=POOL), order, memory_pool=POOL)
 
 
-def parse_batch(texts: list[str]) -> FastResult:
+def parse_batch(texts: list[str], *, merge_runs: bool = True) -> FastResult:
     """Read plain-text transcripts (``\\n`` line ends) with the fast path.
 
     Parameters
@@ -187,7 +187,7 @@ def parse_batch(texts: list[str]) -> FastResult:
         The turns of the files the fast path can read; the others are marked for the general
         reader.
     """
-    return parse_pieces(_pieces(texts), len(texts))
+    return parse_pieces(_pieces(texts), len(texts), merge_runs=merge_runs)
 
 
 def stream_pieces(blocks: Iterable[str], file: int = 0) -> Iterator[Piece]:
@@ -204,7 +204,7 @@ def stream_pieces(blocks: Iterable[str], file: int = 0) -> Iterator[Piece]:
         line += n_lines
 
 
-def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
+def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = True) -> FastResult:
     """Read plain-text transcripts given as pieces of whole lines, in file order.
 
     Parameters
@@ -214,6 +214,10 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
         in memory, :func:`stream_pieces` reads a large file a block at a time).
     n_files : int
         Number of files.
+    merge_runs : bool, default True
+        As for :func:`qualcode.transcripts.text.parse_lines`: in a file that writes its turns
+        as paragraphs, a speaker's label after blank lines that follows their own turn
+        continues it.
 
     Returns
     -------
@@ -226,6 +230,8 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
     files_out: list[np.ndarray] = []
     codes_out: list[np.ndarray] = []
     name_index: dict[str, int] = {}
+    runs = _Runs(n_files)
+    hits_out: list[np.ndarray] = []  # per label row: continues its speaker's paragraph run
     for group in _chunks(pieces):
         if all(not states[p[0]].ok for p in group):
             continue
@@ -266,6 +272,8 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
         rest = _slices(lines, start, offsets[fast_rows + 1])
         del start
         other = np.flatnonzero(~take & (offsets[1:] > offsets[:-1]))
+        # what separates label lines, for merging runs: 1 a blank line, 2 a heading
+        spacer = (offsets[1:] == offsets[:-1]).astype(np.int8)
         if len(other):
             extra_idx: list[int] = []
             extra_label: list[str] = []
@@ -283,7 +291,10 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
                 kind = _classify(text)
                 if kind is None:
                     state.ok = False
+                elif kind[0] == "b":
+                    spacer[i] = 1
                 elif kind[0] == "h":
+                    spacer[i] = 2
                     line_no = int(piece_line0[p] + i - piece_row0[p])
                     state.headings.append((line_no, kind[1]))
                 elif kind[0] == "l":
@@ -313,6 +324,12 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
                 [name_index.setdefault(x, len(name_index)) for x in names], dtype=np.int32
             )
             codes_out.append(lut[codes])
+        if merge_runs:
+            first = np.zeros(len(spacer), dtype=bool)
+            first[piece_row0[piece_line0 == 1]] = True
+            hits_out.append(
+                runs.add(row_file, lut[codes] if names else codes, fast_rows, spacer, first)
+            )
         del label
         bodies.append(normalize_text_array(rest))
         del rest
@@ -320,6 +337,13 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
         files_out.append(row_file.astype(np.int32))
     line = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
     row_file = np.concatenate(files_out) if files_out else np.zeros(0, dtype=np.int32)
+    codes = np.concatenate(codes_out) if codes_out else np.zeros(0, dtype=np.int32)
+    text = pa.chunked_array(bodies, type=_STR)
+    if hits_out:
+        merge = np.concatenate(hits_out) & runs.paragraphs()[row_file]
+        if merge.any():
+            text, keep = _merge_rows(text, merge)
+            line, row_file, codes = line[keep], row_file[keep], codes[keep]
     bounds = np.searchsorted(row_file, np.arange(n_files + 1)).tolist()
     segments: list[list[tuple[str | None, int]] | None] = []
     for f, state in enumerate(states):
@@ -331,15 +355,102 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int) -> FastResult:
                 break
         segments.append(_segments(line[bounds[f] : bounds[f + 1]], state.headings) if ok else None)
     return FastResult(
-        speaker=Labels(
-            np.concatenate(codes_out) if codes_out else np.zeros(0, dtype=np.int32),
-            list(name_index),
-        ),
-        text=pa.chunked_array(bodies, type=_STR),
+        speaker=Labels(codes, list(name_index)),
+        text=text,
         line=line,
         rows=bounds,
         segments=segments,
     )
+
+
+def _merge_rows(text: pa.ChunkedArray, merge: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """Join each row marked in ``merge`` to the row before it (text joined with a space).
+
+    Returns the joined texts and the rows kept (the first of each run), in one Arrow pass.
+    """
+    keep = np.flatnonzero(~merge)
+    offsets = pa.array(np.r_[keep, len(merge)].astype(np.int64))
+    values = text.combine_chunks(memory_pool=POOL)
+    groups = pa.LargeListArray.from_arrays(offsets, values, pool=POOL)
+    joined = pc.binary_join(groups, pa.scalar(" ", type=_STR), memory_pool=POOL)
+    return joined, keep
+
+
+class _Runs:
+    """Find the label lines that the general reader joins to the turn before them.
+
+    As :meth:`qualcode.transcripts.text._Parser.paragraph_layout` and its merging rule: a file
+    writes paragraphs when at least two label lines stand after a blank line or a heading (or
+    first in the file) and at most one in ten directly after another line; there a label of the
+    previous turn's speaker after blank lines only (no heading) continues that turn. Fed chunk
+    by chunk; what separates the last label line of a chunk from the next chunk's first is
+    carried over. The layout is known only at the end (:meth:`paragraphs`).
+    """
+
+    def __init__(self, n_files: int) -> None:
+        self.spaced = np.zeros(n_files, dtype=np.int64)
+        self.adjacent = np.zeros(n_files, dtype=np.int64)
+        self.last_file = -1
+        self.last_code = -1
+        self.gap = 0  # after the last label line: 0 nothing, 1 blank lines, 2 a heading
+        self.last_spacer = True  # the last line read is blank or a heading (or none yet)
+
+    def add(
+        self,
+        row_file: np.ndarray,
+        codes: np.ndarray,
+        rows: np.ndarray,
+        spacer: np.ndarray,
+        first: np.ndarray,
+    ) -> np.ndarray:
+        """Add a chunk: label ``rows`` (their file and speaker code) among its lines.
+
+        Returns, per label row, whether it continues the previous label row's speaker after
+        blank lines (merged if its file turns out to write paragraphs).
+        """
+        n = len(spacer)
+        hits = np.zeros(len(rows), dtype=bool)
+        if n == 0:
+            return hits
+        if len(rows) and self.gap == 0 and not spacer.any():
+            # label lines only (most corpora): nothing merges here; the first line of a file
+            # is spaced, every other label line adjacent
+            spaced = first[rows]
+            self.spaced += np.bincount(row_file[spaced], minlength=len(self.spaced))
+            self.adjacent += np.bincount(row_file[~spaced], minlength=len(self.spaced))
+            self.last_file, self.last_code = int(row_file[-1]), int(codes[-1])
+            self.gap = int(rows[-1] + 1 < n)
+            self.last_spacer = False
+            return hits
+        heads = np.r_[0, np.cumsum(spacer == 2)]  # headings among lines [0, k)
+        if len(rows):
+            prev = rows - 1
+            spaced = np.where(prev >= 0, spacer[np.maximum(prev, 0)] > 0, self.last_spacer)
+            spaced |= first[rows]
+            n_files = len(self.spaced)
+            self.spaced += np.bincount(row_file[spaced], minlength=n_files)
+            self.adjacent += np.bincount(row_file[~spaced], minlength=n_files)
+            # what stands between each label line and the one before it
+            gap = np.empty(len(rows), dtype=np.int8)
+            lead_heading = heads[rows[0]] > 0
+            gap[0] = 2 if self.gap == 2 or lead_heading else max(self.gap, int(rows[0] > 0))
+            if len(rows) > 1:
+                between = heads[rows[1:]] - heads[rows[:-1] + 1] > 0
+                gap[1:] = np.where(between, 2, (np.diff(rows) > 1).astype(np.int8))
+            prev_file = np.r_[self.last_file, row_file[:-1]]
+            prev_code = np.r_[self.last_code, codes[:-1]]
+            hits = (prev_file == row_file) & (prev_code == codes) & (gap == 1)
+            self.last_file, self.last_code = int(row_file[-1]), int(codes[-1])
+            after = rows[-1] + 1
+            self.gap = 2 if heads[n] - heads[after] > 0 else int(after < n)
+        else:
+            self.gap = 2 if self.gap == 2 or heads[n] > 0 else max(self.gap, 1)
+        self.last_spacer = bool(spacer[n - 1] > 0)
+        return hits
+
+    def paragraphs(self) -> np.ndarray:
+        """Per file: does it write its turns as paragraphs (so runs merge)?"""
+        return (self.spaced >= 2) & (self.adjacent * 10 <= self.spaced)
 
 
 _STRENGTH: dict[str, int] = {}

@@ -23,16 +23,21 @@ MAX_LABEL_CHARS = 40
 MAX_LABEL_WORDS = 4
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+#: between the two times of a range: ``[00:04 - 00:09]``, ``[00:04 --> 00:09]``
+_TO = r"[ \t]{0,3}(?:-{1,2}>?|–|to)[ \t]{0,3}"
 
 #: a label candidate at the start of a line: ``Name: text``, ``Name\t: text``, ``[Name] text``,
-#: ``**Name:** text``, ``**Name** [0:18] text``, ``[00:01:23] Name: text``, ``(00:01:23) Name:``,
-#: ``Name (00:01:23): text``; the text may be empty (label alone on its line).
+#: ``**Name:** text``, ``**Name** [0:18] text``, ``**[00:04] Name:** text`` (WhisperX
+#: Markdown), ``[00:01:23] Name: text``, ``(00:01:23) Name:``, ``Name (00:01:23): text``,
+#: ``[Name] 00:01:23`` alone on its line (Zoom's transcript blocks); the text may be empty (label
+#: alone on its line).
 LABEL_RE = re.compile(
     rf"""[ ]{{0,3}}
-    (?:[\[(](?P<ts1>{_TS})[\])][ \t]*|(?P<ts0>{_TS})[ \t]+)?
+    (?:[\[(](?P<ts1>{_TS})(?:{_TO}{_TS})?[\])][ \t]*|(?P<ts0>{_TS})[ \t]+)?
     (?:
-        \*\*(?P<bold>[^*:\n]{{1,40}}?)[ \t]*(?::[ \t]*\*\*|\*\*(?:[ \t]*:)?)
-      | \[(?P<brk>[^\[\]\n:]{{1,40}})\](?:[ \t]*:)?
+        \*\*(?:\[(?P<ts4>{_TS})(?:{_TO}{_TS})?\][ \t]*)?(?P<bold>[^*:\n]{{1,40}}?)[ \t]*
+        (?::[ \t]*\*\*|\*\*(?:[ \t]*:)?)
+      | \[(?P<brk>[^\[\]\n:]{{1,40}})\](?:[ \t]*:)?(?:[ \t]+(?P<ts5>{_TS})(?=[ \t]*$))?
       | (?P<name>[^\s:\[\]*<>()#>-][^:\t\n\[\]*<>]{{0,39}}?)(?P<tab>[ ]?\t)?[ \t]*
         (?:\((?P<ts2>{_TS})\)[ \t]*)?:
     )
@@ -46,10 +51,32 @@ OTTER_RE = re.compile(
     rf"(?P<name>[^\s:\[\]*<>()#-][^:\t\n\[\]*<>]{{0,39}}?)[ \t]+(?P<ts>{_TS})[ \t]*$"
 )
 
+#: a timestamp, then the speaker, alone on its line (Word's Transcribe export:
+#: ``00:00:03 Speaker 1``), the speech below
+TS_NAME_RE = re.compile(
+    rf"[ ]{{0,3}}(?P<ts>{_TS})[ \t]+(?P<name>[^\s:\[\]*<>()#-][^:\t\n\[\]*<>]{{0,39}}?)[ \t]*$"
+)
+
+#: a speaker code after ``@`` at the start of a line, then the speech (spoken corpora:
+#: ``@dg1985m so where did you grow up``); CHAT headers (``@Languages:``) do not match
+AT_CODE_RE = re.compile(r"@(?P<name>[A-Za-z0-9][\w.-]{0,39})[ \t]+(?P<rest>\S.*)")
+
+#: a CHAT main tier (CHILDES, TalkBank): ``*CHI:\ttext``
+CHAT_TIER_RE = re.compile(r"\*(?P<name>[A-Z0-9]{2,8}):[ \t]+(?P<rest>.*)")
+
+#: lines that are not speech: ``# key = value`` metadata (CoNLL-U style spoken corpora), CHAT
+#: headers and dependent tiers (``@Begin``, ``@Participants:``, ``%mor:``)
+COMMENT_RE = re.compile(
+    r"[ ]{0,3}(?:#[ \t]*[\w.-]{1,30}(?:[ \t][\w.-]{1,30})?[ \t]*=(?:[ \t].*)?$"
+    r"|@(?:Begin|End|UTF8)[ \t]*$|@[\w ]{1,30}:|%[a-z]{2,8}:)"
+)
+
 #: a label alone on its line without a colon (``INTERVIEWER``, ``Jane Doe``), speech below
 ALONE_RE = re.compile(r"[ ]{0,3}(?P<name>[^\s:\[\]*<>()#-][^:\t\n\[\]*<>]{0,39})[ \t]*$")
 
 _CODE_RE = re.compile(r"[A-Z]{1,4}\d{0,3}[a-z]?|[A-Z]\d{1,3}")
+#: lower-case speaker codes with digits (``id1``, ``spk_2``, ``dg1985m``): weak labels
+_LOWER_CODE_RE = re.compile(r"[a-z]{1,6}[_-]?\d{1,4}[a-z]?")
 _GENERIC_RE = re.compile(
     r"(?i)(?:speaker|sprecher|pembicara|participant|partisipan|respondent|responden|"
     r"informan|informant|narasumber|interviewer|interviewee|person|voice|moderator)"
@@ -123,6 +150,8 @@ def label_strength(label: str) -> int:
         return STRONG
     if not label[0].isalpha():
         return 0
+    if _LOWER_CODE_RE.fullmatch(label):
+        return WEAK
     if words[0].lower().rstrip(".") in PROSE_STARTS or low in ANNOTATIONS:
         return 0
     if any(ch in label for ch in ',;!"“”…'):

@@ -7,7 +7,10 @@
   line that repeats the previous cue's last line (YouTube's rolling captions) is dropped.
 
 A cue without a speaker continues the previous speaker. Consecutive cues by one speaker merge
-into one turn (start of the first, end of the last). A file that names no speaker at all gives
+into one turn (start of the first, end of the last), unless ``merge_runs=False``. A blank line
+ends a cue only when a new cue (a timing line, or a cue number or identifier above one), a
+NOTE/STYLE/REGION block or the end of the file follows: AI interview tools write cues of
+several paragraphs. A file that names no speaker at all gives
 one ``unknown`` speaker. ``start``/``end`` are seconds; ``line`` is the line of the cue's timing
 line. NOTE, STYLE and REGION blocks are skipped.
 """
@@ -33,6 +36,7 @@ _TIMING_RE = re.compile(
 )
 _TIME_RE = re.compile(r"(?:(\d{1,3}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})")
 _VOICE_RE = re.compile(r"<v(?:\.[\w.-]{1,50})?[ \t]+([^>]{1,100})>")
+_YOUTUBE_RE = re.compile(r"<\d{1,3}:\d{2}(?::\d{2})?[.,]\d{1,3}><c>")
 _VTT_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>|<\d{1,3}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
 
 
@@ -49,18 +53,23 @@ def _seconds(value: str) -> float:
 def _ends_block(lines: list[str], i: int) -> bool:
     """Say whether line ``i`` ends a cue block.
 
-    An empty line does (the WebVTT rule). A line of spaces only does when a new cue or block
-    follows; otherwise it is part of the payload (YouTube writes ``" "`` lines inside cues).
+    A blank line (empty or spaces only) does when the next non-blank line starts a new cue
+    (a timing line, or a cue number/identifier with a timing line below it) or a
+    NOTE/STYLE/REGION block, or when no line follows; otherwise it is part of the payload
+    (YouTube writes ``" "`` lines inside cues, AI tools blank lines between paragraphs).
     """
-    line = lines[i]
-    if not line:
-        return True
-    if line.strip():
+    if lines[i].strip():
         return False
-    for j in (i + 1, i + 2):
-        if j < len(lines) and ("-->" in lines[j] or lines[j].startswith(("NOTE", "STYLE"))):
-            return True
-    return i + 1 >= len(lines)
+    n = len(lines)
+    j = i + 1
+    while j < n and not lines[j].strip():
+        j += 1
+    if j >= n:
+        return True
+    nxt = lines[j]
+    if "-->" in nxt or nxt.startswith(("NOTE", "STYLE", "REGION")):
+        return True
+    return j + 1 < n and "-->" in lines[j + 1]
 
 
 def _payload_items(payload: list[str]) -> list[tuple[str | None, str, bool]]:
@@ -87,7 +96,9 @@ def _payload_items(payload: list[str]) -> list[tuple[str | None, str, bool]]:
     return out
 
 
-def parse_captions(text: str, *, path: str | Path = "<string>", kind: str = "vtt") -> RawTurns:
+def parse_captions(
+    text: str, *, path: str | Path = "<string>", kind: str = "vtt", merge_runs: bool = True
+) -> RawTurns:
     """Parse WebVTT (``kind="vtt"``) or SRT (``kind="srt"``) text into raw turns.
 
     Raises
@@ -96,6 +107,7 @@ def parse_captions(text: str, *, path: str | Path = "<string>", kind: str = "vtt
         If a VTT file lacks its ``WEBVTT`` header, a timing line is malformed, or there are no
         cues.
     """
+    youtube = _YOUTUBE_RE.search(text) is not None
     lines = text.split("\n")
     n = len(lines)
     i = 0
@@ -164,15 +176,23 @@ def parse_captions(text: str, *, path: str | Path = "<string>", kind: str = "vtt
     t_line = 0
     t_start = 0.0
     t_end = 0.0
+    voices = labelled = cues_read = 0
     for line_no, start, end, items in parsed:
+        if not merge_runs and cur is not None and parts:
+            raw.add(None, cur, " ".join(parts), t_line, t_start, t_end)
+            parts = []
+            t_line, t_start = line_no, start
+        cues_read += any(clean.strip() for _, clean, _ in items)
         for speaker, clean, voiced in items:
             text = clean
+            voices += voiced
             if not voiced:
                 m = LABEL_RE.match(clean)
                 if m is not None and m["name"] is not None and m["rest"].strip():
                     label = normalize_space(m["name"])
                     if accepted(label):
                         speaker, text = label, m["rest"]
+                        labelled += 1
             if speaker is None:
                 speaker = cur if cur is not None else UNKNOWN_SPEAKER
             if not text.strip():
@@ -184,6 +204,8 @@ def parse_captions(text: str, *, path: str | Path = "<string>", kind: str = "vtt
                 t_end = end
                 continue
             if speaker == cur:
+                if not parts:
+                    t_line, t_start = line_no, start
                 if not parts or parts[-1] != text.strip():
                     parts.append(text.strip())
                 t_end = end
@@ -196,4 +218,16 @@ def parse_captions(text: str, *, path: str | Path = "<string>", kind: str = "vtt
     if not len(raw):
         msg = "the captions contain no text"
         raise TranscriptParseError(msg, path=path, line=cues[0][0])
+    name = "WebVTT" if kind == "vtt" else "SRT"
+    if voices:
+        raw.layout = f"Teams {name}, <v Name> voice spans"
+    elif labelled:
+        raw.layout = (
+            f"Zoom {name}, 'Name: text' cues" if kind == "vtt" else f"{name}, 'Name: text' cues"
+        )
+    elif youtube:
+        raw.layout = f"YouTube {name}, word timings, no speaker names"
+    else:
+        raw.layout = f"{name} without speaker names"
+    raw.blocks = cues_read
     return raw

@@ -3,21 +3,26 @@
 Column names are found automatically (case and punctuation ignored) or given:
 
 - speaker: Speaker, Speaker name, Name, Sprecher, Sprecherin, Pembicara, Penutur, Who
-- text: Text, Transcript, Transcription, Utterance, Content, Dialogue, Teks, Ucapan, Äußerung
+- text: Text, Transcript, Transcription, Utterance, Content, Words, Dialogue, Teks, Ucapan,
+  Äußerung
 - start / end (optional): Start, Start time, Begin, Von / End, End time, Stop, Bis; seconds or
   ``hh:mm:ss(.mmm)``
 - interview (optional): Interview, Interview id, Document, Session, Wawancara
 
-Rows without a speaker continue the previous turn; rows without text are skipped. ``line`` is the
-table row number as a spreadsheet shows it (the header is row 1). A table that already is a
-turns table (it has the turns columns: turn_id, interview, position, speaker, role, text) is
-returned as-is after validation.
+Speaker cells may end in a colon (``LG:``, as oral-history tables write them). Rows without a
+speaker continue the previous turn; rows without text are skipped, and so are rows without a
+speaker whose whole text is a stage note in brackets (``[Tape 1, Side A]``, ``(laughs)``).
+Consecutive rows of one speaker are one turn (``merge_runs=False`` keeps every row a turn).
+``line`` is the table row number as a spreadsheet shows it (the header is row 1). A table that
+already is a turns table (it has the turns columns: turn_id, interview, position, speaker, role,
+text) is returned as-is after validation.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,15 +38,25 @@ from qualcode.transcripts.labels import normalize_space, parse_timestamp
 
 SPEAKER_NAMES = (
     "speaker", "speakername", "sprecher", "sprecherin", "pembicara", "penutur", "name", "who",
-    "participant", "person",
+    "participant", "person", "speakerlabel", "label", "role",
 )  # fmt: skip
 TEXT_NAMES = (
     "text", "transcript", "transcription", "utterance", "content", "dialogue", "dialog",
     "teks", "ucapan", "transkrip", "aussage", "äusserung", "ausserung", "message", "said", "line",
+    "words", "speech", "segment",
 )  # fmt: skip
-START_NAMES = ("start", "starttime", "begin", "from", "von", "mulai", "timestamp", "time")
+#: ``hh:mm:ss:ff`` timecodes (frames dropped)
+_TIMECODE_RE = re.compile(r"^(\d{1,2}:\d{2}:\d{2}):\d{2}$")
+#: a cell that is a stage note, not speech: all in brackets or parentheses
+_STAGE_NOTE_RE = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")
+START_NAMES = (
+    "start", "starttime", "begin", "from", "von", "mulai", "timestamp", "time", "timecode", "tc",
+    "in", "starttimecode",
+)  # fmt: skip
 END_NAMES = ("end", "endtime", "stop", "to", "bis", "selesai")
 INTERVIEW_NAMES = ("interview", "interviewid", "document", "session", "wawancara", "file")
+
+logger = logging.getLogger(__name__)
 
 _TURN_REQUIRED = (
     schema.TURN_ID,
@@ -127,6 +142,7 @@ def parse_frame(
     start_column: str | None = None,
     end_column: str | None = None,
     interview_column: str | None = None,
+    merge_runs: bool = True,
 ) -> RawTurns:
     """Turn a speaker/text table into raw turns (see the module docstring).
 
@@ -168,7 +184,7 @@ def parse_frame(
             return float(value)
         except ValueError:
             pass
-        seconds = parse_timestamp(value)
+        seconds = parse_timestamp(_TIMECODE_RE.sub(r"\1", value.strip("[]() ")))
         if seconds is None:
             msg = f"cannot read time {value!r} in column {col!r}; expected seconds or hh:mm:ss"
             raise TranscriptParseError(msg, path=p, line=row)
@@ -177,22 +193,28 @@ def parse_frame(
     raw = RawTurns()
     cur: str | None = None
     heading: str | None = None
+    blocks = notes = 0
+    orphans: list[int] = []  # rows with text but no speaker and no turn to continue
     for k in range(len(df)):
         row = k + 2
         text = normalize_space(texts[k])
-        speaker = normalize_space(speakers[k])
+        speaker = normalize_space(speakers[k]).removesuffix(":").rstrip()
         interview = normalize_space(ivs[k]) or None
         if interview is not None and interview != heading:
             heading, cur = interview, None
         if not text:
             continue
+        blocks += 1
+        if not speaker and _STAGE_NOTE_RE.fullmatch(text):
+            notes += 1
+            continue
+        if speaker and speaker == cur and merge_runs and raw.heading[-1] == heading:
+            speaker = ""  # the same speaker's next row continues the turn
         if not speaker:
             if cur is None or not len(raw) or raw.heading[-1] != heading:
-                msg = (
-                    f"row has text but no speaker and there is no previous turn to continue; "
-                    f"expected a speaker in column {sp_col!r}"
-                )
-                raise TranscriptParseError(msg, path=p, line=row)
+                # an introduction before the first turn (oral histories open with one)
+                orphans.append(row)
+                continue
             raw.text[-1] += " " + text
             end = time(ends[k], row, en_col)
             if end is not None:
@@ -202,7 +224,25 @@ def parse_frame(
         raw.add(
             heading, speaker, text, row, time(starts[k], row, st_col), time(ends[k], row, en_col)
         )
+    if orphans and not len(raw):
+        msg = (
+            f"row has text but no speaker and there is no previous turn to continue; "
+            f"expected a speaker in column {sp_col!r}"
+        )
+        raise TranscriptParseError(msg, path=p, line=orphans[0])
     if not len(raw):
         msg = f"the table has no rows with text in column {tx_col!r}"
         raise TranscriptParseError(msg, path=p, line=1)
+    if orphans:
+        logger.info(
+            "%s: %d row(s) without a speaker before the first turn were not read as turns "
+            "(rows %s)",
+            p,
+            len(orphans),
+            ", ".join(map(str, orphans[:5])),
+        )
+    raw.blocks = blocks
+    raw.layout = f"table, speaker column {sp_col!r}, text column {tx_col!r}"
+    if notes:
+        raw.layout += f", {notes} stage note row(s) skipped"
     return raw

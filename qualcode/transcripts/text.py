@@ -8,7 +8,23 @@ Shapes read (one turn starts at each label; lines without a label continue the c
 - ``[Name] text``, ``**Name:** text``, ``**Name** [0:18] text``
 - Otter.ai exports: ``Jane Doe  0:03`` on its own line, the speech below
 - timestamps: ``[00:01:23] Name: text``, ``(00:01:23) Name: text``, ``Name (00:01:23): text``
-- ``Q:``/``A:``, ``I:``/``R:``, ``Interviewer:``/``Respondent:``, ``P1:``
+- ``Q:``/``A:``, ``I:``/``R:``, ``Interviewer:``/``Respondent:``, ``P1:``, ``SPEAKER_00:``
+- ``[id1] text``, ``[Participant 3] text`` (bracket labels without a colon)
+- WhisperX / diarised Markdown: ``**[00:04] SPEAKER_04:** text``
+- Zoom's transcript blocks: ``[Jane Doe] 00:01:02`` on its own line, the speech below
+- Word's Transcribe export: ``00:00:03 Speaker 1`` on its own line, the speech below (the header
+  "Audio file / <name> / Transcript" is skipped)
+- Teams' old .txt: a ``0:0:0.0 --> 0:0:4.820`` timing line, the speaker line, the speech
+  (start and end times from the timing line), with or without blank lines between blocks
+- speaker headings: ``### Interviewer`` over the speech, when such a heading recurs
+- spoken corpora: ``@dg1985m text`` speaker codes; CHAT ``*CHI:\ttext`` tiers. Lines that are
+  not speech are skipped: ``# key = value`` metadata, CHAT headers and dependent tiers
+  (``@Begin``, ``@Participants:``, ``%mor:``)
+
+Consecutive blocks of one speaker are one turn (``merge_runs=True``, see :func:`parse_lines`):
+paragraphs that each repeat the label, in a file that writes its turns as paragraphs; speaker
+header lines (Zoom, Otter, Word Transcribe, speaker headings) and Teams timing blocks. Label
+lines that follow each other directly are separate turns (one utterance per line).
 
 How a label is told apart from prose such as ``Catatan: ...`` or ``Yang pertama itu: ...``:
 a label is at most 4 words and 40 characters of capitalised words, initials or codes
@@ -40,9 +56,13 @@ from qualcode.errors import TranscriptParseError
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER, RawTurns
 from qualcode.transcripts.labels import (
     ALONE_RE,
+    AT_CODE_RE,
+    CHAT_TIER_RE,
+    COMMENT_RE,
     LABEL_RE,
     OTTER_RE,
     STRONG,
+    TS_NAME_RE,
     clean_heading,
     is_keyword_heading,
     is_page_number,
@@ -54,19 +74,62 @@ from qualcode.transcripts.labels import (
 
 logger = logging.getLogger(__name__)
 
-# candidate shapes
-_COLON, _TAB, _MARKED, _OTTER, _ALONE, _FORCED = range(6)
-_GROUPS = ("name", "tab", "rest", "ts1", "ts0", "ts2", "ts3", "bold", "brk")
+# candidate shapes: ``_TSNAME`` is ``00:00:03 Speaker 1`` alone on its line, ``_ZOOM``
+# ``[Name] 00:01:02`` alone on its line, ``_ATCODE`` ``@code text``, ``_CHAT`` ``*CHI:\ttext``;
+# ``_TEAMS`` (the speaker line after a Teams timing line) and ``_HEADLABEL`` (a Markdown heading
+# that names a speaker) certainly start a block
+(_COLON, _TAB, _MARKED, _OTTER, _ALONE, _FORCED, _TSNAME, _ZOOM, _ATCODE, _CHAT, _TEAMS,
+ _HEADLABEL) = range(12)  # fmt: skip
+#: shapes accepted whatever the label's strength, and those that always start a block
+_MARKED_SHAPES = (_MARKED, _OTTER, _ZOOM, _ATCODE, _CHAT)
+_BLOCK_SHAPES = (_TEAMS, _HEADLABEL)
+_GROUPS = ("name", "tab", "rest", "ts1", "ts0", "ts2", "ts3", "bold", "brk", "ts4", "ts5")
+#: how each shape is described in the reading report (``qualcode parse --explain``)
+SHAPE_NAMES = {
+    _COLON: "'Label: text' lines",
+    _TAB: "'Label<TAB>: text' lines",
+    _MARKED: "marked labels ([Name], **Name:**, [hh:mm] Name:)",
+    _ZOOM: "'[Name] hh:mm:ss' blocks (Zoom transcript)",
+    _ATCODE: "'@code text' lines (spoken corpus)",
+    _CHAT: "'*CODE:' main tiers (CHAT)",
+    _TEAMS: "timing, speaker and text blocks (Teams .txt)",
+    _HEADLABEL: "speaker headings with the speech below",
+    _OTTER: "speaker and time header lines (Otter)",
+    _ALONE: "labels alone on their line",
+    _FORCED: "speaker | text table rows",
+    _TSNAME: "'hh:mm:ss Speaker' header lines (Word Transcribe)",
+}
 # forced line kinds (from the Word reader)
 HEADING = "heading"
 TITLE = "title"
 CONTINUATION = "continuation"
+#: a line that is not speech (``# key = value`` metadata, CHAT headers and tiers)
+COMMENT = "comment"
+#: a Teams ``0:0:0.0 --> 0:0:4.820`` timing line (its times are in ``_Parser.timings``)
+TIMING = "timing"
+
+#: line kinds that separate paragraphs as a blank line does
+_SPACERS = (HEADING, TITLE, COMMENT, TIMING)
+
+#: the timing line of Teams' old .txt transcripts (hours, minutes and seconds without padding)
+_TEAMS_TIMING_RE = re.compile(
+    r"[ ]{0,3}(?P<a>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,7})?)[ \t]*-->[ \t]*"
+    r"(?P<b>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,7})?)[ \t]*$"
+)
+
+
+def _clock_seconds(value: str) -> float:
+    h, m, sec = value.split(":")
+    return round(int(h) * 3600 + int(m) * 60 + float(sec.replace(",", ".")), 3)
+
 
 _RULE_RE = re.compile(r"\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*")
 #: lines transcription services append that are not speech
 _BOILERPLATE_RE = re.compile(r"(?i)transcribed by https?://(?:www\.)?otter\.ai\S*$")
 _MD_EMPHASIS_RE = re.compile(r"\*\*|__")
 _MD_HEADING_RE = re.compile(r"\s{0,3}#{1,6}\s")
+#: first characters of lines :meth:`_Parser._special` reads
+_SPECIAL_LEADS = frozenset("#@%*")
 
 
 def _first_lines(items: list[tuple[int, str]]) -> str:
@@ -85,8 +148,16 @@ class _Parser:
         forced: Mapping[int, object] | None,
         markdown: bool,
         speakers: Collection[str] | None,
+        merge_runs: bool = True,
+        paragraph_starts: Collection[int] = (),
     ) -> None:
         self.lines = lines
+        self.merge_runs = merge_runs
+        self.paragraph_starts = paragraph_starts
+        self.timings: dict[int, tuple[float, float]] = {}
+        #: label lines accepted in the last build, and how many of each shape
+        self.blocks = 0
+        self.shapes: Counter[int] = Counter()
         self.path = path
         self.linenos = linenos
         self.forced = forced or {}
@@ -112,6 +183,7 @@ class _Parser:
         labels_append = seen_labels.append
         speaking = self.speaking
         label_re_match = LABEL_RE.match
+        after_timing = False
         for i, line in enumerate(lines):
             if forced:
                 kind = forced.get(i)
@@ -128,6 +200,40 @@ class _Parser:
             if markdown and line[:1] == ">":
                 line = lines[i] = line.lstrip(">").lstrip()
             head = line[:72]
+            lead = head[:4].lstrip()[:1]
+            if lead in _SPECIAL_LEADS:
+                got = self._special(i, line, lead)
+                if got is not None:
+                    cands[i] = got
+                    if isinstance(got, tuple):
+                        labels_append(got[0])
+                        if got[1]:
+                            speaking.add(got[0])
+                    continue
+            elif "-->" in head:
+                m = _TEAMS_TIMING_RE.match(line)
+                if m is not None:
+                    cands[i] = TIMING
+                    self.timings[i] = (_clock_seconds(m["a"]), _clock_seconds(m["b"]))
+                    after_timing = True
+                    continue
+            if after_timing:
+                after_timing = False
+                s = line.strip()
+                m = ALONE_RE.match(line) if s else None
+                if m is not None and label_strength(" ".join(s.split())):
+                    label = " ".join(s.split())
+                    cands[i] = (label, "", None, _TEAMS)
+                    labels_append(label)
+                    continue
+            if lead.isdigit() and len(line) <= 72:
+                m = TS_NAME_RE.match(line)
+                if m is not None:
+                    label = " ".join(m.group("name").split())
+                    if label_strength(label):
+                        cands[i] = (label, "", parse_timestamp(m.group("ts")), _TSNAME)
+                        labels_append(label)
+                        continue
             if len(line) <= 64 and line.rstrip()[-1:].isdigit():
                 m = OTTER_RE.match(line.strip())
                 if m is not None:
@@ -139,7 +245,7 @@ class _Parser:
             if ":" in head or head[:4].lstrip()[:1] in ("[", "*"):
                 m = label_re_match(line)
                 if m is not None:
-                    name, tab, rest, ts1, ts0, ts2, ts3, bold, brk = m.group(*_GROUPS)
+                    name, tab, rest, ts1, ts0, ts2, ts3, bold, brk, ts4, ts5 = m.group(*_GROUPS)
                     shape = _COLON
                     if name is None:
                         name = bold or brk
@@ -148,12 +254,14 @@ class _Parser:
                         shape = _TAB
                     if "  " in name or "\t" in name:
                         name = " ".join(name.split())
-                    ts = ts1 or ts0 or ts2 or ts3
+                    ts = ts1 or ts0 or ts2 or ts3 or ts4 or ts5
                     start = None
                     if ts is not None:
                         start = parse_timestamp(ts)
                         if shape == _COLON:
                             shape = _MARKED
+                        elif ts5 is not None:
+                            shape = _ZOOM
                     cands[i] = (name, rest, start, shape)
                     labels_append(name)
                     if rest and (rest[0] != " " or rest.strip()):
@@ -176,6 +284,55 @@ class _Parser:
                 self.short_counts[s] += 1
         self.cands = cands
         self.colon_counts.update(seen_labels)
+        self._audio_file_header()
+        self._speaker_headings()
+
+    def _special(self, i: int, line: str, lead: str) -> tuple[str, str, None, int] | str | None:
+        """Read a line starting with ``#``, ``@``, ``%`` or ``*``: a comment, a speaker code."""
+        if COMMENT_RE.match(line) is not None:
+            return COMMENT
+        if lead == "@":
+            m = AT_CODE_RE.match(line.lstrip(" "))
+            if m is not None:
+                return (m["name"], m["rest"], None, _ATCODE)
+        elif lead == "*":
+            m = CHAT_TIER_RE.match(line.lstrip(" "))
+            if m is not None:
+                return (m["name"], m["rest"], None, _CHAT)
+        return None
+
+    def _audio_file_header(self) -> None:
+        """Mark the header of Word's Transcribe export ("Audio file", a name, "Transcript")."""
+        nonblank = [j for j in range(min(len(self.lines), 12)) if self.lines[j].strip()][:4]
+        words = [self.lines[j].strip().casefold() for j in nonblank]
+        if words[:1] == ["audio file"] and "transcript" in words[1:]:
+            for j in nonblank[: words.index("transcript") + 1]:
+                self.cands[j] = TITLE
+
+    def _speaker_headings(self) -> None:
+        """Read Markdown headings that name a speaker (``### Interviewer``, speech below).
+
+        A heading is a speaker's when its text is a label, the next line is speech (not a label
+        or another heading), and the same heading stands over speech at least twice in the
+        file; interview headings are followed by labelled turns and are left alone.
+        """
+        cands = self.cands
+        found: dict[str, list[int]] = {}
+        for i, c in enumerate(cands):
+            if c != HEADING:
+                continue
+            label = clean_heading(self.lines[i])
+            if not label or not label_strength(label):
+                continue
+            j = self.next_nonblank(i)
+            if j is None or cands[j] is not None:
+                continue
+            found.setdefault(label, []).append(i)
+        for label, rows in found.items():
+            if len(rows) >= 2:
+                for i in rows:
+                    cands[i] = (label, "", None, _HEADLABEL)
+                    self.colon_counts[label] += 1
 
     # -- label acceptance -----------------------------------------------------------------
     def ok(self, label: str, shape: int) -> bool:
@@ -183,7 +340,7 @@ class _Parser:
         got = self._ok.get(key)
         if got is not None:
             return got
-        if shape == _FORCED:
+        if shape == _FORCED or shape in _BLOCK_SHAPES:
             res = True
         elif self.speakers is not None:
             res = label in self.speakers
@@ -193,8 +350,10 @@ class _Parser:
             strength = label_strength(label)
             if strength == 0:
                 res = False
-            elif strength == STRONG or shape in (_MARKED, _OTTER):
+            elif strength == STRONG or shape in _MARKED_SHAPES:
                 res = True
+            elif shape == _TSNAME:
+                res = self.colon_counts[label] >= 2
             elif shape == _ALONE:
                 res = self.alone_counts[label] >= 2 or self.colon_counts[label] >= 2
             else:
@@ -242,6 +401,31 @@ class _Parser:
         self._heading_memo[i] = res
         return res
 
+    def paragraph_layout(self) -> bool:
+        """Say whether the file writes its ``Label: text`` turns as paragraphs.
+
+        True when (nearly) every such label line stands after a blank line or a heading, as in
+        files that repeat the label on every paragraph; False for files with one utterance per
+        line (the thesis transcripts, corpora), where a label after a blank line (a page
+        break) still starts a new turn.
+        """
+        lines, cands = self.lines, self.cands
+        spaced = adjacent = 0
+        for i, c in enumerate(cands):
+            if c.__class__ is not tuple or not c[1] or not self.ok(c[0], c[3]):  # type: ignore[index]
+                continue
+            before = cands[i - 1] if i else None
+            if (
+                i == 0
+                or (before is None and not lines[i - 1].strip())
+                or before in _SPACERS
+                or i in self.paragraph_starts
+            ):
+                spaced += 1
+            else:
+                adjacent += 1
+        return spaced >= 2 and adjacent * 10 <= spaced
+
     # -- pass 2 ---------------------------------------------------------------------------
     def build(self) -> tuple[RawTurns, list[tuple[int, str]]]:
         raw = RawTurns()
@@ -259,9 +443,17 @@ class _Parser:
         parts: list[str] = []
         t_line = 0
         t_start: float | None = None
+        t_end: float | None = None
+        timing: tuple[float, float] | None = None  # of a Teams timing line before the label
         prev_blank = True
         ok = self.ok
         add = raw.add
+        merge_runs = self.merge_runs
+        paragraphs = merge_runs and self.paragraph_layout()
+        self.blocks = 0
+        shapes = self.shapes
+        shapes.clear()
+        paragraph_starts = self.paragraph_starts
 
         def flush() -> None:
             if sp is not None and parts:
@@ -269,7 +461,7 @@ class _Parser:
                 if markdown:
                     text = _MD_EMPHASIS_RE.sub("", text)
                 if text.strip():
-                    raw.add(heading, sp, text, t_line, t_start)
+                    raw.add(heading, sp, text, t_line, t_start, t_end)
 
         for i, line in enumerate(lines):
             c = cands[i]
@@ -283,7 +475,7 @@ class _Parser:
                 if ok(label, shape):
                     if (
                         not rest
-                        and shape in (_ALONE, _COLON, _MARKED)
+                        and shape in (_ALONE, _COLON, _MARKED, _ZOOM)
                         and label not in (self.speaking)
                     ):
                         j = self.next_nonblank(i)
@@ -296,12 +488,33 @@ class _Parser:
                             stack.append(clean_heading(s))
                             prev_blank = False
                             continue
+                    self.blocks += 1
+                    shapes[shape] += 1
+                    if (
+                        merge_runs
+                        and label == sp
+                        and not stack
+                        and (
+                            ((prev_blank or i in paragraph_starts) and paragraphs)
+                            or not rest
+                            or timing is not None
+                            or shape in _BLOCK_SHAPES
+                        )
+                    ):
+                        # the same speaker's next block (paragraph, Zoom/Teams block): one turn
+                        if rest:
+                            parts.append(rest)
+                        if timing is not None:
+                            t_end = timing[1]
+                            timing = None
+                        prev_blank = False
+                        continue
                     if sp is not None and parts:  # flush(), inlined on the hot path
                         text = parts[0] if len(parts) == 1 else " ".join(parts)
                         if markdown:
                             text = _MD_EMPHASIS_RE.sub("", text)
                         if text and (text[0] != " " or text.strip()):
-                            add(heading, sp, text, t_line, t_start)
+                            add(heading, sp, text, t_line, t_start, t_end)
                     if stack:
                         name = " - ".join(stack[1:] if first_stack and len(stack) > 1 else stack)
                         stack = []
@@ -312,9 +525,20 @@ class _Parser:
                     parts = [rest] if rest else []
                     t_line = linenos[i] if linenos is not None else i + 1
                     t_start = start
+                    t_end = None
+                    if timing is not None:
+                        if t_start is None:
+                            t_start = timing[0]
+                        t_end = timing[1]
+                        timing = None
                     prev_blank = False
                     continue
                 s = line.strip()
+            elif c == TIMING:
+                timing = self.timings[i]
+                continue
+            elif c == COMMENT:
+                continue
             elif c == HEADING:
                 flush()
                 sp, parts = None, []
@@ -426,6 +650,8 @@ def parse_lines(
     markdown: bool = False,
     speakers: Collection[str] | None = None,
     single_speaker: bool = False,
+    merge_runs: bool = True,
+    paragraph_starts: Collection[int] = (),
 ) -> RawTurns:
     """Parse transcript lines into raw turns.
 
@@ -447,6 +673,16 @@ def parse_lines(
     single_speaker : bool
         When no speaker label is found, read the text as one ``unknown`` speaker, one turn per
         paragraph, instead of raising.
+    merge_runs : bool, default True
+        Join the next block of the same speaker to the turn: a label that starts a paragraph
+        (after a blank line), a speaker header line (``[Name] 00:01:02``, ``Name  0:03``,
+        ``00:00:03 Speaker 1``, a speaker heading) or a Teams timing block. ``Label: text``
+        lines that follow each other directly stay separate turns (one utterance per line, as
+        in the thesis transcripts). The merged turn keeps the first block's line and start
+        time and the last block's end time.
+    paragraph_starts : collection of int, optional
+        Lines that start a paragraph although no blank line stands before them (Word
+        paragraphs; table rows are not paragraphs).
 
     Raises
     ------
@@ -454,7 +690,14 @@ def parse_lines(
         If no turn is found (naming the first lines that could not be read).
     """
     parser = _Parser(
-        lines, path=path, linenos=linenos, forced=forced, markdown=markdown, speakers=speakers
+        lines,
+        path=path,
+        linenos=linenos,
+        forced=forced,
+        markdown=markdown,
+        speakers=speakers,
+        merge_runs=merge_runs,
+        paragraph_starts=paragraph_starts,
     )
     parser.scan()
     raw, unread = parser.build()
@@ -465,10 +708,14 @@ def parse_lines(
         parser._heading_memo.clear()
         raw, unread = parser.build()
     if len(raw):
+        raw.blocks = parser.blocks
+        raw.layout = describe_shapes(parser.shapes, markdown=markdown)
         return raw
     if single_speaker:
         raw = _single_speaker(lines, linenos=linenos, forced=forced)
         if len(raw):
+            raw.blocks = len(raw)
+            raw.layout = "text without speaker labels (one turn per paragraph)"
             return raw
     if unread:
         msg = (
@@ -481,6 +728,15 @@ def parse_lines(
     raise TranscriptParseError(msg, path=path)
 
 
+def describe_shapes(shapes: Counter[int], *, markdown: bool = False) -> str:
+    """Name the label shapes a file was read by, most used first (for the reading report)."""
+    kind = "Markdown" if markdown else "text"
+    if not shapes:
+        return kind
+    names = [SHAPE_NAMES[shape] for shape, _ in shapes.most_common(2)]
+    return f"{kind}, " + " and ".join(names)
+
+
 def parse_text(
     text: str,
     *,
@@ -488,6 +744,7 @@ def parse_text(
     markdown: bool = False,
     speakers: Collection[str] | None = None,
     single_speaker: bool = False,
+    merge_runs: bool = True,
 ) -> RawTurns:
     """Parse a plain-text or Markdown transcript (``\\n`` line ends) into raw turns.
 
@@ -500,4 +757,5 @@ def parse_text(
         markdown=markdown,
         speakers=speakers,
         single_speaker=single_speaker,
+        merge_runs=merge_runs,
     )

@@ -14,18 +14,28 @@ empty paragraphs count too).
   are bold, end with ``:``, name an interview (``Narasumber 1``) or stand right before a table.
   A paragraph in the Title style is the document title and never names an interview.
 
+The main document part is the one the package relationships (``_rels/.rels``) name, as Word
+resolves it: Word's own "Transcribe" export calls it ``word/document2.xml``. That export (a
+header "Audio file", the recording's name, "Transcript", then ``00:00:03 Speaker 1`` and the
+speech in alternating paragraphs) is read by the text rules (the header is skipped, the
+timestamp is the turn's start).
+
 The file is opened with python-docx (lxml with entity resolution and network access off); legacy
-binary ``.doc`` files are refused with a message to save them as ``.docx``.
+binary ``.doc`` files are refused with a message that says how to convert them to ``.docx``.
 """
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from defusedxml import ElementTree
+
 from qualcode.errors import TranscriptParseError
 from qualcode.transcripts.builder import RawTurns
+from qualcode.transcripts.detect import DOC_ADVICE
 from qualcode.transcripts.encoding import binary_kind
 from qualcode.transcripts.labels import (
     is_keyword_heading,
@@ -42,6 +52,32 @@ _HEADER_WORDS = frozenset(
 _COLON_CELLS = frozenset({":", "：", "-", "–", ""})
 
 
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+
+
+def main_document_part(zf: zipfile.ZipFile) -> str | None:
+    """Return the name of a Word package's main document part, or None if it has none.
+
+    The part is the target of the package's ``officeDocument`` relationship (``_rels/.rels``);
+    it must be a WordprocessingML part present in the archive. Without relationships (not a
+    valid package) ``word/document.xml`` is taken if it exists.
+    """
+    names = set(zf.namelist())
+    try:
+        rels = ElementTree.fromstring(zf.read("_rels/.rels"))
+    except (KeyError, ElementTree.ParseError, ValueError):  # defusedxml's refusals are ValueErrors
+        return "word/document.xml" if "word/document.xml" in names else None
+    for rel in rels:
+        if rel.get("Type") in _OFFICE_DOCUMENT:
+            target = posixpath.normpath(str(rel.get("Target", "")).lstrip("/"))
+            if target in names and target.startswith("word/"):
+                return target
+    return None
+
+
 def _open(path: Path) -> Any:
     data_head = b""
     try:
@@ -52,8 +88,7 @@ def _open(path: Path) -> Any:
         raise TranscriptParseError(msg, path=path) from err
     kind = binary_kind(data_head)
     if kind is not None and "Word" in kind:
-        msg = "legacy Word .doc files are not supported; open it in Word and save it as .docx"
-        raise TranscriptParseError(msg, path=path)
+        raise TranscriptParseError(DOC_ADVICE, path=path)
     if not zipfile.is_zipfile(path):
         msg = "not a Word .docx file (not a zip archive); expected a .docx saved by Word"
         raise TranscriptParseError(msg, path=path)
@@ -65,8 +100,11 @@ def _open(path: Path) -> Any:
             if any(n.startswith("/") or ".." in n.split("/") for n in names):
                 msg = "the .docx holds paths outside the archive; refusing to read it"
                 raise TranscriptParseError(msg, path=path)
-            if "word/document.xml" not in names:
-                msg = "not a Word document (no word/document.xml); expected a .docx"
+            if main_document_part(zf) is None:
+                msg = (
+                    "not a Word document (the package names no main document part in "
+                    "_rels/.rels); expected a .docx saved by Word"
+                )
                 raise TranscriptParseError(msg, path=path)
         return docx.Document(str(path))
     except TranscriptParseError:
@@ -105,6 +143,7 @@ def parse_docx(
     *,
     speakers: list[str] | None = None,
     single_speaker: bool = False,
+    merge_runs: bool = True,
 ) -> RawTurns:
     """Parse a Word ``.docx`` transcript into raw turns (see the module docstring)."""
     p = Path(path)
@@ -115,6 +154,7 @@ def parse_docx(
     lines: list[str] = []
     linenos: list[int] = []
     forced: dict[int, object] = {}
+    paragraphs: set[int] = set()  # lines that start a paragraph (not a table row)
     blocks: list[Any] = list(document.iter_inner_content())
     block_no = 0
     for b, block in enumerate(blocks):
@@ -146,9 +186,11 @@ def parse_docx(
                     if lines and not lines[-1]:
                         lines.pop()
                         linenos.pop()
+                    paragraphs.add(len(lines))
                     lines.append(stripped)
                     linenos.append(block_no)
                     continue
+            paragraphs.add(len(lines))
             for part in text.split("\n") if text else [""]:
                 lines.append(part)
                 linenos.append(block_no)
@@ -183,11 +225,15 @@ def parse_docx(
     if not any(line.strip() for line in lines):
         msg = "the Word document has no text"
         raise TranscriptParseError(msg, path=p)
-    return parse_lines(
+    raw = parse_lines(
         lines,
         path=p,
         linenos=linenos,
         forced=forced,
         speakers=speakers,
         single_speaker=single_speaker,
+        merge_runs=merge_runs,
+        paragraph_starts=paragraphs,
     )
+    raw.layout = "Word document, " + raw.layout.removeprefix("text, ")
+    return raw

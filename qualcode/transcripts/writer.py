@@ -16,6 +16,7 @@ import pandas as pd
 
 from qualcode import schema
 from qualcode.errors import QualcodeError
+from qualcode.fileio import write_atomic
 from qualcode.transcripts.labels import LABEL_RE, STRONG, label_strength
 
 
@@ -110,7 +111,5 @@ def write_transcript(turns: pd.DataFrame, path: str | Path, *, encoding: str = "
     Path
         The path written.
     """
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(format_transcript(turns), encoding=encoding)
-    return p
+    text = format_transcript(turns)
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding=encoding))

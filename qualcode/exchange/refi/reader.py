@@ -161,11 +161,16 @@ def _parse_turns(text: str, roles: dict[str, str] | None) -> pd.DataFrame:
     if not text.strip():
         return schema.empty_turns()
     speakers = list(roles) if roles else None
+    # a REFI source's paragraphs are its units: each stays a turn (no merging of runs)
     try:
-        return parse_transcript(text, source="source.txt", roles=roles, speakers=speakers)
+        return parse_transcript(
+            text, source="source.txt", roles=roles, speakers=speakers, keep_paragraphs=True
+        )
     except TranscriptParseError:
         try:
-            return parse_transcript(text, source="source.txt", single_speaker=True)
+            return parse_transcript(
+                text, source="source.txt", single_speaker=True, keep_paragraphs=True
+            )
         except TranscriptParseError:
             return schema.empty_turns()
 
