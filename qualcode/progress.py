@@ -4,8 +4,8 @@ A bar shows when progress is on: forced by :func:`show_progress` (a context mana
 call that sets it for the session, as ``qualcode --quiet`` does), else by the environment
 variable ``QUALCODE_PROGRESS`` (``1``/``0``), else only when someone is watching: stderr is a
 terminal, or the code runs in a Jupyter kernel. Bars are tqdm's: the notebook widget when
-ipywidgets is installed in a kernel, else text on stderr. Nothing is imported from tqdm until a
-bar is shown.
+ipywidgets is installed in a kernel, else text on stderr (in a kernel, text bars do not nest: a
+bar opened inside another does not show). Nothing is imported from tqdm until a bar is shown.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ T = TypeVar("T")
 ENV = "QUALCODE_PROGRESS"
 
 _forced: list[bool | None] = [None]
+#: bars open now (a text bar inside another cannot redraw in a notebook)
+_open: list[int] = [0]
 
 
 def _in_kernel() -> bool:
@@ -78,8 +80,9 @@ class ProgressBar:
 
     def __init__(self, *, total: int | None, desc: str, unit: str = "it") -> None:
         self._bar: Any = None
-        if progress_enabled():
+        if progress_enabled() and not (_open[0] and _text_in_kernel()):
             self._bar = _tqdm()(total=total, desc=desc, unit=unit, leave=False, file=sys.stderr)
+            _open[0] += 1
 
     @property
     def active(self) -> bool:
@@ -96,6 +99,7 @@ class ProgressBar:
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+            _open[0] -= 1
 
     def __enter__(self) -> ProgressBar:
         return self
@@ -133,17 +137,26 @@ def progress(
             bar.update(1)
 
 
+def _has_widgets() -> bool:
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _text_in_kernel() -> bool:
+    """Whether bars are text in a Jupyter kernel: there a bar inside another (training inside
+    cross-validation) is not shown, since its cursor moves print as stray lines."""
+    return _in_kernel() and not _has_widgets()
+
+
 def _tqdm() -> Any:
     """tqdm's notebook bar in a kernel with ipywidgets, else its text bar (no warning)."""
-    if _in_kernel():
-        try:
-            import ipywidgets  # noqa: F401
-        except ImportError:
-            pass
-        else:
-            from tqdm.notebook import tqdm as notebook_tqdm
+    if _in_kernel() and _has_widgets():
+        from tqdm.notebook import tqdm as notebook_tqdm
 
-            return notebook_tqdm
+        return notebook_tqdm
     from tqdm.std import tqdm as std_tqdm
 
     return std_tqdm

@@ -215,3 +215,68 @@ def test_summarize_evaluation():
         evaluate(turns, codings, codebook=CV_CODEBOOK, method="rules", n_boot=0)
     )
     assert rules.method == "rules" and rules.n_folds == 0
+
+
+# --- the project ---------------------------------------------------------------------------
+def _evil_project(tmp_path):
+    book = qc.Codebook.from_code_names(["retain", "acquire"], name=EVIL)
+    project = qc.Project.create(tmp_path / "study.qualcode", book, who=EVIL)
+    source = tmp_path / "a.txt"
+    source.write_text("P: Bagaimana?\nN1: Kami menjaga klien.\nP: Lalu?\nN1: Pitching.\n")
+    project.add_transcripts([source], who="ana")
+    turns = project.turns()
+    answers = turns.loc[turns["role"] == "participant", "turn_id"].tolist()
+    project.add_codings(
+        pd.DataFrame({"turn_id": answers, "code": ["retain", "acquire"], "coder": EVIL}),
+        who=EVIL,
+    )
+    return project
+
+
+def test_project_repr_stays_the_path(tmp_path):
+    project = _evil_project(tmp_path)
+    assert repr(project) == f"Project({str(project.path)!r})"
+
+
+def test_project_html_shows_what_it_holds_escaped(tmp_path):
+    project = _evil_project(tmp_path)
+    out = project._repr_html_()
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    parsed = _parse(out)
+    assert "script" not in parsed.tags
+    text = " ".join(t.strip() for t in parsed.text)
+    assert "Project study.qualcode" in text
+    assert "Codings by coder, origin and status" in text and "Latest changes (3 of 3)" in text
+    assert EVIL in text  # shown as text, not as markup
+    assert "keeps the machine's origin" in text  # the note that reads the codings table
+    facts = project.summary().facts
+    assert (facts["transcripts"], facts["interviews"], facts["turns"]) == (1, 1, 4)
+    assert facts["codes"] == 2 and facts["codebook"] == EVIL
+    codings = project.summary().tables["Codings by coder, origin and status"]
+    assert codings.to_dict("records") == [
+        {"coder": EVIL, "origin": "person", "status": "accepted", "codings": 2}
+    ]
+
+
+def test_project_text_lists_codings_and_latest_changes(tmp_path):
+    project = _evil_project(tmp_path)
+    for _ in range(4):
+        project.add_memo("a note")
+    project.undo()
+    text = str(project)
+    assert text.startswith("Project study.qualcode\n")
+    assert "memos                : 3" in text
+    assert "Latest changes (5 of 8)" in text  # init, add, codings, 4 memos, the undo
+    lines = text.splitlines()
+    start = lines.index("Latest changes (5 of 8)") + 1
+    latest = lines[start : lines.index("", start)]
+    assert latest[0].split()[:4] == ["batch", "at", "who", "action"] and "undone" in latest[0]
+    assert [row.split()[0] for row in latest[1:]] == ["4", "5", "6", "7", "8"]
+    assert latest[4].endswith("by batch 8") and " undo " in latest[5]  # the last memo undone
+
+
+def test_project_without_codings_says_so(tmp_path):
+    project = qc.Project.create(tmp_path / "s.qualcode", qc.Codebook.from_code_names(["a"]))
+    summary = project.summary()
+    assert list(summary.tables) == ["Latest changes (1 of 1)"]
+    assert summary.notes and "No codings yet" in summary.notes[0]

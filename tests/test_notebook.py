@@ -9,8 +9,9 @@ import pytest
 from conftest import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "01_quickstart.ipynb"
+TEACH = ROOT / "notebooks" / "02_teach_the_model.ipynb"
 AGREEMENT = ROOT / "notebooks" / "03_agreement.ipynb"
-NOTEBOOKS = [NOTEBOOK, AGREEMENT]
+NOTEBOOKS = [NOTEBOOK, TEACH, AGREEMENT]
 
 
 @pytest.fixture
@@ -111,3 +112,36 @@ def test_agreement_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatc
         "Krippendorff's alpha",
     ]
     assert table["Code"].tolist()[-1] == "All codes" and len(table) == 8
+
+
+def test_teach_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
+    import qualcode as qc
+
+    out = tmp_path / "out"
+    outputs = _run(TEACH, kernel_name, out, monkeypatch)
+    html = _html(outputs)
+    assert html.count("Project magnus.qualcode") >= 3  # the project's rich display
+    assert "Codings by coder, origin and status" in html and "Latest changes" in html
+    assert "Evaluation of hybrid against human codings" in html
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "Ana's codings unchanged: True" in printed
+    assert "her decisions unchanged: True" in printed
+    assert "round 2: kappa of the model minus the rules'" in printed
+    assert "undid batch" in printed
+    assert (out / "review_ana.xlsx").exists() and (out / "review_ana_2.xlsx").exists()
+    with qc.Project.open(out / "magnus.qualcode") as project:
+        log = project.log()
+        assert log["action"].tolist().count("review") == 3  # decide + two review sheets
+        assert log["undone_by"].notna().sum() == 1 and log["action"].iloc[-1] == "undo"
+        decisions = project.decisions()
+        assert set(decisions["decision"]) == {"accepted", "rejected"}
+        interviews = set(project.codings(people=True)["turn_id"].str.rsplit("-", n=1).str[0])
+        assert len(interviews) >= 3  # Ana coded at least three interviews by the end
+
+
+def test_readme_links_every_notebook():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    shipped = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert shipped == sorted(p.name for p in NOTEBOOKS)  # every notebook is run by a test
+    for name in shipped:
+        assert f"](notebooks/{name})" in text, name

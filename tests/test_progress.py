@@ -145,3 +145,22 @@ def test_importing_qualcode_does_not_import_tqdm():
         "assert not [m for m in sys.modules if m.startswith('tqdm')], 'tqdm imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("kernel", [False, True])
+def test_text_bars_nest_on_a_terminal_but_not_in_a_kernel(monkeypatch, kernel):
+    stream = _Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(prog, "_in_kernel", lambda: kernel)
+    monkeypatch.setattr(prog, "_has_widgets", lambda: False)
+    with prog.show_progress(True):
+        for _ in prog.progress(range(2), desc="outer", unit="fold"):
+            with prog.progress_bar(total=2, desc="inner", unit="code") as inner:
+                assert inner.active is not kernel
+                inner.update(2)
+        assert prog._open[0] == 0
+        with prog.progress_bar(total=1, desc="after", unit="it") as after:
+            assert after.active  # the outer bar closed: a new one shows again
+    text = stream.getvalue()
+    assert "outer" in text and "after" in text
+    assert ("inner" in text) is not kernel and ("\x1b[A" in text) is not kernel

@@ -43,6 +43,7 @@ from qualcode.project import codes as code_edits
 from qualcode.project import reading, rows
 from qualcode.project.align import carry_over
 from qualcode.project.db import Batch, Database
+from qualcode.project.display import ProjectDisplay
 from qualcode.project.schema import CODING_ROW, ORIGINS, STATUSES
 from qualcode.reports import QUESTION_TURN_ID, previous_questions
 
@@ -116,11 +117,12 @@ def _encoding_name(data: bytes, suffix: str) -> str | None:
     return "utf-8"
 
 
-class Project:
+class Project(ProjectDisplay):
     """A qualcode project file (``.qualcode``): open with :meth:`open`, make with :meth:`create`.
 
     Reading methods return the tables of :mod:`qualcode.schema`; each writing method is one
-    transaction recorded as one batch in :meth:`log` and undone by :meth:`undo`.
+    transaction recorded as one batch in :meth:`log` and undone by :meth:`undo`. In Jupyter a
+    project shows what it holds (:meth:`summary`); ``print(project)`` shows the same as text.
     """
 
     def __init__(self, db: Database) -> None:
