@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.inputs import AttributeOpt, CasesOpt, load_cases
+from qualcode.cli.inputs import AttributeOpt, CasesOpt, SchedulerOpt, engine_option, load_cases
 from qualcode.codebook import Codebook, read_codebook
 from qualcode.engine.job import summarize
 from qualcode.errors import QualcodeError
@@ -107,14 +107,8 @@ def code_command(
     ] = "id",
     cases: CasesOpt = None,
     attribute: AttributeOpt = None,
-    engine: Annotated[
-        str,
-        typer.Option("--engine", help="Where to code: local|dask (pip install 'qualcode[dask]')."),
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
-    ] = None,
+    engine: Annotated[str, engine_option("code")] = "local",
+    scheduler: SchedulerOpt = None,
     partitions: Annotated[
         int | None,
         typer.Option("--partitions", help="Dask partitions (whole interviews each)."),

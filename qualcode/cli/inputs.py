@@ -37,6 +37,18 @@ CoderOpt = Annotated[
 MinScoreOpt = Annotated[
     float | None, typer.Option("--min-score", help="Leave out codings scored lower.")
 ]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
+]
+
+
+def engine_option(what: str) -> typer.models.OptionInfo:
+    """The ``--engine`` option of a command that can run on Dask (``what``: "code", "read")."""
+    extra = "pip install 'qualcode\\[dask]'"  # "\\[": rich would read "[dask]" as markup
+    return typer.Option("--engine", help=f"Where to {what}: local|dask ({extra}).")
+
+
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of headings: id or en.")]
 CasesOpt = Annotated[
     Path | None,

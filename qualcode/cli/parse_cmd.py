@@ -9,6 +9,7 @@ import typer
 
 from qualcode import schema
 from qualcode.cli.app import app
+from qualcode.cli.inputs import SchedulerOpt, engine_option
 from qualcode.errors import QualcodeError
 from qualcode.tables import write_table
 from qualcode.transcripts import find_transcripts, summarize_turns
@@ -76,14 +77,8 @@ def parse(
             "--explain", help="Say for every file which format and layout it was read as."
         ),
     ] = False,
-    engine: Annotated[
-        str,
-        typer.Option("--engine", help="Where to read: local|dask (pip install 'qualcode[dask]')."),
-    ] = "local",
-    scheduler: Annotated[
-        str | None,
-        typer.Option("--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
-    ] = None,
+    engine: Annotated[str, engine_option("read")] = "local",
+    scheduler: SchedulerOpt = None,
     partitions: Annotated[
         int | None, typer.Option("--partitions", help="Dask tasks (groups of files).")
     ] = None,
