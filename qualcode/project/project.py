@@ -368,12 +368,14 @@ class Project(ProjectDisplay):
         FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
         LEFT JOIN turns q ON q.id = t.question
         WHERE c.code = ? AND c.retired_batch IS NULL AND (c.decides IS NULL OR c.status != 2)
-        ORDER BY t.id, c.id
+        ORDER BY c.turn, c.id
         """
         cols = [schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.TEXT, schema.CODER]
         cols += ["status", schema.SCORE, schema.EVIDENCE, schema.SPAN_START, schema.SPAN_END]
         cols += ["question"]
-        df = pd.DataFrame.from_records(self._db.con.execute(sql, (key,)).fetchall(), columns=cols)
+        # object columns: a listing, not worth converting 100,000s of strings to Arrow
+        found = self._db.con.execute(sql, (key,)).fetchall()
+        df = pd.DataFrame(found, columns=cols, dtype=object)
         df["status"] = np.asarray(STATUSES, dtype=object)[df["status"].to_numpy(dtype=np.int64)]
         return df
 

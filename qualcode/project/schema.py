@@ -112,7 +112,7 @@ CREATE TABLE codings (
     span_end INTEGER,
     decides INTEGER REFERENCES codings(id),{_BATCH_COLUMNS}
 );
-CREATE INDEX codings_code ON codings(code);
+CREATE INDEX codings_code ON codings(code, turn);
 CREATE INDEX codings_retired ON codings(retired_batch) WHERE retired_batch IS NOT NULL;
 CREATE INDEX codings_decides ON codings(decides) WHERE decides IS NOT NULL;
 """
