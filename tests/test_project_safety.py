@@ -28,7 +28,7 @@ PAUSED_WRITER = textwrap.dedent(
 
     def paused_insert(con, table, columns, *, batch):
         ids = original(con, table, columns, batch=batch)
-        if table == "codings":
+        if table == sys.argv[4]:
             print("inside", flush=True)
             time.sleep(float(sys.argv[3]))
         return ids
@@ -44,6 +44,12 @@ PAUSED_WRITER = textwrap.dedent(
         turns = project.turns()
         ids = turns.loc[turns["role"] == "participant", "turn_id"].head(30)
         project.add_codings(pd.DataFrame({"turn_id": ids, "code": "retain", "coder": "kim"}))
+    elif sys.argv[2] == "add":
+        project.add_transcripts([sys.argv[5]])
+    elif sys.argv[2] == "import":
+        from qualcode.exchange.refi.project import import_project_qdpx
+
+        import_project_qdpx(sys.argv[5], sys.argv[1])
     print("done", flush=True)
     """
 )
@@ -56,9 +62,11 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _start(project: Path, what: str, pause: float) -> subprocess.Popen[str]:
+def _start(
+    project: Path, what: str, pause: float, *, table: str = "codings", arg: str = ""
+) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-c", PAUSED_WRITER, str(project), what, str(pause)],
+        [sys.executable, "-c", PAUSED_WRITER, str(project), what, str(pause), table, arg],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -90,12 +98,37 @@ def project_path(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return path
 
 
-@pytest.mark.parametrize("what", ["code", "review", "codings"])
-def test_kill_9_mid_write_leaves_the_project_as_it_was(project_path: Path, what: str) -> None:
+def _other_transcript(folder: Path) -> str:
+    other = folder / "second_interview.txt"
+    other.write_text("P: Bagaimana menjaga klien?\nN1: Kami rutin meeting mingguan.\n")
+    return str(other)
+
+
+def _qdpx_of_the_demo(folder: Path) -> str:
+    import importlib.resources
+
+    pytest.importorskip("qualitative_coding")
+    return str(importlib.resources.files("qualitative_coding") / "demo.qdpx")
+
+
+@pytest.mark.parametrize(
+    ("what", "table", "arg"),
+    [
+        ("code", "codings", None),
+        ("review", "codings", None),
+        ("codings", "codings", None),
+        ("add", "turns", _other_transcript),
+        ("import", "codings", _qdpx_of_the_demo),
+    ],
+)
+def test_kill_9_mid_write_leaves_the_project_as_it_was(
+    project_path: Path, tmp_path: Path, what: str, table: str, arg: object
+) -> None:
     with Project.open(project_path) as p:
         before = state(p)
         n_batches = len(p.log())
-    proc = _start(project_path, what, pause=60)
+    extra = arg(tmp_path) if callable(arg) else ""
+    proc = _start(project_path, what, pause=60, table=table, arg=extra)
     _kill(proc)
     assert proc.returncode == -signal.SIGKILL
     check = sqlite3.connect(project_path).execute("PRAGMA integrity_check").fetchone()[0]
