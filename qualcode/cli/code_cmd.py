@@ -231,7 +231,6 @@ def _code_project(
     lang: str,
 ) -> None:
     """``code --project``: code the project's turns and store the codings as suggestions."""
-    from qualcode.coding.classifier import load_model
     from qualcode.project import Project
 
     if paths:
@@ -248,7 +247,11 @@ def _code_project(
         raise QualcodeError("--report needs --out DIR")
     proj = Project.open(project)
     book = proj.codebook()
-    trained = load_model(model, codebook=book) if model is not None else None
+    trained = None
+    if model is not None:
+        from qualcode.coding.classifier import load_model  # scikit-learn: only with a model
+
+        trained = load_model(model, codebook=book)
     result = proj.code(
         method=method,
         model=trained,

@@ -42,7 +42,7 @@ from qualcode.errors import CodingsError, ProjectError, QualcodeError
 from qualcode.project import codes as code_edits
 from qualcode.project import reading, rows
 from qualcode.project.align import carry_over
-from qualcode.project.db import Batch, Database
+from qualcode.project.db import Batch, Database, default_user
 from qualcode.project.display import ProjectDisplay
 from qualcode.project.schema import CODING_ROW, ORIGINS, STATUSES
 from qualcode.reports import QUESTION_TURN_ID, previous_questions
@@ -648,7 +648,7 @@ class Project(ProjectDisplay):
                 {
                     "target_kind": [kind],
                     "target": [target],
-                    "author": [author or _who(author)],
+                    "author": [author or default_user()],
                     "text": [text],
                 },
                 batch=batch.id,
@@ -1060,12 +1060,6 @@ class Project(ProjectDisplay):
             batch=batch,
         )
         return n
-
-
-def _who(name: str | None) -> str:
-    from qualcode.project.db import default_user
-
-    return name or default_user()
 
 
 def _coding_keys(codings: pd.DataFrame) -> list[tuple[object, ...]]:
