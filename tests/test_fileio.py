@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import qualcode.tables
+
 from qualcode.fileio import OutputError, atomic_path, output_error, write_atomic
 from qualcode.tables import read_table, write_table
 
@@ -48,13 +50,15 @@ def test_write_table_full_disk_keeps_previous_table(
 
     if fail_at == "write":
         # the writer puts half a table on disk, then the disk is full
-        method = {".csv": "to_csv", ".tsv": "to_csv", ".xlsx": "to_excel"}.get(suffix, "to_parquet")
-
-        def half_then_full(self: pd.DataFrame, path: Path, *args: object, **kw: object) -> None:
+        def half_then_full(table: pd.DataFrame, path: Path, *args: object, **kw: object) -> None:
             Path(path).write_bytes(b"turn_id,text\nt0,ha")
             full_disk()
 
-        monkeypatch.setattr(pd.DataFrame, method, half_then_full)
+        if suffix in (".csv", ".tsv"):
+            monkeypatch.setattr(qualcode.tables, "write_delimited", half_then_full)
+        else:
+            method = "to_excel" if suffix == ".xlsx" else "to_parquet"
+            monkeypatch.setattr(pd.DataFrame, method, half_then_full)
     else:
         monkeypatch.setattr(os, "replace", full_disk)
     with pytest.raises(OutputError, match=r"turns.* cannot write: the disk is full"):

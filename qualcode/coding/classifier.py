@@ -355,13 +355,14 @@ def _top_terms(
     for a in range(0, len(rows), _EXPLAIN_CHUNK):
         r, w = rows[a : a + _EXPLAIN_CHUNK], weight_rows[a : a + _EXPLAIN_CHUNK]
         X = F[r]
+        X.sort_indices()  # feature-column order within each pair: the order of equal products
         pair = np.repeat(np.arange(len(r)), np.diff(X.indptr))
         keep = readable[X.indices] & (w[pair] >= 0)
         pair, cols = pair[keep], X.indices[keep]
         contrib = X.data[keep] * coef[w[pair], cols]
         pos = contrib > 0
         pair, cols, contrib = pair[pos], cols[pos], contrib[pos]
-        order = np.lexsort((cols, -contrib, pair))  # ties in column order
+        order = _rank_within_pairs(pair, contrib)
         pair, cols = pair[order], cols[order]
         first = np.searchsorted(pair, np.arange(len(r) + 1))
         top = np.arange(len(pair)) - first[pair] < n_terms
@@ -370,6 +371,21 @@ def _top_terms(
         labels = names[cols].tolist()
         out += ["; ".join(labels[s:e]) for s, e in pairwise(bounds)]
     return out
+
+
+def _rank_within_pairs(pair: np.ndarray, contrib: np.ndarray) -> np.ndarray:
+    """Order by ``pair`` (non-decreasing already), then by ``contrib`` (all > 0) largest first,
+    equal products kept in their given order: ``np.lexsort((-contrib, pair))``, but as one
+    stable sort of int64 keys (a lexsort of the two keys was 70% of the time of explaining).
+
+    A positive IEEE float's bits, read as an unsigned integer of the same width, grow with its
+    value; a float32 product's 31 bits fit below the pair number in one int64.
+    """
+    if contrib.dtype != np.float32 or not len(pair) or pair[-1] >= 2**31:
+        return np.lexsort((-contrib, pair))
+    bits = contrib.view(np.int32).astype(np.int64)
+    key = (pair.astype(np.int64) << 31) | (0x7FFFFFFF - bits)
+    return np.argsort(key, kind="stable")
 
 
 def _tokenize(texts: Sequence[str]) -> list[str]:
