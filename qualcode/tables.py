@@ -134,8 +134,8 @@ def _arrow_table(df: pd.DataFrame) -> Any:
     """``df`` as a pyarrow Table when every column is text, number or boolean, else None."""
     import pyarrow as pa
 
-    if len(df.columns) < 2 or df.columns.duplicated().any():  # to_csv writes a lone empty cell as ""
-        return None
+    if len(df.columns) < 2 or df.columns.duplicated().any():
+        return None  # to_csv writes a one-column table's empty cell as "" (else a blank line)
     frame = df.copy(deep=False)
     frame.attrs = {}  # pyarrow would put them into the schema's metadata (and warn on a Series)
     try:
@@ -170,7 +170,7 @@ def _delimited_rows(table: Any, sep: str) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    special = f"[{re.escape(sep)}\"\r\n]"
+    special = f'[{re.escape(sep)}"\r\n]'
     cells = []
     for chunked in table.columns:
         column = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)

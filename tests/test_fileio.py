@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 import qualcode.tables
-
 from qualcode.fileio import OutputError, atomic_path, output_error, write_atomic
 from qualcode.tables import read_table, write_table
 
