@@ -269,12 +269,14 @@ def main(argv: list[str]) -> None:
             turns = work / f"turns-{n}.parquet"
             for engine in engines:
                 out = work / f"out-{engine}"
-                if "parse" in tasks or not turns.exists():
-                    target = turns if engine == "local" else work / f"turns-{n}-dask.parquet"
-                    cmd = ["parse", str(folder), "--out", str(target)]
+                parsed = turns if engine == "local" else work / f"turns-{n}-dask.parquet"
+                if "parse" in tasks or not (turns.exists() or parsed.exists()):
+                    cmd = ["parse", str(folder), "--out", str(parsed)]
                     report(measure(engine, cmd, client, n, "parse", size))
-                    rows = pq.ParquetFile(target).metadata.num_rows
-                    assert rows == n, f"{target}: {rows:,} turns, expected {n:,}"
+                    rows = pq.ParquetFile(parsed).metadata.num_rows
+                    assert rows == n, f"{parsed}: {rows:,} turns, expected {n:,}"
+                if not turns.exists():  # coded from the table this engine parsed
+                    turns = parsed
                 extra = []
                 if engine == "dask" and "--partition-turns" in opts:
                     extra = ["--partitions", str(-(-n // int(opts["--partition-turns"])))]
