@@ -22,6 +22,7 @@ row per case. The reports count codes per attribute value
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,6 +37,8 @@ from qualcode.tables import read_table
 CASE_COLUMNS: tuple[str, ...] = (CASE, *CASE_JOIN_COLUMNS)
 #: where a table came from (``DataFrame.attrs`` key), so that later errors can name the file
 SOURCE_ATTR = "source"
+#: ``attrs`` key of the digest a checked cases table carries (:func:`validate_cases`)
+CHECKED_ATTR = "checked"
 #: what :func:`case_of_turns` does with a row that matches no turn
 UNMATCHED = ("raise", "warn", "ignore")
 
@@ -158,6 +161,11 @@ def validate_cases(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.
     ['case', 'interview', 'speaker', 'gender']
     """
     src = _source(df, source)
+    stamp = df.attrs.get(CHECKED_ATTR)
+    if stamp is not None and stamp == _fingerprint(df):  # a table this function returned
+        out = df.copy(deep=False)
+        out.attrs[SOURCE_ATTR] = str(src) if src is not None else None
+        return out
     out = _rename_reserved(df, src)
     joins = [c for c in CASE_JOIN_COLUMNS if c in out.columns]
     if not joins:
@@ -201,7 +209,21 @@ def validate_cases(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.
     _check_duplicates(out, src)
     out = _fill_attributes(out, attrs, src)
     out.attrs[SOURCE_ATTR] = str(src) if src is not None else None
+    out.attrs[CHECKED_ATTR] = _fingerprint(out)
     return out
+
+
+def _fingerprint(df: pd.DataFrame) -> str:
+    """A digest of a table's columns, types and cells (index too).
+
+    A checked table carries the digest of itself; checking it again (a report checks the same
+    cases table for each of its tables) costs a hash instead of a check, and a table changed
+    since (its digest differs) is checked again.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr([(str(c), str(t)) for c, t in df.dtypes.items()]).encode("utf-8"))
+    digest.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+    return digest.hexdigest()
 
 
 def _texts(series: pd.Series) -> list[str | None]:

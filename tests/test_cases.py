@@ -294,3 +294,15 @@ def test_validate_cases_rows_counted_by_position_whatever_the_index():
     cases = pd.DataFrame({"case": ["A", ""], "speaker": ["N1", "N2"]}, index=["x", "y"])
     with pytest.raises(TableError, match=r"line 3: row 3 has no case name"):
         validate_cases(cases)
+
+
+def test_checked_table_changed_since_is_checked_again():
+    checked = read_cases(ROOT / "data" / "cases.csv")
+    again = validate_cases(checked)  # the digest matches: taken as it is
+    assert again.equals(checked) and again.attrs["source"] == checked.attrs["source"]
+    broken = checked.copy()
+    broken.loc[broken.index[1], "case"] = broken.loc[broken.index[0], "case"]
+    broken.loc[broken.index[1], "speaker"] = broken.loc[broken.index[0], "speaker"]
+    broken.loc[broken.index[1], "interview"] = broken.loc[broken.index[0], "interview"]
+    with pytest.raises(TableError, match="repeats row 2"):
+        validate_cases(broken)  # same attrs (digest) as the checked table, other cells

@@ -203,3 +203,41 @@ def test_model_codings_in_chunks_equal_all_at_once(
     monkeypatch.setattr(suggest, "MODEL_CHUNK_TURNS", 20)
     assert len(suggest._interview_chunks(turns[schema.INTERVIEW], 20)) > 1
     pd.testing.assert_frame_equal(build_codings(turns, codebook=book, method="model"), whole)
+
+
+def _many_interviews(folder: Path, n: int) -> Path:
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"iv{i:03d}.txt").write_text(
+            "P: Bagaimana Magnus retain klien?\nN1: Kami jaga hubungan, retain lewat meeting.\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def test_code_prints_first_and_last_interviews_of_a_long_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _many_interviews(tmp_path / "many", 45)
+    assert (
+        main(["code", str(folder), "--codebook", str(CODEBOOK), "--out", str(tmp_path / "o")]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "(45 interviews; the first and last 20 rows shown)" in out
+    assert "iv000" in out and "iv044" in out and "iv022" not in out
+    lines = out.splitlines()
+    note = lines.index("(45 interviews; the first and last 20 rows shown)")
+    assert lines[note - 1].startswith("total")
+    table = pd.read_csv(tmp_path / "o" / "turns.csv")
+    assert table[schema.INTERVIEW].nunique() == 45  # all coded, only the print is shortened
+
+
+def test_parse_lists_the_first_interviews_of_many(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = _many_interviews(tmp_path / "many", 45)
+    assert main(["parse", str(folder), "--out", str(tmp_path / "turns.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "  iv039: 2 turns; P (interviewer), N1 (participant)" in out
+    assert "iv040:" not in out
+    assert "  ... and 5 more interviews" in out

@@ -281,3 +281,40 @@ def test_summarize_turns_columns() -> None:
             "speakers": "Jane Doe (interviewer), Sam Lee (participant)",
         }
     ]
+
+
+def test_summarize_turns_interleaved_interviews_and_sources() -> None:
+    turns = pd.DataFrame(
+        {
+            "turn_id": [f"t{i}" for i in range(6)],
+            "interview": pd.Categorical(["b", "a", "b", "a", "b", "c"]),
+            "position": [1, 1, 2, 2, 3, 1],
+            "speaker": ["P", "N1", "N2", "P", "P", "N3"],
+            "role": [
+                "interviewer",
+                "participant",
+                "participant",
+                "interviewer",
+                "interviewer",
+                "participant",
+            ],
+            "text": ["x"] * 6,
+            "source": ["b1.txt", "a.txt", "b2.txt", None, "b1.txt", None],
+        }
+    )
+    summary = summarize_turns(turns)
+    assert summary.to_dict("records") == [
+        {
+            "interview": "b",
+            "source": "b1.txt, b2.txt",
+            "turns": 3,
+            "speakers": "P (interviewer), N2 (participant)",
+        },
+        {
+            "interview": "a",
+            "source": "a.txt",
+            "turns": 2,
+            "speakers": "N1 (participant), P (interviewer)",
+        },
+        {"interview": "c", "source": "", "turns": 1, "speakers": "N3 (participant)"},
+    ]

@@ -11,7 +11,7 @@ import typer
 from qualcode.cli.app import app
 from qualcode.cli.inputs import AttributeOpt, CasesOpt, SchedulerOpt, engine_option, load_cases
 from qualcode.codebook import Codebook, read_codebook
-from qualcode.engine.job import summarize
+from qualcode.engine.job import summarize, summary_text
 from qualcode.errors import QualcodeError
 from qualcode.tables import write_table
 from qualcode.transcripts import read_turns
@@ -202,7 +202,7 @@ def code_command(
         f"({len(codings)} codings, unit: {unit})."
     )
     typer.echo("Turns coded per interview and code:")
-    typer.echo(table.to_string())
+    typer.echo(summary_text(table))
     typer.echo(f"Wrote {turns_path} and {codings_path}")
     if report:
         from qualcode.exchange import write_outputs

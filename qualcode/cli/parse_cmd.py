@@ -10,6 +10,7 @@ import typer
 from qualcode import schema
 from qualcode.cli.app import app
 from qualcode.cli.inputs import SchedulerOpt, engine_option
+from qualcode.engine.job import SUMMARY_ROWS
 from qualcode.errors import QualcodeError
 from qualcode.tables import write_table
 from qualcode.transcripts import find_transcripts, summarize_turns
@@ -122,5 +123,7 @@ def parse(
     if report is not None and (explain or len(files) <= EXPLAIN_UP_TO):
         for row in report.itertuples(index=False):
             typer.echo("  " + explain_file(row, forced=format != "auto"))
-    for row in summary.itertuples(index=False):
+    for row in summary.head(SUMMARY_ROWS).itertuples(index=False):
         typer.echo(f"  {row.interview}: {row.turns} turns; {row.speakers}")
+    if len(summary) > SUMMARY_ROWS:
+        typer.echo(f"  ... and {len(summary) - SUMMARY_ROWS:,} more interviews")

@@ -14,7 +14,7 @@ import typer
 
 from qualcode.codebook import Codebook
 from qualcode.engine.dask import code_on_dask, collect_codings, dask_client, parse_on_dask
-from qualcode.engine.job import prepare_job
+from qualcode.engine.job import prepare_job, summary_text
 from qualcode.tables import write_table
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def code_with_dask(
         f"{codebook.name!r} ({run.n_codings} codings, unit: {unit})."
     )
     typer.echo("Turns coded per interview and code:")
-    typer.echo(table.to_string())
+    typer.echo(summary_text(table))
     typer.echo(f"Wrote {run.turns_dir} and {run.codings_dir} ({run.partitions} Parquet partitions)")
     if not (csv or report):
         return

@@ -298,21 +298,21 @@ def code_on_dask(
     turns_dir, codings_dir = folder / TURNS_DIR, folder / CODINGS_DIR
     _clear_parts(turns_dir)
     _clear_parts(codings_dir)
-    for p in parts:
-        write_atomic(_compact(turns.iloc[p.rows]), turns_dir / _part_name(p.index))
     shared = client.scatter(job, broadcast=True, hash=False)
     run = uuid.uuid4().hex[:8]
-    futures = [
-        client.submit(
-            _code_partition,
-            str((turns_dir / _part_name(p.index)).resolve()),
-            str((codings_dir / _part_name(p.index)).resolve()),
-            shared,
-            key=f"qualcode-code-{run}-{p.index:05d}",
-            retries=RETRIES,
+    futures = []
+    for p in parts:  # each task is sent as soon as its turns are on disk: workers start early
+        write_atomic(_compact(turns.iloc[p.rows]), turns_dir / _part_name(p.index))
+        futures.append(
+            client.submit(
+                _code_partition,
+                str((turns_dir / _part_name(p.index)).resolve()),
+                str((codings_dir / _part_name(p.index)).resolve()),
+                shared,
+                key=f"qualcode-code-{run}-{p.index:05d}",
+                retries=RETRIES,
+            )
         )
-        for p in parts
-    ]
     _wait(futures, parts, progress=progress, wait=wait)
     results = client.gather(futures)
     tables = [t for t, _ in results]

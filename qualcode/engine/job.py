@@ -177,3 +177,22 @@ def summarize(
     table.index.name = "interview"
     table.columns.name = None
     return table
+
+
+#: interviews a command prints in its summary; of a longer table, the first and last ones
+SUMMARY_ROWS = 40
+
+
+def summary_text(table: pd.DataFrame, *, max_rows: int = SUMMARY_ROWS) -> str:
+    """The :func:`summarize` table as ``qualcode code`` prints it.
+
+    Up to ``max_rows`` interviews every row; beyond that the first and last ``max_rows // 2``
+    rows (the last is ``total``) and how many there are: formatting every row of 50,000
+    interviews took longer than coding a million turns, for a table nobody reads on screen.
+    """
+    n = len(table) - 1  # the total row
+    if n <= max_rows:
+        return table.to_string()
+    half = max_rows // 2
+    text = table.to_string(max_rows=2 * half, min_rows=2 * half)
+    return f"{text}\n({n:,} interviews; the first and last {half} rows shown)"

@@ -541,6 +541,7 @@ def _frequency_section(
     cap: _Captions,
     *,
     chart: bool,
+    chart_png: bytes | None,
 ) -> None:
     doc.add_heading(t["frequencies"], level=1)
     cap.add("Table", t["caption_frequencies"])
@@ -567,16 +568,18 @@ def _frequency_section(
         rows += [cells(row, "    " + row[CODE_LABEL], bold=False) for _, row in group.iterrows()]
     _add_rows(table, rows, twips)
     if chart and len(code_freq):
-        from qualcode import plots
+        png = chart_png
+        if png is None:
+            from qualcode import plots
 
-        png = plots.render_chart(
-            plots.plot_theme_frequencies,
-            code_freq,
-            format="png",
-            dpi=200,
-            codebook=codebook,
-            lang=t["lang"],
-        )
+            png = plots.render_chart(
+                plots.plot_theme_frequencies,
+                code_freq,
+                format="png",
+                dpi=200,
+                codebook=codebook,
+                lang=t["lang"],
+            )
         assert png is not None
         doc.add_paragraph()
         doc.add_picture(io.BytesIO(png), width=Cm(15.5))
@@ -662,6 +665,7 @@ def write_docx_appendix(
     tables: Mapping[str, pd.DataFrame] | None = None,
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
+    chart_png: bytes | None = None,
 ) -> Path:
     """Write the Word appendix: codebook, transcripts, coded segments and theme frequencies.
 
@@ -696,6 +700,10 @@ def write_docx_appendix(
         A cases table (:func:`qualcode.cases.read_cases`).
     attributes : str or list of str, optional
         The attributes to tabulate (default: all of them).
+    chart_png : bytes, optional
+        The theme chart as PNG, already drawn (``charts/theme_frequencies.png`` of
+        :func:`qualcode.exchange.report.write_report` in the same language); default: drawn
+        here at 200 dpi.
 
     Returns
     -------
@@ -736,7 +744,9 @@ def write_docx_appendix(
         if seg is None:
             seg = reports.coded_segments(turns, kept, codebook)
         _segments_section(doc, seg, meta, t)
-    _frequency_section(doc, code_freq, theme_freq, codebook, t, cap, chart=chart)
+    _frequency_section(
+        doc, code_freq, theme_freq, codebook, t, cap, chart=chart, chart_png=chart_png
+    )
     if cases is not None:
         if "cases" not in tables:
             tables = {**tables, **_case_tables(turns, kept, codebook, cases, attributes)}

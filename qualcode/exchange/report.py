@@ -265,6 +265,7 @@ def write_outputs(
             attributes=attributes,
             bar=bar,
         )
+        theme_chart = written.get("chart:theme_frequencies.png")
         written["docx"] = write_docx_appendix(
             turns,
             codings,
@@ -276,6 +277,7 @@ def write_outputs(
             tables=tables,
             cases=cases,
             attributes=attributes,
+            chart_png=theme_chart.read_bytes() if theme_chart is not None else None,
         )
         bar.update(1)
     return written

@@ -29,17 +29,31 @@ def summarize_turns(turns: pd.DataFrame) -> pd.DataFrame:
     >>> summary.loc[0, "speakers"]
     'Q (interviewer), A (participant)'
     """
-    rows = []
-    for interview, g in turns.groupby(schema.INTERVIEW, sort=False):
-        pairs = dict.fromkeys(
-            zip(g[schema.SPEAKER].astype(str), g[schema.ROLE].astype(str), strict=True)
-        )
-        rows.append(
-            {
-                "interview": str(interview),
-                "source": ", ".join(dict.fromkeys(g[schema.SOURCE].dropna().astype(str))),
-                "turns": len(g),
-                "speakers": ", ".join(f"{sp} ({role})" for sp, role in pairs),
-            }
-        )
-    return pd.DataFrame(rows, columns=["interview", "source", "turns", "speakers"])
+    # One pass over the distinct (interview, speaker, role) and (interview, source) rows, not a
+    # loop over interview groups: that took 2.5 ms an interview (44 s for 17,000 files).
+    columns = ["interview", "source", "turns", "speakers"]
+    if turns.empty:
+        return pd.DataFrame(columns=columns)
+    interviews = turns[schema.INTERVIEW]
+    order = [str(i) for i in pd.unique(interviews)]
+    counts = {str(k): int(v) for k, v in interviews.value_counts(sort=False).items()}
+    speakers: dict[str, list[str]] = {i: [] for i in order}
+    people = turns[[schema.INTERVIEW, schema.SPEAKER, schema.ROLE]].drop_duplicates()
+    for interview, sp, role in zip(
+        people[schema.INTERVIEW].astype(str),
+        people[schema.SPEAKER].astype(str),
+        people[schema.ROLE].astype(str),
+        strict=True,
+    ):
+        speakers[interview].append(f"{sp} ({role})")
+    sources: dict[str, list[str]] = {i: [] for i in order}
+    files = turns[[schema.INTERVIEW, schema.SOURCE]].dropna(subset=[schema.SOURCE])
+    files = files.drop_duplicates()
+    for interview, source in zip(
+        files[schema.INTERVIEW].astype(str), files[schema.SOURCE].astype(str), strict=True
+    ):
+        sources[interview].append(source)
+    rows = [
+        (i, ", ".join(sources[i]), int(counts.get(i, 0)), ", ".join(speakers[i])) for i in order
+    ]
+    return pd.DataFrame(rows, columns=columns)
