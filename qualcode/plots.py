@@ -719,6 +719,15 @@ def _save_kwargs(fig: Figure, fmt: str, dpi: int) -> dict[str, Any]:
     return kwargs
 
 
+def _savefig(fig: Figure, target: Any, fmt: str, dpi: int) -> None:
+    """``fig.savefig`` with fixed SVG element ids (matplotlib salts them with a random uuid
+    per process): the same chart gives the same file, in any process."""
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": "qualcode"}):
+        fig.savefig(target, format=fmt, **_save_kwargs(fig, fmt, dpi))
+
+
 def save_figure(ax_or_fig: Any, path: str | Path, *, dpi: int = 300) -> Path:
     """Save a chart as PNG (``dpi``, default 300), SVG or PDF, chosen by the file extension.
 
@@ -745,7 +754,7 @@ def save_figure(ax_or_fig: Any, path: str | Path, *, dpi: int = 300) -> Path:
         )
         raise QualcodeError(msg)
     fig = _figure_of(ax_or_fig)
-    write_atomic(p, lambda tmp: fig.savefig(tmp, format=fmt, **_save_kwargs(fig, fmt, dpi)))
+    write_atomic(p, lambda tmp: _savefig(fig, tmp, fmt, dpi))
     return p
 
 
@@ -797,5 +806,5 @@ def render_chart(
         if path.suffix.lower() == f".{format}":
             return path.read_bytes()
     buf = io.BytesIO()
-    fig.savefig(buf, format=format, **_save_kwargs(fig, format, dpi))
+    _savefig(fig, buf, format, dpi)
     return buf.getvalue()

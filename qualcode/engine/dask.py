@@ -302,7 +302,7 @@ def code_on_dask(
     run = uuid.uuid4().hex[:8]
     futures = []
     for p in parts:  # each task is sent as soon as its turns are on disk: workers start early
-        write_atomic(_compact(turns.iloc[p.rows]), turns_dir / _part_name(p.index))
+        write_atomic(_compact(p.take(turns)), turns_dir / _part_name(p.index))
         futures.append(
             client.submit(
                 _code_partition,

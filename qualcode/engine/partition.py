@@ -41,6 +41,14 @@ class Partition:
     interviews: tuple[str, ...]
     sources: tuple[str, ...]
 
+    def take(self, turns: pd.DataFrame) -> pd.DataFrame:
+        """The partition's rows of ``turns``: a slice when they are adjacent (the usual case:
+        a parsed table holds each interview's turns together), else a copy."""
+        rows = self.rows
+        if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows):
+            return turns.iloc[int(rows[0]) : int(rows[-1]) + 1]
+        return turns.iloc[rows]
+
     def label(self, total: int) -> str:
         """Name the partition, its interviews and files (for error messages)."""
         ivs = self.interviews
@@ -102,21 +110,26 @@ def split_by_interview(turns: pd.DataFrame, n_partitions: int) -> list[Partition
     n = len(turns)
     if n == 0:
         return []
-    codes, names = pd.factorize(turns[schema.INTERVIEW].astype(str), sort=False)
+    # factorize the column itself: a categorical (as read from Parquet) is not turned into
+    # one Python string per row
+    codes, names = pd.factorize(turns[schema.INTERVIEW], sort=False)
+    names = np.asarray([str(x) for x in names], dtype=object)
     sizes = np.bincount(codes, minlength=len(names))
     k = max(1, min(int(n_partitions), len(names)))
     part_of = _assign(sizes, k)
     row_part = part_of[codes]
     order = np.argsort(row_part, kind="stable")
     bounds = np.searchsorted(row_part[order], np.arange(k + 1))
-    has_source = schema.SOURCE in turns.columns
-    source = turns[schema.SOURCE].astype(str).to_numpy() if has_source else None
+    if schema.SOURCE in turns.columns:
+        file_of, file_names = pd.factorize(turns[schema.SOURCE], sort=False)  # missing: -1
+    else:
+        file_of, file_names = np.full(n, -1), []
     out: list[Partition] = []
     for p in range(k):
         rows = order[bounds[p] : bounds[p + 1]]
         if len(rows) == 0:
             continue
         ivs = tuple(names[np.flatnonzero(part_of == p)])
-        files = tuple(dict.fromkeys(source[rows])) if source is not None else ()
+        files = [str(file_names[i]) for i in pd.unique(file_of[rows]) if i >= 0]
         out.append(Partition(len(out), rows, ivs, tuple(f for f in files if f not in ("", "<NA>"))))
     return out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -82,6 +84,7 @@ def write_report(
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
     cooccurrence: str = "count",
+    executor: Executor | None = None,
 ) -> dict[str, Path]:
     """Write the report tables, charts and the self-contained HTML report into ``out_dir``.
 
@@ -113,29 +116,46 @@ def write_report(
     cooccurrence : {"count", "jaccard"}
         What the co-occurrence chart's colours show: turns with both codes, or the Jaccard
         index (both / either), which does not favour the most frequent codes.
+    executor : concurrent.futures.Executor, optional
+        Draws the charts while the tables are written
+        (:func:`qualcode.exchange.chart_process.chart_process` gives one running a second
+        process); default: drawn in this process.
 
     Returns
     -------
     dict of str to Path
         ``"html"``, ``"xlsx"``, ``"csv:<table>"`` and ``"chart:<file name>"`` keys.
     """
+    options = _ReportOptions(
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
+        lang=lang,
+        title=title,
+        chart_formats=chart_formats,
+        cases=cases,
+        attributes=attributes,
+        cooccurrence=cooccurrence,
+    )
     with progress_bar(total=REPORT_STEPS, desc="writing report", unit="step") as bar:
         return _write_report(
-            turns,
-            codings,
-            codebook,
-            out_dir,
-            coder=coder,
-            min_score=min_score,
-            spans=spans,
-            lang=lang,
-            title=title,
-            chart_formats=chart_formats,
-            cooccurrence=cooccurrence,
-            cases=cases,
-            attributes=attributes,
-            bar=bar,
-        )[0]
+            turns, codings, codebook, out_dir, options, bar=bar, executor=executor, appendix=False
+        )
+
+
+@dataclass(frozen=True)
+class _ReportOptions:
+    """The options :func:`write_report` and :func:`write_outputs` share."""
+
+    coder: Selection
+    min_score: float | None
+    spans: pd.DataFrame | None
+    lang: str
+    title: str | None
+    chart_formats: tuple[str, ...]
+    cases: pd.DataFrame | None
+    attributes: Selection
+    cooccurrence: str
 
 
 def _write_report(
@@ -143,28 +163,24 @@ def _write_report(
     codings: pd.DataFrame,
     codebook: Codebook,
     out_dir: str | Path,
+    options: _ReportOptions,
     *,
-    coder: Selection,
-    min_score: float | None,
-    spans: pd.DataFrame | None,
-    lang: str,
-    title: str | None,
-    chart_formats: tuple[str, ...],
-    cases: pd.DataFrame | None,
-    attributes: Selection,
-    cooccurrence: str = "count",
-    bar: ProgressBar | None = None,
-) -> tuple[dict[str, Path], dict[str, pd.DataFrame]]:
-    from qualcode.exchange.html import render_html_report, report_charts
+    bar: ProgressBar,
+    executor: Executor | None,
+    appendix: bool,
+) -> dict[str, Path]:
+    """Tables, CSV, XLSX; the charts started (on ``executor``); with ``appendix`` the Word
+    appendix while they are drawn; then the HTML report, which needs them all."""
+    from qualcode.exchange.html import render_html_report, start_report_charts
     from qualcode.exchange.xlsx import write_workbook
 
-    if cooccurrence not in COOCCURRENCE_MEASURES:
+    o = options
+    if o.cooccurrence not in COOCCURRENCE_MEASURES:
         msg = (
-            f"unknown co-occurrence measure {cooccurrence!r}; "
+            f"unknown co-occurrence measure {o.cooccurrence!r}; "
             f"expected one of {', '.join(COOCCURRENCE_MEASURES)}"
         )
         raise QualcodeError(msg)
-    step = bar.update if bar is not None else (lambda n=1: None)
     out = Path(out_dir)
     turns = validate_turns(turns)
     codings = validate_codings(codings)
@@ -172,36 +188,59 @@ def _write_report(
         turns,
         codings,
         codebook,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
-        cases=cases,
-        attributes=attributes,
+        coder=o.coder,
+        min_score=o.min_score,
+        spans=o.spans,
+        cases=o.cases,
+        attributes=o.attributes,
     )
-    step(1)
+    bar.update(1)
     written: dict[str, Path] = {}
     for name, table in tables.items():
         written[f"csv:{name}"] = write_table(table, out / TABLES_DIR / f"{name}.csv")
-    step(1)
+    bar.update(1)
     written["xlsx"] = write_workbook(tables, out / XLSX_NAME)
-    step(1)
-    svgs, chart_files = report_charts(
+    bar.update(1)
+    charts = start_report_charts(
         tables,
         codebook,
-        lang=lang,
+        lang=o.lang,
         out_dir=out / CHARTS_DIR,
-        formats=chart_formats,
-        cooccurrence=cooccurrence,
+        formats=o.chart_formats,
+        cooccurrence=o.cooccurrence,
+        executor=executor,
     )
+    docx = None
+    if appendix:
+        from qualcode.exchange.docx import write_docx_appendix
+
+        theme_png = charts.file("theme_frequencies", "png")
+        docx = write_docx_appendix(
+            turns,
+            codings,
+            codebook,
+            out / DOCX_NAME,
+            lang=o.lang,
+            coder=o.coder,
+            min_score=o.min_score,
+            tables=tables,
+            cases=o.cases,
+            attributes=o.attributes,
+            chart_png=theme_png.read_bytes() if theme_png is not None else None,
+        )
+        bar.update(1)
+    svgs, chart_files = charts.result()
     written.update(chart_files)
-    step(1)
-    html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)
+    bar.update(1)
+    html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=o.lang, title=o.title)
     html_path = out / HTML_NAME
     write_atomic(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
     written["html"] = html_path
-    step(1)
+    if docx is not None:
+        written["docx"] = docx
+    bar.update(1)
     logger.info("wrote report (%d files) to %s", len(written), out)
-    return written, tables
+    return written
 
 
 def write_outputs(
@@ -219,21 +258,21 @@ def write_outputs(
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
     cooccurrence: str = "count",
+    executor: Executor | None = None,
 ) -> dict[str, Path]:
     """Write everything for a coded project into one folder: report and Word appendix.
 
     That is :func:`write_report` (tables as CSV and XLSX, charts, HTML report) plus the Word
-    appendix ``appendix.docx`` (:func:`qualcode.exchange.docx.write_docx_appendix`).
+    appendix ``appendix.docx`` (:func:`qualcode.exchange.docx.write_docx_appendix`), written
+    while the charts are drawn when an ``executor`` draws them.
 
     Parameters
     ----------
     lang : {"id", "en"}, default "id"
         Language of the appendix and report headings.
-    coder, min_score, spans, title, chart_formats, cases, attributes
+    coder, min_score, spans, title, chart_formats, cases, attributes, cooccurrence, executor
         As in :func:`write_report`; with ``cases`` the report and the appendix hold the code x
         attribute tables.
-    coder, min_score, spans, title, chart_formats, cooccurrence
-        As in :func:`write_report`.
 
     Returns
     -------
@@ -246,38 +285,18 @@ def write_outputs(
     >>> paths["docx"]  # doctest: +SKIP
     PosixPath('out/appendix.docx')
     """
-    from qualcode.exchange.docx import write_docx_appendix
-
+    options = _ReportOptions(
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
+        lang=lang,
+        title=title,
+        chart_formats=chart_formats,
+        cases=cases,
+        attributes=attributes,
+        cooccurrence=cooccurrence,
+    )
     with progress_bar(total=REPORT_STEPS + 1, desc="writing report", unit="step") as bar:
-        written, tables = _write_report(
-            turns,
-            codings,
-            codebook,
-            out_dir,
-            coder=coder,
-            min_score=min_score,
-            spans=spans,
-            lang=lang,
-            title=title,
-            chart_formats=chart_formats,
-            cooccurrence=cooccurrence,
-            cases=cases,
-            attributes=attributes,
-            bar=bar,
+        return _write_report(
+            turns, codings, codebook, out_dir, options, bar=bar, executor=executor, appendix=True
         )
-        theme_chart = written.get("chart:theme_frequencies.png")
-        written["docx"] = write_docx_appendix(
-            turns,
-            codings,
-            codebook,
-            Path(out_dir) / DOCX_NAME,
-            lang=lang,
-            coder=coder,
-            min_score=min_score,
-            tables=tables,
-            cases=cases,
-            attributes=attributes,
-            chart_png=theme_chart.read_bytes() if theme_chart is not None else None,
-        )
-        bar.update(1)
-    return written
