@@ -414,6 +414,9 @@ def _heatmap(
     import matplotlib
 
     colormap = matplotlib.colormaps[cmap].with_extremes(bad="#e6e6e6")
+    # "none": an SVG/PDF gets the cells as they are (one pixel each, scaled by the viewer)
+    # instead of an image resampled to the page; a PNG is drawn as with "nearest"
+    kwargs.setdefault("interpolation", "none")
     image = ax.imshow(np.ma.masked_invalid(values), cmap=colormap, aspect="auto", **kwargs)
     below = _fit_column_labels(ax, col_labels, row_labels)
     _fit_row_labels(ax, row_labels, below)

@@ -496,3 +496,37 @@ def test_report_cooccurrence_measure_from_the_command_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Error: unknown co-occurrence measure 'lift'; expected one of count, jaccard" in err
     assert not (tmp_path / "bad").exists()  # refused before writing anything
+
+
+_RENDER_HEATMAP = """
+import sys
+import pandas as pd
+from qualcode import plots
+m = pd.DataFrame({"N1": [2, 0], "N2": [1, 3]}, index=pd.Index(["identify", "retain"], name="code"))
+plots.render_chart(plots.plot_code_interview_heatmap, m, paths=[sys.argv[1]])
+"""
+
+
+def test_svg_is_the_same_bytes_in_another_process(tmp_path):
+    # matplotlib salts SVG element ids with a random uuid per process; a report drawn twice
+    # (or by another machine) must give the same file
+    files = [tmp_path / "a.svg", tmp_path / "b.svg"]
+    for f in files:
+        subprocess.run([sys.executable, "-c", _RENDER_HEATMAP, str(f)], check=True, timeout=120)
+    assert files[0].read_bytes() == files[1].read_bytes()
+
+
+def test_heatmap_svg_holds_one_pixel_per_cell(tmp_path):
+    import base64
+    import io
+    import re
+
+    import pandas as pd
+    from PIL import Image
+
+    m = pd.DataFrame({"N1": [2, 0, 1], "N2": [1, 3, 0]}, index=pd.Index(["a", "b", "c"]))
+    svg = plots.render_chart(plots.plot_code_interview_heatmap, m, format="svg")
+    png = re.search(rb'xlink:href="data:image/png;base64,\s*([^"]+)"', svg).group(1)
+    cells = Image.open(io.BytesIO(base64.b64decode(png)))
+    assert cells.size == (2, 3)  # not resampled to the page: the viewer scales it, crisp
+    assert b"image-rendering:pixelated" in svg

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,7 +13,6 @@ from qualcode.cli.inputs import AttributeOpt, CasesOpt, SchedulerOpt, engine_opt
 from qualcode.codebook import Codebook, read_codebook
 from qualcode.engine.job import summarize, summary_text
 from qualcode.errors import QualcodeError
-from qualcode.exchange.chart_process import chart_process
 from qualcode.tables import write_table
 from qualcode.transcripts import read_turns
 
@@ -132,6 +129,7 @@ def code_command(
         raise QualcodeError(f"--unit must be turn or sentence, got {unit!r}")
     if (cases is not None or attribute) and not report:
         raise QualcodeError("--cases and --attribute go with --report (they shape the report)")
+    from qualcode.coding.human import read_codings
     from qualcode.engine import check_engine
 
     check_engine(engine, scheduler=scheduler, partitions=partitions, csv=csv)
@@ -176,36 +174,7 @@ def code_command(
             report=report, lang=lang, scheduler=scheduler, partitions=partitions, csv=csv,
         )  # fmt: skip
         return
-    with chart_process() if report else contextlib.nullcontext() as executor:
-        # the chart process imports matplotlib while this one reads and codes the transcripts
-        _code_files(
-            paths=list(paths), out=out, book=book, trained=trained, train=train,
-            cases_df=cases_df, all_speakers=all_speakers, unit=unit, language=language,
-            method=method, report=report, lang=lang, attribute=attribute, executor=executor,
-        )  # fmt: skip
-
-
-def _code_files(
-    *,
-    paths: list[Path],
-    out: Path,
-    book: Codebook,
-    trained: CodeClassifier | None,
-    train: Path | None,
-    cases_df: pd.DataFrame | None,
-    all_speakers: bool,
-    unit: str,
-    language: list[str] | None,
-    method: str | None,
-    report: bool,
-    lang: str,
-    attribute: list[str] | None,
-    executor: Executor | None,
-) -> None:
-    """The local engine: read, code, write the tables (and with ``report`` the report)."""
-    from qualcode.coding.human import read_codings
-
-    turns = read_turns(paths)
+    turns = read_turns(list(paths))
     if cases_df is not None:
         from qualcode.cases import case_of_turns
 
@@ -239,14 +208,7 @@ def _code_files(
         from qualcode.exchange import write_outputs
 
         written = write_outputs(
-            turns,
-            codings,
-            book,
-            out,
-            lang=lang,
-            cases=cases_df,
-            attributes=attribute or None,
-            executor=executor,
+            turns, codings, book, out, lang=lang, cases=cases_df, attributes=attribute or None
         )
         typer.echo(
             f"Wrote the report to {out}: " + ", ".join(_relative(p, out) for p in written.values())

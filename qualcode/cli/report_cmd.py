@@ -49,27 +49,24 @@ def report_command(
     ] = "count",
 ) -> None:
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
-    from qualcode.exchange.chart_process import chart_process
     from qualcode.exchange.report import write_report
 
-    with chart_process() as executor:  # matplotlib is imported there while the inputs are read
-        turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
-        cases_df = load_cases(cases, attribute, project=project)
-        written = write_report(
-            turns_df,
-            codings_df,
-            book,
-            out,
-            coder=coder or None,
-            min_score=min_score,
-            lang=lang,
-            title=title,
-            chart_formats=tuple(chart_format or ("png", "svg")),
-            cases=cases_df,
-            attributes=attribute or None,
-            cooccurrence=cooccurrence,
-            executor=executor,
-        )
+    turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
+    cases_df = load_cases(cases, attribute, project=project)
+    written = write_report(
+        turns_df,
+        codings_df,
+        book,
+        out,
+        coder=coder or None,
+        min_score=min_score,
+        lang=lang,
+        title=title,
+        chart_formats=tuple(chart_format or ("png", "svg")),
+        cases=cases_df,
+        attributes=attribute or None,
+        cooccurrence=cooccurrence,
+    )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)
     typer.echo(

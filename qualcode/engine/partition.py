@@ -112,18 +112,18 @@ def split_by_interview(turns: pd.DataFrame, n_partitions: int) -> list[Partition
         return []
     # factorize the column itself: a categorical (as read from Parquet) is not turned into
     # one Python string per row
-    codes, names = pd.factorize(turns[schema.INTERVIEW], sort=False)
-    names = np.asarray([str(x) for x in names], dtype=object)
+    codes, uniques = pd.factorize(turns[schema.INTERVIEW], sort=False)
+    names = np.asarray([str(x) for x in uniques], dtype=object)
     sizes = np.bincount(codes, minlength=len(names))
     k = max(1, min(int(n_partitions), len(names)))
     part_of = _assign(sizes, k)
     row_part = part_of[codes]
     order = np.argsort(row_part, kind="stable")
     bounds = np.searchsorted(row_part[order], np.arange(k + 1))
+    file_of, file_names = np.full(n, -1), np.asarray([], dtype=object)
     if schema.SOURCE in turns.columns:
-        file_of, file_names = pd.factorize(turns[schema.SOURCE], sort=False)  # missing: -1
-    else:
-        file_of, file_names = np.full(n, -1), []
+        file_of, found = pd.factorize(turns[schema.SOURCE], sort=False)  # missing: -1
+        file_names = np.asarray([str(x) for x in found], dtype=object)
     out: list[Partition] = []
     for p in range(k):
         rows = order[bounds[p] : bounds[p + 1]]

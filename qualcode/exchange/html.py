@@ -10,10 +10,7 @@ import html
 import logging
 import re
 from collections.abc import Mapping
-from concurrent.futures import Executor, Future
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -373,108 +370,6 @@ def report_charts(
     saved there in ``formats``. ``cooccurrence`` ("count" or "jaccard") is what the
     co-occurrence chart's colours show.
     """
-    return start_report_charts(
-        tables,
-        codebook,
-        lang=lang,
-        out_dir=out_dir,
-        formats=formats,
-        cooccurrence=cooccurrence,
-    ).result()
-
-
-@dataclass
-class _Chart:
-    name: str
-    title: str
-    plot: Any
-    data: pd.DataFrame
-    kwargs: dict[str, Any]
-    paths: list[Path]
-    future: Future[bytes | None] | None = None
-    svg: bytes | None = None
-
-
-class ReportCharts:
-    """The charts of a report, drawn here or being drawn by an executor (another process).
-
-    :meth:`svg` waits for one chart, :meth:`result` for all. A chart the executor does not
-    deliver (its process died, or the chart failed there) is drawn again here, so that an
-    error is raised here with its own message.
-    """
-
-    def __init__(self, charts: list[_Chart], executor: Executor | None) -> None:
-        self._charts = {c.name: c for c in charts}
-        for chart in charts:
-            if executor is not None:
-                try:
-                    chart.future = executor.submit(
-                        _draw, chart.plot, chart.data, chart.paths, chart.kwargs
-                    )
-                    continue
-                except RuntimeError as err:  # BrokenProcessPool, shut down
-                    logger.info("drawing %s here: %s", chart.name, err)
-            chart.svg = _draw(chart.plot, chart.data, chart.paths, chart.kwargs)
-
-    def svg(self, name: str) -> bytes:
-        """The SVG of chart ``name`` (waits for it)."""
-        chart = self._charts[name]
-        if chart.svg is None and chart.future is not None:
-            try:
-                chart.svg = chart.future.result()
-            except Exception as err:  # drawn again here, raising its own error
-                logger.info("drawing %s here: %s", name, err)
-            chart.future = None
-        if chart.svg is None:
-            chart.svg = _draw(chart.plot, chart.data, chart.paths, chart.kwargs)
-        return chart.svg
-
-    def file(self, name: str, fmt: str) -> Path | None:
-        """The file of chart ``name`` in format ``fmt`` once written (None if not asked for)."""
-        if name not in self._charts:
-            return None
-        chart = self._charts[name]
-        paths = [p for p in chart.paths if p.suffix.lower() == f".{fmt}"]
-        if not paths:
-            return None
-        self.svg(name)
-        return paths[0]
-
-    def result(self) -> tuple[dict[str, tuple[str, bytes]], dict[str, Path]]:
-        """(name -> (caption, SVG bytes), files written), as :func:`report_charts`."""
-        svgs: dict[str, tuple[str, bytes]] = {}
-        files: dict[str, Path] = {}
-        for name, chart in self._charts.items():
-            svgs[name] = (chart.title, self.svg(name))
-            files.update({f"chart:{p.name}": p for p in chart.paths})
-        return svgs, files
-
-
-def _draw(plot: Any, data: pd.DataFrame, paths: list[Path], kwargs: dict[str, Any]) -> bytes:
-    from qualcode import plots
-
-    svg = plots.render_chart(plot, data, paths=paths, format="svg", **kwargs)
-    assert svg is not None
-    return svg
-
-
-def start_report_charts(
-    tables: Mapping[str, pd.DataFrame],
-    codebook: Codebook,
-    *,
-    lang: str = "en",
-    out_dir: Path | None = None,
-    formats: tuple[str, ...] = ("png", "svg"),
-    cooccurrence: str = "count",
-    executor: Executor | None = None,
-) -> ReportCharts:
-    """Start drawing the charts of :func:`report_charts`, on ``executor`` if given.
-
-    Returns
-    -------
-    ReportCharts
-        Its :meth:`~ReportCharts.result` is what :func:`report_charts` returns.
-    """
     from qualcode import plots
 
     t = texts(lang)
@@ -484,7 +379,7 @@ def start_report_charts(
         zip(tables["code_by_interview"][CODE], tables["code_by_interview"][CODE_LABEL], strict=True)
     )
     cooc = _cooccurrence_matrix(tables["cooccurrence"], list(matrix.index))
-    specs: list[tuple[str, Any, pd.DataFrame, dict[str, Any]]] = [
+    specs: list[tuple[str, object, pd.DataFrame, dict[str, object]]] = [
         (
             "theme_frequencies",
             plots.plot_theme_frequencies,
@@ -507,18 +402,15 @@ def start_report_charts(
     counts = tables.get("coder_counts")
     if counts is not None and counts[CODER].nunique() > 1:
         specs.append(("coder_comparison", plots.plot_coder_comparison, counts, {"lang": lang}))
-    charts = [
-        _Chart(
-            name=name,
-            title=t[_CHART_TITLES[name]],
-            plot=plot,
-            data=data,
-            kwargs=kwargs,
-            paths=[out_dir / f"{name}.{fmt}" for fmt in formats] if out_dir is not None else [],
-        )
-        for name, plot, data, kwargs in specs
-    ]
-    return ReportCharts(charts, executor)
+    svgs: dict[str, tuple[str, bytes]] = {}
+    files: dict[str, Path] = {}
+    for name, plot, data, kwargs in specs:
+        paths = [out_dir / f"{name}.{fmt}" for fmt in formats] if out_dir is not None else []
+        svg = plots.render_chart(plot, data, paths=paths, format="svg", **kwargs)  # type: ignore[arg-type]
+        assert svg is not None
+        svgs[name] = (t[_CHART_TITLES[name]], svg)
+        files.update({f"chart:{p.name}": p for p in paths})
+    return svgs, files
 
 
 _CHART_TITLES = {
@@ -611,11 +503,9 @@ def write_html_report(
 
 
 __all__ = [
-    "ReportCharts",
     "inline_svg",
     "marked_html",
     "render_html_report",
     "report_charts",
-    "start_report_charts",
     "write_html_report",
 ]

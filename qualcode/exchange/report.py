@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +83,6 @@ def write_report(
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
     cooccurrence: str = "count",
-    executor: Executor | None = None,
 ) -> dict[str, Path]:
     """Write the report tables, charts and the self-contained HTML report into ``out_dir``.
 
@@ -116,10 +114,6 @@ def write_report(
     cooccurrence : {"count", "jaccard"}
         What the co-occurrence chart's colours show: turns with both codes, or the Jaccard
         index (both / either), which does not favour the most frequent codes.
-    executor : concurrent.futures.Executor, optional
-        Draws the charts while the tables are written
-        (:func:`qualcode.exchange.chart_process.chart_process` gives one running a second
-        process); default: drawn in this process.
 
     Returns
     -------
@@ -138,9 +132,7 @@ def write_report(
         cooccurrence=cooccurrence,
     )
     with progress_bar(total=REPORT_STEPS, desc="writing report", unit="step") as bar:
-        return _write_report(
-            turns, codings, codebook, out_dir, options, bar=bar, executor=executor, appendix=False
-        )
+        return _write_report(turns, codings, codebook, out_dir, options, bar=bar, appendix=False)
 
 
 @dataclass(frozen=True)
@@ -166,12 +158,10 @@ def _write_report(
     options: _ReportOptions,
     *,
     bar: ProgressBar,
-    executor: Executor | None,
     appendix: bool,
 ) -> dict[str, Path]:
-    """Tables, CSV, XLSX; the charts started (on ``executor``); with ``appendix`` the Word
-    appendix while they are drawn; then the HTML report, which needs them all."""
-    from qualcode.exchange.html import render_html_report, start_report_charts
+    """Tables, CSV, XLSX, charts, the HTML report and with ``appendix`` the Word appendix."""
+    from qualcode.exchange.html import render_html_report, report_charts
     from qualcode.exchange.xlsx import write_workbook
 
     o = options
@@ -201,21 +191,26 @@ def _write_report(
     bar.update(1)
     written["xlsx"] = write_workbook(tables, out / XLSX_NAME)
     bar.update(1)
-    charts = start_report_charts(
+    svgs, chart_files = report_charts(
         tables,
         codebook,
         lang=o.lang,
         out_dir=out / CHARTS_DIR,
         formats=o.chart_formats,
         cooccurrence=o.cooccurrence,
-        executor=executor,
     )
-    docx = None
+    written.update(chart_files)
+    bar.update(1)
+    html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=o.lang, title=o.title)
+    html_path = out / HTML_NAME
+    write_atomic(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
+    written["html"] = html_path
+    bar.update(1)
     if appendix:
         from qualcode.exchange.docx import write_docx_appendix
 
-        theme_png = charts.file("theme_frequencies", "png")
-        docx = write_docx_appendix(
+        theme_png = chart_files.get("chart:theme_frequencies.png")  # not drawn again
+        written["docx"] = write_docx_appendix(
             turns,
             codings,
             codebook,
@@ -229,16 +224,6 @@ def _write_report(
             chart_png=theme_png.read_bytes() if theme_png is not None else None,
         )
         bar.update(1)
-    svgs, chart_files = charts.result()
-    written.update(chart_files)
-    bar.update(1)
-    html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=o.lang, title=o.title)
-    html_path = out / HTML_NAME
-    write_atomic(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
-    written["html"] = html_path
-    if docx is not None:
-        written["docx"] = docx
-    bar.update(1)
     logger.info("wrote report (%d files) to %s", len(written), out)
     return written
 
@@ -258,19 +243,17 @@ def write_outputs(
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
     cooccurrence: str = "count",
-    executor: Executor | None = None,
 ) -> dict[str, Path]:
     """Write everything for a coded project into one folder: report and Word appendix.
 
     That is :func:`write_report` (tables as CSV and XLSX, charts, HTML report) plus the Word
-    appendix ``appendix.docx`` (:func:`qualcode.exchange.docx.write_docx_appendix`), written
-    while the charts are drawn when an ``executor`` draws them.
+    appendix ``appendix.docx`` (:func:`qualcode.exchange.docx.write_docx_appendix`).
 
     Parameters
     ----------
     lang : {"id", "en"}, default "id"
         Language of the appendix and report headings.
-    coder, min_score, spans, title, chart_formats, cases, attributes, cooccurrence, executor
+    coder, min_score, spans, title, chart_formats, cases, attributes, cooccurrence
         As in :func:`write_report`; with ``cases`` the report and the appendix hold the code x
         attribute tables.
 
@@ -297,6 +280,4 @@ def write_outputs(
         cooccurrence=cooccurrence,
     )
     with progress_bar(total=REPORT_STEPS + 1, desc="writing report", unit="step") as bar:
-        return _write_report(
-            turns, codings, codebook, out_dir, options, bar=bar, executor=executor, appendix=True
-        )
+        return _write_report(turns, codings, codebook, out_dir, options, bar=bar, appendix=True)
