@@ -192,9 +192,13 @@ def run_command(args: list[str]) -> dict[str, float]:
 
 
 def _worker_usage() -> tuple[float, float]:
-    """(peak RSS in MB, CPU seconds) of this worker process."""
+    """(peak RSS in MB, CPU seconds) of this worker process.
+
+    The peak is ``VmHWM``, not ``ru_maxrss``: Linux keeps ``ru_maxrss`` across fork and exec,
+    so a spawned worker reports the benchmark process's own peak as its floor.
+    """
     u = resource.getrusage(resource.RUSAGE_SELF)
-    return u.ru_maxrss / 1024, u.ru_utime + u.ru_stime
+    return _hwm_mb(os.getpid()), u.ru_utime + u.ru_stime
 
 
 def measure(
