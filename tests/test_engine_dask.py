@@ -304,3 +304,27 @@ def test_worker_killed_mid_run_loses_and_duplicates_nothing(
         assert victim not in c.run(os.getpid).values()  # the nanny started a new worker
     got = collect_codings(done["run"], big)  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(got, local)
+
+
+def test_parse_on_dask_damaged_file_names_its_group_and_file(
+    client: Client, tmp_path: Path
+) -> None:
+    files = []
+    for i in range(4):
+        path = tmp_path / f"iv{i}.txt"
+        path.write_text(f"P: Pertanyaan {i}?\nN1: Jawaban {i}.\n", encoding="utf-8")
+        files.append(path)
+    damaged = tmp_path / "iv4.docx"
+    damaged.write_bytes(b"PK\x03\x04 not really a Word file")
+    files.append(damaged)
+    with pytest.raises(QualcodeError, match=r"file group 2 of 2 \(iv2.txt to iv4.docx\): .*iv4"):
+        parse_on_dask(files, client=client, partitions=2, progress=False)
+    assert all(not keys for keys in client.has_what().values())  # nothing left on workers
+
+
+def test_parse_on_dask_leaves_no_results_on_the_workers(
+    client: Client, swda: tuple[list[Path], pd.DataFrame]
+) -> None:
+    files, _ = swda
+    parse_on_dask(files[:60], client=client, partitions=6, progress=False)
+    assert all(not keys for keys in client.has_what().values())

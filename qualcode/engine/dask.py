@@ -43,6 +43,7 @@ from qualcode import schema
 from qualcode.engine.job import CodingJob, order_codings, summarize
 from qualcode.engine.partition import Partition, default_partitions, split_by_interview
 from qualcode.errors import QualcodeError
+from qualcode.progress import progress_bar, show_progress
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -433,7 +434,7 @@ def parse_on_dask(
     TranscriptParseError, QualcodeError
         As :func:`~qualcode.transcripts.read_transcripts` (naming the file), with the group.
     """
-    from distributed import wait
+    from distributed import as_completed
 
     if partitions is not None and partitions < 1:
         msg = f"--partitions must be a positive number, got {partitions}"
@@ -451,18 +452,29 @@ def parse_on_dask(
         )
         for i, g in enumerate(groups)
     ]
-    if progress and futures:
-        _show_progress(futures)
-    wait(futures)
-    for i, (fut, g) in enumerate(zip(futures, groups, strict=True)):
-        if fut.status == "error":
-            exc = fut.exception()
-            label = f"file group {i + 1} of {len(groups)} ({g[0].name} to {g[-1].name})"
-            if isinstance(exc, QualcodeError):
-                raise QualcodeError(f"{label}: {exc}") from exc
-            raise _partition_error(exc, label)
-    frames = client.gather(futures)
-    return schema.normalize_turns(pd.concat(_same_categories(frames), ignore_index=True))
+    # Each group's table is taken as soon as it is read and released on its worker: holding
+    # them all until the end made a worker's memory grow with the corpus (1.3 GB each at 10 M).
+    position = {fut.key: i for i, fut in enumerate(futures)}
+    frames: list[pd.DataFrame | None] = [None] * len(futures)
+    with (
+        show_progress(False) if not progress else contextlib.nullcontext(),
+        progress_bar(total=len(futures), desc="reading transcripts", unit="group") as bar,
+    ):
+        for fut in as_completed(futures):
+            i = position[fut.key]
+            if fut.status == "error":
+                exc = fut.exception()
+                client.cancel(futures)
+                g = groups[i]
+                label = f"file group {i + 1} of {len(groups)} ({g[0].name} to {g[-1].name})"
+                if isinstance(exc, QualcodeError):
+                    raise QualcodeError(f"{label}: {exc}") from exc
+                raise _partition_error(exc, label)
+            frames[i] = fut.result()
+            fut.release()
+            bar.update(1)
+    tables = [f for f in frames if f is not None]
+    return schema.normalize_turns(pd.concat(_same_categories(tables), ignore_index=True))
 
 
 def _same_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
