@@ -4,5 +4,5 @@ import sys
 
 from qualcode.cli import main
 
-if __name__ == "__main__":  # not when a spawned process (the chart process) imports this module
+if __name__ == "__main__":  # not when a spawned process (multiprocessing, Dask) imports it
     sys.exit(main())

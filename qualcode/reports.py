@@ -1182,7 +1182,6 @@ def _report_tables(
     cases: pd.DataFrame | None,
     attributes: Selection,
 ) -> dict[str, pd.DataFrame]:
-    checked = codings
     common: dict[str, Any] = {"coder": coder, "min_score": min_score}
     tables = {
         "segments": coded_segments(
@@ -1210,7 +1209,7 @@ def _report_tables(
     tables["coder_counts"] = coder_counts(
         turns, codings, codebook, coders=coder, min_score=min_score
     )
-    coders = _as_list(coder) or _unique(checked[CODER])
+    coders = _as_list(coder) or _unique(codings[CODER])
     if len(coders) > 1:
         tables["coder_agreement"] = coder_agreement(
             turns, codings, codebook, coders=coders, min_score=min_score
