@@ -23,7 +23,15 @@ from pathlib import Path
 
 from qualcode.errors import LocatedError
 
-__all__ = ["OutputError", "atomic_path", "make_parent", "output_error", "write_atomic"]
+__all__ = [
+    "OutputError",
+    "atomic_path",
+    "make_parent",
+    "output_error",
+    "remove_quietly",
+    "temporary_name",
+    "write_atomic",
+]
 
 
 class OutputError(LocatedError):
@@ -81,7 +89,8 @@ def make_parent(path: str | Path) -> Path:
     return p
 
 
-def _temporary_name(p: Path) -> Path:
+def temporary_name(p: Path) -> Path:
+    """A fresh temporary name beside ``p`` to write to and then rename over ``p``."""
     # hidden (folder readers skip dot files), same folder (the rename stays on one file
     # system), same suffix (writers that choose a format by extension still do)
     return p.with_name(f".{p.stem}.tmp-{secrets.token_hex(4)}{p.suffix}")
@@ -106,19 +115,20 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     p = make_parent(path)
     if p.is_dir():
         raise output_error(OSError(errno.EISDIR, "Is a directory", str(p)), p)
-    tmp = _temporary_name(p)
+    tmp = temporary_name(p)
     try:
         yield tmp
         os.replace(tmp, p)
     except OSError as err:
-        _remove(tmp)
+        remove_quietly(tmp)
         raise output_error(err, p) from err
     except BaseException:
-        _remove(tmp)
+        remove_quietly(tmp)
         raise
 
 
-def _remove(tmp: Path) -> None:
+def remove_quietly(tmp: Path) -> None:
+    """Remove a temporary file if it is there, ignoring errors (cleaning up after a failure)."""
     # nothing more can be done if this fails; the original error is the one to report
     with contextlib.suppress(OSError):
         tmp.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("distributed")
@@ -18,7 +19,7 @@ pytest.importorskip("dask.dataframe")
 
 from distributed import Client, LocalCluster
 
-from qualcode import read_codebook, read_transcripts, schema
+from qualcode import read_codebook, read_transcripts, read_turns, schema
 from qualcode.cli import main
 from qualcode.cli.code_cmd import build_codings
 from qualcode.codebook import Code, Codebook, Theme
@@ -33,7 +34,7 @@ from qualcode.engine.dask import (
 )
 from qualcode.engine.job import CodingJob, prepare_job, summarize
 from qualcode.errors import QualcodeError
-from qualcode.transcripts import find_transcripts
+from qualcode.transcripts import find_transcripts, summarize_turns
 from tests.conftest import CODEBOOK, SAMPLE_TXT, SWDA
 
 #: the SwDA dialogue-act tags kept as codes (one exclusive theme; other turns have none)
@@ -192,10 +193,125 @@ def test_cli_parse_engine_dask(
     folder = str(swda[0][0].parent)
     assert main(["parse", folder, "--out", str(tmp_path / "local.parquet")]) == 0
     dask_args = ["--engine", "dask", "--scheduler", client.scheduler.address]
-    assert main(["parse", folder, "--out", str(tmp_path / "dask.parquet"), *dask_args]) == 0
+    argv = ["parse", folder, "--out", str(tmp_path / "dask.parquet"), *dask_args]
+    assert main([*argv, "--partitions", "3"]) == 0
     pd.testing.assert_frame_equal(
-        pd.read_parquet(tmp_path / "dask.parquet"), pd.read_parquet(tmp_path / "local.parquet")
+        read_turns([tmp_path / "dask.parquet"]), read_turns([tmp_path / "local.parquet"])
     )
+    # the workers wrote one part per group, streamed into the file as row groups; no part,
+    # staging folder or temporary file is left beside it
+    assert pq.ParquetFile(tmp_path / "dask.parquet").metadata.num_row_groups == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dask.parquet", "local.parquet"]
+    # a CSV output is written from the gathered table, the same as the local engine's
+    assert main(["parse", folder, "--out", str(tmp_path / "local.csv")]) == 0
+    assert main(["parse", folder, "--out", str(tmp_path / "dask.csv"), *dask_args]) == 0
+    assert (tmp_path / "dask.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+
+
+def test_cli_parse_engine_dask_prints_what_the_local_engine_prints(
+    client: Client,
+    swda: tuple[list[Path], pd.DataFrame],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = str(swda[0][0].parent)
+    assert main(["parse", folder, "--out", str(tmp_path / "t.parquet")]) == 0
+    local = capsys.readouterr().out
+    dask_args = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    assert main(["parse", folder, "--out", str(tmp_path / "t.parquet"), *dask_args]) == 0
+    got = capsys.readouterr().out
+    # the same lines, but for the local reader's account of how it read each file
+    assert got == "".join(x for x in local.splitlines(keepends=True) if ": read as " not in x)
+    assert "6 file(s), 6 interview(s), 12 speaker(s)" in got
+
+
+def test_parse_to_parquet_equals_local_across_groups(client: Client, tmp_path: Path) -> None:
+    # groups whose label columns have different categories (speakers, roles, sources) and
+    # numbers of them: the parts' dictionaries differ, the table read back does not
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(7):
+        speakers = [f"N{k}" for k in range(1, 2 + i * 40)]  # 1 to 241 participants: int8/int16
+        lines = [f"P: Pertanyaan {i}?"] + [f"{s}: jawaban {s} di wawancara {i}." for s in speakers]
+        (folder / f"wawancara_{i}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files = find_transcripts(folder)
+    run = engine_dask.parse_to_parquet(
+        files, tmp_path / "out" / "turns.parquet", client=client, partitions=4, progress=False
+    )
+    local = read_transcripts(files)
+    pd.testing.assert_frame_equal(read_turns([run.path]), local)
+    assert (run.turns, run.speakers) == (len(local), sum(2 + i * 40 for i in range(7)))
+    pd.testing.assert_frame_equal(run.summary, summarize_turns(local))
+    assert all(not keys for keys in client.has_what().values())
+
+
+def test_parse_to_parquet_failure_keeps_the_old_table_and_leaves_nothing(
+    client: Client, tmp_path: Path
+) -> None:
+    files = []
+    for i in range(4):
+        path = tmp_path / f"iv{i}.txt"
+        path.write_text(f"P: Pertanyaan {i}?\nN1: Jawaban {i}.\n", encoding="utf-8")
+        files.append(path)
+    out = tmp_path / "out" / "turns.parquet"
+    first = engine_dask.parse_to_parquet(files, out, client=client, partitions=2, progress=False)
+    before = out.read_bytes()
+    damaged = tmp_path / "iv4.docx"
+    damaged.write_bytes(b"PK\x03\x04 not really a Word file")
+    with pytest.raises(QualcodeError, match=r"file group 2 of 2 \(iv2.txt to iv4.docx\): .*iv4"):
+        engine_dask.parse_to_parquet(
+            [*files, damaged], out, client=client, partitions=2, progress=False
+        )
+    assert out.read_bytes() == before  # the table of the run before is untouched
+    assert [p.name for p in out.parent.iterdir()] == ["turns.parquet"]
+    assert all(not keys for keys in client.has_what().values())
+    assert first.turns == 8
+
+
+def test_parse_worker_killed_mid_run_loses_and_duplicates_nothing(
+    swda: tuple[list[Path], pd.DataFrame], tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(40):
+        for f in swda[0]:
+            (folder / f"{f.stem}_{k:02d}.txt").write_bytes(f.read_bytes())
+    files = find_transcripts(folder)
+    out = tmp_path / "turns.parquet"
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
+        Client(cluster) as c,
+    ):
+        pids = c.run(os.getpid)
+        done: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                done["run"] = engine_dask.parse_to_parquet(
+                    files, out, client=c, partitions=40, progress=False
+                )
+            except BaseException as err:  # reported below
+                done["error"] = err
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(tmp_path.glob(".turns.tmp-*")):
+            time.sleep(0.01)  # the first parts are in the output, most are not
+        victim = next(iter(pids.values()))
+        os.kill(victim, signal.SIGKILL)
+        killed_mid_run = thread.is_alive() and not out.exists()
+        thread.join(120)
+        assert "error" not in done, done.get("error")
+        assert killed_mid_run
+        assert victim not in c.run(os.getpid).values()
+    pd.testing.assert_frame_equal(read_turns([out]), read_transcripts(files))
+
+
+def test_parse_to_parquet_no_files(client: Client, tmp_path: Path) -> None:
+    run = engine_dask.parse_to_parquet([], tmp_path / "t.parquet", client=client, progress=False)
+    assert run.turns == 0 and run.summary.empty
+    pd.testing.assert_frame_equal(read_turns([run.path]), schema.empty_turns())
 
 
 def test_cli_bad_scheduler_address(

@@ -104,21 +104,24 @@ def parse(
     if check_engine(engine, scheduler=scheduler, partitions=partitions) == "dask":
         from qualcode.engine.commands import parse_with_dask
 
-        turns = parse_with_dask(  # the Dask reader does not explain its choices (yet)
+        parsed = parse_with_dask(  # the Dask reader does not explain its choices (yet)
             files,
+            out,
             scheduler=scheduler,
             partitions=partitions,
             **options,  # type: ignore[arg-type]
         )
-        report = None
+        written, summary = parsed.path, parsed.summary
+        n_turns, n_speakers, report = parsed.turns, parsed.speakers, None
     else:
         turns, report = read_transcripts_with_report(files, **options)  # type: ignore[arg-type]
-    written = write_table(turns, out)
-    summary = summarize_turns(turns)
-    n_speakers = turns.groupby(schema.INTERVIEW, sort=False)[schema.SPEAKER].nunique().sum()
+        written = write_table(turns, out)
+        summary = summarize_turns(turns)
+        n_turns = len(turns)
+        n_speakers = turns.groupby(schema.INTERVIEW, sort=False)[schema.SPEAKER].nunique().sum()
     typer.echo(
         f"{len(files)} file(s), {len(summary)} interview(s), {n_speakers} speaker(s), "
-        f"{len(turns)} turns -> {written}"
+        f"{n_turns} turns -> {written}"
     )
     if report is not None and (explain or len(files) <= EXPLAIN_UP_TO):
         for row in report.itertuples(index=False):

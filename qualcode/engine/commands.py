@@ -12,8 +12,16 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import typer
 
+from qualcode import schema
 from qualcode.codebook import Codebook
-from qualcode.engine.dask import code_on_dask, collect_codings, dask_client, parse_on_dask
+from qualcode.engine.dask import (
+    ParsedTurns,
+    code_on_dask,
+    collect_codings,
+    dask_client,
+    parse_on_dask,
+    parse_to_parquet,
+)
 from qualcode.engine.job import prepare_job, summary_text
 from qualcode.tables import write_table
 
@@ -95,8 +103,23 @@ def code_with_dask(
 
 
 def parse_with_dask(
-    files: list[Path], *, scheduler: str | None, partitions: int | None, **options: Any
-) -> pd.DataFrame:
-    """Read ``files`` on Dask (``qualcode parse --engine dask``); return the turns table."""
+    files: list[Path],
+    out: Path,
+    *,
+    scheduler: str | None,
+    partitions: int | None,
+    **options: Any,
+) -> ParsedTurns:
+    """Read ``files`` on Dask into the turns table ``out`` (``qualcode parse --engine dask``).
+
+    A Parquet ``out`` is written by the workers' parts streamed into it (this process never
+    holds the whole table); another table type is written here from the gathered table.
+    """
+    from qualcode.transcripts import summarize_turns
+
     with dask_client(scheduler, notify=_echo) as client:
-        return parse_on_dask(files, client=client, partitions=partitions, **options)
+        if out.suffix.lower() == ".parquet":
+            return parse_to_parquet(files, out, client=client, partitions=partitions, **options)
+        turns = parse_on_dask(files, client=client, partitions=partitions, **options)
+    n_speakers = turns.groupby(schema.INTERVIEW, sort=False)[schema.SPEAKER].nunique().sum()
+    return ParsedTurns(write_table(turns, out), summarize_turns(turns), len(turns), n_speakers)

@@ -18,9 +18,10 @@ A worker holds one partition at a time, so its memory depends on the partition s
 the corpus size. ``DIR`` must be reachable by every worker under the same path (the local disk
 for a :class:`~distributed.LocalCluster`, a shared file system on a multi-node cluster).
 
-Parsing (:func:`parse_on_dask`) reads groups of files in parallel with
-:func:`qualcode.transcripts.read_transcripts` and returns one turns table, the same as reading
-all files in one process.
+Parsing reads groups of files in parallel with :func:`qualcode.transcripts.read_transcripts`:
+:func:`parse_on_dask` returns one turns table, the same as reading all files in one process;
+:func:`parse_to_parquet` has the workers write each group's turns to a part file, which this
+process streams into one Parquet file (it never holds the whole table).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import importlib.util
 import itertools
 import logging
 import os
+import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -51,9 +53,11 @@ if TYPE_CHECKING:
 __all__ = [
     "INSTALL_HINT",
     "DaskRun",
+    "ParsedTurns",
     "code_on_dask",
     "dask_client",
     "parse_on_dask",
+    "parse_to_parquet",
     "read_parts",
     "require_dask",
 ]
@@ -402,6 +406,80 @@ def _read_group(files: list[str], options: dict[str, Any]) -> pd.DataFrame:
     return read_transcripts([Path(f) for f in files], **options)
 
 
+def _parse_group_to_part(
+    files: list[str], options: dict[str, Any], part: str
+) -> tuple[pd.DataFrame, int, int]:
+    """Task: read a group of files, write its turns to ``part`` (idempotent: through a temporary
+    file renamed into place); return its per-interview summary, turns and speakers."""
+    from qualcode.transcripts import summarize_turns
+
+    turns = _read_group(files, options)
+    write_atomic(turns, Path(part))
+    speakers = int(
+        turns.groupby(schema.INTERVIEW, sort=False, observed=True)[schema.SPEAKER].nunique().sum()
+    )
+    return summarize_turns(turns), len(turns), speakers
+
+
+def _parse_groups(files: list[Path], *, client: Client, partitions: int | None) -> list[list[Path]]:
+    if partitions is not None and partitions < 1:
+        msg = f"--partitions must be a positive number, got {partitions}"
+        raise QualcodeError(msg)
+    n = partitions or max(4 * _n_workers(client), -(-len(files) // GROUP_FILES))
+    return _file_groups(files, n)
+
+
+def _run_groups(
+    client: Client,
+    groups: list[list[Path]],
+    task: Callable[..., Any],
+    extra: Callable[[int], tuple[Any, ...]],
+    take: Callable[[int, Any], None],
+    *,
+    progress: bool,
+) -> None:
+    """Run ``task(files, *extra(i))`` for every group ``i``; ``take(i, result)`` as each ends.
+
+    Each result is taken as soon as its task ends and released on its worker (holding them all
+    until the end made a worker's memory grow with the corpus: 1.3 GB each at 10 M turns). The
+    first failure cancels the rest and is raised naming the group and its files.
+    """
+    from distributed import as_completed
+
+    run = uuid.uuid4().hex[:8]
+    futures = [
+        client.submit(
+            task,
+            [os.path.abspath(f) for f in g],  # Path.resolve: 3 s for 17,000 files
+            *extra(i),
+            key=f"qualcode-parse-{run}-{i:05d}",
+            retries=RETRIES,
+        )
+        for i, g in enumerate(groups)
+    ]
+    position = {fut.key: i for i, fut in enumerate(futures)}
+    with (
+        show_progress(False) if not progress else contextlib.nullcontext(),
+        progress_bar(total=len(futures), desc="reading transcripts", unit="group") as bar,
+    ):
+        try:
+            for fut in as_completed(futures):
+                i = position[fut.key]
+                if fut.status == "error":
+                    exc = fut.exception()
+                    g = groups[i]
+                    label = f"file group {i + 1} of {len(groups)} ({g[0].name} to {g[-1].name})"
+                    if isinstance(exc, QualcodeError):
+                        raise QualcodeError(f"{label}: {exc}") from exc
+                    raise _partition_error(exc, label)
+                take(i, fut.result())
+                fut.release()
+                bar.update(1)
+        except BaseException:
+            client.cancel(futures)
+            raise
+
+
 def parse_on_dask(
     files: list[Path],
     *,
@@ -434,47 +512,120 @@ def parse_on_dask(
     TranscriptParseError, QualcodeError
         As :func:`~qualcode.transcripts.read_transcripts` (naming the file), with the group.
     """
-    from distributed import as_completed
+    groups = _parse_groups(files, client=client, partitions=partitions)
+    frames: list[pd.DataFrame | None] = [None] * len(groups)
 
-    if partitions is not None and partitions < 1:
-        msg = f"--partitions must be a positive number, got {partitions}"
-        raise QualcodeError(msg)
-    n = partitions or max(4 * _n_workers(client), -(-len(files) // GROUP_FILES))
-    groups = _file_groups(files, n)
-    run = uuid.uuid4().hex[:8]
-    futures = [
-        client.submit(
-            _read_group,
-            [os.path.abspath(f) for f in g],  # Path.resolve: 3 s for 17,000 files
-            options,
-            key=f"qualcode-parse-{run}-{i:05d}",
-            retries=RETRIES,
-        )
-        for i, g in enumerate(groups)
-    ]
-    # Each group's table is taken as soon as it is read and released on its worker: holding
-    # them all until the end made a worker's memory grow with the corpus (1.3 GB each at 10 M).
-    position = {fut.key: i for i, fut in enumerate(futures)}
-    frames: list[pd.DataFrame | None] = [None] * len(futures)
-    with (
-        show_progress(False) if not progress else contextlib.nullcontext(),
-        progress_bar(total=len(futures), desc="reading transcripts", unit="group") as bar,
-    ):
-        for fut in as_completed(futures):
-            i = position[fut.key]
-            if fut.status == "error":
-                exc = fut.exception()
-                client.cancel(futures)
-                g = groups[i]
-                label = f"file group {i + 1} of {len(groups)} ({g[0].name} to {g[-1].name})"
-                if isinstance(exc, QualcodeError):
-                    raise QualcodeError(f"{label}: {exc}") from exc
-                raise _partition_error(exc, label)
-            frames[i] = fut.result()
-            fut.release()
-            bar.update(1)
+    def take(i: int, table: pd.DataFrame) -> None:
+        frames[i] = table
+
+    _run_groups(client, groups, _read_group, lambda _i: (options,), take, progress=progress)
     tables = [f for f in frames if f is not None]
+    if not tables:
+        return schema.empty_turns()
     return schema.normalize_turns(pd.concat(_same_categories(tables), ignore_index=True))
+
+
+@dataclass(frozen=True)
+class ParsedTurns:
+    """What :func:`parse_to_parquet` wrote.
+
+    Attributes
+    ----------
+    path : Path
+        The turns table (Parquet).
+    summary : DataFrame
+        Per interview, as :func:`qualcode.transcripts.summarize_turns` gives for the table.
+    turns, speakers : int
+        Rows written; speakers counted per interview.
+    """
+
+    path: Path
+    summary: pd.DataFrame
+    turns: int
+    speakers: int
+
+
+def parse_to_parquet(
+    files: list[Path],
+    out: str | Path,
+    *,
+    client: Client,
+    partitions: int | None = None,
+    progress: bool = True,
+    **options: Any,
+) -> ParsedTurns:
+    """Read transcript files on the cluster into one Parquet turns table at ``out``.
+
+    The workers write the turns of each group of files to a part file in a hidden folder
+    beside ``out`` (which every worker must reach under the same path: the local disk for a
+    LocalCluster, a shared file system on a multi-node cluster) and return only a summary; this
+    process streams the parts into ``out`` in order as they come (:class:`PartConcatenator`),
+    holding one at a time. ``out`` is replaced only when complete.
+
+    The rows, their order and ids are those of :func:`parse_on_dask` and of reading the files
+    in one process; read back with :func:`qualcode.transcripts.read_turns` the table is the
+    same (the row groups, and so the order of the label categories pandas reads, differ).
+
+    Parameters
+    ----------
+    files : list of Path
+    out : str or Path
+        The .parquet file to write.
+    client : distributed.Client
+    partitions, progress, **options
+        As for :func:`parse_on_dask`.
+
+    Returns
+    -------
+    ParsedTurns
+
+    Raises
+    ------
+    TranscriptParseError, QualcodeError
+        As :func:`parse_on_dask`; OutputError when ``out`` cannot be written.
+    """
+    import pyarrow as pa
+
+    from qualcode.engine.parts import PartConcatenator
+
+    groups = _parse_groups(files, client=client, partitions=partitions)
+    path = Path(os.path.abspath(out))
+    staging = path.with_name(f".{path.name}.parts-{uuid.uuid4().hex[:8]}")
+    summaries: list[pd.DataFrame | None] = [None] * len(groups)
+    counts = [0, 0]
+    try:
+        staging.mkdir(parents=True)
+        with PartConcatenator(path, len(groups)) as joined:
+
+            def take(i: int, result: tuple[pd.DataFrame, int, int]) -> None:
+                summaries[i] = result[0]
+                counts[0] += result[1]
+                counts[1] += result[2]
+                joined.add(i, staging / _part_name(i))
+
+            _run_groups(
+                client,
+                groups,
+                _parse_group_to_part,
+                lambda i: (options, str(staging / _part_name(i))),
+                take,
+                progress=progress,
+            )
+            joined.close(empty=pa.Schema.from_pandas(schema.empty_turns(), preserve_index=False))
+    except OSError as err:
+        from qualcode.fileio import output_error
+
+        raise output_error(err, path) from err
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    frames = [s for s in summaries if s is not None]
+    if frames:
+        summary = pd.concat(frames, ignore_index=True)
+    else:
+        from qualcode.transcripts import summarize_turns
+
+        summary = summarize_turns(schema.empty_turns())
+    return ParsedTurns(path, summary, counts[0], counts[1])
 
 
 def _same_categories(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:

@@ -1,0 +1,116 @@
+"""Concatenate Parquet part files into one Parquet file, in part order, as they arrive.
+
+The Dask parse writes one part per group of transcripts on the workers; the driver streams
+them into the output here. It is done at the Arrow level (a part is read, its label columns'
+dictionary indices widened to one type, and written as row groups) rather than through pandas:
+no pandas objects are made for the rows, and only one part is in memory at a time. Parquet
+cannot append one file's row groups to another without decoding them (the footer holds absolute
+offsets, and no library rewrites them), so each part is decoded and encoded once.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from types import TracebackType
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from qualcode import schema
+from qualcode.fileio import make_parent, output_error, remove_quietly, temporary_name
+
+__all__ = ["PartConcatenator"]
+
+
+def _target_schema(first: pa.Schema) -> pa.Schema:
+    """``first`` with every dictionary column on int32 indices: a pandas categorical becomes
+    int8 or int16 indices by its number of categories, which differs from part to part."""
+    fields = []
+    for field in first:
+        if pa.types.is_dictionary(field.type) and field.name in schema.LABEL_COLUMNS:
+            field = field.with_type(pa.dictionary(pa.int32(), field.type.value_type))
+        fields.append(field)
+    return pa.schema(fields, metadata=first.metadata)
+
+
+class PartConcatenator:
+    """Write part files, handed over in any order, into ``path`` in the order of their number.
+
+    Parts ``0 .. n-1`` are given with :meth:`add` as they become ready; each is written as soon
+    as every part before it is, then deleted. :meth:`close` renames the finished file into place
+    (a failure before leaves ``path`` as it was). Use as a context manager: leaving the block with
+    an error removes the unfinished file.
+    """
+
+    def __init__(self, path: str | Path, n_parts: int) -> None:
+        self.path = make_parent(path)
+        if self.path.is_dir():
+            raise output_error(OSError(errno.EISDIR, "Is a directory", str(self.path)), self.path)
+        self.n_parts = n_parts
+        self._tmp = temporary_name(self.path)
+        self._waiting: dict[int, Path] = {}
+        self._next = 0
+        self._writer: pq.ParquetWriter | None = None
+        self._schema: pa.Schema | None = None
+        self.rows = 0
+
+    def add(self, index: int, part: str | Path) -> None:
+        """Part ``index`` is complete at ``part``; write it and any parts waiting behind it."""
+        self._waiting[index] = Path(part)
+        while self._next in self._waiting:
+            self._write(self._waiting.pop(self._next))
+            self._next += 1
+
+    def _write(self, part: Path) -> None:
+        table = pq.read_table(part, use_threads=False)  # the driver shares the cores
+        try:
+            if self._writer is None:
+                self._schema = _target_schema(table.schema)
+                self._writer = pq.ParquetWriter(self._tmp, self._schema)
+            self._writer.write_table(table.cast(self._schema))
+        except OSError as err:
+            raise output_error(err, self.path) from err
+        self.rows += table.num_rows
+        part.unlink()
+
+    def close(self, empty: pa.Schema | None = None) -> Path:
+        """Finish the file and rename it to ``path``; ``empty`` is the schema when no part came."""
+        if self._next != self.n_parts:
+            msg = f"{self.path}: {self.n_parts - self._next} part(s) missing"
+            raise RuntimeError(msg)
+        if self._writer is None:
+            if empty is None:
+                msg = f"{self.path}: no parts and no schema to write"
+                raise RuntimeError(msg)
+            pq.write_table(empty.empty_table(), self._tmp)
+        else:
+            self._writer.close()
+            self._writer = None
+        try:
+            os.replace(self._tmp, self.path)
+        except OSError as err:
+            raise output_error(err, self.path) from err
+        return self.path
+
+    def abort(self) -> None:
+        """Remove the unfinished file (``path`` is left as it was)."""
+        if self._writer is not None:
+            try:
+                self._writer.close()
+            finally:
+                self._writer = None
+        remove_quietly(self._tmp)
+
+    def __enter__(self) -> PartConcatenator:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if kind is not None:
+            self.abort()
