@@ -1,11 +1,11 @@
-"""Concatenate Parquet part files into one Parquet file, in part order, as they arrive.
+"""Part files of a table written by workers, and their concatenation into one Parquet file.
 
-The Dask parse writes one part per group of transcripts on the workers; the driver streams
-them into the output here. It is done at the Arrow level (a part is read, its label columns'
-dictionary indices widened to one type, and written as row groups) rather than through pandas:
-no pandas objects are made for the rows, and only one part is in memory at a time. Parquet
-cannot append one file's row groups to another without decoding them (the footer holds absolute
-offsets, and no library rewrites them), so each part is decoded and encoded once.
+The Dask parse writes one part per group of transcripts on the workers (:func:`write_part`);
+the driver streams them into the output as they arrive (:class:`PartConcatenator`). Parts are
+Arrow IPC files: writing one costs a sixth of the CPU of Parquet, and the driver maps it
+without decoding. The concatenation is done at the Arrow level (the label columns' dictionary
+indices widened to one type, then written as row groups) rather than through pandas: no pandas
+objects are made for the rows, and only one part is in memory at a time.
 """
 
 from __future__ import annotations
@@ -15,13 +15,41 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qualcode import schema
 from qualcode.fileio import make_parent, output_error, remove_quietly, temporary_name
 
-__all__ = ["PartConcatenator"]
+__all__ = ["PART_SUFFIX", "PartConcatenator", "part_name", "write_part"]
+
+PART_SUFFIX = ".arrow"
+#: Parquet options of the concatenated file: dictionary pages for the label columns only (the
+#: writer's attempt on turn ids and texts is wasted: they are unique) and no statistics for
+#: the texts (a min/max of free text serves no query); a third less CPU than the defaults
+_WRITE_OPTIONS = {
+    "use_dictionary": list(schema.LABEL_COLUMNS),
+    "write_statistics": [c for c in schema.TURN_COLUMNS if c != schema.TEXT],
+}
+
+
+def part_name(index: int) -> str:
+    """The file name of part ``index``."""
+    return f"part-{index:05d}{PART_SUFFIX}"
+
+
+def write_part(table: pd.DataFrame, path: Path) -> Path:
+    """Write ``table`` as an Arrow IPC file through a temporary file renamed into place."""
+    data = pa.Table.from_pandas(table, preserve_index=False)
+    tmp = temporary_name(path)
+    try:
+        with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, data.schema) as writer:
+            writer.write_table(data)
+        os.replace(tmp, path)
+    finally:
+        remove_quietly(tmp)
+    return path
 
 
 def _target_schema(first: pa.Schema) -> pa.Schema:
@@ -64,15 +92,17 @@ class PartConcatenator:
             self._next += 1
 
     def _write(self, part: Path) -> None:
-        table = pq.read_table(part, use_threads=False)  # the driver shares the cores
-        try:
-            if self._writer is None:
-                self._schema = _target_schema(table.schema)
-                self._writer = pq.ParquetWriter(self._tmp, self._schema)
-            self._writer.write_table(table.cast(self._schema))
-        except OSError as err:
-            raise output_error(err, self.path) from err
-        self.rows += table.num_rows
+        with pa.memory_map(str(part)) as source:
+            table = pa.ipc.open_file(source).read_all()
+            try:
+                if self._writer is None:
+                    self._schema = _target_schema(table.schema)
+                    self._writer = pq.ParquetWriter(self._tmp, self._schema, **_WRITE_OPTIONS)
+                self._writer.write_table(table.cast(self._schema))
+            except OSError as err:
+                raise output_error(err, self.path) from err
+            self.rows += table.num_rows
+            del table  # the mapping closes only when nothing refers to it
         part.unlink()
 
     def close(self, empty: pa.Schema | None = None) -> Path:
@@ -84,7 +114,7 @@ class PartConcatenator:
             if empty is None:
                 msg = f"{self.path}: no parts and no schema to write"
                 raise RuntimeError(msg)
-            pq.write_table(empty.empty_table(), self._tmp)
+            pq.write_table(empty.empty_table(), self._tmp, **_WRITE_OPTIONS)
         else:
             self._writer.close()
             self._writer = None
