@@ -9,8 +9,9 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -365,72 +366,25 @@ def report_charts(
 ) -> tuple[dict[str, tuple[str, bytes]], dict[str, Path]]:
     """Draw the report charts; return (name -> (caption, SVG bytes), files written).
 
-    Charts: ``theme_frequencies``, ``code_by_interview``, ``cooccurrence`` and, with two or
-    more coders, ``coder_comparison``, every text in ``lang``. With ``out_dir``, each is also
-    saved there in ``formats``. ``cooccurrence`` ("count" or "jaccard") is what the
-    co-occurrence chart's colours show.
+    The charts are :func:`qualcode.exchange.charts.report_chart_list`'s, every text in
+    ``lang``. With ``out_dir``, each is also saved there in ``formats``. ``cooccurrence``
+    ("count" or "jaccard") is what the co-occurrence chart's colours show.
     """
-    from qualcode import plots
+    from qualcode.exchange.charts import draw_charts, report_chart_list
+
+    charts = report_chart_list(tables, codebook, lang=lang, cooccurrence=cooccurrence)
+    drawn = draw_charts(charts, out_dir, formats)
+    return chart_svgs(drawn.values(), lang), {
+        k: p for d in drawn.values() for k, p in d.files.items()
+    }
+
+
+def chart_svgs(drawn: Iterable[DrawnChart], lang: str) -> dict[str, tuple[str, bytes]]:
+    """The ``charts`` argument of :func:`render_html_report`: name -> (caption, SVG)."""
+    from qualcode.exchange.charts import CHART_CAPTIONS
 
     t = texts(lang)
-    code_freq = tables["code_frequencies"]
-    matrix = tables["code_by_interview"].set_index(CODE).drop(columns=[CODE_LABEL])
-    matrix.attrs["labels"] = dict(
-        zip(tables["code_by_interview"][CODE], tables["code_by_interview"][CODE_LABEL], strict=True)
-    )
-    cooc = _cooccurrence_matrix(tables["cooccurrence"], list(matrix.index))
-    specs: list[tuple[str, object, pd.DataFrame, dict[str, object]]] = [
-        (
-            "theme_frequencies",
-            plots.plot_theme_frequencies,
-            code_freq,
-            {"codebook": codebook, "lang": lang},
-        ),
-        (
-            "code_by_interview",
-            plots.plot_code_interview_heatmap,
-            matrix,
-            {"codebook": codebook, "lang": lang},
-        ),
-        (
-            "cooccurrence",
-            plots.plot_cooccurrence,
-            cooc,
-            {"codebook": codebook, "lang": lang, "measure": cooccurrence},
-        ),
-    ]
-    counts = tables.get("coder_counts")
-    if counts is not None and counts[CODER].nunique() > 1:
-        specs.append(("coder_comparison", plots.plot_coder_comparison, counts, {"lang": lang}))
-    svgs: dict[str, tuple[str, bytes]] = {}
-    files: dict[str, Path] = {}
-    for name, plot, data, kwargs in specs:
-        paths = [out_dir / f"{name}.{fmt}" for fmt in formats] if out_dir is not None else []
-        svg = plots.render_chart(plot, data, paths=paths, format="svg", **kwargs)  # type: ignore[arg-type]
-        assert svg is not None
-        svgs[name] = (t[_CHART_TITLES[name]], svg)
-        files.update({f"chart:{p.name}": p for p in paths})
-    return svgs, files
-
-
-_CHART_TITLES = {
-    "theme_frequencies": "chart_title",
-    "code_by_interview": "heatmap_title",
-    "cooccurrence": "cooc_title",
-    "coder_comparison": "coder_title",
-}
-
-
-def _cooccurrence_matrix(pairs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """Rebuild the square count matrix from the long co-occurrence table."""
-    m = pd.DataFrame(0, index=pd.Index(codes, name=CODE), columns=codes, dtype="int64")
-    names = ["code_a", "code_b", "both", "turns_a", "turns_b"]
-    for values in zip(*(_values(pairs[c]) for c in names), strict=True):
-        r = dict(zip(names, values, strict=True))
-        m.at[r["code_a"], r["code_b"]] = m.at[r["code_b"], r["code_a"]] = r["both"]
-        m.at[r["code_a"], r["code_a"]] = r["turns_a"]
-        m.at[r["code_b"], r["code_b"]] = r["turns_b"]
-    return m
+    return {d.name: (t[CHART_CAPTIONS[d.name]], d.svg) for d in drawn}
 
 
 def write_html_report(
@@ -502,7 +456,11 @@ def write_html_report(
     return p
 
 
+if TYPE_CHECKING:
+    from qualcode.exchange.charts import DrawnChart
+
 __all__ = [
+    "chart_svgs",
     "inline_svg",
     "marked_html",
     "render_html_report",

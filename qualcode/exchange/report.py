@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,6 +17,9 @@ from qualcode.progress import ProgressBar, progress_bar
 from qualcode.reports import Selection
 from qualcode.schema import validate_codings, validate_turns
 from qualcode.tables import write_table
+
+if TYPE_CHECKING:
+    from qualcode.exchange.charts import DrawnChart
 
 logger = logging.getLogger(__name__)
 
@@ -160,8 +164,14 @@ def _write_report(
     bar: ProgressBar,
     appendix: bool,
 ) -> dict[str, Path]:
-    """Tables, CSV, XLSX, charts, the HTML report and with ``appendix`` the Word appendix."""
-    from qualcode.exchange.html import render_html_report, report_charts
+    """Tables, CSV, XLSX, charts, the HTML report and with ``appendix`` the Word appendix.
+
+    The charts but the first are drawn in a second process, when one can be used
+    (:class:`qualcode.exchange.charts.ChartProcess`), while this one writes the tables, the
+    first chart and the appendix; anything that process does not deliver is drawn here.
+    """
+    from qualcode.exchange.charts import ChartProcess, draw_charts, report_chart_list
+    from qualcode.exchange.html import chart_svgs, render_html_report
     from qualcode.exchange.xlsx import write_workbook
 
     o = options
@@ -172,60 +182,90 @@ def _write_report(
         )
         raise QualcodeError(msg)
     out = Path(out_dir)
-    turns = validate_turns(turns)
-    codings = validate_codings(codings)
-    tables = reports.report_tables(
-        turns,
-        codings,
-        codebook,
-        coder=o.coder,
-        min_score=o.min_score,
-        spans=o.spans,
-        cases=o.cases,
-        attributes=o.attributes,
-    )
+    helper = ChartProcess.start()  # it imports matplotlib while the tables are built
+    try:
+        turns = validate_turns(turns)
+        codings = validate_codings(codings)
+        tables = reports.report_tables(
+            turns,
+            codings,
+            codebook,
+            coder=o.coder,
+            min_score=o.min_score,
+            spans=o.spans,
+            cases=o.cases,
+            attributes=o.attributes,
+        )
+        bar.update(1)
+        charts = report_chart_list(tables, codebook, lang=o.lang, cooccurrence=o.cooccurrence)
+        charts_dir = out / CHARTS_DIR
+        here = charts
+        if helper is not None:
+            helper.draw(charts[1:], charts_dir, o.chart_formats)
+            here = charts[:1]  # the theme chart, which the appendix needs first
+        written: dict[str, Path] = {}
+        for name, table in tables.items():
+            written[f"csv:{name}"] = write_table(table, out / TABLES_DIR / f"{name}.csv")
+        bar.update(1)
+        written["xlsx"] = write_workbook(tables, out / XLSX_NAME)
+        bar.update(1)
+        drawn = draw_charts(here, charts_dir, o.chart_formats)
+        docx = (
+            _write_appendix(turns, codings, codebook, out, o, tables, drawn) if appendix else None
+        )
+        if docx is not None:
+            bar.update(1)
+        if helper is not None:
+            drawn.update(helper.collect())
+            drawn.update(
+                draw_charts([c for c in charts if c.name not in drawn], charts_dir, o.chart_formats)
+            )
+    finally:
+        if helper is not None:
+            helper.close()
+    ordered = [drawn[c.name] for c in charts]
+    for chart in ordered:
+        written.update(chart.files)
     bar.update(1)
-    written: dict[str, Path] = {}
-    for name, table in tables.items():
-        written[f"csv:{name}"] = write_table(table, out / TABLES_DIR / f"{name}.csv")
-    bar.update(1)
-    written["xlsx"] = write_workbook(tables, out / XLSX_NAME)
-    bar.update(1)
-    svgs, chart_files = report_charts(
-        tables,
-        codebook,
-        lang=o.lang,
-        out_dir=out / CHARTS_DIR,
-        formats=o.chart_formats,
-        cooccurrence=o.cooccurrence,
-    )
-    written.update(chart_files)
-    bar.update(1)
+    svgs = chart_svgs(ordered, o.lang)
     html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=o.lang, title=o.title)
     html_path = out / HTML_NAME
     write_atomic(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
     written["html"] = html_path
     bar.update(1)
-    if appendix:
-        from qualcode.exchange.docx import write_docx_appendix
-
-        theme_png = chart_files.get("chart:theme_frequencies.png")  # not drawn again
-        written["docx"] = write_docx_appendix(
-            turns,
-            codings,
-            codebook,
-            out / DOCX_NAME,
-            lang=o.lang,
-            coder=o.coder,
-            min_score=o.min_score,
-            tables=tables,
-            cases=o.cases,
-            attributes=o.attributes,
-            chart_png=theme_png.read_bytes() if theme_png is not None else None,
-        )
-        bar.update(1)
+    if docx is not None:
+        written["docx"] = docx
     logger.info("wrote report (%d files) to %s", len(written), out)
     return written
+
+
+def _write_appendix(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame,
+    codebook: Codebook,
+    out: Path,
+    o: _ReportOptions,
+    tables: dict[str, pd.DataFrame],
+    drawn: dict[str, DrawnChart],
+) -> Path:
+    """The Word appendix, with the theme chart's PNG if it was drawn (not drawn again)."""
+    from qualcode.exchange.docx import write_docx_appendix
+
+    theme = drawn.get("theme_frequencies")
+    png = theme.file(".png") if theme is not None else None
+    return write_docx_appendix(
+        turns,
+        codings,
+        codebook,
+        out / DOCX_NAME,
+        lang=o.lang,
+        coder=o.coder,
+        min_score=o.min_score,
+        tables=tables,
+        cases=o.cases,
+        attributes=o.attributes,
+        chart_png=png.read_bytes() if png is not None else None,
+    )
 
 
 def write_outputs(
