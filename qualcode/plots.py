@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import io
 import textwrap
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -706,11 +707,15 @@ def _figure_of(ax_or_fig: Any) -> Figure:
     return fig
 
 
+#: figures laid out once by :func:`_freeze_layout`: saved as they are (no engine, no trimming)
+_LAID_OUT: weakref.WeakSet[Figure] = weakref.WeakSet()
+
+
 def _save_kwargs(fig: Figure, fmt: str, dpi: int) -> dict[str, Any]:
     """Options of savefig: no timestamps (same chart, same file); trim margins unless the
-    figure already lays itself out (constrained layout), which saves a second draw."""
+    figure lays itself out (constrained layout, or laid out by :func:`_freeze_layout`)."""
     kwargs: dict[str, Any] = {}
-    if fig.get_layout_engine() is None:
+    if fig.get_layout_engine() is None and fig not in _LAID_OUT:
         kwargs["bbox_inches"] = "tight"
     if fmt == "png":
         # zlib level 1: a third of the time of the default 6, files about a third larger
@@ -765,6 +770,24 @@ def save_figure(ax_or_fig: Any, path: str | Path, *, dpi: int = 300) -> Path:
     return p
 
 
+def _freeze_layout(fig: Figure) -> None:
+    """Lay ``fig`` out once, at its own dpi, and keep that layout for every file saved.
+
+    A figure with a layout engine is drawn twice by each ``savefig``: once to lay it out (at
+    the file's dpi: a heatmap's image is resampled to 300 dpi for nothing) and once for real.
+    Laid out here and left without an engine, each file is drawn once: a third less time.
+    """
+    import matplotlib
+
+    fig.draw_without_rendering()
+    # None means "the rcParams' engine": with these two off it means no engine at all
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
+        fig.set_layout_engine(None)
+    _LAID_OUT.add(fig)
+
+
 def render_chart(
     plot: Callable[..., Axes],
     data: pd.DataFrame,
@@ -801,12 +824,8 @@ def render_chart(
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     plot(data, ax=ax, **kwargs)
-    written = []
-    for path in paths:
-        written.append(save_figure(fig, path, dpi=dpi))
-        # the first save laid the figure out; keep that layout (constrained layout would work it
-        # out again for every file, a third of the time of drawing an SVG)
-        fig.set_layout_engine("none")
+    _freeze_layout(fig)
+    written = [save_figure(fig, path, dpi=dpi) for path in paths]
     if format is None:
         return None
     for path in written:  # reuse a file of that type rather than drawing again
