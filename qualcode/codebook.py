@@ -828,7 +828,8 @@ def write_codebook(codebook: Codebook, path: str | Path) -> Path:
     Path
         The file written.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_codebook(codebook), encoding="utf-8")
-    return path
+    from qualcode.fileio import write_atomic
+
+    text = dump_codebook(codebook)
+    # renamed into place when complete: a failure never leaves a truncated codebook
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

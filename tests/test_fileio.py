@@ -93,3 +93,69 @@ def test_output_error_names_path_and_reason(code: int, reason: str) -> None:
     assert isinstance(err, OutputError)
     assert str(err).startswith("/data/out/turns.csv: cannot write: ")
     assert reason in str(err) and "(/data/out)" in str(err)
+
+
+def _full_disk_after_half(original: object) -> object:
+    """A write that puts part of its bytes on disk, then finds the disk full."""
+
+    def write(self: object, data: object, *args: object, **kwargs: object) -> None:
+        original(self, data[: len(data) // 2], *args, **kwargs)  # type: ignore[operator,index]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    return write
+
+
+def test_saving_a_model_on_a_full_disk_keeps_the_model_saved_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from qualcode.coding.classifier import CodeClassifier, load_model
+
+    texts = ["klien lama tetap setia", "cari klien baru", "jaga client", "pitching baru"] * 3
+    labels = ["retain", "acquire", "retain", "acquire"] * 3
+    first = CodeClassifier(random_state=0).fit(texts, labels).save(tmp_path / "m.qcm")
+    before = first.read_bytes()
+    monkeypatch.setattr(
+        zipfile.ZipFile, "writestr", _full_disk_after_half(zipfile.ZipFile.writestr)
+    )
+    with pytest.raises(OutputError, match=r"m\.qcm: cannot write: the disk is full"):
+        CodeClassifier(random_state=1, C=0.5).fit(texts, labels).save(first)
+    monkeypatch.undo()
+    assert first.read_bytes() == before
+    assert load_model(first).classes_.tolist() == ["acquire", "retain"]
+    assert [p.name for p in tmp_path.iterdir()] == ["m.qcm"]
+
+
+def test_writing_a_codebook_on_a_full_disk_keeps_the_codebook_written_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualcode.codebook import Codebook, read_codebook, write_codebook
+    from qualcode.exchange.refi.qdc import read_qdc, write_qdc
+
+    book = Codebook.from_code_names(["retain", "acquire"])
+    yaml_path = write_codebook(book, tmp_path / "book.yaml")
+    qdc_path = write_qdc(book, tmp_path / "book.qdc")
+    before = {p: p.read_bytes() for p in (yaml_path, qdc_path)}
+    bigger = Codebook.from_code_names([f"code {i}" for i in range(200)])
+    monkeypatch.setattr(Path, "write_text", _full_disk_after_half(Path.write_text))
+    with pytest.raises(OutputError, match=r"book\.yaml: cannot write: the disk is full"):
+        write_codebook(bigger, yaml_path)
+    monkeypatch.undo()
+    import qualcode.exchange.refi.qdc as qdc
+
+    real_codes = qdc.write_codes
+
+    def codes_then_full(*args: object) -> object:
+        pieces = list(real_codes(*args))  # type: ignore[arg-type]
+        yield from pieces[: len(pieces) // 2]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(qdc, "write_codes", codes_then_full)
+    with pytest.raises(OutputError, match=r"book\.qdc: cannot write: the disk is full"):
+        write_qdc(bigger, qdc_path)
+    monkeypatch.undo()
+    assert {p: p.read_bytes() for p in before} == before
+    assert read_codebook(yaml_path) == book
+    assert read_qdc(qdc_path).codebook.code_names == ("retain", "acquire")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.qdc", "book.yaml"]

@@ -78,6 +78,7 @@ from qualcode.coding.sequence import (
     transition_table,
 )
 from qualcode.errors import ModelError, QualcodeError
+from qualcode.fileio import write_atomic
 from qualcode.schema import INTERVIEW, POSITION, SPEAKER, TEXT
 
 __all__ = ["CodeClassifier", "load_model", "turn_context"]
@@ -1832,12 +1833,14 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             "solver": self.solver_,
             "arrays_sha256": hashlib.sha256(blob).hexdigest(),
         }
-        p = Path(path)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("model.json", json.dumps(meta))
-            zf.writestr("arrays.npz", blob)
-        return p
+        def write(tmp: Path) -> None:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                zf.writestr("model.json", json.dumps(meta))
+                zf.writestr("arrays.npz", blob)
+
+        # through a temporary file renamed into place: a crash or a full disk while saving
+        # leaves the model saved before intact, never half a model
+        return write_atomic(path, write)
 
     @classmethod
     def load(cls, path: str | Path, *, codebook: Codebook | None = None) -> CodeClassifier:

@@ -14,6 +14,7 @@ from qualcode.exchange.refi.codes import CodeTreeReader, codebook_guids, write_c
 from qualcode.exchange.refi.guids import NAMESPACE
 from qualcode.exchange.refi.safety import parse_xml
 from qualcode.exchange.refi.xmlout import attr
+from qualcode.fileio import write_atomic
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -105,15 +106,17 @@ def write_qdc(
     >>> read_qdc(out).codebook.code_names
     ('retain',)
     """
-    out = Path(path)
     codes, themes = codebook_guids(codebook, namespace or NAMESPACE, code_guids)
-    with out.open("w", encoding="utf-8", newline="\n") as fh:
-        fh.write('<?xml version="1.0" encoding="utf-8"?>\n')
-        fh.write(f'<CodeBook xmlns="{CODEBOOK_NS}" origin={attr("qualcode " + __version__)}>')
-        for piece in write_codes(codebook, codes, themes):
-            fh.write(piece)
-        fh.write("</CodeBook>\n")
-    return out
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            fh.write('<?xml version="1.0" encoding="utf-8"?>\n')
+            fh.write(f'<CodeBook xmlns="{CODEBOOK_NS}" origin={attr("qualcode " + __version__)}>')
+            for piece in write_codes(codebook, codes, themes):
+                fh.write(piece)
+            fh.write("</CodeBook>\n")
+
+    return write_atomic(path, write)  # renamed into place when complete
 
 
 def read_qdc(path: str | Path) -> RefiCodebook:
