@@ -152,11 +152,18 @@ def _text_in_kernel() -> bool:
 
 
 def _tqdm() -> Any:
-    """tqdm's notebook bar in a kernel with ipywidgets, else its text bar (no warning)."""
+    """tqdm's notebook bar in a kernel with ipywidgets, else its text bar (no warning).
+
+    tqdm's monitor thread is turned off: it only retunes how often a stalled bar redraws, and a
+    thread that lives for the rest of the process stops the report from drawing its charts in
+    a forked process (:mod:`qualcode.exchange.charts` forks only a single-threaded process).
+    """
     if _in_kernel() and _has_widgets():
         from tqdm.notebook import tqdm as notebook_tqdm
 
+        notebook_tqdm.monitor_interval = 0
         return notebook_tqdm
     from tqdm.std import tqdm as std_tqdm
 
+    std_tqdm.monitor_interval = 0
     return std_tqdm

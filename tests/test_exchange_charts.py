@@ -160,10 +160,18 @@ def test_no_fork_while_another_thread_runs() -> None:
         thread.join()
 
 
-def test_the_command_line_uses_the_chart_process() -> None:
-    # a fresh qualcode process has no thread of its own that would stop the fork
-    code = "import qualcode.cli, qualcode.exchange.charts as c; print(c._can_fork())"
+def test_the_command_line_uses_the_chart_process_with_its_progress_bars() -> None:
+    # a fresh qualcode process has no thread that would stop the fork, even with a progress
+    # bar open (tqdm's monitor thread is off)
+    code = (
+        "import qualcode.cli, qualcode.exchange.charts as c\n"
+        "from qualcode.progress import progress_bar\n"
+        "with progress_bar(total=2, desc='writing report') as bar:\n"
+        "    bar.update(1)\n"
+        "    print(bar.active, c._can_fork())\n"
+    )
+    env = dict(os.environ, QUALCODE_PROGRESS="1")
     got = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     ).stdout
-    assert got.strip() == "True"
+    assert got.split() == ["True", "True"]

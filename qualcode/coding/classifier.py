@@ -1833,6 +1833,7 @@ class CodeClassifier(ClassifierMixin, BaseEstimator):
             "solver": self.solver_,
             "arrays_sha256": hashlib.sha256(blob).hexdigest(),
         }
+
         def write(tmp: Path) -> None:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                 zf.writestr("model.json", json.dumps(meta))
