@@ -164,8 +164,13 @@ def normalize_codings(df: pd.DataFrame) -> pd.DataFrame:
     return out[list(CODING_COLUMNS) + extra].reset_index(drop=True)
 
 
-def validate_turns(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.DataFrame:
+def validate_turns(
+    df: pd.DataFrame, *, source: str | Path | None = None, first_row: int = 0
+) -> pd.DataFrame:
     """Check a turns table and return it normalised.
+
+    ``first_row`` is the row of ``source`` that ``df`` starts at (a part of a larger table),
+    so that a message names the row of the file.
 
     Raises
     ------
@@ -184,19 +189,20 @@ def validate_turns(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.
     dup = out[TURN_ID].duplicated(keep=False)
     if dup.any():
         first = out.index[dup][0]
+        row = int(first) + first_row + 2  # the header is row 1
         msg = (
             f"turn_id {out.at[first, TURN_ID]!r} appears more than once "
-            f"(row {first + 2}); turn ids must be unique"
+            f"(row {row}); turn ids must be unique"
         )
-        raise TableError(msg, path=source, line=int(first) + 2)
+        raise TableError(msg, path=source, line=row)
     bad_role = ~out[ROLE].isin(ROLES)
     if bad_role.any():
         first = out.index[bad_role][0]
+        row = int(first) + first_row + 2
         msg = (
-            f"unknown role {out.at[first, ROLE]!r} in row {first + 2}; "
-            f"expected one of {', '.join(ROLES)}"
+            f"unknown role {out.at[first, ROLE]!r} in row {row}; expected one of {', '.join(ROLES)}"
         )
-        raise TableError(msg, path=source, line=int(first) + 2)
+        raise TableError(msg, path=source, line=row)
     return out
 
 

@@ -22,7 +22,7 @@ from distributed import Client, LocalCluster
 from qualcode import read_codebook, read_transcripts, read_turns, schema
 from qualcode.cli import main
 from qualcode.cli.code_cmd import build_codings
-from qualcode.codebook import Code, Codebook, Theme
+from qualcode.codebook import Code, Codebook, Theme, write_codebook
 from qualcode.coding.classifier import CodeClassifier
 from qualcode.coding.suggest import train_model
 from qualcode.engine import dask as engine_dask
@@ -312,6 +312,108 @@ def test_parse_to_parquet_no_files(client: Client, tmp_path: Path) -> None:
     run = engine_dask.parse_to_parquet([], tmp_path / "t.parquet", client=client, progress=False)
     assert run.turns == 0 and run.summary.empty
     pd.testing.assert_frame_equal(read_turns([run.path]), schema.empty_turns())
+
+
+def _parts(folder: Path) -> list[pd.DataFrame]:
+    return [pd.read_parquet(f) for f in sorted(folder.glob("part-*.parquet"))]
+
+
+def test_code_parquet_reads_its_rows_on_the_workers(
+    client: Client,
+    swda: tuple[list[Path], pd.DataFrame],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a table with a row group per file group: partitions straddle row groups
+    folder = str(swda[0][0].parent)
+    dask_args = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    table = tmp_path / "turns.parquet"
+    assert main(["parse", folder, "--out", str(table), *dask_args, "--partitions", "4"]) == 0
+    assert pq.ParquetFile(table).metadata.num_row_groups == 4
+    turns = read_turns([table])
+    job = prepare_job(turns, codebook=ENGLISH, method="rules", all_speakers=True)
+    whole = code_on_dask(turns, job, tmp_path / "whole", client=client, partitions=3)
+    capsys.readouterr()
+    # the command codes the file without reading the table here
+    import qualcode.engine.commands as commands
+
+    def no_table(*args: object) -> None:
+        raise AssertionError("the turns table was read by the driver")
+
+    monkeypatch.setattr(commands, "_read_input", no_table)
+    book = tmp_path / "talk.yaml"
+    write_codebook(ENGLISH, book)
+    argv = ["code", str(table), "--codebook", str(book), "--all-speakers", "--out"]
+    assert main([*argv, str(tmp_path / "direct"), *dask_args, "--partitions", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "(3 Parquet partitions)" in out
+    assert out.startswith(f"Coded {int(whole.summary['coded'].iloc[-1])} of {len(turns)} turns")
+    for sub in ("turns", "codings"):
+        for got, want in zip(
+            _parts(tmp_path / "direct" / sub), _parts(tmp_path / "whole" / sub), strict=True
+        ):
+            pd.testing.assert_frame_equal(got, want)
+
+
+def test_code_parquet_falls_back_when_it_cannot_read_rows(client: Client, tmp_path: Path) -> None:
+    turns = read_transcripts([SAMPLE_TXT])
+    job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
+    apart = tmp_path / "apart.parquet"
+    turns.iloc[::-1].to_parquet(apart)  # the same rows, interviews in one run each...
+    mixed = pd.concat([turns.iloc[::2], turns.iloc[1::2]])  # ...and an interview's rows apart
+    mixed.to_parquet(tmp_path / "mixed.parquet")
+    assert (
+        engine_dask.code_parquet_on_dask(
+            tmp_path / "mixed.parquet", job, tmp_path / "o", client=client, partitions=3
+        )
+        is None
+    )
+    twice = pd.concat([turns, turns])
+    twice.to_parquet(tmp_path / "twice.parquet")
+    assert (
+        engine_dask.code_parquet_on_dask(
+            tmp_path / "twice.parquet", job, tmp_path / "o", client=client, partitions=3
+        )
+        is None
+    )
+    pd.DataFrame({"text": ["not a turns table"]}).to_parquet(tmp_path / "other.parquet")
+    assert (
+        engine_dask.code_parquet_on_dask(
+            tmp_path / "other.parquet", job, tmp_path / "o", client=client
+        )
+        is None
+    )
+    # the command then reads the table and says what is wrong with it
+    argv = ["code", str(tmp_path / "twice.parquet"), "--codebook", str(CODEBOOK), "--out"]
+    dask_args = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    assert main([*argv, str(tmp_path / "o"), *dask_args]) == 1
+    run = engine_dask.code_parquet_on_dask(apart, job, tmp_path / "o", client=client, partitions=3)
+    assert run is not None and run.partitions == 3
+
+
+def test_code_parquet_bad_role_names_the_partition_and_file(client: Client, tmp_path: Path) -> None:
+    turns = read_transcripts([SAMPLE_TXT]).astype({schema.ROLE: "string"})
+    last = turns[schema.INTERVIEW] == turns[schema.INTERVIEW].iloc[-1]
+    bad = int(last.to_numpy().nonzero()[0][0])
+    turns.loc[bad, schema.ROLE] = "moderator"
+    turns.to_parquet(tmp_path / "t.parquet")
+    # the message names the row of the file, as reading the whole table does
+    with pytest.raises(QualcodeError, match=rf"t\.parquet line {bad + 2}: unknown role"):
+        read_turns([tmp_path / "t.parquet"])
+    job = prepare_job(read_transcripts([SAMPLE_TXT]), codebook=read_codebook(CODEBOOK))
+    with pytest.raises(
+        QualcodeError,
+        match=rf"partition 3 of 3 \(interviews? .*\): .*t\.parquet line {bad + 2}: .*'moderator'",
+    ):
+        engine_dask.code_parquet_on_dask(
+            tmp_path / "t.parquet",
+            job,
+            tmp_path / "o",
+            client=client,
+            partitions=3,
+            progress=False,
+        )
 
 
 def test_cli_bad_scheduler_address(

@@ -17,6 +17,7 @@ from qualcode.codebook import Codebook
 from qualcode.engine.dask import (
     ParsedTurns,
     code_on_dask,
+    code_parquet_on_dask,
     collect_codings,
     dask_client,
     parse_on_dask,
@@ -33,6 +34,10 @@ __all__ = ["code_with_dask", "parse_with_dask"]
 
 def _echo(line: str) -> None:
     typer.echo(line, err=True)
+
+
+def _one_parquet(paths: list[Path]) -> bool:
+    return len(paths) == 1 and paths[0].is_file() and paths[0].suffix.lower() == ".parquet"
 
 
 def _read_input(paths: list[Path], client: Any) -> pd.DataFrame:
@@ -66,19 +71,35 @@ def code_with_dask(
     from qualcode.coding.human import read_codings
 
     with dask_client(scheduler, notify=_echo) as client:
-        turns = _read_input(paths, client)
-        human = read_codings(train, turns=turns, codebook=codebook) if train is not None else None
-        job = prepare_job(
-            turns,
-            codebook=codebook,
-            model=model,
-            train_codings=human,
-            method=method,
-            all_speakers=all_speakers,
-            unit=unit,
-            languages=languages,
-        )
-        run = code_on_dask(turns, job, out, client=client, partitions=partitions)
+        run = None
+        if train is None and not (csv or report) and _one_parquet(paths):
+            # the workers read their own rows: this process never holds the table
+            job = prepare_job(
+                schema.empty_turns(),  # read only to train a model, which needs --train
+                codebook=codebook,
+                model=model,
+                method=method,
+                all_speakers=all_speakers,
+                unit=unit,
+                languages=languages,
+            )
+            run = code_parquet_on_dask(paths[0], job, out, client=client, partitions=partitions)
+        if run is None:
+            turns = _read_input(paths, client)
+            human = (
+                read_codings(train, turns=turns, codebook=codebook) if train is not None else None
+            )
+            job = prepare_job(
+                turns,
+                codebook=codebook,
+                model=model,
+                train_codings=human,
+                method=method,
+                all_speakers=all_speakers,
+                unit=unit,
+                languages=languages,
+            )
+            run = code_on_dask(turns, job, out, client=client, partitions=partitions)
     table = run.summary
     who = "turns" if all_speakers else "participant turns"
     typer.echo(
