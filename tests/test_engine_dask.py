@@ -356,7 +356,9 @@ def test_code_parquet_reads_its_rows_on_the_workers(
             pd.testing.assert_frame_equal(got, want)
 
 
-def test_code_parquet_falls_back_when_it_cannot_read_rows(client: Client, tmp_path: Path) -> None:
+def test_code_parquet_falls_back_when_it_cannot_read_rows(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     turns = read_transcripts([SAMPLE_TXT])
     job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
     apart = tmp_path / "apart.parquet"
@@ -390,6 +392,30 @@ def test_code_parquet_falls_back_when_it_cannot_read_rows(client: Client, tmp_pa
     assert main([*argv, str(tmp_path / "o"), *dask_args]) == 1
     run = engine_dask.code_parquet_on_dask(apart, job, tmp_path / "o", client=client, partitions=3)
     assert run is not None and run.partitions == 3
+    # a task would decode far more rows than its own (the file is one big row group)
+    monkeypatch.setattr(engine_dask, "MAX_EXTRA_ROWS", 10)
+    assert (
+        engine_dask.code_parquet_on_dask(apart, job, tmp_path / "o", client=client, partitions=3)
+        is None
+    )
+
+
+def test_code_parquet_row_groups_of_whole_interviews_are_the_partitions(
+    client: Client, swda: tuple[list[Path], pd.DataFrame], tmp_path: Path
+) -> None:
+    files = swda[0]
+    table = engine_dask.parse_to_parquet(
+        files, tmp_path / "t.parquet", client=client, partitions=4, progress=False
+    ).path
+    job = prepare_job(read_turns([table]), codebook=ENGLISH, method="rules", all_speakers=True)
+    run = engine_dask.code_parquet_on_dask(table, job, tmp_path / "o", client=client)
+    assert run is not None and run.partitions == 4
+    groups = pq.ParquetFile(table)
+    for i, part in enumerate(_parts(run.turns_dir)):
+        want = groups.read_row_group(i).to_pandas()[schema.TURN_ID].astype(str).tolist()
+        assert part[schema.TURN_ID].astype(str).tolist() == want
+    local = job.code(read_turns([table]))
+    pd.testing.assert_frame_equal(collect_codings(run, read_turns([table])), local)
 
 
 def test_code_parquet_bad_role_names_the_partition_and_file(client: Client, tmp_path: Path) -> None:

@@ -39,11 +39,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from qualcode import schema
 from qualcode.engine.job import CodingJob, order_codings, summarize
-from qualcode.engine.partition import Partition, default_partitions, split_by_interview
+from qualcode.engine.partition import (
+    PARTITION_TURNS,
+    Partition,
+    default_partitions,
+    split_by_interview,
+)
 from qualcode.errors import QualcodeError
 from qualcode.progress import progress_bar, show_progress
 
@@ -382,6 +388,59 @@ def _code_rows(
     return _code_partition(turns_path, codings_path, job, turns=turns)
 
 
+#: rows a task may decode beyond its own (the rest of the row groups that hold them)
+MAX_EXTRA_ROWS = PARTITION_TURNS
+
+
+def _row_range_partitions(
+    labels: pd.DataFrame, source: _ParquetInput, wanted: int | None, n_workers: int
+) -> list[Partition] | None:
+    """Partitions of whole interviews that are row ranges of the file, cheap to read.
+
+    Row groups that hold whole interviews and at most two partitions' worth of turns are the
+    partitions themselves (the Dask parse writes one per group of files): each task decodes
+    only its rows. Otherwise the rows are split as :func:`split_by_interview` splits them, if
+    that gives row ranges whose row groups are not much larger than they are (a file written
+    in row groups of a million rows is not: each 50,000-turn task would decode a million).
+    """
+    n_rows = len(labels)
+    if n_rows == 0:
+        return []
+    ends = [*source.starts[1:], n_rows]
+    codes = pd.factorize(labels[schema.INTERVIEW], sort=False)[0]
+    aligned = all(codes[s - 1] != codes[s] for s in source.starts[1:])
+    sizes = [b - a for a, b in zip(source.starts, ends, strict=True)]
+    if (
+        wanted is None
+        and aligned
+        and max(sizes) <= 2 * PARTITION_TURNS
+        and len(sizes) >= 2 * n_workers
+    ):
+        return [
+            _range_partition(i, a, b, labels)
+            for i, (a, b) in enumerate(zip(source.starts, ends, strict=True))
+        ]
+    parts = split_by_interview(labels, wanted or default_partitions(n_rows, n_workers))
+    if any(int(p.rows[-1]) - int(p.rows[0]) + 1 != len(p.rows) for p in parts):
+        return None  # an interview's rows are apart: partitions are not row ranges
+    starts = np.asarray(source.starts)
+    for p in parts:
+        first = int(np.searchsorted(starts, p.rows[0], side="right")) - 1
+        last = int(np.searchsorted(starts, p.rows[-1], side="right")) - 1
+        if sum(sizes[first : last + 1]) - len(p.rows) > MAX_EXTRA_ROWS:
+            return None
+    return parts
+
+
+def _range_partition(index: int, start: int, stop: int, labels: pd.DataFrame) -> Partition:
+    rows = labels.iloc[start:stop]
+    interviews = tuple(str(x) for x in pd.unique(rows[schema.INTERVIEW]))
+    sources: tuple[str, ...] = ()
+    if schema.SOURCE in rows.columns:
+        sources = tuple(str(x) for x in pd.unique(rows[schema.SOURCE].dropna()))
+    return Partition(index, np.arange(start, stop), interviews, sources)
+
+
 def code_parquet_on_dask(
     path: str | Path,
     job: CodingJob,
@@ -394,7 +453,8 @@ def code_parquet_on_dask(
     """Code the turns table in the Parquet file ``path`` without reading it here.
 
     This process reads only the ``interview``, ``source`` and ``turn_id`` columns: to split
-    the rows into partitions of whole interviews and to check that turn ids are unique. Each
+    the rows into partitions of whole interviews (:func:`_row_range_partitions`) and to check
+    that turn ids are unique. Each
     task reads its own rows from the file (every worker must reach it under the same path),
     checks them as :func:`qualcode.transcripts.read_turns` does, and writes the same
     ``turns/`` and ``codings/`` parts as :func:`code_on_dask`. The memory of this process then
@@ -403,9 +463,10 @@ def code_parquet_on_dask(
     Returns
     -------
     DaskRun or None
-        None when the file is not a turns table, its turn ids repeat, or an interview's rows
-        are not together: read it with :func:`~qualcode.transcripts.read_turns` (which says
-        what is wrong) and use :func:`code_on_dask`.
+        None when the file is not a turns table, its turn ids repeat, an interview's rows are
+        not together, or its row groups are much larger than a partition: read it with
+        :func:`~qualcode.transcripts.read_turns` (which says what is wrong) and use
+        :func:`code_on_dask`.
     """
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -424,11 +485,10 @@ def code_parquet_on_dask(
     names = pq.ParquetFile(source.path).schema_arrow.names
     columns = [c for c in (schema.INTERVIEW, schema.SOURCE) if c in names]
     labels = pq.read_table(source.path, columns=columns).to_pandas()
-    n = partitions or default_partitions(len(labels), _n_workers(client))
-    parts = split_by_interview(labels, n)
-    if any(int(p.rows[-1]) - int(p.rows[0]) + 1 != len(p.rows) for p in parts):
-        return None  # an interview's rows are apart: partitions are not row ranges
+    parts = _row_range_partitions(labels, source, partitions, _n_workers(client))
     del labels
+    if parts is None:
+        return None
     folder = Path(out)
     turns_dir, codings_dir = folder / TURNS_DIR, folder / CODINGS_DIR
     _clear_parts(turns_dir)
