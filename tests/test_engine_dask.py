@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,14 +245,19 @@ def test_parse_to_parquet_equals_local_across_groups(client: Client, tmp_path: P
     assert all(not keys for keys in client.has_what().values())
 
 
+def _four_interviews(folder: Path) -> list[Path]:
+    files = []
+    for i in range(4):
+        path = folder / f"iv{i}.txt"
+        path.write_text(f"P: Pertanyaan {i}?\nN1: Jawaban {i}.\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
 def test_parse_to_parquet_failure_keeps_the_old_table_and_leaves_nothing(
     client: Client, tmp_path: Path
 ) -> None:
-    files = []
-    for i in range(4):
-        path = tmp_path / f"iv{i}.txt"
-        path.write_text(f"P: Pertanyaan {i}?\nN1: Jawaban {i}.\n", encoding="utf-8")
-        files.append(path)
+    files = _four_interviews(tmp_path)
     out = tmp_path / "out" / "turns.parquet"
     first = engine_dask.parse_to_parquet(files, out, client=client, partitions=2, progress=False)
     before = out.read_bytes()
@@ -268,6 +273,38 @@ def test_parse_to_parquet_failure_keeps_the_old_table_and_leaves_nothing(
     assert first.turns == 8
 
 
+def _kill_a_worker_during(
+    run: Callable[[Client], object], started: Callable[[], bool]
+) -> tuple[object, bool]:
+    """Run ``run(client)`` on a fresh 2-worker cluster and SIGKILL a worker once ``started()``
+    says some of its tasks are done; return its result and whether the run was still going."""
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
+        Client(cluster) as c,
+    ):
+        pids = c.run(os.getpid)
+        done: dict[str, object] = {}
+
+        def target() -> None:
+            try:
+                done["run"] = run(c)
+            except BaseException as err:  # reported below
+                done["error"] = err
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not started():
+            time.sleep(0.01)
+        victim = next(iter(pids.values()))
+        os.kill(victim, signal.SIGKILL)
+        mid_run = thread.is_alive()
+        thread.join(120)
+        assert "error" not in done, done.get("error")
+        assert victim not in c.run(os.getpid).values()  # the nanny started a new worker
+    return done["run"], mid_run
+
+
 def test_parse_worker_killed_mid_run_loses_and_duplicates_nothing(
     swda: tuple[list[Path], pd.DataFrame], tmp_path: Path
 ) -> None:
@@ -278,33 +315,11 @@ def test_parse_worker_killed_mid_run_loses_and_duplicates_nothing(
             (folder / f"{f.stem}_{k:02d}.txt").write_bytes(f.read_bytes())
     files = find_transcripts(folder)
     out = tmp_path / "turns.parquet"
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
-        Client(cluster) as c,
-    ):
-        pids = c.run(os.getpid)
-        done: dict[str, object] = {}
-
-        def run() -> None:
-            try:
-                done["run"] = engine_dask.parse_to_parquet(
-                    files, out, client=c, partitions=40, progress=False
-                )
-            except BaseException as err:  # reported below
-                done["error"] = err
-
-        thread = threading.Thread(target=run)
-        thread.start()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(tmp_path.glob(".turns.tmp-*")):
-            time.sleep(0.01)  # the first parts are in the output, most are not
-        victim = next(iter(pids.values()))
-        os.kill(victim, signal.SIGKILL)
-        killed_mid_run = thread.is_alive() and not out.exists()
-        thread.join(120)
-        assert "error" not in done, done.get("error")
-        assert killed_mid_run
-        assert victim not in c.run(os.getpid).values()
+    _, mid_run = _kill_a_worker_during(
+        lambda c: engine_dask.parse_to_parquet(files, out, client=c, partitions=40, progress=False),
+        lambda: any(tmp_path.glob(".turns.tmp-*")),  # the first parts are in the output
+    )
+    assert mid_run
     pd.testing.assert_frame_equal(read_turns([out]), read_transcripts(files))
 
 
@@ -518,46 +533,26 @@ def test_worker_killed_mid_run_loses_and_duplicates_nothing(
     big = schema.validate_turns(big)
     job = prepare_job(big, codebook=ENGLISH, method="rules", all_speakers=True)
     local = job.code(big)
-    with (
-        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster,
-        Client(cluster) as c,
-    ):
-        pids = c.run(os.getpid)
-        done: dict[str, object] = {}
+    parts = tmp_path / "codings"
+    written: list[int] = []
 
-        def run() -> None:
-            try:
-                done["run"] = code_on_dask(
-                    big, job, tmp_path, client=c, partitions=20, progress=False
-                )
-            except BaseException as err:  # reported below
-                done["error"] = err
+    def started() -> bool:
+        written[:] = [len(list(parts.glob("part-*")))] if parts.exists() else [0]
+        return written[0] > 0
 
-        thread = threading.Thread(target=run)
-        thread.start()
-        parts = tmp_path / "codings"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (parts.exists() and any(parts.glob("part-*"))):
-            time.sleep(0.02)
-        written = len(list(parts.glob("part-*")))
-        victim = next(iter(pids.values()))
-        os.kill(victim, signal.SIGKILL)  # mid-run: some partitions written, most not
-        thread.join(120)
-        assert "error" not in done, done.get("error")
-        assert 0 < written < 20
-        assert victim not in c.run(os.getpid).values()  # the nanny started a new worker
-    got = collect_codings(done["run"], big)  # type: ignore[arg-type]
+    run, mid_run = _kill_a_worker_during(
+        lambda c: code_on_dask(big, job, tmp_path, client=c, partitions=20, progress=False),
+        started,
+    )
+    assert mid_run and 0 < written[0] < 20  # some partitions written, most not
+    got = collect_codings(run, big)  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(got, local)
 
 
 def test_parse_on_dask_damaged_file_names_its_group_and_file(
     client: Client, tmp_path: Path
 ) -> None:
-    files = []
-    for i in range(4):
-        path = tmp_path / f"iv{i}.txt"
-        path.write_text(f"P: Pertanyaan {i}?\nN1: Jawaban {i}.\n", encoding="utf-8")
-        files.append(path)
+    files = _four_interviews(tmp_path)
     damaged = tmp_path / "iv4.docx"
     damaged.write_bytes(b"PK\x03\x04 not really a Word file")
     files.append(damaged)

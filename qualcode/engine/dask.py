@@ -265,6 +265,36 @@ def _code_partition(
     return table.iloc[:-1], len(codings)
 
 
+def _check_partitions(partitions: int | None) -> None:
+    if partitions is not None and partitions < 1:
+        msg = f"--partitions must be a positive number, got {partitions}"
+        raise QualcodeError(msg)
+
+
+def _start_coding(out: str | Path, job: CodingJob, client: Client) -> tuple[Path, Path, Any, str]:
+    """The output folders (parts of an earlier run removed), the job on every worker, a run id."""
+    folder = Path(out)
+    turns_dir, codings_dir = folder / TURNS_DIR, folder / CODINGS_DIR
+    _clear_parts(turns_dir)
+    _clear_parts(codings_dir)
+    shared = client.scatter(job, broadcast=True, hash=False)
+    return turns_dir, codings_dir, shared, uuid.uuid4().hex[:8]
+
+
+def _finish_coding(
+    client: Client,
+    futures: list[Any],
+    turns: pd.DataFrame,
+    job: CodingJob,
+    turns_dir: Path,
+    codings_dir: Path,
+) -> DaskRun:
+    """The run's summary from its finished tasks' per-interview rows."""
+    results = client.gather(futures)
+    summary = _combine_summaries([t for t, _ in results], turns, job)
+    return DaskRun(summary, sum(k for _, k in results), len(futures), turns_dir, codings_dir)
+
+
 def code_on_dask(
     turns: pd.DataFrame,
     job: CodingJob,
@@ -304,17 +334,10 @@ def code_on_dask(
     """
     from distributed import wait
 
-    if partitions is not None and partitions < 1:
-        msg = f"--partitions must be a positive number, got {partitions}"
-        raise QualcodeError(msg)
+    _check_partitions(partitions)
     n = partitions or default_partitions(len(turns), _n_workers(client))
     parts = split_by_interview(turns, n)
-    folder = Path(out)
-    turns_dir, codings_dir = folder / TURNS_DIR, folder / CODINGS_DIR
-    _clear_parts(turns_dir)
-    _clear_parts(codings_dir)
-    shared = client.scatter(job, broadcast=True, hash=False)
-    run = uuid.uuid4().hex[:8]
+    turns_dir, codings_dir, shared, run = _start_coding(out, job, client)
     futures = []
     for p in parts:  # each task is sent as soon as its turns are on disk: workers start early
         write_atomic(_compact(p.take(turns)), turns_dir / _part_name(p.index))
@@ -329,11 +352,7 @@ def code_on_dask(
             )
         )
     _wait(futures, parts, progress=progress, wait=wait)
-    results = client.gather(futures)
-    tables = [t for t, _ in results]
-    n_codings = sum(k for _, k in results)
-    summary = _combine_summaries(tables, turns, job)
-    return DaskRun(summary, n_codings, len(parts), turns_dir, codings_dir)
+    return _finish_coding(client, futures, turns, job, turns_dir, codings_dir)
 
 
 @dataclass(frozen=True)
@@ -472,9 +491,7 @@ def code_parquet_on_dask(
     import pyarrow.parquet as pq
     from distributed import wait
 
-    if partitions is not None and partitions < 1:
-        msg = f"--partitions must be a positive number, got {partitions}"
-        raise QualcodeError(msg)
+    _check_partitions(partitions)
     source = _ParquetInput.open(path)
     if source is None:
         return None
@@ -489,12 +506,7 @@ def code_parquet_on_dask(
     del labels
     if parts is None:
         return None
-    folder = Path(out)
-    turns_dir, codings_dir = folder / TURNS_DIR, folder / CODINGS_DIR
-    _clear_parts(turns_dir)
-    _clear_parts(codings_dir)
-    shared = client.scatter(job, broadcast=True, hash=False)
-    run = uuid.uuid4().hex[:8]
+    turns_dir, codings_dir, shared, run = _start_coding(out, job, client)
     futures = [
         client.submit(
             _code_rows,
@@ -510,9 +522,7 @@ def code_parquet_on_dask(
         for p in parts
     ]
     _wait(futures, parts, progress=progress, wait=wait)
-    results = client.gather(futures)
-    summary = _combine_summaries([t for t, _ in results], schema.empty_turns(), job)
-    return DaskRun(summary, sum(k for _, k in results), len(parts), turns_dir, codings_dir)
+    return _finish_coding(client, futures, schema.empty_turns(), job, turns_dir, codings_dir)
 
 
 def _wait(futures: list[Any], parts: Sequence[Partition], *, progress: bool, wait: Any) -> None:
@@ -615,9 +625,7 @@ def _parse_group_to_part(
 
 
 def _parse_groups(files: list[Path], *, client: Client, partitions: int | None) -> list[list[Path]]:
-    if partitions is not None and partitions < 1:
-        msg = f"--partitions must be a positive number, got {partitions}"
-        raise QualcodeError(msg)
+    _check_partitions(partitions)
     n = partitions or max(4 * _n_workers(client), -(-len(files) // GROUP_FILES))
     return _file_groups(files, n)
 
