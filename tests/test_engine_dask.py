@@ -549,6 +549,30 @@ def test_worker_killed_mid_run_loses_and_duplicates_nothing(
     pd.testing.assert_frame_equal(got, local)
 
 
+def test_code_parquet_worker_killed_mid_run_loses_and_duplicates_nothing(
+    client: Client, swda: tuple[list[Path], pd.DataFrame], tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(20):
+        for f in swda[0]:
+            (folder / f"{f.stem}_{k:02d}.txt").write_bytes(f.read_bytes())
+    files = find_transcripts(folder)
+    table = tmp_path / "turns.parquet"
+    engine_dask.parse_to_parquet(files, table, client=client, partitions=24, progress=False)
+    turns = read_turns([table])
+    job = prepare_job(turns, codebook=ENGLISH, method="rules", all_speakers=True)
+    parts = tmp_path / "out" / "codings"
+    run, mid_run = _kill_a_worker_during(
+        lambda c: engine_dask.code_parquet_on_dask(
+            table, job, tmp_path / "out", client=c, progress=False
+        ),
+        lambda: parts.exists() and any(parts.glob("part-*")),
+    )
+    assert mid_run and run is not None and run.partitions == 24  # the row groups
+    pd.testing.assert_frame_equal(collect_codings(run, turns), job.code(turns))  # type: ignore[arg-type]
+
+
 def test_parse_on_dask_damaged_file_names_its_group_and_file(
     client: Client, tmp_path: Path
 ) -> None:
