@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -431,6 +432,35 @@ def test_code_parquet_row_groups_of_whole_interviews_are_the_partitions(
         assert part[schema.TURN_ID].astype(str).tolist() == want
     local = job.code(read_turns([table]))
     pd.testing.assert_frame_equal(collect_codings(run, read_turns([table])), local)
+
+
+def test_code_parquet_id_in_two_partitions_is_refused_and_a_collision_is_not(
+    client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    turns = read_transcripts([SAMPLE_TXT])
+    job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
+    # the same turn ids under another interview: each partition alone is valid
+    copy = turns.assign(**{schema.INTERVIEW: turns[schema.INTERVIEW].astype(str) + " (copy)"})
+    pd.concat([turns, copy], ignore_index=True).to_parquet(tmp_path / "twice.parquet")
+    out = tmp_path / "o"
+    assert (
+        engine_dask.code_parquet_on_dask(
+            tmp_path / "twice.parquet", job, out, client=client, partitions=2, progress=False
+        )
+        is None
+    )
+    assert not list((out / "codings").glob("part-*")) and not list((out / "turns").glob("part-*"))
+    argv = ["code", str(tmp_path / "twice.parquet"), "--codebook", str(CODEBOOK), "--out"]
+    dask_args = ["--engine", "dask", "--scheduler", client.scheduler.address]
+    assert main([*argv, str(out), *dask_args]) == 1
+    # equal hashes of different ids (forced here) cost the exact check, not the run
+    turns.to_parquet(tmp_path / "once.parquet")
+    monkeypatch.setattr(engine_dask, "id_hashes", lambda ids: np.zeros(len(ids), np.uint64))
+    run = engine_dask.code_parquet_on_dask(
+        tmp_path / "once.parquet", job, out, client=client, partitions=3, progress=False
+    )
+    assert run is not None
+    pd.testing.assert_frame_equal(collect_codings(run, turns), job.code(turns))
 
 
 def test_code_parquet_bad_role_names_the_partition_and_file(client: Client, tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode import schema
+from qualcode.engine.ids import has_repeats, id_hashes
 from qualcode.engine.job import CodingJob, order_codings, summarize
 from qualcode.engine.partition import (
     PARTITION_TURNS,
@@ -282,17 +283,15 @@ def _start_coding(out: str | Path, job: CodingJob, client: Client) -> tuple[Path
 
 
 def _finish_coding(
-    client: Client,
-    futures: list[Any],
+    results: list[tuple[Any, ...]],
     turns: pd.DataFrame,
     job: CodingJob,
     turns_dir: Path,
     codings_dir: Path,
 ) -> DaskRun:
-    """The run's summary from its finished tasks' per-interview rows."""
-    results = client.gather(futures)
-    summary = _combine_summaries([t for t, _ in results], turns, job)
-    return DaskRun(summary, sum(k for _, k in results), len(futures), turns_dir, codings_dir)
+    """The run's summary from its tasks' results: (per-interview rows, codings, ...)."""
+    summary = _combine_summaries([r[0] for r in results], turns, job)
+    return DaskRun(summary, sum(r[1] for r in results), len(results), turns_dir, codings_dir)
 
 
 def code_on_dask(
@@ -352,7 +351,7 @@ def code_on_dask(
             )
         )
     _wait(futures, parts, progress=progress, wait=wait)
-    return _finish_coding(client, futures, turns, job, turns_dir, codings_dir)
+    return _finish_coding(client.gather(futures), turns, job, turns_dir, codings_dir)
 
 
 @dataclass(frozen=True)
@@ -398,13 +397,15 @@ def _code_rows(
     turns_path: str,
     codings_path: str,
     job: CodingJob,
-) -> tuple[Any, int]:
+) -> tuple[Any, int, np.ndarray]:
     """Task: read one partition's rows of the input, check them, write them as the partition's
-    turns, code them and write their codings (idempotent)."""
+    turns, code them and write their codings (idempotent); also return the turn ids' hashes,
+    for the driver to check that no id is in two partitions."""
     rows = source.read(start, stop)
     turns = _compact(schema.validate_turns(rows, source=source.path, first_row=start))
     write_atomic(turns, Path(turns_path))
-    return _code_partition(turns_path, codings_path, job, turns=turns)
+    summary, n_codings = _code_partition(turns_path, codings_path, job, turns=turns)
+    return summary, n_codings, id_hashes(turns[schema.TURN_ID])
 
 
 #: rows a task may decode beyond its own (the rest of the row groups that hold them)
@@ -471,9 +472,10 @@ def code_parquet_on_dask(
 ) -> DaskRun | None:
     """Code the turns table in the Parquet file ``path`` without reading it here.
 
-    This process reads only the ``interview``, ``source`` and ``turn_id`` columns: to split
-    the rows into partitions of whole interviews (:func:`_row_range_partitions`) and to check
-    that turn ids are unique. Each
+    This process reads only the ``interview`` and ``source`` columns, to split the rows into
+    partitions of whole interviews (:func:`_row_range_partitions`); that no turn id is in two
+    partitions is checked from the hashes of the ids the tasks return
+    (:mod:`qualcode.engine.ids`). Each
     task reads its own rows from the file (every worker must reach it under the same path),
     checks them as :func:`qualcode.transcripts.read_turns` does, and writes the same
     ``turns/`` and ``codings/`` parts as :func:`code_on_dask`. The memory of this process then
@@ -487,7 +489,6 @@ def code_parquet_on_dask(
         :func:`~qualcode.transcripts.read_turns` (which says what is wrong) and use
         :func:`code_on_dask`.
     """
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
     from distributed import wait
 
@@ -495,10 +496,6 @@ def code_parquet_on_dask(
     source = _ParquetInput.open(path)
     if source is None:
         return None
-    ids = pq.read_table(source.path, columns=[schema.TURN_ID])[schema.TURN_ID]
-    if pc.count_distinct(ids, mode="all").as_py() != len(ids):
-        return None
-    del ids
     names = pq.ParquetFile(source.path).schema_arrow.names
     columns = [c for c in (schema.INTERVIEW, schema.SOURCE) if c in names]
     labels = pq.read_table(source.path, columns=columns).to_pandas()
@@ -522,7 +519,23 @@ def code_parquet_on_dask(
         for p in parts
     ]
     _wait(futures, parts, progress=progress, wait=wait)
-    return _finish_coding(client, futures, schema.empty_turns(), job, turns_dir, codings_dir)
+    results = client.gather(futures)
+    hashes = [r[2] for r in results]
+    if hashes and has_repeats(np.concatenate(hashes)) and _ids_repeat(source):
+        # the table is not valid: no output; read whole, it says which id repeats and where
+        _clear_parts(turns_dir)
+        _clear_parts(codings_dir)
+        return None
+    return _finish_coding(results, schema.empty_turns(), job, turns_dir, codings_dir)
+
+
+def _ids_repeat(source: _ParquetInput) -> bool:
+    """Whether a turn id appears twice in the file (the exact check, after equal hashes)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    ids = pq.read_table(source.path, columns=[schema.TURN_ID])[schema.TURN_ID]
+    return bool(pc.count_distinct(ids, mode="all").as_py() != len(ids))
 
 
 def _wait(futures: list[Any], parts: Sequence[Partition], *, progress: bool, wait: Any) -> None:
