@@ -306,15 +306,19 @@ def _kill_a_worker_during(
     return done["run"], mid_run
 
 
+def _copies(files: list[Path], folder: Path, n: int) -> list[Path]:
+    """``n`` copies of ``files`` under new names in ``folder`` (a corpus of many files)."""
+    folder.mkdir()
+    for k in range(n):
+        for f in files:
+            (folder / f"{f.stem}_{k:02d}.txt").write_bytes(f.read_bytes())
+    return find_transcripts(folder)
+
+
 def test_parse_worker_killed_mid_run_loses_and_duplicates_nothing(
     swda: tuple[list[Path], pd.DataFrame], tmp_path: Path
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for k in range(40):
-        for f in swda[0]:
-            (folder / f"{f.stem}_{k:02d}.txt").write_bytes(f.read_bytes())
-    files = find_transcripts(folder)
+    files = _copies(swda[0], tmp_path / "in", 40)
     out = tmp_path / "turns.parquet"
     _, mid_run = _kill_a_worker_during(
         lambda c: engine_dask.parse_to_parquet(files, out, client=c, partitions=40, progress=False),
@@ -582,12 +586,7 @@ def test_worker_killed_mid_run_loses_and_duplicates_nothing(
 def test_code_parquet_worker_killed_mid_run_loses_and_duplicates_nothing(
     client: Client, swda: tuple[list[Path], pd.DataFrame], tmp_path: Path
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for k in range(20):
-        for f in swda[0]:
-            (folder / f"{f.stem}_{k:02d}.txt").write_bytes(f.read_bytes())
-    files = find_transcripts(folder)
+    files = _copies(swda[0], tmp_path / "in", 20)
     table = tmp_path / "turns.parquet"
     engine_dask.parse_to_parquet(files, table, client=client, partitions=24, progress=False)
     turns = read_turns([table])
