@@ -4,7 +4,8 @@ Coding (:func:`code_on_dask`):
 
 1. the turns table is split into partitions of whole interviews
    (:func:`qualcode.engine.partition.split_by_interview`): context across turns is never cut;
-2. each partition's turns are written to ``DIR/turns/part-NNNNN.parquet``;
+2. each partition's turns are written to ``DIR/turns/part-NNNNN.parquet`` (by the task itself
+   when the input is a Parquet file that the tasks read, :func:`code_parquet_on_dask`);
 3. the :class:`~qualcode.engine.job.CodingJob` (codebook, trained model, options) is scattered
    to every worker once (``Client.scatter(..., broadcast=True)``); each task gets a reference to
    it, never its own pickled copy;
@@ -473,13 +474,12 @@ def code_parquet_on_dask(
     """Code the turns table in the Parquet file ``path`` without reading it here.
 
     This process reads only the ``interview`` and ``source`` columns, to split the rows into
-    partitions of whole interviews (:func:`_row_range_partitions`); that no turn id is in two
-    partitions is checked from the hashes of the ids the tasks return
-    (:mod:`qualcode.engine.ids`). Each
-    task reads its own rows from the file (every worker must reach it under the same path),
-    checks them as :func:`qualcode.transcripts.read_turns` does, and writes the same
-    ``turns/`` and ``codings/`` parts as :func:`code_on_dask`. The memory of this process then
-    does not grow with the table (it held the whole table: 3.2 GB at 10 M turns).
+    partitions of whole interviews (:func:`_row_range_partitions`). Each task reads its own
+    rows from the file (every worker must reach it under the same path), checks them as
+    :func:`qualcode.transcripts.read_turns` does, writes the same ``turns/`` and ``codings/``
+    parts as :func:`code_on_dask` and returns the hashes of its turn ids, from which this
+    process checks that no id is in two partitions (:mod:`qualcode.engine.ids`). Its memory
+    then does not grow with the table (it held the whole table: 3.2 GB at 10 M turns).
 
     Returns
     -------
