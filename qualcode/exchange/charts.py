@@ -191,6 +191,7 @@ class ChartProcess:
                 process.start()
         except OSError as err:  # no memory or process left for a fork
             log.info("cannot start the chart process (%s): drawing the charts here", err)
+            ours.close()
             return None
         finally:
             theirs.close()
