@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from qualcode import schema
 from qualcode.cli.app import app
 from qualcode.cli.inputs import SchedulerOpt, engine_option
 from qualcode.engine.job import SUMMARY_ROWS
@@ -16,6 +15,7 @@ from qualcode.tables import write_table
 from qualcode.transcripts import find_transcripts, summarize_turns
 from qualcode.transcripts.api import read_transcripts_with_report
 from qualcode.transcripts.detect import EXTENSIONS, FORMATS
+from qualcode.transcripts.summary import count_speakers
 
 OUT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
 #: list how each file was read without --explain up to this many files
@@ -118,7 +118,7 @@ def parse(
         written = write_table(turns, out)
         summary = summarize_turns(turns)
         n_turns = len(turns)
-        n_speakers = turns.groupby(schema.INTERVIEW, sort=False)[schema.SPEAKER].nunique().sum()
+        n_speakers = count_speakers(turns)
     typer.echo(
         f"{len(files)} file(s), {len(summary)} interview(s), {n_speakers} speaker(s), "
         f"{n_turns} turns -> {written}"

@@ -6,6 +6,7 @@ The command modules parse the options and call these; they print what the local 
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,34 +72,27 @@ def code_with_dask(
     from qualcode.coding.human import read_codings
 
     with dask_client(scheduler, notify=_echo) as client:
+        prepare = functools.partial(
+            prepare_job,
+            codebook=codebook,
+            model=model,
+            method=method,
+            all_speakers=all_speakers,
+            unit=unit,
+            languages=languages,
+        )
         run = None
         if train is None and not (csv or report) and _one_parquet(paths):
-            # the workers read their own rows: this process never holds the table
-            job = prepare_job(
-                schema.empty_turns(),  # read only to train a model, which needs --train
-                codebook=codebook,
-                model=model,
-                method=method,
-                all_speakers=all_speakers,
-                unit=unit,
-                languages=languages,
-            )
+            # the workers read their own rows: this process never holds the table; the turns
+            # given to prepare_job are read only to train a model, which needs --train
+            job = prepare(schema.empty_turns())
             run = code_parquet_on_dask(paths[0], job, out, client=client, partitions=partitions)
         if run is None:
             turns = _read_input(paths, client)
             human = (
                 read_codings(train, turns=turns, codebook=codebook) if train is not None else None
             )
-            job = prepare_job(
-                turns,
-                codebook=codebook,
-                model=model,
-                train_codings=human,
-                method=method,
-                all_speakers=all_speakers,
-                unit=unit,
-                languages=languages,
-            )
+            job = prepare(turns, train_codings=human)
             run = code_on_dask(turns, job, out, client=client, partitions=partitions)
     table = run.summary
     who = "turns" if all_speakers else "participant turns"
@@ -136,11 +130,11 @@ def parse_with_dask(
     A Parquet ``out`` is written by the workers' parts streamed into it (this process never
     holds the whole table); another table type is written here from the gathered table.
     """
-    from qualcode.transcripts import summarize_turns
+    from qualcode.transcripts.summary import count_speakers, summarize_turns
 
     with dask_client(scheduler, notify=_echo) as client:
         if out.suffix.lower() == ".parquet":
             return parse_to_parquet(files, out, client=client, partitions=partitions, **options)
         turns = parse_on_dask(files, client=client, partitions=partitions, **options)
-    n_speakers = turns.groupby(schema.INTERVIEW, sort=False)[schema.SPEAKER].nunique().sum()
-    return ParsedTurns(write_table(turns, out), summarize_turns(turns), len(turns), n_speakers)
+    written = write_table(turns, out)
+    return ParsedTurns(written, summarize_turns(turns), len(turns), count_speakers(turns))

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from qualcode import schema
+from qualcode import fileio, schema
 from qualcode.engine.ids import has_repeats, id_hashes
 from qualcode.engine.job import CodingJob, order_codings, summarize
 from qualcode.engine.partition import (
@@ -192,14 +192,7 @@ def _n_workers(client: Client) -> int:
 # --- files -------------------------------------------------------------------------------------
 def write_atomic(df: pd.DataFrame, path: Path) -> Path:
     """Write ``df`` as Parquet to ``path`` via a temporary file renamed into place."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return fileio.write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
 
 
 def _part_name(i: int) -> str:
@@ -629,12 +622,11 @@ def _parse_group_to_part(
     through a temporary file renamed into place, so a task run again rewrites the same part.
     """
     from qualcode.engine.parts import write_part
-    from qualcode.transcripts import summarize_turns
+    from qualcode.transcripts.summary import count_speakers, summarize_turns
 
     turns = _read_group(files, options)
     write_part(turns, Path(part))
-    by_interview = turns.groupby(schema.INTERVIEW, sort=False, observed=True)
-    return summarize_turns(turns), len(turns), int(by_interview[schema.SPEAKER].nunique().sum())
+    return summarize_turns(turns), len(turns), count_speakers(turns)
 
 
 def _parse_groups(files: list[Path], *, client: Client, partitions: int | None) -> list[list[Path]]:

@@ -20,7 +20,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qualcode import schema
-from qualcode.fileio import make_parent, output_error, remove_quietly, temporary_name
+from qualcode.fileio import (
+    make_parent,
+    output_error,
+    remove_quietly,
+    temporary_name,
+    write_atomic,
+)
 
 __all__ = ["PART_SUFFIX", "PartConcatenator", "part_name", "write_part"]
 
@@ -42,14 +48,12 @@ def part_name(index: int) -> str:
 def write_part(table: pd.DataFrame, path: Path) -> Path:
     """Write ``table`` as an Arrow IPC file through a temporary file renamed into place."""
     data = pa.Table.from_pandas(table, preserve_index=False)
-    tmp = temporary_name(path)
-    try:
+
+    def write(tmp: Path) -> None:
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, data.schema) as writer:
             writer.write_table(data)
-        os.replace(tmp, path)
-    finally:
-        remove_quietly(tmp)
-    return path
+
+    return write_atomic(path, write)
 
 
 def _target_schema(first: pa.Schema) -> pa.Schema:

@@ -7,6 +7,20 @@ import pandas as pd
 from qualcode import schema
 
 
+def count_speakers(turns: pd.DataFrame) -> int:
+    """Speakers of a turns table, counted per interview ("P" in two interviews counts twice).
+
+    Examples
+    --------
+    >>> from qualcode.transcripts import parse_transcript
+    >>> count_speakers(parse_transcript("Q: Why?\\nA: Because.\\nQ: And?"))
+    2
+    """
+    return int(
+        turns.groupby(schema.INTERVIEW, sort=False, observed=True)[schema.SPEAKER].nunique().sum()
+    )
+
+
 def summarize_turns(turns: pd.DataFrame) -> pd.DataFrame:
     """Summarise a turns table per interview.
 
