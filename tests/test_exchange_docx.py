@@ -80,6 +80,25 @@ def test_docx_headings_in_english(tmp_path):
     assert not doc.inline_shapes  # chart=False
 
 
+def test_docx_toc_field_holds_its_entries(doc_id):
+    entries = [p for p in doc_id.paragraphs if p.style.name.startswith("toc ")]
+    headings = [
+        p for p in doc_id.paragraphs if p.style.name in ("Heading 1", "Heading 2", "Heading 3")
+    ]
+    assert [p.text for p in entries] == [p.text for p in headings]
+    assert [p.style.name for p in entries][:3] == ["toc 1", "toc 1", "toc 2"]
+    # each entry links to a bookmark on its heading
+    anchors = [p._p.find(qn("w:hyperlink")).get(qn("w:anchor")) for p in entries]
+    marks = [p._p.find(qn("w:bookmarkStart")).get(qn("w:name")) for p in headings]
+    assert anchors == marks and len(set(marks)) == len(marks)
+    # still a field: begins in the first entry, ends in the last
+    assert entries[0]._p.find(f"{qn('w:r')}/{qn('w:fldChar')}").get(qn("w:fldCharType")) == "begin"
+    assert (
+        entries[-1]._p.findall(f"{qn('w:r')}/{qn('w:fldChar')}")[-1].get(qn("w:fldCharType"))
+        == "end"
+    )
+
+
 def test_docx_toc_field_updates_on_open(doc_id):
     assert TOC_INSTR in _instr(doc_id.element.body)
     assert TOC_INSTR == 'TOC \\o "1-3" \\h \\z \\u'
@@ -372,7 +391,11 @@ def test_docx_codebook_text_is_reflowed(tmp_path):
     )
     doc = docx.Document(str(path))
     body = [p.text for p in doc.paragraphs]
-    start = body.index("Codebook")
+    start = next(
+        i
+        for i, p in enumerate(doc.paragraphs)
+        if p.style.name == "Heading 1" and p.text == "Codebook"
+    )
     assert body[start + 1 : start + 3] == [
         "How the account executives build relationships.",
         "Second paragraph.",

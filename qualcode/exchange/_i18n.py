@@ -11,9 +11,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "lang": "en",
         "appendix": "Appendix",
         "contents": "Contents",
-        "toc_placeholder": (
-            "Right-click here and choose Update Field to show the table of contents."
-        ),
+        "toc_empty": "(no headings)",
         "codebook": "Codebook",
         "transcripts": "Interview Transcripts",
         "segments": "Coded Segments",
@@ -91,9 +89,7 @@ _TEXTS: dict[str, dict[str, str]] = {
         "lang": "id",
         "appendix": "Lampiran",
         "contents": "Daftar Isi",
-        "toc_placeholder": (
-            "Klik kanan di sini lalu pilih Update Field untuk menampilkan daftar isi."
-        ),
+        "toc_empty": "(tidak ada judul)",
         "codebook": "Buku Kode",
         "transcripts": "Transkrip Wawancara",
         "segments": "Segmen Terkode",

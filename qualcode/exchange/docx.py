@@ -37,6 +37,15 @@ from qualcode.cases import attribute_names, case_attributes, validate_cases
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
+from qualcode.exchange._docx_fields import (
+    TOC_INSTR as TOC_INSTR,
+)
+from qualcode.exchange._docx_fields import (
+    add_simple_field,
+    add_toc,
+    fill_toc,
+    update_fields_on_open,
+)
 from qualcode.exchange._i18n import texts
 from qualcode.fileio import write_atomic
 from qualcode.reports import (
@@ -69,8 +78,6 @@ logger = logging.getLogger(__name__)
 #: table styles of the default Word template used here
 TRANSCRIPT_STYLE = "Table Grid"
 TABLE_STYLE = "Light Grid Accent 1"
-#: the table of contents field: heading levels 1-3, hyperlinks, no page numbers in web view
-TOC_INSTR = 'TOC \\o "1-3" \\h \\z \\u'
 #: page margins (cm) on every side of the A4 page
 MARGIN_CM = 2.54
 #: column widths (cm) of the tables; ``None`` is the text column, which takes the rest of the
@@ -134,56 +141,6 @@ def reflow_paragraphs(text: object) -> list[str]:
 def _objects(series: pd.Series) -> list[object]:
     """Values as Python objects, missing -> None (iterating Arrow strings is slow)."""
     return list(_values(series))
-
-
-# --- fields ------------------------------------------------------------------------------
-def add_simple_field(paragraph: Paragraph, instr: str, shown: str = "1") -> None:
-    """Append a Word field (``w:fldSimple``) with a cached result to ``paragraph``."""
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), instr)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = shown
-    run.append(text)
-    fld.append(run)
-    paragraph._p.append(fld)
-
-
-def add_complex_field(paragraph: Paragraph, instr: str, shown: str) -> None:
-    """Append a complex field (begin, instruction, separate, shown text, end), marked dirty."""
-
-    def char(kind: str) -> Any:
-        run = OxmlElement("w:r")
-        fld = OxmlElement("w:fldChar")
-        fld.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            fld.set(qn("w:dirty"), "true")
-        run.append(fld)
-        return run
-
-    paragraph._p.append(char("begin"))
-    run = OxmlElement("w:r")
-    instr_el = OxmlElement("w:instrText")
-    instr_el.set(qn("xml:space"), "preserve")
-    instr_el.text = f" {instr} "
-    run.append(instr_el)
-    paragraph._p.append(run)
-    paragraph._p.append(char("separate"))
-    shown_run = OxmlElement("w:r")
-    shown_text = OxmlElement("w:t")
-    shown_text.text = shown
-    shown_run.append(shown_text)
-    paragraph._p.append(shown_run)
-    paragraph._p.append(char("end"))
-
-
-def _update_fields_on_open(doc: DocumentObject) -> None:
-    settings = doc.settings.element
-    for old in settings.findall(qn("w:updateFields")):
-        settings.remove(old)
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    settings.append(update)
 
 
 class _Captions:
@@ -365,7 +322,8 @@ def _add_rows(
 
 
 # --- sections ----------------------------------------------------------------------------
-def _setup(doc: DocumentObject, t: dict[str, str], title: str | None) -> None:
+def _setup(doc: DocumentObject, t: dict[str, str], title: str | None) -> Paragraph:
+    """Page, styles, footer, title and the contents' place (returned, filled at the end)."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -386,9 +344,10 @@ def _setup(doc: DocumentObject, t: dict[str, str], title: str | None) -> None:
     doc.core_properties.title = title or t["appendix"]
     doc.add_heading(title or t["appendix"], level=0)
     doc.add_paragraph(t["contents"], style="TOC Heading")
-    add_complex_field(doc.add_paragraph(), TOC_INSTR, t["toc_placeholder"])
-    _update_fields_on_open(doc)
+    toc = add_toc(doc)
+    update_fields_on_open(doc)  # Word then adds the page numbers
     doc.add_page_break()
+    return toc
 
 
 def _codebook_section(
@@ -735,7 +694,7 @@ def write_docx_appendix(
 
     doc = Document()
     cap = _Captions(doc, t)
-    _setup(doc, t, title)
+    toc = _setup(doc, t, title)
     _codebook_section(doc, codebook, meta, t, cap)
     if transcripts:
         _transcripts_section(doc, turns, _codes_of_turns(kept, meta), t, cap)
@@ -751,6 +710,7 @@ def write_docx_appendix(
         if "cases" not in tables:
             tables = {**tables, **_case_tables(turns, kept, codebook, cases, attributes)}
         _attributes_section(doc, tables, t, cap)
+    fill_toc(doc, toc, empty=t["toc_empty"])
     write_atomic(p, lambda tmp: doc.save(str(tmp)))
     logger.info("wrote Word appendix %s", p)
     return p

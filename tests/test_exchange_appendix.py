@@ -1,0 +1,106 @@
+"""The README's main job as an examiner receives it: its Word appendix rendered to PDF.
+
+The main job runs once, as README.md gives it, through the command line; its appendix is
+converted to PDF once by LibreOffice (which shows the fields' stored results, as Word's
+protected view and PDF scripts do) and read back with ``pdftotext``.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from qualcode.cli import main
+
+README = ROOT / "README.md"
+
+
+def main_job_args() -> list[str]:
+    """The README's main job command line (after ``pip install . && qualcode``)."""
+    lines = [ln for ln in README.read_text(encoding="utf-8").splitlines() if "qualcode code" in ln]
+    line = next(ln for ln in lines if ln.startswith("pip install . && qualcode code "))
+    return shlex.split(line.split("&& qualcode ", 1)[1])
+
+
+@pytest.fixture(scope="module")
+def main_job(tmp_path_factory, monkeypatch_module) -> Path:
+    """Run the main job into a fresh folder; return the folder."""
+    args = main_job_args()
+    out = tmp_path_factory.mktemp("main_job") / "out"
+    args[args.index("--out") + 1] = str(out)
+    monkeypatch_module.chdir(ROOT)
+    assert main(args) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+@pytest.fixture(scope="module")
+def appendix_pdf(main_job, tmp_path_factory) -> Path:
+    """The main job's appendix.docx converted to PDF by LibreOffice (one conversion)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice (soffice) and poppler (pdftotext) are needed")
+    work = tmp_path_factory.mktemp("pdf")
+    profile = (work / "profile").as_uri()
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(main_job / "appendix.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return work / "appendix.pdf"
+
+
+def pdf_text(pdf: Path, first: int = 1, last: int | None = None) -> str:
+    pages = ["-f", str(first)] + (["-l", str(last)] if last is not None else [])
+    done = subprocess.run(
+        ["pdftotext", *pages, "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def test_appendix_contents_listed_without_a_field_update(appendix_pdf):
+    first = pdf_text(appendix_pdf, 1, 1)
+    lines = [ln.strip() for ln in first.splitlines() if ln.strip()]
+    assert lines[:3] == ["Lampiran", "Daftar Isi", "Buku Kode"]
+    for heading in (
+        "Transkrip Wawancara",
+        "Segmen Terkode",
+        "Frekuensi Tema",
+        "Kode menurut Atribut Kasus",
+        "Narasumber 2",
+        "Retain",
+    ):
+        assert any(heading in ln for ln in lines), heading
+    assert "Update Field" not in first
+
+
+def test_appendix_table_captions_numbered(appendix_pdf):
+    text = pdf_text(appendix_pdf)
+    numbers = [int(n) for n in re.findall(r"^\s*Tabel (\d+):", text, flags=re.MULTILINE)]
+    assert numbers[:3] == [1, 2, 3]
+    assert numbers == sorted(numbers)
+    assert re.search(r"^\s*Gambar 1:", text, flags=re.MULTILINE)
