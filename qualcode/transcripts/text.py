@@ -14,8 +14,11 @@ Shapes read (one turn starts at each label; lines without a label continue the c
 - Zoom's transcript blocks: ``[Jane Doe] 00:01:02`` on its own line, the speech below
 - Word's Transcribe export: ``00:00:03 Speaker 1`` on its own line, the speech below (the header
   "Audio file / <name> / Transcript" is skipped)
-- Teams' old .txt: a ``0:0:0.0 --> 0:0:4.820`` timing line, the speaker line, the speech
-  (start and end times from the timing line), with or without blank lines between blocks
+- Teams' and Stream's old .txt (and .docx): a ``0:0:0.0 --> 0:0:4.820`` timing line, the
+  speaker line, the speech (start and end times from the timing line), with or without blank
+  lines between blocks; speaker lines of any shape (``Schmidt, Anna``, an e-mail address) when
+  they recur or start most blocks (:meth:`_Parser._teams_speakers`)
+- captions saved as text without their header: timing lines over ``Name: text``
 - speaker headings: ``### Interviewer`` over the speech, when such a heading recurs
 - spoken corpora: ``@dg1985m text`` speaker codes; CHAT ``*CHI:\ttext`` tiers. Lines that are
   not speech are skipped: ``# key = value`` metadata, CHAT headers and dependent tiers
@@ -79,9 +82,9 @@ logger = logging.getLogger(__name__)
 # ``_TEAMS`` (the speaker line after a Teams timing line) and ``_HEADLABEL`` (a Markdown heading
 # that names a speaker) certainly start a block
 (_COLON, _TAB, _MARKED, _OTTER, _ALONE, _FORCED, _TSNAME, _ZOOM, _ATCODE, _CHAT, _TEAMS,
- _HEADLABEL) = range(12)  # fmt: skip
+ _HEADLABEL, _CUE) = range(13)  # fmt: skip
 #: shapes accepted whatever the label's strength, and those that always start a block
-_MARKED_SHAPES = (_MARKED, _OTTER, _ZOOM, _ATCODE, _CHAT)
+_MARKED_SHAPES = (_MARKED, _OTTER, _ZOOM, _ATCODE, _CHAT, _CUE)
 _BLOCK_SHAPES = (_TEAMS, _HEADLABEL)
 _GROUPS = ("name", "tab", "rest", "ts1", "ts0", "ts2", "ts3", "bold", "brk", "ts4", "ts5")
 #: how each shape is described in the reading report (``qualcode parse --explain``)
@@ -93,6 +96,7 @@ SHAPE_NAMES = {
     _ATCODE: "'@code text' lines (spoken corpus)",
     _CHAT: "'*CODE:' main tiers (CHAT)",
     _TEAMS: "timing, speaker and text blocks (Teams .txt)",
+    _CUE: "timing lines over 'Name: text' (captions saved as text)",
     _HEADLABEL: "speaker headings with the speech below",
     _OTTER: "speaker and time header lines (Otter)",
     _ALONE: "labels alone on their line",
@@ -116,6 +120,11 @@ _TEAMS_TIMING_RE = re.compile(
     r"[ ]{0,3}(?P<a>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,7})?)[ \t]*-->[ \t]*"
     r"(?P<b>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,7})?)[ \t]*$"
 )
+
+
+#: a line that may name a speaker under a Teams timing line (see :meth:`_Parser._teams_speakers`):
+#: up to 60 characters and 6 words, no colon, not ending like a sentence
+_TEAMS_NAME_RE = re.compile(r"(?=.{1,60}$)[^\s:]+(?:[ \t]+[^\s:]+){0,5}(?<![?!…])(?<!\w{5}\.)")
 
 
 def _clock_seconds(value: str) -> float:
@@ -184,7 +193,9 @@ class _Parser:
         speaking = self.speaking
         label_re_match = LABEL_RE.match
         after_timing = False
+        teams_names: list[int] = []
         for i, line in enumerate(lines):
+            under_timing, after_timing = after_timing, False
             if forced:
                 kind = forced.get(i)
                 if kind is not None:
@@ -217,8 +228,7 @@ class _Parser:
                     self.timings[i] = (_clock_seconds(m["a"]), _clock_seconds(m["b"]))
                     after_timing = True
                     continue
-            if after_timing:
-                after_timing = False
+            if under_timing:
                 s = line.strip()
                 m = ALONE_RE.match(line) if s else None
                 if m is not None and label_strength(" ".join(s.split())):
@@ -226,6 +236,8 @@ class _Parser:
                     cands[i] = (label, "", None, _TEAMS)
                     labels_append(label)
                     continue
+                if s and _TEAMS_NAME_RE.fullmatch(s):
+                    teams_names.append(i)  # decided by _teams_speakers() after the scan
             if lead.isdigit() and len(line) <= 72:
                 m = TS_NAME_RE.match(line)
                 if m is not None:
@@ -262,6 +274,8 @@ class _Parser:
                             shape = _MARKED
                         elif ts5 is not None:
                             shape = _ZOOM
+                    elif under_timing and shape == _COLON:
+                        shape = _CUE  # a caption's 'Name: text' under its timing line
                     cands[i] = (name, rest, start, shape)
                     labels_append(name)
                     if rest and (rest[0] != " " or rest.strip()):
@@ -284,6 +298,8 @@ class _Parser:
                 self.short_counts[s] += 1
         self.cands = cands
         self.colon_counts.update(seen_labels)
+        if self.timings:
+            self._teams_speakers(teams_names)
         self._audio_file_header()
         self._speaker_headings()
 
@@ -300,6 +316,47 @@ class _Parser:
             if m is not None:
                 return (m["name"], m["rest"], None, _CHAT)
         return None
+
+    def _teams_speakers(self, names: list[int]) -> None:
+        """Settle the speaker lines under Teams timing lines.
+
+        The line under a timing line names the speaker. One that does not look like a label
+        (``Schmidt, Anna``, ``anna schmidt``, an e-mail address, a name of five words) is taken
+        as the speaker's when it stands under a timing line with speech below it at least twice
+        in the file, or when at least half the timing blocks start with a speaker line taken so:
+        a caption text that merely follows a timing line does neither. A speaker line with no
+        speech below it (a timing line, a blank or the end follows) is read as speech unless
+        the name speaks elsewhere.
+        """
+        lines, cands = self.lines, self.cands
+        n = len(lines)
+
+        def speech_below(i: int) -> bool:
+            return i + 1 < n and cands[i + 1] != TIMING and bool(lines[i + 1].strip())
+
+        def is_teams(i: int) -> bool:
+            c = cands[i]
+            return c.__class__ is tuple and c[3] == _TEAMS  # type: ignore[index]
+
+        spoken = [i for i in names if speech_below(i)]
+        recurring = Counter(" ".join(lines[i].split()) for i in spoken)
+        blocks = [t + 1 for t in self.timings if speech_below(t + 1)]
+        taken = sum(is_teams(i) or recurring[" ".join(lines[i].split())] >= 2 for i in blocks)
+        most = taken * 2 >= len(blocks)
+        for i in spoken:
+            label = " ".join(lines[i].split())
+            if most or recurring[label] >= 2:
+                cands[i] = (label, "", None, _TEAMS)
+                self.colon_counts[label] += 1
+        teams = [i for i in range(n) if is_teams(i)]
+        speaking = {cands[i][0] for i in teams if speech_below(i)}  # type: ignore[index]
+        for i in teams:
+            if not speech_below(i) and cands[i][0] not in speaking:  # type: ignore[index]
+                cands[i] = None
+        for i in names:
+            label = " ".join(lines[i].split())
+            if not speech_below(i) and label in speaking:
+                cands[i] = (label, "", None, _TEAMS)
 
     def _audio_file_header(self) -> None:
         """Mark the header of Word's Transcribe export ("Audio file", a name, "Transcript")."""
@@ -588,23 +645,33 @@ class _Parser:
 def _single_speaker(
     lines: list[str], *, linenos: list[int] | None, forced: Mapping[int, object] | None
 ) -> RawTurns:
-    """One turn per paragraph by the ``unknown`` speaker; Markdown/keyword headings split."""
+    """One turn per paragraph by the ``unknown`` speaker; Markdown/keyword headings split.
+
+    A Teams timing line ends a paragraph and gives the next its start and end times.
+    """
     raw = RawTurns()
     forced = forced or {}
     heading: str | None = None
     stack: list[str] = []
     parts: list[str] = []
     t_line = 0
+    timing: tuple[float | None, float | None] = (None, None)
 
     def flush() -> None:
         if parts:
-            raw.add(heading, UNKNOWN_SPEAKER, " ".join(parts), t_line)
+            raw.add(heading, UNKNOWN_SPEAKER, " ".join(parts), t_line, *timing)
 
     n = len(lines)
     for i, line in enumerate(lines):
         kind = forced.get(i)
         s = strip_markup(line).strip()
         if kind == TITLE:
+            continue
+        m = _TEAMS_TIMING_RE.match(line) if "-->" in line[:72] else None
+        if m is not None:
+            flush()
+            parts = []
+            timing = (_clock_seconds(m["a"]), _clock_seconds(m["b"]))
             continue
         blank_before = i == 0 or not lines[i - 1].strip()
         blank_after = i + 1 >= n or not lines[i + 1].strip()
@@ -628,6 +695,7 @@ def _single_speaker(
         if not s or (kind is None and (is_page_number(s) or _RULE_RE.fullmatch(s))):
             flush()
             parts = []
+            timing = (None, None)
             continue
         if isinstance(kind, tuple):
             s = " ".join(str(k) for k in kind if k)
