@@ -10,7 +10,8 @@ Roles are decided per interview, in this order:
 3. common interviewer labels are ``interviewer``: Interviewer, I, Q, P (Peneliti), Int,
    Moderator, MOD, Host, Facilitator, Researcher, Pewawancara, ...;
 4. common participant labels are ``participant``: Respondent, A, N1/N2 (Narasumber), P1/R1,
-   Participant, Informan, Interviewee, Guest, ...;
+   Participant, Informan, Interviewee, Guest, Narrator (the person interviewed, as oral-history
+   archives call them), ...;
 5. ``R`` is ambiguous (Respondent next to ``I``; a mistyped Researcher/Peneliti row in the thesis):
    it is a participant when the interview has an ``I``/``Interviewer`` speaker and no other
    participant, otherwise it goes by questions (rule 6) among the remaining speakers;
@@ -37,12 +38,12 @@ _INTERVIEWER = re.compile(
 )
 _PARTICIPANT = re.compile(
     r"(?i)(?:respondent|responden|participant|partisipan|informan|informant|interviewee|"
-    r"narasumber|guest|subject|a|b\d{0,2}|n\d{1,3}|p\d{1,3}|r\d{1,3}|resp|ip|befragte[rn]?|"
+    r"narasumber|narrator|guest|subject|a|b\d{0,2}|n\d{1,3}|p\d{1,3}|r\d{1,3}|resp|ip|befragte[rn]?|"
     r"teilnehmer(?:in)?)(?:[ _-]?\d{1,3})?(?:\s*\(.{0,30}\))?"
 )
 _OTHER = re.compile(
     r"(?i)(?:unknown|unidentified|speaker\s*\?|\?+|transcriber(?:'s)? notes?|transcriber|"
-    r"note|notes|catatan|observer|narrator|translator|interpreter|system|all|semua|"
+    r"note|notes|catatan|observer|translator|interpreter|system|all|semua|"
     r"(?:unknown|unidentified) speaker(?:\s*\d{1,2})?|multiple speakers|crosstalk)"
 )
 _AMBIGUOUS_R = re.compile(r"(?i)r")

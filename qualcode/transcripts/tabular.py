@@ -5,8 +5,12 @@ Column names are found automatically (case and punctuation ignored) or given:
 - speaker: Speaker, Speaker name, Name, Sprecher, Sprecherin, Pembicara, Penutur, Who
 - text: Text, Transcript, Transcription, Utterance, Content, Words, Dialogue, Teks, Ucapan,
   Äußerung
-- start / end (optional): Start, Start time, Begin, Von / End, End time, Stop, Bis; seconds or
-  ``hh:mm:ss(.mmm)``
+- start / end (optional): Start, Start time, Begin, Von, Timestamp, Time, Waktu / End, End
+  time, Stop, Bis; seconds or ``hh:mm:ss(.mmm)``. Oral-history tables write notes in their time
+  column on a few rows (``[00:03:43] beginning of actual interview``, ``tape change``): the
+  time in front of a note is read, the note itself is not speech and is left out of the turns
+  table (the turns columns have no place for it; the reading report counts the notes). A cell
+  that is neither a time nor a note (``zero``, ``12:7x``) is refused.
 - interview (optional): Interview, Interview id, Document, Session, Wawancara
 
 Speaker cells may end in a colon (``LG:``, as oral-history tables write them). Rows without a
@@ -23,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,10 +56,17 @@ _TIMECODE_RE = re.compile(r"^(\d{1,2}:\d{2}:\d{2}):\d{2}$")
 _STAGE_NOTE_RE = re.compile(r"\[[^\[\]]*\]|\([^()]*\)")
 START_NAMES = (
     "start", "starttime", "begin", "from", "von", "mulai", "timestamp", "time", "timecode", "tc",
-    "in", "starttimecode",
+    "in", "starttimecode", "waktu", "timestampnotes", "timenotes",
 )  # fmt: skip
 END_NAMES = ("end", "endtime", "stop", "to", "bis", "selesai")
 INTERVIEW_NAMES = ("interview", "interviewid", "document", "session", "wawancara", "file")
+#: a time in front of a note in a time column: ``[00:03:43] beginning of actual interview``
+_TIME_NOTE_RE = re.compile(
+    r"[\[(]?\s*(?P<time>\d{1,2}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?)\s*[\])]?[\s:;,.–—-]*(?P<note>.*)",
+    re.DOTALL,
+)
+#: a time-column cell that is a note without a time: words, or text in brackets
+_NOTE_RE = re.compile(r"(?s)[\[(].*[^\W\d_].*[\])]|.*[^\W\d_]\w*\s+\S.*")
 
 logger = logging.getLogger(__name__)
 
@@ -176,19 +188,38 @@ def parse_frame(
     speakers, texts = cells(sp_col), cells(tx_col)
     starts, ends, ivs = cells(st_col), cells(en_col), cells(iv_col)
 
+    time_notes: list[int] = []  # rows whose time cell holds a note
+
     def time(value: str, row: int, col: str | None) -> float | None:
         value = value.strip()
         if not value:
             return None
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             pass
+        else:
+            if math.isnan(number):
+                return None  # 'NaN', as some tools write a missing time
+            if math.isfinite(number):
+                return number
         seconds = parse_timestamp(_TIMECODE_RE.sub(r"\1", value.strip("[]() ")))
-        if seconds is None:
-            msg = f"cannot read time {value!r} in column {col!r}; expected seconds or hh:mm:ss"
-            raise TranscriptParseError(msg, path=p, line=row)
-        return seconds
+        if seconds is not None:
+            return seconds
+        m = _TIME_NOTE_RE.match(value)
+        if m is not None and m["note"].strip():
+            seconds = parse_timestamp(_TIMECODE_RE.sub(r"\1", m["time"]))
+            if seconds is not None:
+                time_notes.append(row)
+                return seconds
+        if _NOTE_RE.fullmatch(value):
+            time_notes.append(row)
+            return None
+        msg = (
+            f"cannot read time {value!r} in column {col!r}; expected seconds or hh:mm:ss, "
+            "or a note after the time ('[00:03:43] beginning of the interview')"
+        )
+        raise TranscriptParseError(msg, path=p, line=row)
 
     raw = RawTurns()
     cur: str | None = None
@@ -216,6 +247,7 @@ def parse_frame(
                 orphans.append(row)
                 continue
             raw.text[-1] += " " + text
+            time(starts[k], row, st_col)  # checked (and its note counted); the turn's start stays
             end = time(ends[k], row, en_col)
             if end is not None:
                 raw.end[-1] = end
@@ -245,4 +277,12 @@ def parse_frame(
     raw.layout = f"table, speaker column {sp_col!r}, text column {tx_col!r}"
     if notes:
         raw.layout += f", {notes} stage note row(s) skipped"
+    if time_notes:
+        raw.layout += f", {len(time_notes)} note(s) in the time column left out"
+        logger.info(
+            "%s: %d note(s) in the time column(s) are not speech and were left out (rows %s)",
+            p,
+            len(time_notes),
+            ", ".join(map(str, time_notes[:5])),
+        )
     return raw
