@@ -26,6 +26,7 @@ from qualcode.errors import LocatedError
 __all__ = [
     "OutputError",
     "atomic_path",
+    "completed_writes",
     "make_parent",
     "output_error",
     "remove_quietly",
@@ -69,6 +70,22 @@ def output_error(err: OSError, path: str | Path) -> OutputError:
             where = f" ({other})"
     msg = f"cannot write: {reason}{where}; expected a path in a folder you can write to"
     return OutputError(msg, path=path)
+
+
+#: files renamed into place by :func:`atomic_path`, when someone asked to know them
+_completed: list[Path] | None = None
+
+
+@contextmanager
+def completed_writes() -> Iterator[list[Path]]:
+    """Collect the files :func:`atomic_path` completes inside the block (the command line
+    says which files were kept when Ctrl-C stops a command)."""
+    global _completed
+    previous, _completed = _completed, []
+    try:
+        yield _completed
+    finally:
+        _completed = previous
 
 
 def make_parent(path: str | Path) -> Path:
@@ -119,6 +136,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         os.replace(tmp, p)
+        if _completed is not None:
+            _completed.append(p)
     except OSError as err:
         remove_quietly(tmp)
         raise output_error(err, p) from err

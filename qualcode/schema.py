@@ -119,6 +119,44 @@ def _missing(df: pd.DataFrame, required: Iterable[str]) -> list[str]:
     return [c for c in required if c not in df.columns]
 
 
+def check_numbers(
+    df: pd.DataFrame,
+    columns: dict[str, str],
+    *,
+    source: str | Path | None = None,
+    first_row: int = 0,
+) -> None:
+    """Raise :class:`TableError` naming the file, row and column of the first cell of
+    ``columns`` (name -> ``"number"`` or ``"whole number"``) that is not one (empty is fine).
+
+    Rows are counted as a spreadsheet shows them (the header is row 1), from ``first_row``.
+    """
+    for col, kind in columns.items():
+        if col not in df.columns:
+            continue
+        values = df[col]
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            if kind != "whole number":
+                continue
+            number = values.astype("float64")
+            bad = number.notna() & (number % 1 != 0)
+        else:
+            text = values.astype("string").str.strip()
+            given = values.notna() & (text != "")
+            number = pd.to_numeric(text.where(given), errors="coerce")
+            bad = given & number.isna()
+            if kind == "whole number":
+                bad |= number.notna() & (number % 1 != 0)
+        if bad.any():
+            at = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
+            row = at + first_row + 2
+            msg = (
+                f"row {row}, column {col!r}: {values.iloc[at]!r} is not a {kind}; "
+                f"expected a {kind} or an empty cell"
+            )
+            raise TableError(msg, path=source, line=row)
+
+
 def normalize_turns(df: pd.DataFrame) -> pd.DataFrame:
     """Return ``df`` with the turns columns in order and with their dtypes.
 
@@ -175,7 +213,8 @@ def validate_turns(
     Raises
     ------
     TableError
-        If required columns are missing, turn ids repeat, or roles are not known.
+        If required columns are missing, turn ids repeat, roles are not known, or a
+        position, line, start or end is not a number (the row and column are named).
     """
     required = (TURN_ID, INTERVIEW, POSITION, SPEAKER, ROLE, TEXT)
     missing = _missing(df, required)
@@ -185,6 +224,12 @@ def validate_turns(
             f"expected columns {', '.join(TURN_COLUMNS)}"
         )
         raise TableError(msg, path=source)
+    check_numbers(
+        df,
+        {POSITION: "whole number", LINE: "whole number", START: "number", END: "number"},
+        source=source,
+        first_row=first_row,
+    )
     out = normalize_turns(df)
     dup = out[TURN_ID].duplicated(keep=False)
     if dup.any():
@@ -212,7 +257,8 @@ def validate_codings(df: pd.DataFrame, *, source: str | Path | None = None) -> p
     Raises
     ------
     TableError
-        If required columns are missing or turn ids / codes are empty.
+        If required columns are missing, turn ids / codes are empty, or a score or span is
+        not a number (the row and column are named).
     """
     missing = _missing(df, (TURN_ID, CODE))
     if missing:
@@ -225,6 +271,11 @@ def validate_codings(df: pd.DataFrame, *, source: str | Path | None = None) -> p
     out = df.copy()
     if CODER not in out.columns:
         out[CODER] = Path(source).stem if source is not None else "coder"
+    check_numbers(
+        out,
+        {SCORE: "number", SPAN_START: "whole number", SPAN_END: "whole number"},
+        source=source,
+    )
     out = normalize_codings(out)
     for col in (TURN_ID, CODE, CODER):
         empty = out[col].isna() | (out[col].str.strip() == "")

@@ -7,6 +7,7 @@ such as ``007`` stays ``007``) and empty cells become missing values.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -19,6 +20,9 @@ from qualcode.errors import TableError
 from qualcode.fileio import atomic_path
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
+
+#: the extensions read as Excel workbooks (by :func:`read_workbook`)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
@@ -46,6 +50,8 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
         msg = "file not found"
         raise TableError(msg, path=p)
     suffix = p.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return _frame_of_rows(read_workbook(p, sheet=sheet))
     try:
         if suffix in (".csv", ".tsv", ".txt"):
             sep = "\t" if suffix in (".tsv", ".txt") else ","
@@ -57,8 +63,6 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
                 na_values=[""],
                 encoding="utf-8-sig",
             )
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(p, sheet_name=sheet, dtype=str, engine="openpyxl")
         if suffix == ".parquet":
             return pd.read_parquet(p)
     except (ValueError, OSError, UnicodeDecodeError, KeyError) as err:
@@ -66,6 +70,108 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
         raise TableError(msg, path=p) from err
     msg = f"unknown table type {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}"
     raise TableError(msg, path=p)
+
+
+def read_workbook(path: str | Path, *, sheet: str | int = 0) -> list[list[Any]]:
+    """Read one worksheet of an .xlsx/.xlsm workbook into rows of cell values.
+
+    The one reader of every workbook qualcode reads (tables, transcripts kept as tables, cases,
+    codings, the review sheet): python-calamine, several times faster than openpyxl, and one
+    clear error for a file that is not a workbook (random bytes, a renamed .csv, a truncated
+    download, a password-protected file).
+
+    Parameters
+    ----------
+    path : str or Path
+        The workbook.
+    sheet : str or int, default 0
+        The worksheet, by name or 0-based position.
+
+    Returns
+    -------
+    list of list
+        The rows, the first one being the header row; an empty cell is ``""``, a number a
+        float (or int), a date a :class:`datetime.date` or :class:`datetime.datetime`.
+
+    Raises
+    ------
+    TableError
+        If the file is missing, is not a workbook, or has no such sheet.
+    """
+    from python_calamine import CalamineWorkbook
+
+    p = Path(path)
+    if not p.is_file():
+        raise TableError("file not found" if not p.exists() else "it is a folder", path=p)
+    try:  # calamine raises its own types (zip, XML...) for damaged files
+        book = CalamineWorkbook.from_path(str(p))
+    except Exception as err:
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        msg = (
+            f"not a readable Excel workbook (damaged, or another kind of file named .xlsx: "
+            f"{detail}); expected an .xlsx file saved by Excel, LibreOffice or qualcode"
+        )
+        raise TableError(msg, path=p) from err
+    names = list(book.sheet_names)
+    if isinstance(sheet, str) and sheet not in names:
+        msg = f"no sheet {sheet!r}; the workbook has {', '.join(map(repr, names)) or 'none'}"
+        raise TableError(msg, path=p)
+    if isinstance(sheet, int) and not 0 <= sheet < len(names):
+        msg = f"no sheet number {sheet + 1}; the workbook has {len(names)} sheet(s)"
+        raise TableError(msg, path=p)
+    try:
+        data = (
+            book.get_sheet_by_name(sheet)
+            if isinstance(sheet, str)
+            else book.get_sheet_by_index(sheet)
+        )
+        return [list(row) for row in data.to_python()]
+    except Exception as err:  # a damaged sheet inside a readable archive
+        detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        msg = f"cannot read sheet {names[sheet] if isinstance(sheet, int) else sheet!r} ({detail})"
+        raise TableError(msg, path=p) from err
+
+
+def _cell_text(value: Any) -> str | None:
+    """A workbook cell as the text ``pd.read_excel(..., dtype=str)`` gives (empty: None)."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return None
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return str(pd.Timestamp(value))
+    if isinstance(value, dt.timedelta):
+        return str(pd.Timedelta(value))
+    return str(value)
+
+
+def _frame_of_rows(rows: list[list[Any]]) -> pd.DataFrame:
+    """The rows of :func:`read_workbook` as a table of text cells, as ``pd.read_excel`` reads
+    them: the first row is the header (an empty header cell is ``Unnamed: i``, a repeated one
+    ``name.1``), empty cells are missing, trailing empty rows are dropped."""
+    while rows and all(_cell_text(v) is None for v in rows[-1]):
+        rows = rows[:-1]
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(r) for r in rows)
+    header: list[str] = []
+    seen: dict[str, int] = {}
+    for i in range(width):
+        raw = rows[0][i] if i < len(rows[0]) else ""
+        name = _cell_text(raw) or f"Unnamed: {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        header.append(name)
+    body = [[_cell_text(v) for v in r] + [None] * (width - len(r)) for r in rows[1:]]
+    columns = {name: pd.Series([r[i] for r in body], dtype=str) for i, name in enumerate(header)}
+    return pd.DataFrame(columns, columns=header)
 
 
 def write_table(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "Sheet1") -> Path:

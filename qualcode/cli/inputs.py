@@ -78,10 +78,12 @@ def load_inputs(
     Raises
     ------
     QualcodeError
-        If a file is missing or invalid (the message names the file), or neither the three
-        files nor a project are given.
+        If a file is missing or invalid (the message names the file), a coding uses a code
+        that is not in the codebook (its rows are listed), or neither the three files nor a
+        project are given.
     """
     from qualcode.codebook import read_codebook
+    from qualcode.coding.human import check_codings
     from qualcode.tables import read_table
     from qualcode.transcripts import read_turns
 
@@ -101,7 +103,11 @@ def load_inputs(
             raise QualcodeError(msg)
     turns_df = read_turns(turns)
     codings_df = validate_codings(read_table(codings), source=codings)
-    return turns_df, codings_df, read_codebook(codebook)
+    book = read_codebook(codebook)
+    # a code the codebook does not have would be left out of every table: refuse it, as
+    # train and add do, rather than report less than the file holds
+    check_codings(codings_df, codebook=book, source=codings)
+    return turns_df, codings_df, book
 
 
 def open_project_file(path: Path):

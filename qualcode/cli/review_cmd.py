@@ -55,3 +55,5 @@ def review_import(
         f"{coder}: {result['accepted']} accepted, {result['rejected']} rejected, "
         f"{result['unchanged']} unchanged (decided the same before)."
     )
+    if not result["batch"]:
+        typer.echo("Nothing changed, so nothing was logged (undo is unaffected).")

@@ -5,8 +5,9 @@ and an empty *decision* column with a drop-down list (accept / reject). Reading 
 the whole sheet first and imports nothing if any row is wrong, naming every bad row.
 
 The sheet is written by qualcode's own streaming .xlsx writer (:mod:`qualcode.exchange.xlsx`)
-and read with python-calamine through pandas: openpyxl took 12 s to write and 31 s to read
-100,000 rows here, which puts a large project's review out of reach.
+and read by the one workbook reader, :func:`qualcode.tables.read_workbook` (python-calamine):
+openpyxl took 12 s to write and 31 s to read 100,000 rows here, which puts a large project's
+review out of reach.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode import schema
-from qualcode.errors import ReviewSheetError
+from qualcode.errors import ReviewSheetError, TableError
 from qualcode.exchange.xlsx import COLUMN_LABELS, write_workbook
 from qualcode.project import Project
 from qualcode.reports import previous_questions
+from qualcode.tables import read_workbook
 
 #: the sheet's columns, in order (headers come from COLUMN_LABELS)
 REVIEW_COLUMNS: tuple[str, ...] = (
@@ -133,8 +135,8 @@ def read_review_sheet(path: str | Path, project: Project) -> pd.DataFrame:
     ------
     ReviewSheetError
         Unknown decisions, rows whose turn or suggestion no longer exists, duplicated rows, a
-        turn id that does not belong to the row's suggestion: every bad row is named (as the
-        row number Excel shows) and nothing is imported.
+        turn id or code that does not belong to the row's suggestion (an edited Turn or Code
+        cell): every bad row is named (as the row number Excel shows) and nothing is imported.
     """
     p = Path(path)
     sheet = _read_sheet(p)
@@ -191,14 +193,12 @@ def import_review_sheet(path: str | Path, project: Project, *, coder: str) -> di
 
 def _read_sheet(p: Path) -> pd.DataFrame:
     """The sheet's columns that an import reads, indexed by the row numbers Excel shows."""
-    from python_calamine import CalamineWorkbook
-
     if not p.is_file():
         raise ReviewSheetError("file not found", path=p)
     try:
-        rows = CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0).to_python()
-    except Exception as err:  # calamine raises its own types for damaged files
-        msg = f"cannot read the review sheet ({err}); expected the .xlsx written by review export"
+        rows = read_workbook(p)
+    except TableError as err:
+        msg = f"cannot read the review sheet: {err.reason}"
         raise ReviewSheetError(msg, path=p) from err
     if not rows:
         raise ReviewSheetError("the sheet is empty; expected the review export's rows", path=p)
@@ -268,6 +268,22 @@ def _resolve(
                 )
             )
         out = out.mask(moved.reindex(out.index, fill_value=False))
+    if schema.CODE in decided.columns:
+        code_of = pd.Series(alive[schema.CODE].to_numpy(), index=alive["coding_id"].to_numpy())
+        still = out.notna()
+        expected_code = out[still].astype("int64").map(code_of)
+        given = rows.loc[still, schema.CODE].map(lambda v: None if v is None else str(v).strip())
+        edited = expected_code != given
+        for row in edited[edited].index:
+            problems.append(
+                (
+                    int(row),
+                    f"the code was changed from {expected_code[row]!r} to {given[row]!r}; a "
+                    "decision is about the code suggested: accept or reject it, and code the "
+                    "turn yourself (`qualcode add --codings`) for another code",
+                )
+            )
+        out = out.mask(edited.reindex(out.index, fill_value=False))
     lost = whole & ~known
     if lost.any():
         turns = project.turns()

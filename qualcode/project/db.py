@@ -58,6 +58,22 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+#: batches committed in this process, when someone asked to know (:func:`committed_batches`)
+_committed: list[tuple[Path, int, str]] | None = None
+
+
+@contextmanager
+def committed_batches() -> Iterator[list[tuple[Path, int, str]]]:
+    """Collect ``(project file, batch id, action)`` of the batches committed inside the block
+    (the command line says which changes were kept when Ctrl-C stops a command)."""
+    global _committed
+    previous, _committed = _committed, []
+    try:
+        yield _committed
+    finally:
+        _committed = previous
+
+
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     try:
         con = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
@@ -216,7 +232,9 @@ class Database:
         """Run the block as one transaction recorded as one batch (see :class:`BatchRecorder`).
 
         Inside another batch the block joins it: a command made of several changes (an
-        import) is one transaction and one undo.
+        import) is one transaction and one undo. A batch that created and retired no row (an
+        unchanged review sheet imported again) is not recorded: ``recorder.kept`` is False and
+        the log and undo never see it.
         """
         if self._current is not None:
             yield self._current
@@ -227,15 +245,38 @@ class Database:
                 (now(), who or default_user(), action),
             )
             recorder = BatchRecorder(int(cur.lastrowid or 0))
+            before = con.total_changes
             self._current = recorder
             try:
                 yield recorder
             finally:
                 self._current = None
-            con.execute(
-                "UPDATE batches SET summary = ?, n_changes = ? WHERE id = ?",
-                (recorder.summary, recorder.n_changes, recorder.id),
-            )
+            if self._changed_nothing(recorder.id, con.total_changes - before):
+                # an empty batch would be an undo that takes back nothing the user can see
+                con.execute("DELETE FROM batches WHERE id = ?", (recorder.id,))
+                recorder.kept = False
+            else:
+                con.execute(
+                    "UPDATE batches SET summary = ?, n_changes = ? WHERE id = ?",
+                    (recorder.summary, recorder.n_changes, recorder.id),
+                )
+        if recorder.kept and _committed is not None:
+            _committed.append((self.path, recorder.id, action))
+
+    def _changed_nothing(self, batch: int, n_statements: int) -> bool:
+        """Whether batch ``batch`` created or retired no row (``n_statements``: rows that
+        SQLite counted as inserted, updated or deleted inside it)."""
+        if n_statements == 0:
+            return True
+        for table in VERSIONED_TABLES:
+            # new rows are at the end of their table: scanning backwards finds one at once
+            if self.con.execute(
+                f"SELECT 1 FROM {table} WHERE created_batch = ?1 OR retired_batch = ?1 "
+                "ORDER BY id DESC LIMIT 1",
+                (batch,),
+            ).fetchone():
+                return False
+        return True
 
     def batches(self) -> list[Batch]:
         """Every batch, oldest first, with whether it was undone."""
@@ -291,6 +332,8 @@ class BatchRecorder:
 
     def __init__(self, batch_id: int) -> None:
         self.id = batch_id
+        #: False when the batch changed nothing and was therefore not recorded
+        self.kept = True
         self.n_changes = 0
         self._parts: list[str] = []
 

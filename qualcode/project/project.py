@@ -641,6 +641,25 @@ class Project(ProjectDisplay):
             raise ProjectError(msg, path=self.path)
         if kind == "code":
             self.codebook().code(str(code))
+        if (
+            kind == "case"
+            and not con.execute(
+                "SELECT 1 FROM cases WHERE name = ? AND retired_batch IS NULL", (case,)
+            ).fetchone()
+        ):
+            names = [
+                n
+                for (n,) in con.execute(
+                    "SELECT DISTINCT name FROM cases WHERE retired_batch IS NULL ORDER BY name"
+                )
+            ]
+            known = (
+                f"its cases are {', '.join(map(repr, names))}"
+                if names
+                else "it has no cases yet (add them with --cases FILE)"
+            )
+            msg = f"no case {case!r} in the project; {known}"
+            raise ProjectError(msg, path=self.path)
         with self._db.batch("memo", author) as batch:
             ids = rows.insert(
                 con,
@@ -761,7 +780,7 @@ class Project(ProjectDisplay):
                 "already decided by people)",
                 result["suggested"] + result["replaced"],
             )
-            result["batch"] = batch.id
+        result["batch"] = batch.id if batch.kept else 0
         return result
 
     def code(
@@ -808,7 +827,8 @@ class Project(ProjectDisplay):
         Returns
         -------
         dict
-            ``accepted``, ``rejected``, ``unchanged`` (same decision made before), ``batch``.
+            ``accepted``, ``rejected``, ``unchanged`` (same decision made before), ``batch``
+            (0 when nothing changed: no batch is logged then).
 
         Raises
         ------
@@ -917,7 +937,7 @@ class Project(ProjectDisplay):
                 f" ({out['unchanged']} unchanged)",
                 out["accepted"] + out["rejected"],
             )
-            out["batch"] = batch.id
+        out["batch"] = batch.id if batch.kept else 0  # 0: nothing changed, nothing logged
         return out
 
     # -- changing: the codebook --------------------------------------------------------------
