@@ -91,12 +91,16 @@ _LAZY = {
     "summarize_evaluation": "qualcode.summaries",
     "summarize_turns": "qualcode.summaries",
     "show_progress": "qualcode.progress",
+    "SearchIndex": "qualcode.textsearch",
+    "search": "qualcode.textsearch",
+    "word_frequencies": "qualcode.textsearch",
 }
 #: submodules reachable as attributes (``qualcode.schema``) without importing them first
 _SUBMODULES = frozenset(
     {"agreement", "cases", "codebook", "coding", "display", "engine", "errors", "evaluation"}
     | {"exchange", "fileio", "plots", "progress", "project", "reports", "schema", "summaries"}
     | {"tables", "transcripts"}
+    | {"textsearch", "tokenindex", "wordcount"}
 )
 
 if TYPE_CHECKING:  # the names as static analysers and IDEs see them
@@ -154,6 +158,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
         summarize_turns,
     )
     from qualcode.tables import read_table, write_table
+    from qualcode.textsearch import SearchIndex, search, word_frequencies
     from qualcode.transcripts import (
         format_transcript,
         parse_transcript,
@@ -197,6 +202,7 @@ __all__ = [
     "QualcodeError",
     "QualcodeWarning",
     "ReviewSheetError",
+    "SearchIndex",
     "TableError",
     "Theme",
     "TranscriptParseError",
@@ -238,6 +244,7 @@ __all__ = [
     "read_turns",
     "report_tables",
     "save_figure",
+    "search",
     "show_progress",
     "suggest_turns",
     "summarize_agreement",
@@ -247,6 +254,7 @@ __all__ = [
     "theme_frequencies",
     "train_model",
     "validate_cases",
+    "word_frequencies",
     "write_codebook",
     "write_docx_appendix",
     "write_html_report",
