@@ -242,7 +242,7 @@ def test_cli_parse_sample_writes_table_and_summary(tmp_path: Path, capsys) -> No
     code = main(["parse", str(SAMPLE_TXT), "--out", str(out), "--roles", "R=participant"])
     captured = capsys.readouterr()
     assert code == 0
-    assert "1 file(s), 4 interview(s), 9 speaker(s), 173 turns" in captured.out
+    assert "1 file(s), 4 interview(s), 5 speaker(s), 173 turns" in captured.out
     expected = "Narasumber 2: 57 turns; P (interviewer), N2 (participant), R (participant)"
     assert f"magnus_interviews/{expected}" in captured.out
     turns = read_table(out)

@@ -742,7 +742,8 @@ class ParsedTurns:
     summary : DataFrame
         Per interview, as :func:`qualcode.transcripts.summarize_turns` gives for the table.
     turns, speakers : int
-        Rows written; speakers counted per interview.
+        Rows written; speakers counted per file (see
+        :func:`qualcode.transcripts.summary.count_speakers`).
     """
 
     path: Path
