@@ -126,7 +126,9 @@ def select_attributes(cases: pd.DataFrame, attributes: str | Iterable[str] | Non
     return chosen
 
 
-def validate_cases(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.DataFrame:
+def validate_cases(
+    df: pd.DataFrame, *, source: str | Path | None = None, unlinked: bool = False
+) -> pd.DataFrame:
     """Check a cases table and return it normalised.
 
     Parameters
@@ -137,6 +139,9 @@ def validate_cases(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.
         case after its join value (each speaker, or each interview, is a case).
     source : str or Path, optional
         The file the table came from, for messages (default: ``df.attrs["source"]``).
+    unlinked : bool, default False
+        Accept rows with neither interview nor speaker: cases not tied to any turns yet (a
+        project keeps those that other tools' files hold, with their attributes).
 
     Returns
     -------
@@ -199,7 +204,7 @@ def validate_cases(df: pd.DataFrame, *, source: str | Path | None = None) -> pd.
         msg = f"row {_row(first)} has no case name; every row needs a {CASE!r}"
         raise TableError(msg, path=src, line=_row(first))
     no_join = out[INTERVIEW].isna() & out[SPEAKER].isna()
-    if no_join.any():
+    if no_join.any() and not unlinked:
         first = out.index[no_join][0]
         msg = (
             f"row {_row(first)} (case {out.at[first, CASE]!r}) has neither an {INTERVIEW} nor "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -15,6 +18,28 @@ import_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(import_app, name="import")
+
+T = TypeVar("T")
+
+
+@contextmanager
+def plain_warnings() -> Iterator[None]:
+    """Print the warnings of the block as ``Warning: <message>`` lines on stderr (not Python's
+    warning format, which names a line of qualcode's code), also when the block fails."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for w in caught:
+                typer.echo(f"Warning: {w.message}", err=True)
+
+
+def run_quietly(func: Callable[[], T]) -> T:
+    """Run ``func`` with its warnings printed as plain lines."""
+    with plain_warnings():
+        return func()
+
 
 ProjectTarget = Annotated[
     Path,
@@ -32,7 +57,7 @@ def import_qdpx(
     from qualcode.exchange.refi.project import import_project_qdpx
 
     existed = project.exists()
-    proj = import_project_qdpx(file, project, who=who)
+    proj = run_quietly(lambda: import_project_qdpx(file, project, who=who))
     s = proj.status()
     typer.echo(
         f"{'Imported into' if existed else 'Created'} {proj.path} from {file}: "
@@ -50,5 +75,5 @@ def import_qdc(
     """Import a REFI-QDA codebook: a new project with it, or its new codes into a project."""
     from qualcode.exchange.refi.project import import_project_qdc
 
-    proj = import_project_qdc(file, project, who=who)
+    proj = run_quietly(lambda: import_project_qdc(file, project, who=who))
     typer.echo(f"{proj.path} now has {len(proj.codebook().codes)} codes.")

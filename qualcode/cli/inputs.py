@@ -144,6 +144,8 @@ def load_cases(
         from qualcode.cases import select_attributes, validate_cases
 
         stored = open_project_file(project).cases()
+        # cases tied to no turns (imported from other tools) have no place in a report
+        stored = stored.dropna(subset=["interview", "speaker"], how="all")
         if len(stored):
             cases = validate_cases(stored, source=project)
             select_attributes(cases, attributes)

@@ -569,7 +569,8 @@ class Project(ProjectDisplay):
         ----------
         cases : DataFrame
             The cases table: ``case``, ``interview`` and/or ``speaker``, and attribute columns
-            (see :func:`qualcode.cases.read_cases`).
+            (see :func:`qualcode.cases.read_cases`). A row with neither interview nor speaker
+            is a case not tied to any turns (other tools' files hold such cases).
 
         Returns
         -------
@@ -578,7 +579,7 @@ class Project(ProjectDisplay):
         """
         from qualcode.cases import validate_cases
 
-        table = validate_cases(cases)
+        table = validate_cases(cases, unlinked=True)
         join = [c for c in (schema.INTERVIEW, schema.SPEAKER) if c in table.columns]
         attrs = [c for c in table.columns if c not in ("case", *join)]
         con = self._db.con

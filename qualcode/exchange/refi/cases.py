@@ -4,20 +4,28 @@ The cases table (shared with :mod:`qualcode.cases`): a column ``case``, join col
 ``interview`` and/or ``speaker`` (either may be absent or empty; a row says which turns belong
 to the case), and one column per attribute with string values.
 
-Writing: each case is a ``Case`` with a text ``VariableValue`` per attribute. A row naming only
-an interview becomes a ``SourceRef`` to that interview's source; a row naming a speaker (in one
-interview, or in all when ``interview`` is empty) becomes ``SelectionRef`` s to whole-turn
-selections of that speaker's turns, which is how REFI-QDA ties part of a source to a case.
+Writing: each case is a ``Case`` with a text ``VariableValue`` per attribute and a
+``SourceRef`` to each source it has turns in (a row naming only an interview: that interview's
+source; a row naming a speaker: each source where the speaker speaks). No selection is made
+for a case (an empty selection shows as an empty annotation in QualCoder). When a row names a
+speaker, the exact rows are kept in the case variable ``qualcode case rows`` (a JSON list of
+``[interview, speaker]`` pairs, "" for none), which qualcode reads back. Memos on the case are its
+``Description``.
 
-Reading: ``SourceRef`` -> a row (case, interview); ``SelectionRef`` -> the speakers of the turns
+Reading: the ``qualcode case rows`` variable, when present, gives the rows; else
+``SourceRef`` -> a row (case, interview); ``SelectionRef`` -> the speakers of the turns
 the selections cover: one row (case, speaker) when they are all of that speaker's turns and
 span several interviews, else a row per interview (case, interview, speaker). A case without a
 name (MAXQDA and Quirkos keep document variables that way) is named after its one source.
 Variables on a ``TextSource`` become a case named after the source that holds that interview.
+A case linked to no text (QualCoder writes these) is a row with neither interview nor speaker,
+kept with its variables; a ``SourceRef`` or ``SelectionRef`` to a GUID that is not in the file
+is reported (see :attr:`CaseIn.dangling`) and left out.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +40,8 @@ from qualcode.exchange.refi.xmlout import attr, text
 
 CASE = "case"
 JOIN_COLUMNS = (CASE, schema.INTERVIEW, schema.SPEAKER)
+#: the case variable that keeps a case's rows exactly (JSON: [[interview, speaker], ...])
+ROWS_VARIABLE = "qualcode case rows"
 
 
 @dataclass
@@ -47,11 +57,11 @@ class CaseOut:
 
 @dataclass
 class CaseLayout:
-    """What the cases need written: variables, cases, and turns that need a selection."""
+    """What the cases need written: variables, cases and their descriptions (memos)."""
 
     variables: dict[str, str] = field(default_factory=dict)  # attribute -> GUID
     cases: list[CaseOut] = field(default_factory=list)
-    turn_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    descriptions: dict[str, str] = field(default_factory=dict)  # case -> Description
 
 
 def _column(df: pd.DataFrame, name: str) -> pd.Series:
@@ -65,13 +75,11 @@ def plan_cases(
     turns: pd.DataFrame,
     speakers: pd.Series,
     source_guids: dict[str, str],
-    starts: np.ndarray,
     ns: uuid.UUID,
 ) -> CaseLayout:
     """Lay out the cases table as ``Case`` elements (see the module notes).
 
-    ``source_guids`` maps interview -> source GUID, ``starts`` is where each turn's text starts
-    in its source (the turns in the order written).
+    ``source_guids`` maps interview -> source GUID.
 
     Raises
     ------
@@ -96,9 +104,8 @@ def plan_cases(
     values = {a: cases[a].astype("string").fillna("").str.strip().tolist() for a in attributes}
     turn_iv = turns[schema.INTERVIEW].astype("string").to_numpy(dtype=object)
     turn_spk = speakers.to_numpy(dtype=object)
-    lengths = turns[schema.TEXT].str.len().to_numpy(dtype=np.int64)
     by_name: dict[str, CaseOut] = {}
-    needed: list[np.ndarray] = []
+    exact: dict[str, list[list[str]]] = {}
     for k in range(len(cases)):
         name = str(names[k])
         if not name:
@@ -126,19 +133,23 @@ def plan_cases(
                 where = f" in interview {iv!r}" if iv else ""
                 msg = f"case {name!r}: no turn of speaker {spk!r}{where}; expected a speaker label"
                 raise ExchangeError(msg)
-            needed.append(rows)
-            for r in rows.tolist():
-                case.selection_refs.append(
-                    make_guid(ns, "selection", turn_iv[r], starts[r], starts[r] + lengths[r])
-                )
+            for where_iv in dict.fromkeys(turn_iv[rows].tolist()):
+                if source_guids[where_iv] not in case.source_refs:
+                    case.source_refs.append(source_guids[where_iv])
         elif iv:
             if iv not in source_guids:
                 msg = f"case {name!r} names interview {iv!r}, which has no turns"
                 raise ExchangeError(msg)
             if source_guids[iv] not in case.source_refs:
                 case.source_refs.append(source_guids[iv])
-    if needed:
-        layout.turn_rows = np.unique(np.concatenate(needed))
+        exact.setdefault(name, []).append([iv, spk])
+    speaker_cases = {n for n, k in zip(names, spks, strict=True) if k}
+    if speaker_cases:
+        guid = make_guid(ns, "variable", ROWS_VARIABLE)
+        layout.variables[ROWS_VARIABLE] = guid
+        for case in layout.cases:
+            if case.name in speaker_cases:
+                case.values.append((guid, json.dumps(exact[case.name], ensure_ascii=False)))
     return layout
 
 
@@ -149,6 +160,9 @@ def write_cases(layout: CaseLayout) -> Iterator[str]:
     yield "<Cases>"
     for case in layout.cases:
         yield f'<Case guid="{case.guid}" name={attr(case.name)}>'
+        memo = layout.descriptions.get(case.name)
+        if memo:
+            yield f"<Description>{text(memo)}</Description>"
         for guid, value in case.values:
             yield (
                 f'<VariableValue><VariableRef targetGUID="{guid}"/>'
@@ -174,6 +188,26 @@ class CaseIn:
     values: dict[str, str] = field(default_factory=dict)  # variable GUID -> value
     source_refs: list[str] = field(default_factory=list)
     selection_refs: list[str] = field(default_factory=list)
+    description: str = ""
+
+    def dangling(self, sources: set[str], selections: set[str]) -> list[str]:
+        """The GUIDs this case refers to that are not sources / selections in the file."""
+        return [g for g in self.source_refs if g not in sources] + [
+            g for g in self.selection_refs if g not in selections
+        ]
+
+
+def _exact_rows(value: str) -> list[tuple[str, str]] | None:
+    """The rows of a ``qualcode case rows`` value, or None if it is not one."""
+    try:
+        pairs = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(pairs, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
+    ):
+        return None
+    return [(str(a).strip(), str(b).strip()) for a, b in pairs] or None
 
 
 def cases_table(
@@ -192,6 +226,8 @@ def cases_table(
     ``selection_turns`` selection GUID -> rows of ``turns`` it covers.
     """
     rows: list[dict[str, object]] = []
+    rows_var = next((g for g, n in variables.items() if n == ROWS_VARIABLE), None)
+    variables = {g: n for g, n in variables.items() if n != ROWS_VARIABLE}
     attributes = list(dict.fromkeys(variables.values()))
     turn_iv = turns[schema.INTERVIEW].astype("string").to_numpy(dtype=object)
     turn_spk = turns[schema.SPEAKER].astype("string").to_numpy(dtype=object)
@@ -210,6 +246,11 @@ def cases_table(
             refs = [source_names[g] for g in case.source_refs if g in source_names]
             name = refs[0] if len(refs) == 1 else case.guid
         before = len(rows)
+        exact = _exact_rows(case.values.get(rows_var, "")) if rows_var is not None else None
+        if exact is not None:
+            for iv, spk in exact:
+                add(name, iv or pd.NA, spk or pd.NA, case.values)
+            continue
         for guid in dict.fromkeys(case.source_refs):
             if guid in source_names:
                 add(name, source_names[guid], pd.NA, case.values)

