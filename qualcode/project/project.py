@@ -44,7 +44,9 @@ from qualcode.project import reading, rows
 from qualcode.project.align import carry_over
 from qualcode.project.db import Batch, Database, default_user
 from qualcode.project.display import ProjectDisplay
+from qualcode.project.hand import HandCoding
 from qualcode.project.schema import CODING_ROW, ORIGINS, STATUSES
+from qualcode.project.views import ProjectViews
 from qualcode.reports import QUESTION_TURN_ID, previous_questions
 
 if TYPE_CHECKING:
@@ -117,7 +119,7 @@ def _encoding_name(data: bytes, suffix: str) -> str | None:
     return "utf-8"
 
 
-class Project(ProjectDisplay):
+class Project(ProjectDisplay, ProjectViews, HandCoding):
     """A qualcode project file (``.qualcode``): open with :meth:`open`, make with :meth:`create`.
 
     Reading methods return the tables of :mod:`qualcode.schema`; each writing method is one

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 
 #: the schema this version of qualcode writes
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: tables whose rows carry created_batch / retired_batch (undo walks these, children first)
 VERSIONED_TABLES: tuple[str, ...] = (
@@ -135,8 +135,16 @@ CREATE TABLE cases (
 );
 """
 
+#: version 3 adds the indexes the workbench reads by: one turn's codings, one interview's turns
+#: in order, and one coder's rows
+MIGRATE_V2_V3 = """
+CREATE INDEX codings_turn ON codings(turn) WHERE retired_batch IS NULL;
+CREATE INDEX turns_interview ON turns(interview, position) WHERE retired_batch IS NULL;
+CREATE INDEX codings_coder ON codings(coder, turn) WHERE retired_batch IS NULL;
+"""
+
 #: statements that bring a project from version ``k`` to ``k + 1``
-MIGRATIONS: dict[int, str] = {1: MIGRATE_V1_V2}
+MIGRATIONS: dict[int, str] = {1: MIGRATE_V1_V2, 2: MIGRATE_V2_V3}
 
 
 def create_schema(con: sqlite3.Connection) -> None:

@@ -1,0 +1,378 @@
+"""Reading a project a page at a time: what the workbench (``qualcode serve``) shows.
+
+:meth:`Project.turns` and :meth:`Project.codings` read whole tables, which a report needs and a
+page does not: on a project of a million codings a page must show one interview's turns, one
+suggestion or twenty quotes in milliseconds. The methods here read only those rows, through the
+indexes of schema version 3 (codings by turn and by coder, turns by interview and position).
+Every table returned names its columns from :mod:`qualcode.schema` where one exists.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from qualcode import schema
+from qualcode.codebook import Codebook
+from qualcode.errors import ProjectError
+from qualcode.project.db import Database
+from qualcode.project.schema import ORIGINS, STATUSES
+
+__all__ = ["SUGGESTION_ID", "ProjectViews"]
+
+#: the column naming a machine suggestion's row id (what :meth:`Project.decide` takes)
+SUGGESTION_ID = "suggestion_id"
+
+_PERSON = ORIGINS.index("person")
+_ACCEPTED = STATUSES.index("accepted")
+
+# a machine row nobody decided on (the alias c is the codings row)
+_PENDING = (
+    "c.retired_batch IS NULL AND c.decides IS NULL AND c.origin != 0 AND NOT EXISTS "
+    "(SELECT 1 FROM codings d WHERE d.decides = c.id AND d.retired_batch IS NULL)"
+)
+
+
+def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
+    return (
+        pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+    )
+
+
+class ProjectViews:
+    """Paged reads for the workbench (a mixin of :class:`~qualcode.project.Project`)."""
+
+    _db: Database
+
+    if TYPE_CHECKING:  # Project's
+
+        @property
+        def path(self) -> Path: ...
+
+        def codebook(self) -> Codebook: ...
+
+    def _con(self) -> sqlite3.Connection:
+        return self._db.con
+
+    def state(self) -> int:
+        """The id of the latest batch: it changes with every change (and every undo).
+
+        A page or chart computed for one state is still right while the state is the same.
+        """
+        row = self._con().execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()
+        return int(row[0])
+
+    def code_keys(self) -> dict[str, int]:
+        """Code name -> the code's key (stable across renames)."""
+        return {
+            str(n): int(k)
+            for n, k in self._con().execute(
+                "SELECT name, key FROM codes WHERE retired_batch IS NULL"
+            )
+        }
+
+    def interviews(self) -> pd.DataFrame:
+        """One row per interview, in transcript order, with what has been coded in it.
+
+        Returns
+        -------
+        DataFrame
+            interview, speakers (names joined by ", "), turns, people (people's codings:
+            hand codings and accepted suggestions), rejected, open (suggestions nobody decided).
+        """
+        con = self._con()
+        turns = con.execute(
+            "SELECT interview, COUNT(*), GROUP_CONCAT(DISTINCT speaker), MIN(id) FROM turns "
+            "WHERE retired_batch IS NULL GROUP BY interview ORDER BY MIN(id)"
+        ).fetchall()
+        counts = con.execute(
+            f"""SELECT t.interview,
+                   SUM(c.status = {_ACCEPTED}),
+                   SUM(c.decides IS NOT NULL AND c.status = 2),
+                   SUM(c.decides IS NULL AND c.origin != 0 AND NOT EXISTS (SELECT 1 FROM codings
+                       d WHERE d.decides = c.id AND d.retired_batch IS NULL))
+               FROM codings c JOIN turns t ON t.id = c.turn
+               WHERE c.retired_batch IS NULL GROUP BY t.interview"""
+        ).fetchall()
+        by = {str(r[0]): r[1:] for r in counts}
+        out = []
+        for interview, n, speakers, _ in turns:
+            people, rejected, pending = by.get(str(interview), (0, 0, 0))
+            names = ", ".join(dict.fromkeys(str(speakers or "").split(",")))
+            out.append((interview, names, int(n), int(people), int(rejected), int(pending)))
+        cols = [schema.INTERVIEW, "speakers", "turns", "people", "rejected", "open"]
+        return _frame(out, cols)
+
+    def interview_turns(
+        self, interview: str, *, offset: int = 0, limit: int | None = None
+    ) -> pd.DataFrame:
+        """The turns of one interview in order (``limit`` of them from ``offset``).
+
+        Returns
+        -------
+        DataFrame
+            turn_id, interview, position, speaker, role, text, start, end; ``attrs["total"]``
+            is the number of turns of the interview.
+
+        Raises
+        ------
+        ProjectError
+            If the project has no interview of that name.
+        """
+        con = self._con()
+        total = int(
+            con.execute(
+                "SELECT COUNT(*) FROM turns WHERE interview = ? AND retired_batch IS NULL",
+                (interview,),
+            ).fetchone()[0]
+        )
+        if total == 0:
+            msg = f"no interview {interview!r} in the project"
+            raise ProjectError(msg, path=self.path)
+        rows = con.execute(
+            'SELECT turn_id, interview, position, speaker, role, text, start, "end" FROM turns '
+            "WHERE interview = ? AND retired_batch IS NULL ORDER BY position, id "
+            "LIMIT ? OFFSET ?",
+            (interview, -1 if limit is None else int(limit), max(int(offset), 0)),
+        ).fetchall()
+        cols = [schema.TURN_ID, schema.INTERVIEW, schema.POSITION, schema.SPEAKER, schema.ROLE]
+        cols += [schema.TEXT, schema.START, schema.END]
+        df = _frame(rows, cols)
+        df.attrs["total"] = total
+        return df
+
+    def turn(self, turn_id: str) -> dict[str, Any]:
+        """One turn (turn_id, interview, position, speaker, role, text, start, end, index: its
+        place in the interview counted from 0).
+
+        Raises
+        ------
+        ProjectError
+            If the project has no such turn.
+        """
+        con = self._con()
+        row = con.execute(
+            'SELECT turn_id, interview, position, speaker, role, text, start, "end", id FROM '
+            "turns WHERE turn_id = ? AND retired_batch IS NULL",
+            (turn_id,),
+        ).fetchone()
+        if row is None:
+            msg = f"no turn {turn_id!r} in the project"
+            raise ProjectError(msg, path=self.path)
+        keys = [schema.TURN_ID, schema.INTERVIEW, schema.POSITION, schema.SPEAKER, schema.ROLE]
+        keys += [schema.TEXT, schema.START, schema.END]
+        out = dict(zip(keys, row[:-1], strict=True))
+        out["index"] = int(
+            con.execute(
+                "SELECT COUNT(*) FROM turns WHERE interview = ? AND retired_batch IS NULL AND "
+                "(position < ? OR (position = ? AND id < ?))",
+                (row[1], row[2], row[2], row[-1]),
+            ).fetchone()[0]
+        )
+        return out
+
+    def turn_codings(self, turn_ids: Sequence[str]) -> pd.DataFrame:
+        """People's codings and open suggestions on some turns (rejections left out).
+
+        Returns
+        -------
+        DataFrame
+            coding_id, turn_id, code, coder, origin, kind (``person`` for a person's coding or
+            accepted suggestion, ``suggestion`` for a machine row nobody decided), score,
+            evidence, span_start, span_end.
+        """
+        con = self._con()
+        ids = list(dict.fromkeys(str(t) for t in turn_ids))
+        names = {int(k): str(n) for n, k in self.code_keys().items()}
+        found: list[tuple[Any, ...]] = []
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            marks = ",".join("?" * len(part))
+            found += con.execute(
+                f"""SELECT c.id, t.turn_id, c.code, p.name, c.origin, c.status, c.score,
+                       c.evidence, c.span_start, c.span_end, c.decides,
+                       EXISTS (SELECT 1 FROM codings d WHERE d.decides = c.id
+                               AND d.retired_batch IS NULL)
+                   FROM turns t JOIN codings c ON c.turn = t.id AND c.retired_batch IS NULL
+                   JOIN coders p ON p.id = c.coder
+                   WHERE t.retired_batch IS NULL AND t.turn_id IN ({marks})
+                   ORDER BY c.id""",
+                part,
+            ).fetchall()
+        rows = []
+        for cid, tid, key, coder, origin, status, score, ev, s0, s1, decides, decided in found:
+            if key not in names or status == 2:
+                continue
+            if decides is None and origin != _PERSON:
+                if decided:
+                    continue  # its decision row shows it
+                kind = "suggestion"
+            else:
+                kind = "person"
+            rows.append(
+                (cid, tid, names[key], coder, ORIGINS[origin], kind, score, ev or "", s0, s1)
+            )
+        cols = ["coding_id", schema.TURN_ID, schema.CODE, schema.CODER, "origin", "kind"]
+        cols += [schema.SCORE, schema.EVIDENCE, schema.SPAN_START, schema.SPAN_END]
+        return _frame(rows, cols)
+
+    def _pending_where(
+        self,
+        code: str | None,
+        origin: str | None,
+        min_score: float | None,
+        max_score: float | None,
+        interview: str | None,
+    ) -> tuple[str, list[Any]]:
+        where = [_PENDING]
+        params: list[Any] = []
+        if code:
+            key = self.code_keys().get(code)
+            if key is None:
+                msg = f"no code named {code!r} in the project's codebook"
+                raise ProjectError(msg, path=self.path)
+            where.append("c.code = ?")
+            params.append(key)
+        if origin:
+            if origin not in ORIGINS[1:]:
+                msg = f"unknown origin {origin!r}; expected rules or model"
+                raise ProjectError(msg, path=self.path)
+            where.append("c.origin = ?")
+            params.append(ORIGINS.index(origin))
+        if min_score is not None:
+            where.append("c.score >= ?")
+            params.append(float(min_score))
+        if max_score is not None:
+            where.append("c.score <= ?")
+            params.append(float(max_score))
+        if interview:
+            where.append("t.interview = ?")
+            params.append(interview)
+        return " AND ".join(where), params
+
+    def pending_suggestions(
+        self,
+        *,
+        code: str | None = None,
+        origin: str | None = None,
+        min_score: float | None = None,
+        max_score: float | None = None,
+        interview: str | None = None,
+        offset: int = 0,
+        limit: int = 1,
+    ) -> pd.DataFrame:
+        """Machine suggestions nobody decided yet, oldest first, with the turn in context.
+
+        Parameters
+        ----------
+        code, origin, interview : str, optional
+            Keep one code, one origin (``rules`` / ``model``), one interview.
+        min_score, max_score : float, optional
+            Keep scores in this range (inclusive).
+        offset, limit : int
+            The page of the queue to read.
+
+        Returns
+        -------
+        DataFrame
+            suggestion_id, turn_id, interview, speaker, role, text, code, coder, score,
+            evidence, span_start, span_end, question (the interviewer turn before it),
+            question_speaker.
+        """
+        where, params = self._pending_where(code, origin, min_score, max_score, interview)
+        names = {int(k): str(n) for n, k in self.code_keys().items()}
+        rows = (
+            self._con()
+            .execute(
+                f"""SELECT c.id, t.turn_id, t.interview, t.speaker, t.role, t.text, c.code,
+                   c.origin, c.score, c.evidence, c.span_start, c.span_end, q.text, q.speaker
+               FROM codings c JOIN turns t ON t.id = c.turn
+               LEFT JOIN turns q ON q.id = t.question
+               WHERE {where} ORDER BY c.id LIMIT ? OFFSET ?""",
+                [*params, int(limit), max(int(offset), 0)],
+            )
+            .fetchall()
+        )
+        out = [
+            (*r[:6], names.get(int(r[6]), ""), ORIGINS[int(r[7])], *r[8:12], r[12], r[13])
+            for r in rows
+        ]
+        cols = [SUGGESTION_ID, schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.ROLE]
+        cols += [schema.TEXT, schema.CODE, schema.CODER, schema.SCORE, schema.EVIDENCE]
+        cols += [schema.SPAN_START, schema.SPAN_END, "question", "question_speaker"]
+        return _frame(out, cols)
+
+    def count_pending(
+        self,
+        *,
+        code: str | None = None,
+        origin: str | None = None,
+        min_score: float | None = None,
+        max_score: float | None = None,
+        interview: str | None = None,
+    ) -> int:
+        """How many suggestions nobody decided yet (filters as :meth:`pending_suggestions`)."""
+        where, params = self._pending_where(code, origin, min_score, max_score, interview)
+        join = " JOIN turns t ON t.id = c.turn" if interview else ""
+        row = self._con().execute(f"SELECT COUNT(*) FROM codings c{join} WHERE {where}", params)
+        return int(row.fetchone()[0])
+
+    def code_counts(self) -> pd.DataFrame:
+        """Per code of the codebook: people's codings and suggestions nobody decided yet.
+
+        Returns
+        -------
+        DataFrame
+            code, people, open (codebook order).
+        """
+        con = self._con()
+        rows = con.execute(
+            f"""SELECT c.code, SUM(c.status = {_ACCEPTED}),
+                   SUM(c.decides IS NULL AND c.origin != 0 AND NOT EXISTS (SELECT 1 FROM codings
+                       d WHERE d.decides = c.id AND d.retired_batch IS NULL))
+               FROM codings c WHERE c.retired_batch IS NULL GROUP BY c.code"""
+        ).fetchall()
+        by = {int(k): (int(a or 0), int(b or 0)) for k, a, b in rows}
+        keys = self.code_keys()
+        names = [n for n in self.codebook().code_names if n in keys]
+        out = [(n, *by.get(keys[n], (0, 0))) for n in names]
+        return _frame(out, [schema.CODE, "people", "open"])
+
+    def code_segments(self, code: str, *, offset: int = 0, limit: int = 20) -> pd.DataFrame:
+        """A page of the people's codings of one code, in transcript order, with their turns.
+
+        Returns
+        -------
+        DataFrame
+            coding_id, turn_id, interview, speaker, text, coder, span_start, span_end;
+            ``attrs["total"]`` is the number of people's codings of the code.
+        """
+        key = self.code_keys().get(code)
+        if key is None:
+            msg = f"no code named {code!r} in the project's codebook"
+            raise ProjectError(msg, path=self.path)
+        con = self._con()
+        total = int(
+            con.execute(
+                "SELECT COUNT(*) FROM codings WHERE code = ? AND status = ? "
+                "AND retired_batch IS NULL",
+                (key, _ACCEPTED),
+            ).fetchone()[0]
+        )
+        rows = con.execute(
+            """SELECT c.id, t.turn_id, t.interview, t.speaker, t.text, p.name, c.span_start,
+                      c.span_end
+               FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
+               WHERE c.code = ? AND c.status = ? AND c.retired_batch IS NULL
+               ORDER BY c.turn, c.id LIMIT ? OFFSET ?""",
+            (key, _ACCEPTED, int(limit), max(int(offset), 0)),
+        ).fetchall()
+        cols = ["coding_id", schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.TEXT]
+        cols += [schema.CODER, schema.SPAN_START, schema.SPAN_END]
+        df = _frame(rows, cols)
+        df.attrs["total"] = total
+        return df
