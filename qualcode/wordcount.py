@@ -134,7 +134,7 @@ def check_by(by: str | None) -> str:
     """Return the grouping ``by`` names (``None`` is ``"all"``), checked against BY_CHOICES."""
     got = ALL if by is None else by
     if got not in BY_CHOICES:
-        msg = f"by must be one of {', '.join(BY_CHOICES)} (or None), got {by!r}"
+        msg = f"by must be one of {', '.join(BY_CHOICES)}, got {by!r}"
         raise QualcodeError(msg)
     return got
 

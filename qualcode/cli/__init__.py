@@ -23,6 +23,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     project_cmd,
     report_cmd,
     review_cmd,
+    search_cmd,
     serve_cmd,
     suggest_cmd,
     train_cmd,
