@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -167,3 +169,161 @@ def test_exchange_error_is_a_located_qualcode_error(tmp_path: Path) -> None:
 def test_read_qdpx_reads_a_fixture_after_the_checks(tmp_path: Path) -> None:
     path = zip_fixture("qualcoder", tmp_path / "qc.qdpx")
     assert read_qdpx(path).name == "crm study"
+
+
+# --- a 2 MB file that unpacks to 2 GiB, and sources outside the archive ------------------------
+
+GIB2 = 2 * 1024**3
+
+
+@pytest.fixture(scope="module")
+def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A .qdpx whose one source is 2 GiB of zeros, streamed into the zip a MiB at a time
+    (deflate makes it about 2 MB)."""
+    out = tmp_path_factory.mktemp("bomb") / "bomb.qdpx"
+    qde = (
+        f'<?xml version="1.0"?><Project {NS} name="x"><Sources>'
+        '<TextSource guid="11111111-1111-4111-8111-111111111111" name="big" '
+        'plainTextPath="internal://big.txt"/></Sources></Project>'
+    )
+    chunk = bytes(1 << 20)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", qde)
+        info = zipfile.ZipInfo("sources/big.txt")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=True) as fh:
+            for _ in range(GIB2 // len(chunk)):
+                fh.write(chunk)
+    assert out.stat().st_size < 4_000_000
+    return out
+
+
+def test_read_qdpx_refuses_a_2_gib_source_with_bounded_memory(bomb: Path) -> None:
+    # in a fresh process, to measure its peak memory
+    code = (
+        "import resource, sys\n"
+        "from qualcode.errors import ExchangeError\n"
+        "from qualcode.exchange.refi import read_qdpx\n"
+        "try:\n"
+        "    read_qdpx(sys.argv[1])\n"
+        "except ExchangeError as err:\n"
+        "    print(err)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(bomb)], capture_output=True, text=True, check=True
+    )
+    message, peak_kib = done.stdout.strip().splitlines()
+    assert message == (
+        f"{bomb}: entry sources/big.txt unpacks to 2,147,483,648 bytes, more than the limit "
+        "of 1,073,741,824 for one entry; refusing it (a zip bomb?)"
+    )
+    assert int(peak_kib) < 400 * 1024  # the entry is never unpacked
+
+
+def test_read_qdpx_refuses_a_2_gib_archive_beyond_the_total_limit(bomb: Path) -> None:
+    with pytest.raises(ExchangeError, match=r"declares 2,147,483,\d+ unpacked bytes, more than"):
+        read_qdpx(bomb, max_entry_bytes=4 * 1024**3, max_bytes=1024**3)
+
+
+def _declare_small(bomb: Path, out: Path) -> Path:
+    """``bomb`` with its source's central-directory entry (zip64) declaring 1,000 bytes."""
+    data = bytearray(bomb.read_bytes())
+    at = data.find(b"sources/big.txt", data.find(b"PK\x01\x02")) - 46
+    assert data[at : at + 4] == b"PK\x01\x02"
+    name_len, extra_len = struct.unpack_from("<HH", data, at + 28)
+    extra = at + 46 + name_len
+    assert struct.unpack_from("<H", data, extra)[0] == 1  # the zip64 extra field
+    assert struct.unpack_from("<I", data, at + 24)[0] == 0xFFFFFFFF  # size lives in it
+    struct.pack_into("<Q", data, extra + 4, 1000)
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_read_qdpx_a_2_gib_source_that_lies_is_stopped_while_streaming(
+    bomb: Path, tmp_path: Path
+) -> None:
+    liar = _declare_small(bomb, tmp_path / "liar.qdpx")
+    code = (
+        "import resource, sys\n"
+        "from qualcode.errors import ExchangeError\n"
+        "from qualcode.exchange.refi import read_qdpx\n"
+        "try:\n"
+        "    read_qdpx(sys.argv[1])\n"
+        "except ExchangeError as err:\n"
+        "    print(err)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(liar)], capture_output=True, text=True, check=True
+    )
+    message, peak_kib = done.stdout.strip().splitlines()
+    assert message.startswith(f"{liar}: entry sources/big.txt is corrupt, truncated or not the")
+    assert int(peak_kib) < 400 * 1024
+
+
+def test_read_qdpx_counts_a_lying_source_a_chunk_at_a_time(tmp_path: Path) -> None:
+    qde = (
+        f'<?xml version="1.0"?><Project {NS} name="x"><Sources>'
+        '<TextSource guid="11111111-1111-4111-8111-111111111111" name="big" '
+        'plainTextPath="internal://big.txt"/></Sources></Project>'
+    )
+    path = _qdpx(tmp_path, {"project.qde": qde, "sources/big.txt": b"P: " + bytes(5_000_000)})
+    data = bytearray(path.read_bytes())
+    local = data.find(b"PK\x03\x04", data.find(b"sources/big.txt") - 40)
+    struct.pack_into("<I", data, local + 22, 1000)
+    central = data.find(b"sources/big.txt", data.find(b"PK\x01\x02")) - 46
+    struct.pack_into("<I", data, central + 24, 1000)
+    path.write_bytes(bytes(data))
+    with pytest.raises(
+        ExchangeError, match=r"entry sources/big\.txt is corrupt, truncated or not the size"
+    ):
+        read_qdpx(path)
+
+
+def test_cli_import_bomb_leaves_no_project_and_an_existing_one_as_it_was(
+    bomb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qualcode.cli import main
+
+    target = tmp_path / "new.qualcode"
+    assert main(["import", "qdpx", str(bomb), "--project", str(target)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"Error: {bomb}: entry sources/big.txt unpacks")
+    assert list(tmp_path.iterdir()) == []
+    turns, codings, codebook = sample()
+    import qualcode as qc
+
+    existing = tmp_path / "old.qualcode"
+    p = qc.Project.create(existing, codebook)
+    p.add_turns(turns.assign(source="magnus_interviews.txt"))
+    p.close()
+    before = existing.read_bytes()
+    assert main(["import", "qdpx", str(bomb), "--project", str(existing)]) == 1
+    assert existing.read_bytes() == before
+    assert len(qc.Project.open(existing).log()) == 2
+
+
+@pytest.mark.parametrize("ref", ["file:///etc/passwd", "absolute:///etc/passwd"])
+def test_cli_import_refuses_a_source_outside_the_archive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], ref: str
+) -> None:
+    from qualcode.cli import main
+
+    qde = (
+        f'<?xml version="1.0"?><Project {NS} name="x"><Sources>'
+        f'<TextSource guid="11111111-1111-4111-8111-111111111111" name="passwords" '
+        f'plainTextPath="{ref}"/></Sources>'
+        '<Cases><Case guid="21111111-1111-4111-8111-111111111111" name="Ana">'
+        '<SourceRef targetGUID="11111111-1111-4111-8111-111111111111"/></Case></Cases>'
+        "</Project>"
+    )
+    path = _qdpx(tmp_path, {"project.qde": qde})
+    target = tmp_path / "p.qualcode"
+    assert main(["import", "qdpx", str(path), "--project", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"Error: {path}: source 'passwords' is at '{ref}', outside the archive; refusing the "
+        "file (only sources inside the .qdpx, or relative:// beside it, are read)\n"
+    )
+    _only(tmp_path, path)

@@ -51,7 +51,13 @@ from qualcode.exchange.refi.cases import cases_table
 from qualcode.exchange.refi.guids import normalize_guid
 from qualcode.exchange.refi.notes import CASE_NOTE, MEMO_COLUMNS, NoteIn, empty_memos
 from qualcode.exchange.refi.qde import QdeReader, SourceIn
-from qualcode.exchange.refi.safety import MAX_BYTES, SafeArchive, decode_text, is_safe_name
+from qualcode.exchange.refi.safety import (
+    MAX_BYTES,
+    MAX_ENTRY_BYTES,
+    SafeArchive,
+    decode_text,
+    is_safe_name,
+)
 from qualcode.exchange.refi.writer import INTERVIEW_VARIABLE, ROLES_VARIABLE
 from qualcode.transcripts.api import parse_transcript
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER, slugify
@@ -154,6 +160,12 @@ def _source_text(archive: SafeArchive, src: SourceIn, qdpx: Path) -> str | None:
             candidate_path = (folder / rest).resolve()
             if candidate_path.is_relative_to(folder) and candidate_path.is_file():
                 size = candidate_path.stat().st_size
+                if size > archive.max_entry_bytes:
+                    msg = (
+                        f"source {label!r} at {candidate_path} has {size:,} bytes, more than "
+                        f"the limit of {archive.max_entry_bytes:,} for one source"
+                    )
+                    raise ExchangeError(msg, path=qdpx)
                 archive.charge(size, str(candidate_path))
                 data = candidate_path.read_bytes()
                 return decode_text(data, path=qdpx, entry=str(candidate_path))
@@ -193,7 +205,9 @@ def _roles_of(values: dict[str, str], var_guid: str | None) -> dict[str, str] | 
     return out or None
 
 
-def read_qdpx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> RefiProject:
+def read_qdpx(
+    path: str | Path, *, max_bytes: int = MAX_BYTES, max_entry_bytes: int = MAX_ENTRY_BYTES
+) -> RefiProject:
     """Read a REFI-QDA project (``.qdpx``) into turns, codings, codebook and cases.
 
     Parameters
@@ -202,6 +216,8 @@ def read_qdpx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> RefiProject:
         A ``.qdpx`` written by qualcode, NVivo, ATLAS.ti, MAXQDA, QualCoder, qualitative-coding...
     max_bytes : int, default 4 GiB
         Most bytes the archive may unpack to (all entries together, counted while reading).
+    max_entry_bytes : int, default 1 GiB
+        Most bytes one entry (or a source beside the archive) may unpack to.
 
     Returns
     -------
@@ -217,7 +233,7 @@ def read_qdpx(path: str | Path, *, max_bytes: int = MAX_BYTES) -> RefiProject:
         then: the import is all or nothing.
     """
     qdpx = Path(path)
-    with SafeArchive(qdpx, max_bytes=max_bytes) as archive:
+    with SafeArchive(qdpx, max_bytes=max_bytes, max_entry_bytes=max_entry_bytes) as archive:
         entry = _find_qde(archive)
         state = QdeReader(qdpx, entry)
         with archive.open(entry) as fh:

@@ -5,9 +5,11 @@ this module refuses, always with an :class:`~qualcode.errors.ExchangeError` nami
 entry:
 
 - entries whose names escape the archive (``../x``, ``/etc/x``, ``C:\\x``);
-- archives whose entries declare more than ``max_bytes`` unpacked, and entries that unpack to
-  more than they declared (a zip bomb lies in its headers, so the bytes are counted as they are
-  read, not taken from the headers);
+- archives whose entries declare more than ``max_bytes`` unpacked in total or more than
+  ``max_entry_bytes`` for one entry, and entries that unpack to more than they declared (a zip
+  bomb lies in its headers, so the bytes are counted as they are read, a chunk at a time, not
+  taken from the headers: no entry is ever read whole to find out, and the memory an import
+  uses stays bounded by the limits);
 - files that are not zip archives, or are truncated or corrupt (bad CRC, short data);
 - XML with a DTD entity (billion laughs), an external entity (``file:///etc/passwd``) or an
   external DTD, and malformed XML.
@@ -31,6 +33,9 @@ from qualcode.errors import ExchangeError
 
 #: default limit on what one archive may unpack to (all entries together)
 MAX_BYTES = 4 * 1024**3
+#: default limit on what one entry may unpack to (a source's text is read whole)
+MAX_ENTRY_BYTES = 1024**3
+_CHUNK = 1 << 20
 
 _DRIVE_RE = re.compile(r"^[A-Za-z]:")
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -68,8 +73,13 @@ class _CountingReader(io.RawIOBase):
         return len(data)
 
     def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:  # a chunk at a time: never the whole entry at once
+            parts = []
+            while chunk := self.read(_CHUNK):
+                parts.append(chunk)
+            return b"".join(parts)
         try:
-            data = self._raw.read(-1 if size is None else size)
+            data = self._raw.read(size)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as err:
             msg = (
                 f"entry {self._entry} is corrupt, truncated or not the size its header declares "
@@ -100,17 +110,26 @@ class SafeArchive:
         The archive.
     max_bytes : int, default :data:`MAX_BYTES`
         Most bytes all entries together may unpack to.
+    max_entry_bytes : int, default :data:`MAX_ENTRY_BYTES`
+        Most bytes one entry may unpack to.
 
     Raises
     ------
     ExchangeError
         If the file is missing, not a zip, corrupt, has an entry whose name escapes the archive,
-        or declares more than ``max_bytes``.
+        or declares more than ``max_bytes`` in all or ``max_entry_bytes`` for one entry.
     """
 
-    def __init__(self, path: str | Path, *, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        max_bytes: int = MAX_BYTES,
+        max_entry_bytes: int = MAX_ENTRY_BYTES,
+    ) -> None:
         self.path = Path(path)
         self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
         self._used = 0
         try:
             self._zip = zipfile.ZipFile(self.path)
@@ -130,6 +149,13 @@ class SafeArchive:
                 msg = (
                     f"entry {info.filename!r} has a path that escapes the archive; expected "
                     "relative paths such as project.qde and sources/<guid>.txt"
+                )
+                raise ExchangeError(msg, path=self.path)
+            if info.file_size > max_entry_bytes:
+                self._zip.close()
+                msg = (
+                    f"entry {info.filename} unpacks to {info.file_size:,} bytes, more than the "
+                    f"limit of {max_entry_bytes:,} for one entry; refusing it (a zip bomb?)"
                 )
                 raise ExchangeError(msg, path=self.path)
             declared += info.file_size
