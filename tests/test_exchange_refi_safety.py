@@ -231,7 +231,7 @@ def _declare_small(bomb: Path, out: Path) -> Path:
     data = bytearray(bomb.read_bytes())
     at = data.find(b"sources/big.txt", data.find(b"PK\x01\x02")) - 46
     assert data[at : at + 4] == b"PK\x01\x02"
-    name_len, extra_len = struct.unpack_from("<HH", data, at + 28)
+    name_len, _ = struct.unpack_from("<HH", data, at + 28)
     extra = at + 46 + name_len
     assert struct.unpack_from("<H", data, extra)[0] == 1  # the zip64 extra field
     assert struct.unpack_from("<I", data, at + 24)[0] == 0xFFFFFFFF  # size lives in it
@@ -291,8 +291,9 @@ def test_cli_import_bomb_leaves_no_project_and_an_existing_one_as_it_was(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(f"Error: {bomb}: entry sources/big.txt unpacks")
     assert list(tmp_path.iterdir()) == []
-    turns, codings, codebook = sample()
     import qualcode as qc
+
+    turns, _, codebook = sample()
 
     existing = tmp_path / "old.qualcode"
     p = qc.Project.create(existing, codebook)
