@@ -75,6 +75,16 @@ class ProjectViews:
             )
         }
 
+    def interview_names(self) -> list[str]:
+        """The interviews' names in transcript order (without counting anything)."""
+        return [
+            str(n)
+            for (n,) in self._con().execute(
+                "SELECT interview FROM turns WHERE retired_batch IS NULL GROUP BY interview "
+                "ORDER BY MIN(id)"
+            )
+        ]
+
     def interviews(self) -> pd.DataFrame:
         """One row per interview, in transcript order, with what has been coded in it.
 

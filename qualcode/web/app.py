@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from qualcode.errors import ProjectError, QualcodeError
 from qualcode.project import Project
-from qualcode.web import interviews
+from qualcode.web import interviews, review
 from qualcode.web.common import (
     CODER_COOKIE,
     Settings,
@@ -108,6 +108,7 @@ def build_app(
         Route("/codes.css", codes_css),
         Route("/undo", undo, methods=["POST"]),
         *interviews.routes(),
+        *review.routes(),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
     app = Starlette(
