@@ -95,5 +95,9 @@ class UndefinedStatisticWarning(QualcodeWarning):
     """A statistic is undefined for the data (for example no coder used a code)."""
 
 
+class TranscriptWarning(QualcodeWarning):
+    """A file was read into turns, but they do not look like a transcript (the message names it)."""
+
+
 class ExchangeWarning(QualcodeWarning):
     """Part of an exchanged file could not be used (a picture source, a selection outside text)."""

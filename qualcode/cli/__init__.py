@@ -29,6 +29,7 @@ from qualcode.cli import (  # noqa: F401  (registers commands)
     train_cmd,
 )
 from qualcode.cli.app import app
+from qualcode.cli.notices import plain_warnings
 from qualcode.errors import QualcodeError
 from qualcode.fileio import output_error
 
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     from qualcode.fileio import completed_writes
     from qualcode.project.db import committed_batches
 
-    with completed_writes() as files, committed_batches() as batches:
+    with completed_writes() as files, committed_batches() as batches, plain_warnings():
         try:
             # standalone mode: click prints usage errors itself and ends with SystemExit(code);
             # typer turns Ctrl-C into SystemExit(130); every other exception propagates here

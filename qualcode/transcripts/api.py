@@ -15,6 +15,7 @@ import codecs
 import logging
 import os
 import stat
+import warnings
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode import schema
-from qualcode.errors import QualcodeError, TableError, TranscriptParseError
+from qualcode.errors import QualcodeError, TableError, TranscriptParseError, TranscriptWarning
 from qualcode.transcripts.builder import (
     Block,
     FileInfo,
@@ -53,6 +54,7 @@ from qualcode.transcripts.fast import (
 )
 from qualcode.transcripts.htmlpage import parse_html
 from qualcode.transcripts.roles import assign_roles, parse_roles
+from qualcode.transcripts.sanity import check_structure
 from qualcode.transcripts.subtitles import parse_captions
 from qualcode.transcripts.tabular import is_turns_table, parse_frame, read_frame
 from qualcode.transcripts.text import parse_text
@@ -191,7 +193,7 @@ def parse_transcript(
             single_speaker=single_speaker,
             merge_runs=not keep_paragraphs,
         )
-        out.add_raw(raw, 0, format)
+        out.add_raw(raw, 0, format, path=source)
     return out.frame()
 
 
@@ -225,8 +227,20 @@ class _Collector:
         self._close_raws()
         self._build(block)
 
-    def add_raw(self, raw: RawTurns, file: int, format: str) -> None:
-        """Add the turns of one file read by a general reader."""
+    def add_raw(self, raw: RawTurns, file: int, format: str, *, path: str | Path) -> None:
+        """Add the turns of one file read by a general reader (at ``path``).
+
+        Warns (:class:`~qualcode.errors.TranscriptWarning`) when the turns do not look like a
+        transcript (:func:`qualcode.transcripts.sanity.check_structure`).
+        """
+        problem = check_structure(raw.speaker, raw.heading)
+        if problem is not None:
+            msg = (
+                f"{path}: read into {problem}; this does not look like an interview transcript "
+                "(expected a few speakers with many turns each): check that it is the file you "
+                "meant and how it was read (qualcode parse --explain)"
+            )
+            warnings.warn(msg, TranscriptWarning, stacklevel=2)
         self.raws.append((raw, file))
         self.reports[file] = FileReport(
             self.files[file].source, format, raw.layout, raw.blocks or len(raw), len(raw)
@@ -297,7 +311,7 @@ class _Collector:
             raise
         except QualcodeError as err:
             raise TranscriptParseError(str(err), path=path) from err
-        self.add_raw(raw, file, "text")
+        self.add_raw(raw, file, "text", path=path)
 
     def _add_fast(self, fast: FastResult, files: list[int], general: Callable[[int], None]) -> None:
         """Add the turns the fast path read, in file order; ``general(k)`` reads the others."""
@@ -396,7 +410,10 @@ def _read_one(
             return
         _flush_texts(out, texts, single_speaker=single_speaker)
         out.add_raw(
-            parse_captions(text, path=path, kind=kind, merge_runs=out.merge_runs), file, kind
+            parse_captions(text, path=path, kind=kind, merge_runs=out.merge_runs),
+            file,
+            kind,
+            path=path,
         )
         return
     if not path.exists():
@@ -442,7 +459,7 @@ def _read_one(
             single_speaker=single_speaker,
             merge_runs=out.merge_runs,
         )
-    out.add_raw(raw, file, fmt)
+    out.add_raw(raw, file, fmt, path=path)
 
 
 def _streams(path: Path, encoding: str | None) -> bool:
