@@ -6,7 +6,10 @@ was before that write), write-ahead logging (readers never wait for a writer) an
 
 * every change is one ``BEGIN IMMEDIATE`` transaction that records one batch (who, when, what);
 * a writer that cannot get the lock within the timeout gets :class:`ProjectBusyError`;
-* the schema version is checked on open: older files are migrated, newer ones refused.
+* the schema version is checked on open: older files are migrated, newer ones refused;
+* a project this process cannot write (a read-only file, or a read-only folder where SQLite
+  cannot make its -wal and -shm files) is opened read-only: reading works, every change is
+  refused up front with one error saying which is read-only.
 """
 
 from __future__ import annotations
@@ -85,6 +88,61 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     return con
 
 
+def read_only_reason(path: Path) -> str | None:
+    """Why this process cannot write the project at ``path``: ``"folder"`` (SQLite cannot make
+    its -wal and -shm files beside it), ``"file"``, or None when it can write both."""
+    if not os.access(path.parent, os.W_OK):
+        return "folder"
+    if not os.access(path, os.W_OK):
+        return "file"
+    return None
+
+
+def _connect_read_only(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    """A read-only connection to a project in a folder this process cannot write.
+
+    SQLite reads a WAL database through its -shm file, which it cannot make in such a folder:
+    ``mode=ro`` works when the -shm file is there already; otherwise the file is opened as
+    ``immutable`` (read without any locking or -shm), which is right only when no -wal file
+    holds changes not yet copied into the database file (a cleanly closed project has none).
+    """
+    uri = path.resolve().as_uri()
+    try:
+        con = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=busy_timeout)
+        con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.DatabaseError:
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            msg = (
+                f"cannot read the project: its latest changes are in {wal.name}, which SQLite "
+                "cannot read while the folder is read-only; expected a folder you can write "
+                "to (copy the project file and its -wal file to one)"
+            )
+            raise ProjectError(msg, path=path) from None
+        try:
+            con = sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, timeout=busy_timeout)
+        except sqlite3.DatabaseError as err:
+            raise _translate(err, path) from err
+    con.isolation_level = None
+    return con
+
+
+def read_only_error(path: Path, reason: str | None) -> ProjectError:
+    """The error of a change to a project this process cannot write."""
+    if reason == "folder":
+        why = (
+            f"its folder {path.parent} is read-only (a project writes its journal beside the file)"
+        )
+    else:
+        why = "the file is read-only"
+    msg = (
+        f"cannot change the project: {why}; reading commands (status, log, report, export, "
+        "agree) still work; expected a project file in a folder you may write to (check the "
+        "permissions, or copy the project)"
+    )
+    return ProjectError(msg, path=path)
+
+
 def _translate(err: sqlite3.Error, path: Path) -> ProjectError:
     text = str(err)
     if "locked" in text or "busy" in text:
@@ -93,6 +151,8 @@ def _translate(err: sqlite3.Error, path: Path) -> ProjectError:
             "try again when it has finished"
         )
         return ProjectBusyError(msg, path=path)
+    if "readonly" in text:
+        return read_only_error(path, read_only_reason(path))
     if "not a database" in text or "malformed" in text:
         msg = "not a qualcode project (the file is not an SQLite database, or it is damaged)"
         return ProjectError(msg, path=path)
@@ -115,9 +175,13 @@ class Batch:
 class Database:
     """A project file's connection: reads, write transactions, batches and undo."""
 
-    def __init__(self, path: Path, con: sqlite3.Connection) -> None:
+    def __init__(
+        self, path: Path, con: sqlite3.Connection, *, read_only: str | None = None
+    ) -> None:
         self.path = path
         self.con = con
+        #: why changes are refused (``"file"`` or ``"folder"`` is read-only), or None
+        self.read_only = read_only
         self._current: BatchRecorder | None = None
 
     # -- opening -----------------------------------------------------------------------------
@@ -166,13 +230,25 @@ class Database:
         if head != _SQLITE_MAGIC:
             msg = "not a qualcode project (the file is not an SQLite database)"
             raise ProjectError(msg, path=p)
-        db = cls(p, _connect(p, busy_timeout))
+        reason = read_only_reason(p)
+        if reason == "folder":
+            db = cls(p, _connect_read_only(p, busy_timeout), read_only=reason)
+        else:  # a read-only file in a writable folder: SQLite opens it read-only itself
+            db = cls(p, _connect(p, busy_timeout), read_only=reason)
         version = db._version()
         if version > SCHEMA_VERSION:
             db.close()
             msg = (
                 f"the project was written by a newer qualcode (schema version {version}; this "
                 f"qualcode reads up to version {SCHEMA_VERSION}); upgrade qualcode to open it"
+            )
+            raise ProjectError(msg, path=p)
+        if version < SCHEMA_VERSION and db.read_only:
+            db.close()
+            msg = (
+                f"the project was written by an older qualcode (schema version {version}) and "
+                "must be upgraded once, which needs write access; "
+                + read_only_error(p, reason).reason.removeprefix("cannot change the project: ")
             )
             raise ProjectError(msg, path=p)
         if version < SCHEMA_VERSION:
@@ -185,6 +261,11 @@ class Database:
                         (str(SCHEMA_VERSION),),
                     )
         return db
+
+    def check_writable(self) -> None:
+        """Raise :class:`ProjectError` if this process cannot change the project."""
+        if self.read_only:
+            raise read_only_error(self.path, self.read_only)
 
     def _version(self) -> int:
         try:
@@ -211,13 +292,26 @@ class Database:
     # -- transactions and batches ------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run the block as one write transaction: all of it is stored, or none of it."""
+        """Run the block as one write transaction: all of it is stored, or none of it.
+
+        Raises
+        ------
+        ProjectError
+            If the project file or its folder is read-only (before anything is tried), or
+            another process keeps the project busy.
+        """
+        self.check_writable()
         try:
             self.con.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:
             raise _translate(err, self.path) from err
         try:
             yield self.con
+        except sqlite3.OperationalError as err:
+            self.con.execute("ROLLBACK")
+            if "readonly" in str(err):  # the file system said no after all
+                raise read_only_error(self.path, read_only_reason(self.path)) from err
+            raise
         except BaseException:
             self.con.execute("ROLLBACK")
             raise

@@ -803,6 +803,7 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
         """
         from qualcode.coding.suggest import code_turns
 
+        self._db.check_writable()  # before minutes of coding, not after
         turns = self.turns()
         human = self.codings(people=True)
         machine = code_turns(
