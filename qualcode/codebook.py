@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from qualcode.errors import CodebookError
+from qualcode.errors import CodebookError, CodebookWarning
 
 __all__ = [
     "Code",
@@ -422,6 +423,8 @@ class _Parser:
             problem = check_pattern(pattern)
             if problem:
                 raise self.error(f"pattern {pattern!r} of {what}: {problem}", item)
+        if "keywords" in fields and not keywords and not patterns:
+            self.warn_empty_keywords(fields["keywords"], what)
         out.append(
             Code(
                 name=name,
@@ -442,6 +445,22 @@ class _Parser:
         )
         if "codes" in fields:
             self.code_list(fields["codes"], theme=theme, parent=name, out=out)
+
+    def warn_empty_keywords(self, node: yaml.Node, what: str) -> None:
+        """Warn that ``keywords`` is given empty: the rules can never suggest the code.
+
+        A warning, not an error: the codebook serves hand coding, review, agreement and the
+        classifier as well, and a list left to fill in later should not stop those.
+        """
+        where = f"line {_line(node)}"
+        if self.source is not None:
+            where = f"{self.source} {where}"
+        msg = (
+            f"{where}: {what} has an empty keyword list, so the keyword rules will never suggest "
+            "it; add keywords (or patterns), or remove the 'keywords' field if the code is for "
+            "people and the classifier only"
+        )
+        warnings.warn(msg, CodebookWarning, stacklevel=2)
 
     # -- whole-document checks --------------------------------------------------------------------
     def check_names(self, themes_node: yaml.SequenceNode) -> None:

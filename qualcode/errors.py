@@ -95,6 +95,10 @@ class UndefinedStatisticWarning(QualcodeWarning):
     """A statistic is undefined for the data (for example no coder used a code)."""
 
 
+class CodebookWarning(QualcodeWarning):
+    """A codebook is usable but holds something likely unintended (a code with no keywords)."""
+
+
 class TranscriptWarning(QualcodeWarning):
     """A file was read into turns, but they do not look like a transcript (the message names it)."""
 
