@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from qualcode.errors import ProjectError, QualcodeError
 from qualcode.project import Project
-from qualcode.web import interviews, review
+from qualcode.web import codebook_pages, interviews, overview, review
 from qualcode.web.common import (
     CODER_COOKIE,
     Settings,
@@ -109,6 +109,8 @@ def build_app(
         Route("/undo", undo, methods=["POST"]),
         *interviews.routes(),
         *review.routes(),
+        *codebook_pages.routes(),
+        *overview.routes(),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
     app = Starlette(
