@@ -44,6 +44,10 @@ _LAZY = {
     "parse_codebook": "qualcode.codebook",
     "read_codebook": "qualcode.codebook",
     "write_codebook": "qualcode.codebook",
+    "localize_codebook": "qualcode.codebook_texts",
+    "Pseudonyms": "qualcode.pseudonyms",
+    "read_pseudonyms": "qualcode.pseudonyms",
+    "interview_titles": "qualcode.titles",
     "read_codings": "qualcode.coding.human",
     "KeywordCoder": "qualcode.coding.rules",
     "code_frequencies": "qualcode.reports",
@@ -121,6 +125,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
         read_codebook,
         write_codebook,
     )
+    from qualcode.codebook_texts import localize_codebook
     from qualcode.coding.classifier import CodeClassifier, load_model
     from qualcode.coding.human import read_codings
     from qualcode.coding.rules import KeywordCoder
@@ -138,6 +143,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
     )
     from qualcode.progress import show_progress
     from qualcode.project import Project
+    from qualcode.pseudonyms import Pseudonyms, read_pseudonyms
     from qualcode.reports import (
         code_attribute_frequencies,
         code_attribute_matrix,
@@ -159,6 +165,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
     )
     from qualcode.tables import read_table, write_table
     from qualcode.textsearch import SearchIndex, search, word_frequencies
+    from qualcode.titles import interview_titles
     from qualcode.transcripts import (
         format_transcript,
         parse_transcript,
@@ -199,6 +206,7 @@ __all__ = [
     "Project",
     "ProjectBusyError",
     "ProjectError",
+    "Pseudonyms",
     "QualcodeError",
     "QualcodeWarning",
     "ReviewSheetError",
@@ -225,8 +233,10 @@ __all__ = [
     "disagreements",
     "evaluate",
     "format_transcript",
+    "interview_titles",
     "krippendorff_alpha",
     "load_model",
+    "localize_codebook",
     "pairwise_agreement",
     "parse_codebook",
     "parse_transcript",
@@ -238,6 +248,7 @@ __all__ = [
     "read_cases",
     "read_codebook",
     "read_codings",
+    "read_pseudonyms",
     "read_table",
     "read_transcript",
     "read_transcripts",

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from qualcode.errors import CodebookError, CodebookWarning
+from qualcode.languages import LANGUAGES
 
 __all__ = [
     "Code",
@@ -58,6 +59,11 @@ class Code:
         Name of the theme the code belongs to.
     parent : str or None
         Name of the parent code for a sub-code.
+    translations : tuple of (field, language, text)
+        The texts of ``label``, ``description``, ``include`` and ``exclude`` in each language
+        the codebook gives them in (``label: {en: Retain, id: Mempertahankan}``); the plain
+        fields hold the study language's text (see
+        :func:`qualcode.codebook_texts.localize_codebook`).
     """
 
     name: str
@@ -72,6 +78,7 @@ class Code:
     color: str | None = None
     theme: str = ""
     parent: str | None = None
+    translations: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def display(self) -> str:
@@ -89,6 +96,7 @@ class Theme:
     exclusive: bool = False
     color: str | None = None
     codes: tuple[Code, ...] = ()
+    translations: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def display(self) -> str:
@@ -112,6 +120,11 @@ class Codebook:
         In file order.
     source : Path or None
         The file it was read from (not part of equality).
+    language : str or None
+        The study language: the language of the plain texts and the default language of
+        reports, charts and the Word appendix (``language: id``).
+    translations : tuple of (field, language, text)
+        ``name`` and ``description`` in each language given.
     """
 
     name: str = "codebook"
@@ -119,6 +132,8 @@ class Codebook:
     languages: tuple[str, ...] = ("en",)
     themes: tuple[Theme, ...] = ()
     source: Path | None = field(default=None, compare=False)
+    language: str | None = None
+    translations: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def codes(self) -> tuple[Code, ...]:
@@ -223,7 +238,7 @@ class Codebook:
 # See docs/codebook.md for the format. Parsing walks the composed YAML node tree so that every
 # problem can name the line it is on.
 
-TOP_FIELDS: tuple[str, ...] = ("name", "description", "languages", "themes")
+TOP_FIELDS: tuple[str, ...] = ("name", "description", "language", "languages", "themes")
 THEME_FIELDS: tuple[str, ...] = ("name", "label", "description", "exclusive", "color", "codes")
 CODE_FIELDS: tuple[str, ...] = (
     "name",
@@ -238,6 +253,9 @@ CODE_FIELDS: tuple[str, ...] = (
     "color",
     "codes",
 )
+
+#: the fields that may be given per language, of a code
+_CODE_TEXTS = ("label", "description", "include", "exclude")
 
 _COLOR_RE = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _LANG_RE = re.compile(r"[a-z]{2,3}")
@@ -256,6 +274,7 @@ class _Parser:
     def __init__(self, text: str, source: Path | None) -> None:
         self.text = text
         self.source = source
+        self.study: str | None = None
 
     def error(self, message: str, node: yaml.Node | int | None = None) -> CodebookError:
         line = node if isinstance(node, int) or node is None else _line(node)
@@ -290,6 +309,41 @@ class _Parser:
         if node.tag == _NULL_TAG:
             return ""
         return str(node.value).strip()
+
+    def texts_value(
+        self, fields: dict[str, yaml.Node], keys: tuple[str, ...], what: str
+    ) -> tuple[dict[str, str], tuple[tuple[str, str, str], ...]]:
+        """Texts that may be given per language (``label: {en: ..., id: ...}``).
+
+        Returns the plain value of each key (the study language's text, else the first one
+        given) and the (field, language, text) translations.
+        """
+        plain: dict[str, str] = {}
+        translations: list[tuple[str, str, str]] = []
+        for key in keys:
+            node = fields.get(key)
+            if not isinstance(node, yaml.MappingNode):
+                plain[key] = self.text_value(node, f"the {key} of {what}")
+                continue
+            given: dict[str, str] = {}
+            for lang_node, text_node in node.value:
+                lang = lang_node.value if isinstance(lang_node, yaml.ScalarNode) else None
+                if lang not in LANGUAGES:
+                    msg = (
+                        f"the {key} of {what} is given in {lang!r}; expected texts per "
+                        f"language ({', '.join(LANGUAGES)}), e.g. {key}: {{en: ..., id: ...}}"
+                    )
+                    raise self.error(msg, lang_node)
+                if lang in given:
+                    raise self.error(f"the {key} of {what} gives {lang!r} twice", lang_node)
+                given[lang] = self.text_value(text_node, f"the {lang} {key} of {what}")
+            if not given:
+                raise self.error(f"the {key} of {what} is an empty mapping", node)
+            plain[key] = (
+                given.get(self.study, "") if self.study in given else next(iter(given.values()))
+            )
+            translations.extend((key, lang, text) for lang, text in given.items())
+        return plain, tuple(translations)
 
     def name_value(self, node: yaml.Node | None, what: str, parent: yaml.Node) -> str:
         if node is None:
@@ -341,7 +395,9 @@ class _Parser:
         if root is None:
             raise self.error("the codebook file is empty; expected name, languages and themes", 1)
         top = self.mapping(root, TOP_FIELDS, "the codebook")
-        name = self.text_value(top.get("name"), "the codebook name") or "codebook"
+        self.study = self.study_language(top.get("language"))
+        texts, translations = self.texts_value(top, ("name", "description"), "the codebook")
+        name = texts["name"] or "codebook"
         languages = self.languages(top.get("languages"))
         themes_node = top.get("themes")
         if themes_node is None or not isinstance(themes_node, yaml.SequenceNode):
@@ -353,11 +409,25 @@ class _Parser:
         self.check_names(themes_node)
         return Codebook(
             name=name,
-            description=self.text_value(top.get("description"), "the codebook description"),
+            description=texts["description"],
             languages=languages,
             themes=themes,
             source=self.source,
+            language=self.study,
+            translations=translations,
         )
+
+    def study_language(self, node: yaml.Node | None) -> str | None:
+        value = self.text_value(node, "the study language")
+        if not value:
+            return None
+        if value not in LANGUAGES:
+            msg = (
+                f"bad study language {value!r}; expected one of {', '.join(LANGUAGES)} "
+                "(the languages reports are written in)"
+            )
+            raise self.error(msg, node)
+        return value
 
     def languages(self, node: yaml.Node | None) -> tuple[str, ...]:
         if node is None:
@@ -385,13 +455,15 @@ class _Parser:
         codes: list[Code] = []
         if codes_node is not None:
             self.code_list(codes_node, theme=name, parent=None, out=codes)
+        texts, translations = self.texts_value(fields, ("label", "description"), f"theme {name!r}")
         theme = Theme(
             name=name,
-            label=self.text_value(fields.get("label"), f"the label of theme {name!r}"),
-            description=self.text_value(fields.get("description"), f"theme {name!r}"),
+            label=texts["label"],
+            description=texts["description"],
             exclusive=exclusive,
             color=self.color_value(fields.get("color"), f"theme {name!r}"),
             codes=tuple(codes),
+            translations=translations,
         )
         if exclusive:
             self.check_exclusive_keywords(node, theme)
@@ -425,15 +497,14 @@ class _Parser:
                 raise self.error(f"pattern {pattern!r} of {what}: {problem}", item)
         if "keywords" in fields and not keywords and not patterns:
             self.warn_empty_keywords(fields["keywords"], what)
+        texts, translations = self.texts_value(fields, _CODE_TEXTS, what)
         out.append(
             Code(
                 name=name,
-                label=self.text_value(fields.get("label"), f"the label of {what}"),
-                description=self.text_value(
-                    fields.get("description"), f"the description of {what}"
-                ),
-                include=self.text_value(fields.get("include"), f"the include note of {what}"),
-                exclude=self.text_value(fields.get("exclude"), f"the exclude note of {what}"),
+                label=texts["label"],
+                description=texts["description"],
+                include=texts["include"],
+                exclude=texts["exclude"],
                 examples=tuple(v for v, _ in self.text_list(fields.get("examples"), what)),
                 keywords=tuple(v for v, _ in keywords),
                 patterns=tuple(v for v, _ in patterns),
@@ -441,6 +512,7 @@ class _Parser:
                 color=self.color_value(fields.get("color"), what),
                 theme=theme,
                 parent=parent,
+                translations=translations,
             )
         )
         if "codes" in fields:
@@ -775,11 +847,19 @@ _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_FlowList, _represent_flow)
 
 
+def _put_texts(data: dict[str, Any], item: Any, keys: tuple[str, ...]) -> None:
+    """Write each text as given: per language where it has translations, else plain."""
+    for key in keys:
+        given = {lang: text for f, lang, text in item.translations if f == key}
+        if given:
+            data[key] = given
+        elif getattr(item, key):
+            data[key] = getattr(item, key)
+
+
 def _code_data(code: Code, children: dict[str | None, list[Code]]) -> dict[str, Any]:
     data: dict[str, Any] = {"name": code.name}
-    for key in ("label", "description", "include", "exclude"):
-        if getattr(code, key):
-            data[key] = getattr(code, key)
+    _put_texts(data, code, _CODE_TEXTS)
     if code.examples:
         data["examples"] = list(code.examples)
     if code.keywords:
@@ -800,10 +880,7 @@ def _codebook_data(codebook: Codebook) -> dict[str, Any]:
     themes = []
     for theme in codebook.themes:
         tdata: dict[str, Any] = {"name": theme.name}
-        if theme.label:
-            tdata["label"] = theme.label
-        if theme.description:
-            tdata["description"] = theme.description
+        _put_texts(tdata, theme, ("label", "description"))
         tdata["exclusive"] = theme.exclusive
         if theme.color:
             tdata["color"] = theme.color
@@ -813,8 +890,9 @@ def _codebook_data(codebook: Codebook) -> dict[str, Any]:
         tdata["codes"] = [_code_data(c, children) for c in children.get(None, [])]
         themes.append(tdata)
     data: dict[str, Any] = {"name": codebook.name}
-    if codebook.description:
-        data["description"] = codebook.description
+    _put_texts(data, codebook, ("name", "description"))
+    if codebook.language:
+        data["language"] = codebook.language
     data["languages"] = _FlowList(codebook.languages)
     data["themes"] = themes
     return data

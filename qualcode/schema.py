@@ -74,6 +74,8 @@ EVIDENCE_SEP = "; "
 #: the case a row of a cases table describes; ``interview`` and ``speaker`` join it to turns
 CASE = "case"
 CASE_JOIN_COLUMNS: tuple[str, ...] = (INTERVIEW, SPEAKER)
+#: an optional column of a cases table: the interview's title in reports (qualcode.titles)
+TITLE = "title"
 
 
 def labels_from_codes(codes: np.ndarray, categories: list[str]) -> pd.Categorical:

@@ -11,8 +11,10 @@ import re
 import shlex
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import ROOT
 
@@ -104,3 +106,52 @@ def test_appendix_table_captions_numbered(appendix_pdf):
     assert numbers[:3] == [1, 2, 3]
     assert numbers == sorted(numbers)
     assert re.search(r"^\s*Gambar 1:", text, flags=re.MULTILINE)
+
+
+def _written_text(path: Path) -> str:
+    """The text of a written file: XML parts of .docx/.xlsx, else the file itself."""
+    if path.suffix in (".docx", ".xlsx"):
+        with zipfile.ZipFile(path) as z:
+            return "\n".join(
+                z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xml", ".rels"))
+            )
+    return path.read_text(encoding="utf-8")
+
+
+def test_main_job_writes_no_listed_name(main_job):
+    names = pd.read_csv(ROOT / "data" / "pseudonyms.csv")["name"].tolist()
+    assert {"Juliana", "Jimmy", "Vito", "Rickxen"} <= set(names)
+    word = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.I)
+    files = [
+        p for p in main_job.rglob("*") if p.suffix in (".docx", ".xlsx", ".csv", ".html", ".svg")
+    ]
+    assert {p.suffix for p in files} == {".docx", ".xlsx", ".csv", ".html", ".svg"}
+    found = {str(p.relative_to(main_job)): word.findall(_written_text(p)) for p in files}
+    assert {k: v for k, v in found.items() if v} == {}
+    # the pseudonyms are there instead, in turn texts and in the cases' attribute values
+    turns = pd.read_csv(main_job / "turns.csv")
+    assert turns["text"].str.contains(r"\bSari\b").any()
+    cases = pd.read_csv(main_job / "tables" / "cases.csv")
+    assert set(cases["name"]) == {"Sari", "Budi", "Andi"}
+
+
+def test_main_job_prints_replacements(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    args = main_job_args()
+    args[args.index("--out") + 1] = str(tmp_path / "out")
+    args.remove("--report")  # turns.csv and codings.csv only: the names are counted there
+    del args[args.index("--cases") : args.index("--cases") + 2]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "Juliana -> Sari: 3" in printed and "Vito -> Andi: 7" in printed  # in turn texts
+    assert "never found" not in capsys.readouterr().err
+
+
+def test_appendix_in_the_study_language_with_readable_titles(appendix_pdf):
+    text = pdf_text(appendix_pdf)
+    assert "Model IDIC" in text and "Tahapan CRM" in text
+    assert "IDIC model" not in text and "CRM stages" not in text
+    assert "Mengenali klien: AE" in text and "Getting to know" not in text
+    assert "magnus_interviews/" not in text
+    assert "Wawancara tambahan (22 Mei 2023) - Narasumber 1" in text
+    assert "dikodekan otomatis" in text and "skor" not in text

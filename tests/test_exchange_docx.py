@@ -162,10 +162,11 @@ def test_docx_coded_segments_highlight_evidence(doc_id):
     assert marked == ["dibedakan", "kebutuhan"]
     assert all(r.bold for r in diff.runs if r.font.highlight_color is not None)
     sources = [
-        p.text for p in doc_id.paragraphs if p.text.startswith("(Narasumber 1, N1, giliran 2")
+        p.text for p in doc_id.paragraphs if p.text.startswith("(N1, Narasumber 1, giliran 2")
     ]
-    assert sources == ["(Narasumber 1, N1, giliran 2; rickxen, rules)"]
-    assert any("skor 0.40" in p.text for p in doc_id.paragraphs)
+    # cited as the thesis cites informants; machine codings said to be machine codings
+    assert sources == ["(N1, Narasumber 1, giliran 2; dikodekan oleh rickxen; dikodekan otomatis)"]
+    assert not any("skor" in p.text or "rules" in p.text for p in doc_id.paragraphs)
 
 
 def test_docx_frequency_table_and_chart(doc_id):

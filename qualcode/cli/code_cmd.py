@@ -9,10 +9,22 @@ import pandas as pd
 import typer
 
 from qualcode.cli.app import app
-from qualcode.cli.inputs import AttributeOpt, CasesOpt, SchedulerOpt, engine_option, load_cases
+from qualcode.cli.inputs import (
+    AttributeOpt,
+    CasesOpt,
+    LangOpt,
+    PseudonymsOpt,
+    SchedulerOpt,
+    echo_pseudonyms,
+    engine_option,
+    load_cases,
+    load_pseudonyms,
+)
 from qualcode.codebook import Codebook, read_codebook
 from qualcode.engine.job import summarize, summary_text
 from qualcode.errors import QualcodeError
+from qualcode.languages import check_language
+from qualcode.pseudonyms import Pseudonyms
 from qualcode.tables import write_table
 from qualcode.transcripts import read_turns
 
@@ -102,9 +114,8 @@ def code_command(
             help="Also write the report tables, charts, HTML report and Word appendix to DIR.",
         ),
     ] = False,
-    lang: Annotated[
-        str, typer.Option("--lang", help="Language of report and appendix headings: id|en.")
-    ] = "id",
+    lang: LangOpt = None,
+    pseudonyms: PseudonymsOpt = None,
     cases: CasesOpt = None,
     attribute: AttributeOpt = None,
     engine: Annotated[str, engine_option("code")] = "local",
@@ -123,12 +134,17 @@ def code_command(
     DIR gets turns.csv and codings.csv; with --report also the coded-segment report, charts and
     the Word appendix.
     """
-    if lang not in ("id", "en"):
-        raise QualcodeError(f"--lang must be id or en, got {lang!r}")
+    if lang is not None:
+        check_language(lang)
     if unit not in ("turn", "sentence"):
         raise QualcodeError(f"--unit must be turn or sentence, got {unit!r}")
     if (cases is not None or attribute) and not report:
         raise QualcodeError("--cases and --attribute go with --report (they shape the report)")
+    names = load_pseudonyms(pseudonyms)
+    if names is not None and engine == "dask":
+        raise QualcodeError(
+            "--pseudonyms goes with the local engine (report the Dask output after)"
+        )
     from qualcode.coding.human import read_codings
     from qualcode.engine import check_engine
 
@@ -149,6 +165,7 @@ def code_command(
             out=out,
             report=report,
             lang=lang,
+            pseudonyms=names,
         )
         return
     if not paths or out is None:
@@ -190,6 +207,10 @@ def code_command(
         train_codings=human,
         method=method,
     )
+    if names is not None:  # the turns and codings written carry the pseudonyms too
+        done = names.apply(turns, codings=codings)
+        assert done.codings is not None
+        turns, codings = done.turns, done.codings
     out.mkdir(parents=True, exist_ok=True)
     turns_path = write_table(turns, out / "turns.csv")
     codings_path = write_table(codings, out / "codings.csv")
@@ -208,11 +229,19 @@ def code_command(
         from qualcode.exchange import write_outputs
 
         written = write_outputs(
-            turns, codings, book, out, lang=lang, cases=cases_df, attributes=attribute or None
+            turns,
+            codings,
+            book,
+            out,
+            lang=lang,
+            cases=cases_df,
+            attributes=attribute or None,
+            pseudonyms=names,
         )
         typer.echo(
             f"Wrote the report to {out}: " + ", ".join(_relative(p, out) for p in written.values())
         )
+    echo_pseudonyms(names)
 
 
 def _code_project(
@@ -228,7 +257,8 @@ def _code_project(
     languages: list[str] | None,
     out: Path | None,
     report: bool,
-    lang: str,
+    lang: str | None,
+    pseudonyms: Pseudonyms | None,
 ) -> None:
     """``code --project``: code the project's turns and store the codings as suggestions."""
     from qualcode.project import Project
@@ -267,17 +297,22 @@ def _code_project(
     typer.echo(f"Next: qualcode review export {proj.path} --out review.xlsx")
     if out is not None:
         turns, codings = proj.turns(), proj.current_codings()
+        if pseudonyms is not None:  # the project's stored text stays as it is
+            done = pseudonyms.apply(turns, codings=codings)
+            assert done.codings is not None
+            turns, codings = done.turns, done.codings
         out.mkdir(parents=True, exist_ok=True)
         written = [write_table(turns, out / "turns.csv"), write_table(codings, out / "codings.csv")]
         typer.echo(f"Wrote {written[0]} and {written[1]}")
         if report:
             from qualcode.exchange import write_outputs
 
-            files = write_outputs(turns, codings, book, out, lang=lang)
+            files = write_outputs(turns, codings, book, out, lang=lang, pseudonyms=pseudonyms)
             typer.echo(
                 f"Wrote the report to {out}: "
                 + ", ".join(_relative(p, out) for p in files.values())
             )
+        echo_pseudonyms(pseudonyms)
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -20,9 +20,12 @@ from qualcode.cli.inputs import (
     LangOpt,
     MinScoreOpt,
     ProjectOpt,
+    PseudonymsOpt,
     TurnsOpt,
+    echo_pseudonyms,
     load_cases,
     load_inputs,
+    load_pseudonyms,
     open_project_file,
 )
 from qualcode.errors import QualcodeError
@@ -42,7 +45,8 @@ def export_docx(
     codings: CodingsOpt = None,
     codebook: CodebookOpt = None,
     project: ProjectOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
+    pseudonyms: PseudonymsOpt = None,
     coder: CoderOpt = None,
     min_score: MinScoreOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Document title.")] = None,
@@ -55,6 +59,7 @@ def export_docx(
     """Write the Word appendix: codebook, transcripts, coded segments, theme frequencies."""
     from qualcode.exchange.docx import write_docx_appendix
 
+    names = load_pseudonyms(pseudonyms)
     turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
     cases_df = load_cases(cases, attribute, project=project)
     path = write_docx_appendix(
@@ -69,10 +74,12 @@ def export_docx(
         transcripts=not no_transcripts,
         cases=cases_df,
         attributes=attribute or None,
+        pseudonyms=names,
     )
     typer.echo(
         f"Wrote {path} ({turns_df[INTERVIEW].nunique()} interviews, {len(codings_df)} codings)"
     )
+    echo_pseudonyms(names)
 
 
 @export_app.command("xlsx")
@@ -86,10 +93,13 @@ def export_xlsx(
     min_score: MinScoreOpt = None,
     cases: CasesOpt = None,
     attribute: AttributeOpt = None,
+    lang: LangOpt = None,
+    pseudonyms: PseudonymsOpt = None,
 ) -> None:
     """Write the report tables to one Excel workbook, one sheet per table."""
     from qualcode.exchange.report import write_report_workbook
 
+    names = load_pseudonyms(pseudonyms)
     turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
     cases_df = load_cases(cases, attribute, project=project)
     path = write_report_workbook(
@@ -101,8 +111,11 @@ def export_xlsx(
         min_score=min_score,
         cases=cases_df,
         attributes=attribute or None,
+        lang=lang,
+        pseudonyms=names,
     )
     typer.echo(f"Wrote {path}")
+    echo_pseudonyms(names)
 
 
 @export_app.command("qdc")

@@ -14,6 +14,8 @@ import typer
 
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
+from qualcode.languages import LANGUAGES
+from qualcode.pseudonyms import Pseudonyms
 from qualcode.schema import validate_codings
 
 TurnsOpt = Annotated[
@@ -49,7 +51,22 @@ def engine_option(what: str) -> typer.models.OptionInfo:
     return typer.Option("--engine", help=f"Where to {what}: local|dask ({extra}).")
 
 
-LangOpt = Annotated[str, typer.Option("--lang", help="Language of headings: id or en.")]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help=f"Language of headings, labels, captions: {'|'.join(LANGUAGES)} "
+        "(default: the codebook's study language, else en).",
+    ),
+]
+PseudonymsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--pseudonyms",
+        help="CSV with name,pseudonym columns: each name is replaced (whole word, any case) "
+        "in everything written; the project is not changed.",
+    ),
+]
 CasesOpt = Annotated[
     Path | None,
     typer.Option(
@@ -224,3 +241,29 @@ def check_seen(seen: str) -> str:
 def format_table(table: pd.DataFrame) -> str:
     """Render a result table for the terminal (3 decimals, NaN as 'n/a')."""
     return table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="n/a")
+
+
+def load_pseudonyms(path: Path | None) -> Pseudonyms | None:
+    """Read ``--pseudonyms FILE`` (checked before any work is done)."""
+    if path is None:
+        return None
+    from qualcode.pseudonyms import read_pseudonyms
+
+    return read_pseudonyms(path)
+
+
+def echo_pseudonyms(pseudonyms: Pseudonyms | None) -> None:
+    """Print how many replacements of each name were made; warn about names never found."""
+    if pseudonyms is None:
+        return
+    counts = ", ".join(
+        f"{name} -> {alias}: {pseudonyms.counts[name]}" for name, alias in pseudonyms.names.items()
+    )
+    typer.echo(f"Pseudonyms from {pseudonyms.source}: replacements made: {counts}")
+    missing = pseudonyms.not_found
+    if missing:
+        typer.echo(
+            f"Warning: {pseudonyms.source}: {len(missing)} name(s) never found in what was "
+            f"written: {', '.join(missing)}",
+            err=True,
+        )

@@ -17,9 +17,12 @@ from qualcode.cli.inputs import (
     LangOpt,
     MinScoreOpt,
     ProjectOpt,
+    PseudonymsOpt,
     TurnsOpt,
+    echo_pseudonyms,
     load_cases,
     load_inputs,
+    load_pseudonyms,
 )
 
 
@@ -32,7 +35,8 @@ def report_command(
     project: ProjectOpt = None,
     coder: CoderOpt = None,
     min_score: MinScoreOpt = None,
-    lang: LangOpt = "en",
+    lang: LangOpt = None,
+    pseudonyms: PseudonymsOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Title of the HTML report.")] = None,
     chart_format: Annotated[
         list[str] | None,
@@ -51,6 +55,7 @@ def report_command(
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
     from qualcode.exchange.report import write_report
 
+    names = load_pseudonyms(pseudonyms)
     turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
     cases_df = load_cases(cases, attribute, project=project)
     written = write_report(
@@ -66,6 +71,7 @@ def report_command(
         cases=cases_df,
         attributes=attribute or None,
         cooccurrence=cooccurrence,
+        pseudonyms=names,
     )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)
@@ -73,3 +79,4 @@ def report_command(
         f"Wrote {n_csv} CSV tables, {written['xlsx'].name}, {n_charts} chart files and "
         f"{written['html'].name} to {out}"
     )
+    echo_pseudonyms(names)

@@ -63,7 +63,7 @@ def code_with_dask(
     languages: list[str] | None,
     method: str | None,
     report: bool,
-    lang: str,
+    lang: str | None,
     scheduler: str | None,
     partitions: int | None,
     csv: bool,

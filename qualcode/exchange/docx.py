@@ -33,7 +33,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from qualcode import reports
-from qualcode.cases import attribute_names, case_attributes, validate_cases
+from qualcode.cases import attribute_names, case_attributes, case_of_turns, validate_cases
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
@@ -47,6 +47,7 @@ from qualcode.exchange._docx_fields import (
     update_fields_on_open,
 )
 from qualcode.exchange._i18n import texts
+from qualcode.exchange._prepare import PseudonymsArg, TitlesArg, prepare_inputs
 from qualcode.fileio import write_atomic
 from qualcode.reports import (
     CODE_LABEL,
@@ -64,7 +65,9 @@ from qualcode.schema import (
     CODE,
     CODER,
     INTERVIEW,
+    MODEL_CODER,
     POSITION,
+    RULES_CODER,
     SCORE,
     SPEAKER,
     TEXT,
@@ -448,8 +451,35 @@ def _merge_coders(seg: pd.DataFrame) -> pd.DataFrame:
     return merged
 
 
+def cite(who: str, interview: str, position: object, coders: str, t: Mapping[str, str]) -> str:
+    """A quote's reference as a thesis cites an informant: who, interview, turn, and by whom.
+
+    ``who`` is the case (or the speaker); the interview is left out where it is named like
+    the case. Machine coders (``rules``, ``model``) read "coded automatically".
+
+    Examples
+    --------
+    >>> cite("Narasumber 2", "Narasumber 2", 7, "rules", texts("id"))
+    'Narasumber 2, giliran 7; dikodekan otomatis'
+    """
+    if who == interview or not interview:
+        source = t["source_short"].format(who=who, position=position)
+    else:
+        source = t["source"].format(who=who, interview=interview, position=position)
+    names = [c for c in dict.fromkeys(coders.split(", ")) if c]
+    people = [c for c in names if c not in (RULES_CODER, MODEL_CODER)]
+    parts = [t["coded_by"].format(coders=", ".join(people))] if people else []
+    if len(people) < len(names):
+        parts.append(t["coded_auto"])
+    return "; ".join([source, *parts])
+
+
 def _segments_section(
-    doc: DocumentObject, seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]
+    doc: DocumentObject,
+    seg: pd.DataFrame,
+    meta: pd.DataFrame,
+    t: dict[str, str],
+    case_of: Mapping[str, str],
 ) -> None:
     doc.add_heading(t["segments"], level=1)
     merged = _merge_coders(seg)
@@ -467,20 +497,16 @@ def _segments_section(
             doc.add_heading(_clean(meta.at[code, CODE_LABEL]), level=3)
             fragments = []
             group = by_code[code]
-            columns = (TEXT, SPANS, INTERVIEW, SPEAKER, POSITION, "coders", SCORE)
-            for text, spans, interview, speaker, position, coders, score in zip(
+            columns = (TEXT, SPANS, INTERVIEW, SPEAKER, POSITION, "coders", TURN_ID)
+            for text, spans, interview, speaker, position, coders, turn_id in zip(
                 *(_objects(group[c]) for c in columns), strict=True
             ):
                 runs = _marked_runs(str(text), reports.parse_spans(spans), italic=False)
                 # the quote is kept on the page of its source line
                 quote = '<w:p><w:pPr><w:pStyle w:val="Quote"/><w:keepNext/></w:pPr>'
                 fragments.append(f"{quote}{runs}</w:p>")
-                who = coders
-                if score is not None and pd.notna(score) and float(score) < 1.0:
-                    who += ", " + t["score"].format(score=f"{float(score):.2f}")
-                source = t["source"].format(
-                    interview=interview, speaker=speaker, position=position, coders=who
-                )
+                who = case_of.get(str(turn_id)) or str(speaker)
+                source = cite(who, str(interview or ""), position, str(coders), t)
                 fragments.append(
                     '<w:p><w:pPr><w:jc w:val="right"/><w:spacing w:after="200"/></w:pPr>'
                     f'<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">'
@@ -614,7 +640,7 @@ def write_docx_appendix(
     codebook: Codebook,
     path: str | Path,
     *,
-    lang: str = "en",
+    lang: str | None = None,
     coder: Selection = None,
     min_score: float | None = None,
     title: str | None = None,
@@ -625,6 +651,8 @@ def write_docx_appendix(
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
     chart_png: bytes | None = None,
+    pseudonyms: PseudonymsArg = None,
+    titles: TitlesArg = True,
 ) -> Path:
     """Write the Word appendix: codebook, transcripts, coded segments and theme frequencies.
 
@@ -640,8 +668,11 @@ def write_docx_appendix(
         Order, labels, definitions and examples of the codes.
     path : str or Path
         The .docx file to write (folders are created).
-    lang : {"en", "id"}
-        Language of headings and captions ("Lampiran", "Transkrip Wawancara", ... for "id").
+    lang : {"en", "id"}, optional
+        Language of headings, captions and the codebook's labels and texts ("Lampiran",
+        "Transkrip Wawancara", ... for "id"); default: the codebook's study language, else
+        English. Texts the codebook lacks in it are taken from its study language, with one
+        :class:`~qualcode.codebook_texts.MissingTextWarning`.
     coder : str or list of str, optional
         Whose codings to show (default: all coders; a segment lists who coded it).
     min_score : float, optional
@@ -663,6 +694,13 @@ def write_docx_appendix(
         The theme chart as PNG, already drawn (``charts/theme_frequencies.png`` of
         :func:`qualcode.exchange.report.write_report` in the same language); default: drawn
         here at 200 dpi.
+    pseudonyms : Pseudonyms or str or Path, optional
+        Names to replace (:func:`qualcode.pseudonyms.read_pseudonyms`) in every text written;
+        its ``counts`` say how many replacements were made.
+    titles : bool or mapping of str to str, default True
+        Name interviews by readable titles (:func:`qualcode.titles.interview_titles`; a
+        cases table's ``title`` column, or titles by interview id given here); ``False``
+        keeps the interview ids.
 
     Returns
     -------
@@ -674,13 +712,23 @@ def write_docx_appendix(
     >>> write_docx_appendix(turns, codings, codebook, "appendix.docx", lang="id")  # doctest: +SKIP
     PosixPath('appendix.docx')
     """
-    t = texts(lang)
     p = Path(path)
     if p.suffix.lower() != ".docx":
         msg = f"the Word appendix must be a .docx file, got {p.name!r}"
         raise QualcodeError(msg)
     turns = validate_turns(turns)
     codings = validate_codings(codings)
+    ready = prepare_inputs(
+        turns,
+        codings,
+        codebook,
+        cases=cases,
+        lang=lang,
+        pseudonyms=pseudonyms,
+        titles=titles,
+    )
+    turns, codings, codebook, cases = ready.turns, ready.codings, ready.codebook, ready.cases
+    t = texts(ready.lang)
     frame = reports._prepare(turns, codings, codebook, coder=coder, min_score=min_score)
     meta = frame.meta
     kept = frame.codings
@@ -702,7 +750,15 @@ def write_docx_appendix(
         seg = tables.get("segments")
         if seg is None:
             seg = reports.coded_segments(turns, kept, codebook)
-        _segments_section(doc, seg, meta, t)
+        case_of: dict[str, str] = {}
+        if cases is not None:
+            found = case_of_turns(turns, validate_cases(cases), unmatched="ignore")
+            case_of = {
+                str(k): str(v)
+                for k, v in zip(turns[TURN_ID], found, strict=True)
+                if v is not None and not pd.isna(v)
+            }
+        _segments_section(doc, seg, meta, t, case_of)
     _frequency_section(
         doc, code_freq, theme_freq, codebook, t, cap, chart=chart, chart_png=chart_png
     )

@@ -20,6 +20,7 @@ from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
 from qualcode.exchange._i18n import texts
+from qualcode.exchange._prepare import PseudonymsArg, TitlesArg, prepare_inputs
 from qualcode.fileio import write_atomic
 from qualcode.reports import (
     CODE_LABEL,
@@ -393,7 +394,7 @@ def write_html_report(
     codebook: Codebook,
     path: str | Path,
     *,
-    lang: str = "en",
+    lang: str | None = None,
     coder: Selection = None,
     min_score: float | None = None,
     spans: pd.DataFrame | None = None,
@@ -401,6 +402,8 @@ def write_html_report(
     charts: bool = True,
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
+    pseudonyms: PseudonymsArg = None,
+    titles: TitlesArg = True,
 ) -> Path:
     """Write a self-contained HTML report (no external files, works offline).
 
@@ -416,8 +419,8 @@ def write_html_report(
         Code order, labels and colours.
     path : str or Path
         The .html file to write.
-    lang : {"en", "id"}
-        Language of headings.
+    lang : {"en", "id"}, optional
+        Language of headings, labels and captions (default: the codebook's study language).
     coder, min_score, spans
         As in :func:`qualcode.reports.report_tables`.
     title : str, optional
@@ -427,6 +430,8 @@ def write_html_report(
     cases, attributes
         A cases table and the attributes to tabulate codes by, as in
         :func:`qualcode.reports.report_tables`.
+    pseudonyms, titles
+        As in :func:`qualcode.exchange.report.write_report`.
 
     Returns
     -------
@@ -437,16 +442,24 @@ def write_html_report(
     if p.suffix.lower() not in (".html", ".htm"):
         msg = f"the HTML report must be an .html file, got {p.name!r}"
         raise QualcodeError(msg)
-    turns = validate_turns(turns)
-    codings = validate_codings(codings)
+    ready = prepare_inputs(
+        validate_turns(turns),
+        validate_codings(codings),
+        codebook,
+        cases=cases,
+        lang=lang,
+        pseudonyms=pseudonyms,
+        titles=titles,
+    )
+    turns, codebook, lang = ready.turns, ready.codebook, ready.lang
     tables = reports.report_tables(
         turns,
-        codings,
+        ready.codings,
         codebook,
         coder=coder,
         min_score=min_score,
         spans=spans,
-        cases=cases,
+        cases=ready.cases,
         attributes=attributes,
     )
     svgs = report_charts(tables, codebook, lang=lang)[0] if charts else {}

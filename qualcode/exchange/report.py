@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,7 @@ import pandas as pd
 from qualcode import reports
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
+from qualcode.exchange._prepare import PseudonymsArg, TitlesArg, prepare_inputs
 from qualcode.fileio import write_atomic
 from qualcode.progress import ProgressBar, progress_bar
 from qualcode.reports import Selection
@@ -46,11 +47,15 @@ def write_report_workbook(
     spans: pd.DataFrame | None = None,
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
+    lang: str | None = None,
+    pseudonyms: PseudonymsArg = None,
+    titles: TitlesArg = True,
 ) -> Path:
     """Write the report tables (:func:`qualcode.reports.report_tables`) to one .xlsx workbook.
 
     With ``cases`` (a cases table) the workbook also holds the cases and the codes and themes
-    counted per attribute value (all attributes, or ``attributes``).
+    counted per attribute value (all attributes, or ``attributes``). ``lang``, ``pseudonyms``
+    and ``titles`` are as in :func:`write_report` (the codebook's labels in ``lang``).
 
     Returns
     -------
@@ -59,14 +64,23 @@ def write_report_workbook(
     """
     from qualcode.exchange.xlsx import write_workbook
 
-    tables = reports.report_tables(
-        turns,
-        codings,
+    ready = prepare_inputs(
+        validate_turns(turns),
+        validate_codings(codings),
         codebook,
+        cases=cases,
+        lang=lang,
+        pseudonyms=pseudonyms,
+        titles=titles,
+    )
+    tables = reports.report_tables(
+        ready.turns,
+        ready.codings,
+        ready.codebook,
         coder=coder,
         min_score=min_score,
         spans=spans,
-        cases=cases,
+        cases=ready.cases,
         attributes=attributes,
     )
     return write_workbook(tables, path)
@@ -81,12 +95,14 @@ def write_report(
     coder: Selection = None,
     min_score: float | None = None,
     spans: pd.DataFrame | None = None,
-    lang: str = "en",
+    lang: str | None = None,
     title: str | None = None,
     chart_formats: tuple[str, ...] = ("png", "svg"),
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
     cooccurrence: str = "count",
+    pseudonyms: PseudonymsArg = None,
+    titles: TitlesArg = True,
 ) -> dict[str, Path]:
     """Write the report tables, charts and the self-contained HTML report into ``out_dir``.
 
@@ -104,8 +120,10 @@ def write_report(
         Folder to write into (created).
     coder, min_score, spans
         As in :func:`qualcode.reports.report_tables`.
-    lang : {"en", "id"}
-        Language of the HTML headings and chart texts.
+    lang : {"en", "id"}, optional
+        Language of the headings, captions, chart texts and the codebook's labels (default:
+        the codebook's study language, else English); texts the codebook lacks in it come
+        from its study language, with one warning.
     title : str, optional
         Title of the HTML report.
     chart_formats : tuple of str
@@ -118,6 +136,11 @@ def write_report(
     cooccurrence : {"count", "jaccard"}
         What the co-occurrence chart's colours show: turns with both codes, or the Jaccard
         index (both / either), which does not favour the most frequent codes.
+    pseudonyms : Pseudonyms or str or Path, optional
+        Names replaced in everything written (:mod:`qualcode.pseudonyms`); the tables given
+        are not changed.
+    titles : bool or mapping of str to str, default True
+        Readable interview titles (:func:`qualcode.titles.interview_titles`), or ids.
 
     Returns
     -------
@@ -134,6 +157,8 @@ def write_report(
         cases=cases,
         attributes=attributes,
         cooccurrence=cooccurrence,
+        pseudonyms=pseudonyms,
+        titles=titles,
     )
     with progress_bar(total=REPORT_STEPS, desc="writing report", unit="step") as bar:
         return _write_report(turns, codings, codebook, out_dir, options, bar=bar, appendix=False)
@@ -146,12 +171,14 @@ class _ReportOptions:
     coder: Selection
     min_score: float | None
     spans: pd.DataFrame | None
-    lang: str
+    lang: str | None
     title: str | None
     chart_formats: tuple[str, ...]
     cases: pd.DataFrame | None
     attributes: Selection
     cooccurrence: str
+    pseudonyms: PseudonymsArg
+    titles: TitlesArg
 
 
 def _write_report(
@@ -184,8 +211,18 @@ def _write_report(
     out = Path(out_dir)
     helper = ChartProcess.start()  # it imports matplotlib while the tables are built
     try:
-        turns = validate_turns(turns)
-        codings = validate_codings(codings)
+        ready = prepare_inputs(
+            validate_turns(turns),
+            validate_codings(codings),
+            codebook,
+            cases=o.cases,
+            lang=o.lang,
+            pseudonyms=o.pseudonyms,
+            titles=o.titles,
+        )
+        turns, codings, codebook = ready.turns, ready.codings, ready.codebook
+        o = replace(o, lang=ready.lang, cases=ready.cases, pseudonyms=None, titles=False)
+        lang = ready.lang
         tables = reports.report_tables(
             turns,
             codings,
@@ -197,7 +234,7 @@ def _write_report(
             attributes=o.attributes,
         )
         bar.update(1)
-        charts = report_chart_list(tables, codebook, lang=o.lang, cooccurrence=o.cooccurrence)
+        charts = report_chart_list(tables, codebook, lang=lang, cooccurrence=o.cooccurrence)
         charts_dir = out / CHARTS_DIR
         here = charts
         if helper is not None:
@@ -227,8 +264,8 @@ def _write_report(
     for chart in ordered:
         written.update(chart.files)
     bar.update(1)
-    svgs = chart_svgs(ordered, o.lang)
-    html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=o.lang, title=o.title)
+    svgs = chart_svgs(ordered, lang)
+    html_text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=o.title)
     html_path = out / HTML_NAME
     write_atomic(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
     written["html"] = html_path
@@ -265,6 +302,7 @@ def _write_appendix(
         cases=o.cases,
         attributes=o.attributes,
         chart_png=png.read_bytes() if png is not None else None,
+        titles=False,  # the tables are ready: titles and pseudonyms applied
     )
 
 
@@ -274,7 +312,7 @@ def write_outputs(
     codebook: Codebook,
     out_dir: str | Path,
     *,
-    lang: str = "id",
+    lang: str | None = None,
     coder: Selection = None,
     min_score: float | None = None,
     spans: pd.DataFrame | None = None,
@@ -283,6 +321,8 @@ def write_outputs(
     cases: pd.DataFrame | None = None,
     attributes: Selection = None,
     cooccurrence: str = "count",
+    pseudonyms: PseudonymsArg = None,
+    titles: TitlesArg = True,
 ) -> dict[str, Path]:
     """Write everything for a coded project into one folder: report and Word appendix.
 
@@ -291,9 +331,11 @@ def write_outputs(
 
     Parameters
     ----------
-    lang : {"id", "en"}, default "id"
-        Language of the appendix and report headings.
+    lang : {"id", "en"}, optional
+        Language of the appendix and the report (default: the codebook's study language,
+        else English).
     coder, min_score, spans, title, chart_formats, cases, attributes, cooccurrence
+    pseudonyms, titles
         As in :func:`write_report`; with ``cases`` the report and the appendix hold the code x
         attribute tables.
 
@@ -318,6 +360,8 @@ def write_outputs(
         cases=cases,
         attributes=attributes,
         cooccurrence=cooccurrence,
+        pseudonyms=pseudonyms,
+        titles=titles,
     )
     with progress_bar(total=REPORT_STEPS + 1, desc="writing report", unit="step") as bar:
         return _write_report(turns, codings, codebook, out_dir, options, bar=bar, appendix=True)
