@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from qualcode import schema
 from qualcode.coding.matcher import keyword_words
@@ -79,7 +81,23 @@ _META = (schema.TURN_ID, schema.INTERVIEW, schema.POSITION, schema.SPEAKER, sche
 _MIN_ROOT = 3  # roots shorter than this are never found by affix stripping
 _QUOTES = str.maketrans("", "", '"\u201c\u201d\u201e')
 
+#: whitespace other than " " (str.isspace; the last such code point is U+3000), as an RE2 class
+_OTHER_SPACE = "".join(f"\\x{{{c:x}}}" for c in range(0x3001) if chr(c).isspace() and chr(c) != " ")
+#: text whose context needs squashing: a newline, tab or other space, or two spaces in a row
+_ODD_SPACE = f"[{_OTHER_SPACE}]|  "
+
 Filter = str | Iterable[str] | None
+
+
+def _odd_space(texts: pd.Series) -> np.ndarray:
+    """Per text: has whitespace other than single spaces (with Arrow's regex engine, fast)."""
+    found = pc.match_substring_regex(pa.array(texts, type=pa.string()), _ODD_SPACE)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _strings(values: list[str]) -> pd.api.extensions.ExtensionArray:
+    """A "string" array from a list of str (through Arrow: several times faster for many)."""
+    return pd.array(pa.array(values, type=pa.string()), dtype="string")
 
 
 def parse_query(query: str) -> list[list[str]]:
@@ -148,6 +166,8 @@ class SearchIndex:
         self.languages = check_languages(lang)
         table = schema.validate_turns(turns)
         self._texts: list[str] = table[schema.TEXT].tolist()
+        #: per turn: has whitespace other than single spaces (context must be squashed)
+        self._odd_space = _odd_space(table[schema.TEXT])
         self._meta = table[list(_META)]
         self.tokens = TokenIndex(self._texts)
         self._lemmatizer = Lemmatizer(self.languages)
@@ -354,7 +374,7 @@ class SearchIndex:
         right_tok = last + context
         left_from = np.where(left_tok <= lo, 0, ix.start[np.maximum(left_tok, lo)])
         right_to = np.where(right_tok >= hi - 1, -1, ix.end[np.minimum(right_tok, hi - 1)])
-        texts = self._texts
+        texts, odd = self._texts, self._odd_space
         lefts, matched, rights = [], [], []
         for t, a, s, e, b in zip(
             text.tolist(),
@@ -366,17 +386,23 @@ class SearchIndex:
         ):
             body = texts[t]
             matched.append(body[s:e])
-            if context:
-                lefts.append(" ".join(body[a:s].split()))
-                rights.append(" ".join(body[e : (len(body) if b < 0 else b)].split()))
+            if not context:
+                continue
+            left, right = body[a:s], body[e:b] if b >= 0 else body[e:]
+            if odd[t]:  # newlines, tabs or runs of spaces: squash them
+                lefts.append(" ".join(left.split()))
+                rights.append(" ".join(right.split()))
+            else:
+                lefts.append(left.strip(" "))
+                rights.append(right.strip(" "))
         if not context:
             lefts = rights = [""] * len(matched)
         out = self._meta.take(text).reset_index(drop=True)
         out[schema.SPAN_START] = pd.array(start, dtype="Int64")
         out[schema.SPAN_END] = pd.array(end, dtype="Int64")
-        out[LEFT] = pd.array(lefts, dtype="string")
-        out[MATCHED] = pd.array(matched, dtype="string")
-        out[RIGHT] = pd.array(rights, dtype="string")
+        out[LEFT] = _strings(lefts)
+        out[MATCHED] = _strings(matched)
+        out[RIGHT] = _strings(rights)
         return out[list(SEARCH_COLUMNS)]
 
     def word_frequencies(

@@ -91,10 +91,10 @@ class TokenIndex:
             got = self._batch(texts[a:b], lengths[a:b])
             for out, arr in zip((norms, starts, ends, counts), got, strict=True):
                 out.append(arr)
-        i32 = np.int32
-        self.norm = np.concatenate(norms).astype(i32) if norms else np.zeros(0, dtype=i32)
-        self.start = np.concatenate(starts).astype(i32) if starts else np.zeros(0, dtype=i32)
-        self.end = np.concatenate(ends).astype(i32) if ends else np.zeros(0, dtype=i32)
+        empty = [np.zeros(0, dtype=np.int32)]
+        self.norm = np.concatenate(norms or empty)
+        self.start = np.concatenate(starts or empty)
+        self.end = np.concatenate(ends or empty)
         per_text = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
         self.first = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(per_text, out=self.first[1:])
@@ -164,8 +164,9 @@ class TokenIndex:
         end = base + np.asarray(self._part_end, dtype=np.int64)[part]
         unit = np.searchsorted(text_start, base, side="right") - 1
         per_text = np.bincount(unit, minlength=len(texts)).astype(np.int64)
-        norm = np.asarray(self._part_norm, dtype=np.int64)[part]
-        return norm, start - text_start[unit], end - text_start[unit], per_text
+        norm = np.asarray(self._part_norm, dtype=np.int32)[part]
+        local = text_start[unit]
+        return norm, (start - local).astype(np.int32), (end - local).astype(np.int32), per_text
 
 
 def _raw_tokens(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:

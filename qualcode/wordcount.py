@@ -19,6 +19,7 @@ from types import ModuleType
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from qualcode import schema
 from qualcode.errors import QualcodeError
@@ -224,8 +225,9 @@ def count_words(
     group, word = np.divmod(nonzero, n_words)
     totals = np.bincount(group, weights=count, minlength=len(labels))
     vocab = np.asarray(vocabulary, dtype=object)
-    alpha = np.argsort(np.argsort(vocab[word], kind="stable"), kind="stable")
-    order = np.lexsort((alpha, -count, group))
+    rank = np.empty(n_words, dtype=np.int64)  # alphabetical rank of each word
+    rank[np.argsort(vocab, kind="stable")] = np.arange(n_words)
+    order = np.lexsort((rank[word], -count, group))
     group, word, count = group[order], word[order], count[order]
     if top is not None:
         if top < 1:
@@ -236,8 +238,8 @@ def count_words(
         group, word, count = group[keep], word[keep], count[keep]
     return pd.DataFrame(
         {
-            GROUP: pd.array(np.asarray(labels, dtype=object)[group], dtype="string"),
-            WORD: pd.array(vocab[word], dtype="string"),
+            GROUP: pd.array(pa.array(labels, type=pa.string()).take(group), dtype="string"),
+            WORD: pd.array(pa.array(vocab[word], type=pa.string()), dtype="string"),
             COUNT: count.astype(np.int64),
             SHARE: count / totals[group] if len(group) else np.zeros(0),
         },

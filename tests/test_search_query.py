@@ -258,3 +258,34 @@ def test_search_empty_table_has_no_hits() -> None:
     hits = qc.search(table(), "klien")
     assert list(hits.columns) == list(SEARCH_COLUMNS)
     assert len(hits) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["klien", "client", " ", "  ", "\t", "\n", "\u00a0", "."])).map(
+            "".join
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 4),
+)
+def test_search_context_is_the_words_around_with_spaces_squashed(
+    texts: list[str], context: int
+) -> None:
+    hits = SearchIndex(table(*texts)).search("=klien | =client", context=context)
+    by_id = {f"t{i + 1}": t for i, t in enumerate(texts)}
+    words = [w for t in texts for w, _, _ in word_tokens(t)]
+    assert len(hits) == sum(w in ("klien", "client") for w in words)
+    for row in hits.itertuples(index=False):
+        text = by_id[row.turn_id]
+        tokens = word_tokens(text)
+        i = next(k for k, tok in enumerate(tokens) if tok[1] == row.span_start)
+        left_from = 0 if i - context <= 0 else tokens[i - context][1]
+        right_to = len(text) if i + context >= len(tokens) - 1 else tokens[i + context][2]
+        if context == 0:
+            assert (row.left, row.right) == ("", "")
+            continue
+        assert row.left == " ".join(text[left_from : row.span_start].split())
+        assert row.right == " ".join(text[row.span_end : right_to].split())
