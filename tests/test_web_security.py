@@ -86,7 +86,7 @@ def test_security_headers_csp_no_inline_script_no_framing(project: Path) -> None
     assert "frame-ancestors 'none'" in csp
     assert r.headers["x-frame-options"] == "DENY"
     assert r.headers["x-content-type-options"] == "nosniff"
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     assert "<script>" not in r.text  # every script is a file: <script src=...>
     embedded = client(project, embedded=True).get("/")
     assert "frame-ancestors http://localhost:*" in embedded.headers["content-security-policy"]

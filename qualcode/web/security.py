@@ -12,7 +12,8 @@
   refused before that. :func:`check_csrf` is called by every POST handler on its form.
 * **Headers**: a Content-Security-Policy without inline scripts (``default-src 'self'``),
   ``frame-ancestors`` (none, or Jupyter's loopback page for :func:`qualcode.web.workbench`),
-  ``X-Content-Type-Options: nosniff``, no referrer (the token is never sent on), no caching.
+  ``X-Content-Type-Options: nosniff``, no referrer to other sites (the token is never sent
+  on), no caching.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ class Guard:
         out = [
             (b"content-security-policy", csp.encode()),
             (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
+            (b"referrer-policy", b"same-origin"),
             (b"cache-control", b"no-store"),
         ]
         if self.frame_ancestors == "'none'":
