@@ -51,6 +51,7 @@ from qualcode.reports import QUESTION_TURN_ID, previous_questions
 
 if TYPE_CHECKING:
     from qualcode.coding.classifier import CodeClassifier
+    from qualcode.project.merge import MergeResult
 
 __all__ = ["AddResult", "Project"]
 
@@ -1009,6 +1010,18 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
         """
         with self._db.batch(action, who) as recorder:
             yield recorder.id
+
+    def merge(
+        self, other: str | Path, *, as_new: bool = False, who: str | None = None
+    ) -> MergeResult:
+        """Merge a colleague's copy of a project (``OTHER.qualcode``) into this one, one batch.
+
+        Interviews are matched by their text, codings land on this project's turns under their
+        coders' names; see :mod:`qualcode.project.merge`.
+        """
+        from qualcode.project.merge import merge_project
+
+        return merge_project(self, other, as_new=as_new, who=who)
 
     # -- undo ----------------------------------------------------------------------------------
     def undo(self, *, who: str | None = None) -> Batch:

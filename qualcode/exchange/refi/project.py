@@ -12,14 +12,14 @@ import dataclasses
 from pathlib import Path
 
 from qualcode import schema
-from qualcode.codebook import Codebook, Theme
+from qualcode.codebook import Theme
 from qualcode.errors import ExchangeError, TableError
 from qualcode.exchange.refi.codes import DEFAULT_THEME
-from qualcode.exchange.refi.notes import optional_text
 from qualcode.exchange.refi.qdc import read_qdc
 from qualcode.exchange.refi.reader import RefiProject, read_qdpx
 from qualcode.exchange.refi.writer import write_qdpx
 from qualcode.project import Project
+from qualcode.project.merge import Incoming, MergeResult, merge_into, with_codes_of
 from qualcode.project.reading import MACHINE_CODERS
 
 
@@ -57,55 +57,54 @@ def export_project_qdpx(project: Project, path: str | Path, *, suggestions: bool
     )
 
 
-def _with_codes_of(base: Codebook, extra: Codebook) -> Codebook:
-    """``base`` with the codes of ``extra`` it lacks (in their themes; new themes at the end)."""
-    have = set(base.code_names)
-    themes = list(base.themes)
-    names = [t.name for t in themes]
-    for theme in extra.themes:
-        new = tuple(c for c in theme.codes if c.name not in have)
-        if not new:
-            continue
-        if theme.name in names:
-            k = names.index(theme.name)
-            themes[k] = dataclasses.replace(themes[k], codes=themes[k].codes + new)
-        else:
-            themes.append(Theme(name=theme.name, label=theme.label, codes=new))
-            names.append(theme.name)
-    return dataclasses.replace(base, themes=tuple(themes))
-
-
 def import_project_qdpx(
-    qdpx: str | Path, project: str | Path, *, who: str | None = None
+    qdpx: str | Path,
+    project: str | Path,
+    *,
+    as_new: bool = False,
+    who: str | None = None,
 ) -> Project:
     """Import a REFI-QDA .qdpx file into a project (created if it does not exist).
 
-    The file's codes the project lacks are added to its codebook; its sources become
-    transcripts (one that is in the project already and unchanged is left as it is; a changed
-    one is refused); its users' codings become people's codings; its cases are stored.
+    Into a project that holds the same sources (a second coder's export of the same study),
+    each source is matched to the project's interview by its text, and its codings land on the
+    project's turns under their coders' names (see :mod:`qualcode.project.merge`); sources the
+    project lacks are added; a source with a project interview's name but other text is
+    refused unless ``as_new``. One batch; importing the same file again changes nothing.
 
     Returns
     -------
     Project
-        The project, open.
+        The project, open (:func:`merge_qdpx` returns what was merged instead).
     """
-    refi = read_qdpx(qdpx)
     target = Path(project)
     if target.exists():
         proj = Project.open(target)
-        _import(proj, refi, Path(qdpx), who=who)
+        try:
+            merge_qdpx(proj, qdpx, as_new=as_new, who=who)
+        except BaseException:
+            proj.close()
+            raise
         return proj
+    refi = read_qdpx(qdpx)
     book = refi.codebook
     if not book.themes:  # an empty project (ATLAS.ti writes no CodeBook then)
         book = dataclasses.replace(book, themes=(Theme(name=DEFAULT_THEME),))
     proj = Project.create(target, book, who=who, code_guids=refi.code_guids)
     try:
-        _import(proj, refi, Path(qdpx), who=who)
+        _merge(proj, refi, Path(qdpx), as_new=as_new, who=who)
     except BaseException:
         proj.close()
         _remove_project_file(target)
         raise
     return proj
+
+
+def merge_qdpx(
+    project: Project, qdpx: str | Path, *, as_new: bool = False, who: str | None = None
+) -> MergeResult:
+    """Merge a .qdpx file into an open project (see :func:`import_project_qdpx`)."""
+    return _merge(project, read_qdpx(qdpx), Path(qdpx), as_new=as_new, who=who)
 
 
 def _remove_project_file(path: Path) -> None:
@@ -114,45 +113,30 @@ def _remove_project_file(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _import(proj: Project, refi: RefiProject, qdpx: Path, *, who: str | None) -> None:
-    with proj.batch("import", who=who):
-        book = proj.codebook()
-        merged = _with_codes_of(book, refi.codebook)
-        if merged != book:
-            proj.set_codebook(merged, who=who, code_guids=refi.code_guids)
-        if len(refi.turns):
-            proj.add_turns(refi.turns, texts=dict(refi.sources), who=who)
-        machine = refi.codings[schema.CODER].isin(MACHINE_CODERS)
-        if (~machine).any():
-            proj.add_codings(refi.codings[~machine], who=who)
-        if machine.any():
-            proj.add_suggestions(refi.codings[machine], who=who)
-        if refi.cases is not None and len(refi.cases):
-            try:
-                proj.set_cases(refi.cases, who=who)
-            except TableError as err:
-                msg = (
-                    f"its cases cannot be stored: {err.reason} (rows count the file's Case "
-                    "links, from 2); expected each interview or speaker in one case"
-                )
-                raise ExchangeError(msg, path=qdpx) from err
-        have = {
-            (str(m.about), optional_text(m.target), str(m.author), str(m.text))
-            for m in proj.memos().itertuples(index=False)
-        }
-        for memo in refi.memos.itertuples(index=False):
-            target = optional_text(memo.target)
-            key = (str(memo.about), target, str(memo.author), str(memo.text))
-            if key in have:
-                continue
-            have.add(key)
-            proj.add_memo(
-                str(memo.text),
-                turn=target if memo.about == "turn" else None,
-                code=target if memo.about == "code" else None,
-                case=target if memo.about == "case" else None,
-                author=str(memo.author),
-            )
+def _merge(
+    proj: Project, refi: RefiProject, qdpx: Path, *, as_new: bool, who: str | None
+) -> MergeResult:
+    machine = refi.codings[schema.CODER].isin(MACHINE_CODERS)
+    incoming = Incoming(
+        name=qdpx.name,
+        turns=refi.turns,
+        codings=refi.codings[~machine],
+        codebook=refi.codebook,
+        code_guids=refi.code_guids,
+        suggestions=refi.codings[machine] if machine.any() else None,
+        cases=refi.cases,
+        memos=refi.memos,
+    )
+    try:
+        return merge_into(proj, incoming, as_new=as_new, action="import", who=who)
+    except TableError as err:
+        if "case" not in err.reason:
+            raise
+        msg = (
+            f"its cases cannot be stored: {err.reason} (rows count the file's Case links, "
+            "from 2); expected each interview or speaker in one case"
+        )
+        raise ExchangeError(msg, path=qdpx) from err
 
 
 def import_project_qdc(qdc: str | Path, project: str | Path, *, who: str | None = None) -> Project:
@@ -163,7 +147,7 @@ def import_project_qdc(qdc: str | Path, project: str | Path, *, who: str | None 
         return Project.create(target, refi.codebook, who=who, code_guids=refi.code_guids)
     proj = Project.open(target)
     book = proj.codebook()
-    merged = _with_codes_of(book, refi.codebook)
+    merged = with_codes_of(book, refi.codebook)
     if merged != book:
         proj.set_codebook(merged, who=who, code_guids=refi.code_guids)
     return proj
