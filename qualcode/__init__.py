@@ -95,7 +95,7 @@ _LAZY = {
     "summarize_evaluation": "qualcode.summaries",
     "summarize_turns": "qualcode.summaries",
     "show_progress": "qualcode.progress",
-    "SearchIndex": "qualcode.textsearch",
+    "SearchIndex": "qualcode.searchindex",
     "search": "qualcode.textsearch",
     "word_frequencies": "qualcode.textsearch",
 }
@@ -104,7 +104,7 @@ _SUBMODULES = frozenset(
     {"agreement", "cases", "codebook", "coding", "display", "engine", "errors", "evaluation"}
     | {"exchange", "fileio", "plots", "progress", "project", "reports", "schema", "summaries"}
     | {"tables", "transcripts"}
-    | {"textsearch", "tokenindex", "wordcount"}
+    | {"searchindex", "textsearch", "tokenindex", "wordcount"}
 )
 
 if TYPE_CHECKING:  # the names as static analysers and IDEs see them
@@ -157,6 +157,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
         report_tables,
         theme_frequencies,
     )
+    from qualcode.searchindex import SearchIndex
     from qualcode.summaries import (
         summarize_agreement,
         summarize_codings,
@@ -164,7 +165,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
         summarize_turns,
     )
     from qualcode.tables import read_table, write_table
-    from qualcode.textsearch import SearchIndex, search, word_frequencies
+    from qualcode.textsearch import search, word_frequencies
     from qualcode.titles import interview_titles
     from qualcode.transcripts import (
         format_transcript,

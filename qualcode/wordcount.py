@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from qualcode import schema
+from qualcode.coding.morphology import CLITIC, Lemmatizer, lemma_table
 from qualcode.errors import QualcodeError
 
 __all__ = [
@@ -34,9 +36,11 @@ __all__ = [
     "GROUP",
     "SHARE",
     "WORD",
+    "Lemmas",
     "check_by",
     "check_languages",
     "count_words",
+    "countable",
     "stop_words",
 ]
 
@@ -94,6 +98,8 @@ COLLOQUIAL_ID = frozenset(
 
 #: groups x words up to this many are counted in one dense array
 _DENSE_CELLS = 1 << 24
+
+_MIN_STEM = 3  # a -nya-less form must keep this many letters
 
 _CODE_RE = re.compile(r"[a-z]{2,3}")
 
@@ -245,3 +251,87 @@ def count_words(
         },
         columns=list(FREQUENCY_COLUMNS),
     )
+
+
+def countable(
+    vocabulary: Sequence[str], word_of: np.ndarray, words: Sequence[str], stop: frozenset[str]
+) -> np.ndarray:
+    """Per vocabulary entry: is it counted (a word, neither a number nor a stop word)?
+
+    ``word_of[v]`` indexes ``words``, what entry ``v`` is counted as (itself or its lemma); an
+    entry is left out when its form, its ``-nya``-less form or what it is counted as is in
+    ``stop``.
+    """
+    out = np.ones(len(vocabulary), dtype=bool)
+    for v, form in enumerate(vocabulary):
+        if not any(c.isalpha() for c in form):
+            out[v] = False
+        elif stop:
+            base = form[: -len(CLITIC)] if form.endswith(CLITIC) else form
+            out[v] = not ({form, base, words[word_of[v]]} & stop)
+    return out
+
+
+class Lemmas:
+    """The lemma of every word of a vocabulary, worked out once when first asked for.
+
+    Parameters
+    ----------
+    vocabulary : sequence of str
+        Normalised word forms.
+    lemmatizer : Lemmatizer
+        Its languages, in order, say which language's lemma a word gets.
+    """
+
+    def __init__(self, vocabulary: Sequence[str], lemmatizer: Lemmatizer) -> None:
+        self.vocabulary = vocabulary
+        self.lemmatizer = lemmatizer
+        self._lock = threading.Lock()
+        self._mapping: tuple[np.ndarray, list[str]] | None = None
+        self._values: dict[str, frozenset[str]] = {}
+
+    def mapping(self) -> tuple[np.ndarray, list[str]]:
+        """Per vocabulary entry the index of its lemma, and the lemmas."""
+        with self._lock:
+            if self._mapping is None:
+                ids: dict[str, int] = {}
+                of = np.zeros(len(self.vocabulary), dtype=np.int64)
+                for v, form in enumerate(self.vocabulary):
+                    of[v] = ids.setdefault(self.lemma(form), len(ids))
+                self._mapping = (of, list(ids))
+            return self._mapping
+
+    def lemma(self, form: str) -> str:
+        """The lemma of a word in the first language that knows it (else its ``-nya``-less form).
+
+        A language knows a word its lemma table lists, as a form or as a lemma, or (Indonesian)
+        one whose affixes strip to a known root: "mas" stays "mas" in Indonesian, although
+        English would make it "ma".
+
+        Examples
+        --------
+        >>> lemmas = Lemmas([], Lemmatizer(["id", "en"]))
+        >>> lemmas.lemma("kliennya"), lemmas.lemma("clients"), lemmas.lemma("mempertahankan")
+        ('klien', 'client', 'tahan')
+        """
+        bases = [form]
+        if form.endswith(CLITIC) and len(form) - len(CLITIC) >= _MIN_STEM:
+            bases.append(form[: -len(CLITIC)])
+        for base in bases:
+            for lang in self.lemmatizer.languages:
+                table = lemma_table(lang)
+                if base in table:
+                    return table[base]
+                if base in self._lemma_values(lang):
+                    return base
+                if lang == "id":
+                    lemma = self.lemmatizer.lemma(base, lang)
+                    if lemma != base:
+                        return lemma
+        return bases[-1]
+
+    def _lemma_values(self, lang: str) -> frozenset[str]:
+        got = self._values.get(lang)
+        if got is None:
+            got = self._values[lang] = frozenset(lemma_table(lang).values())
+        return got

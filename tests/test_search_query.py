@@ -289,3 +289,18 @@ def test_search_context_is_the_words_around_with_spaces_squashed(
             continue
         assert row.left == " ".join(text[left_from : row.span_start].split())
         assert row.right == " ".join(text[row.span_end : right_to].split())
+
+
+def test_search_function_frees_the_index_with_the_table() -> None:
+    import gc
+    import weakref
+
+    from qualcode import textsearch
+
+    data = table("Klien kami senang.")
+    qc.search(data, "klien")
+    held = weakref.ref(textsearch._RECENT[0][3])
+    assert held() is not None
+    del data
+    gc.collect()
+    assert held() is None
