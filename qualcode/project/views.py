@@ -66,6 +66,19 @@ class ProjectViews:
         row = self._con().execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()
         return int(row[0])
 
+    def turns_state(self) -> tuple[int, int]:
+        """What changes when the turns change (and only then): the last turn row and how many
+        are alive. A search index of the turns is still right while it is the same."""
+        row = (
+            self._con()
+            .execute(
+                "SELECT COALESCE(MAX(id), 0), (SELECT COUNT(*) FROM turns WHERE retired_batch IS NULL)"
+                " FROM turns"
+            )
+            .fetchone()
+        )
+        return int(row[0]), int(row[1])
+
     def code_keys(self) -> dict[str, int]:
         """Code name -> the code's key (stable across renames)."""
         return {

@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from qualcode.errors import ProjectError, QualcodeError
 from qualcode.project import Project
-from qualcode.web import codebook_pages, interviews, overview, review
+from qualcode.web import codebook_pages, interviews, overview, review, search
 from qualcode.web.common import (
     CODER_COOKIE,
     Settings,
@@ -111,6 +111,7 @@ def build_app(
         *review.routes(),
         *codebook_pages.routes(),
         *overview.routes(),
+        *search.routes(),
         Mount("/static", StaticFiles(directory=str(static)), name="static"),
     ]
     app = Starlette(
