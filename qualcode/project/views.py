@@ -72,8 +72,8 @@ class ProjectViews:
         row = (
             self._con()
             .execute(
-                "SELECT COALESCE(MAX(id), 0), (SELECT COUNT(*) FROM turns WHERE retired_batch IS NULL)"
-                " FROM turns"
+                "SELECT COALESCE(MAX(id), 0), "
+                "(SELECT COUNT(*) FROM turns WHERE retired_batch IS NULL) FROM turns"
             )
             .fetchone()
         )
