@@ -38,6 +38,9 @@ _LAZY = {
     "krippendorff_alpha": "qualcode.agreement",
     "pairwise_agreement": "qualcode.agreement",
     "percent_agreement": "qualcode.agreement",
+    "character_agreement": "qualcode.span_agreement",
+    "import_adjudication_sheet": "qualcode.exchange.adjudication",
+    "write_adjudication_sheet": "qualcode.exchange.adjudication",
     "Code": "qualcode.codebook",
     "Codebook": "qualcode.codebook",
     "Theme": "qualcode.codebook",
@@ -131,6 +134,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
     from qualcode.coding.rules import KeywordCoder
     from qualcode.coding.suggest import code_turns, suggest_turns, train_model
     from qualcode.evaluation import evaluate
+    from qualcode.exchange.adjudication import import_adjudication_sheet, write_adjudication_sheet
     from qualcode.exchange.docx import write_docx_appendix
     from qualcode.exchange.html import write_html_report
     from qualcode.exchange.report import write_outputs, write_report, write_report_workbook
@@ -158,6 +162,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
         theme_frequencies,
     )
     from qualcode.searchindex import SearchIndex
+    from qualcode.span_agreement import character_agreement
     from qualcode.summaries import (
         summarize_agreement,
         summarize_codings,
@@ -220,6 +225,7 @@ __all__ = [
     "agreement_table",
     "case_attributes",
     "case_of_turns",
+    "character_agreement",
     "code_attribute_frequencies",
     "code_attribute_matrix",
     "code_frequencies",
@@ -234,6 +240,7 @@ __all__ = [
     "disagreements",
     "evaluate",
     "format_transcript",
+    "import_adjudication_sheet",
     "interview_titles",
     "krippendorff_alpha",
     "load_model",
@@ -267,6 +274,7 @@ __all__ = [
     "train_model",
     "validate_cases",
     "word_frequencies",
+    "write_adjudication_sheet",
     "write_codebook",
     "write_docx_appendix",
     "write_html_report",

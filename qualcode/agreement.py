@@ -87,13 +87,31 @@ def _category_counts(matrix: np.ndarray) -> np.ndarray:
     return counts
 
 
-def _alpha_from_counts(counts: np.ndarray) -> float:
+def alpha_from_counts(counts: np.ndarray, *, weights: np.ndarray | None = None) -> float:
+    """Return Krippendorff's alpha (nominal) from a units x categories table of value counts.
+
+    Parameters
+    ----------
+    counts : ndarray, shape (n_units, n_categories)
+        How many coders gave each unit each value; units with fewer than two values are left
+        out.
+    weights : ndarray, shape (n_units,), optional
+        How many units each row stands for (rows of the same pattern counted once: the
+        characters of a character-level comparison).
+
+    Returns
+    -------
+    float
+        NaN when there is no variation.
+    """
+    counts = np.asarray(counts, dtype=float)
+    w = np.ones(len(counts)) if weights is None else np.asarray(weights, dtype=float)
     m = counts.sum(axis=1)
-    keep = m >= 2
-    counts, m = counts[keep], m[keep]
+    keep = (m >= 2) & (w > 0)
+    counts, m, w = counts[keep], m[keep], w[keep]
     if counts.size == 0:
         return float("nan")
-    weighted = counts / (m - 1)[:, None]
+    weighted = counts * (w / (m - 1))[:, None]
     coincidence = weighted.T @ counts - np.diag(weighted.sum(axis=0))
     n_c = coincidence.sum(axis=0)
     n = n_c.sum()
@@ -104,29 +122,60 @@ def _alpha_from_counts(counts: np.ndarray) -> float:
     return float(1.0 - (n - 1) * observed / expected)
 
 
-def _pa_from_counts(counts: np.ndarray) -> float:
+def percent_from_counts(counts: np.ndarray, *, weights: np.ndarray | None = None) -> float:
+    """Return the mean share of agreeing coder pairs per unit from a units x categories table.
+
+    ``counts`` and ``weights`` as in :func:`alpha_from_counts`; NaN if no unit has two values.
+    """
+    counts = np.asarray(counts, dtype=float)
+    w = np.ones(len(counts)) if weights is None else np.asarray(weights, dtype=float)
     m = counts.sum(axis=1)
-    keep = m >= 2
+    keep = (m >= 2) & (w > 0)
     if not keep.any():
         return float("nan")
-    counts, m = counts[keep], m[keep]
+    counts, m, w = counts[keep], m[keep], w[keep]
     agreeing = (counts * (counts - 1)).sum(axis=1)
-    return float(np.mean(agreeing / (m * (m - 1))))
+    return float(np.average(agreeing / (m * (m - 1)), weights=w))
+
+
+def kappa_from_confusion(confusion: np.ndarray) -> float:
+    """Return Cohen's kappa from two coders' confusion table (the one kappa of qualcode).
+
+    Parameters
+    ----------
+    confusion : ndarray, shape (n_categories, n_categories)
+        ``confusion[i, j]``: units (or their weight, such as characters) that the first coder
+        put in category ``i`` and the second in ``j``.
+
+    Returns
+    -------
+    float
+        ``(po - pe) / (1 - pe)``; NaN when there are no units or chance agreement is 1.
+
+    Examples
+    --------
+    >>> kappa_from_confusion(np.array([[20, 5], [10, 15]]))
+    0.4
+    """
+    table = np.asarray(confusion, dtype=float)
+    n = table.sum()
+    if n <= 0:
+        return float("nan")
+    po = np.trace(table) / n
+    pe = float((table.sum(axis=1) / n) @ (table.sum(axis=0) / n))
+    if pe >= 1.0 - 1e-12:
+        return float("nan")
+    return float(round((po - pe) / (1.0 - pe), 12))
 
 
 def _kappa_pair(a: Sequence[Any], b: Sequence[Any]) -> tuple[float, int]:
     pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
     if not pairs:
         return float("nan"), 0
-    left = pd.Series([p[0] for p in pairs], dtype=object)
-    right = pd.Series([p[1] for p in pairs], dtype=object)
-    po = float((left == right).mean())
-    pl = left.value_counts(normalize=True)
-    pr = right.value_counts(normalize=True)
-    pe = float(sum(pl.get(c, 0.0) * pr.get(c, 0.0) for c in set(pl.index) | set(pr.index)))
-    if pe >= 1.0:
-        return float("nan"), len(pairs)
-    return (po - pe) / (1.0 - pe), len(pairs)
+    codes, cats = pd.factorize(pd.Series([v for p in pairs for v in p], dtype=object))
+    k = len(cats)
+    confusion = np.bincount(codes[0::2] * k + codes[1::2], minlength=k * k).reshape(k, k)
+    return kappa_from_confusion(confusion), len(pairs)
 
 
 def _undefined(what: str) -> None:
@@ -192,7 +241,7 @@ def krippendorff_alpha(data: Any) -> float:
     >>> round(krippendorff_alpha(data), 3)
     0.743
     """
-    alpha = _alpha_from_counts(_category_counts(_as_matrix(data)))
+    alpha = alpha_from_counts(_category_counts(_as_matrix(data)))
     if np.isnan(alpha):
         _undefined("Krippendorff's alpha is undefined: no variation in the values")
     return alpha
@@ -217,7 +266,7 @@ def percent_agreement(data: Any) -> float:
     >>> percent_agreement([[1, 0, 1, 1], [1, 1, 1, 1]])
     0.75
     """
-    pa = _pa_from_counts(_category_counts(_as_matrix(data)))
+    pa = percent_from_counts(_category_counts(_as_matrix(data)))
     if np.isnan(pa):
         _undefined("percent agreement is undefined: no unit was coded by two coders")
     return pa
@@ -346,49 +395,67 @@ def reliability_data(
             msg = "seen='interview' needs the turns table (which turns belong to which interview)"
             raise QualcodeError(msg)
         units = list(dict.fromkeys(codings[TURN_ID].tolist()))
-    unit_idx = {u: i for i, u in enumerate(units)}
-    code_idx = {c: i for i, c in enumerate(codes)}
+    unit_index = pd.Index(units)
     data = np.zeros((len(coders), len(units), len(codes)))
+    coder_at = pd.Index(coders).get_indexer(pd.Index(codings[CODER].astype(str)))
+    unit_at = unit_index.get_indexer(pd.Index(codings[TURN_ID].astype(str)))
+    code_at = pd.Index(codes).get_indexer(pd.Index(codings[CODE].astype(str)))
     if seen == "interview" and turns is not None:
-        interview_of = dict(zip(turns[TURN_ID].astype(str), turns[INTERVIEW], strict=True))
-        unit_interviews = np.array([interview_of[u] for u in units], dtype=object)
-        for k, coder in enumerate(coders):
-            done = {interview_of[t] for t in codings.loc[codings[CODER] == coder, TURN_ID]}
-            data[k, ~np.isin(unit_interviews, list(done)), :] = np.nan
+        interview_of = pd.Series(
+            turns[INTERVIEW].astype(str).to_numpy(), index=turns[TURN_ID].astype(str).to_numpy()
+        )
+        interview_of = interview_of[~interview_of.index.duplicated()]
+        unit_interviews, names = pd.factorize(interview_of.reindex(units).to_numpy())
+        done = np.zeros((len(coders), len(names)), dtype=bool)
+        coded_in = pd.Index(names).get_indexer(
+            pd.Index(interview_of.reindex(codings[TURN_ID].astype(str)))
+        )
+        done[coder_at, coded_in] = True
+        for k in range(len(coders)):
+            data[k, ~done[k, unit_interviews], :] = np.nan
     elif seen not in ("all", "interview"):
         msg = f"seen must be 'all' or 'interview', got {seen!r}"
         raise QualcodeError(msg)
-    coder_idx = {c: i for i, c in enumerate(coders)}
-    for coder, turn, code in zip(codings[CODER], codings[TURN_ID], codings[CODE], strict=True):
-        data[coder_idx[coder], unit_idx[turn], code_idx[code]] = 1.0
+    data[coder_at, unit_at, code_at] = 1.0
     return data, coders, units, codes
 
 
-def _to_values(arr: np.ndarray) -> np.ndarray:
-    out = np.empty(arr.shape, dtype=object)
-    for idx, v in np.ndenumerate(arr):
-        out[idx] = None if np.isnan(v) else int(v)
-    return out
+def binary_stats(matrix: np.ndarray, *, weights: np.ndarray | None = None) -> dict[str, Any]:
+    """Return agreement statistics for a coders x units 0/1/NaN array, without warnings.
 
+    Parameters
+    ----------
+    matrix : ndarray, shape (n_coders, n_units)
+        1 coded, 0 seen and not coded, NaN not seen.
+    weights : ndarray, shape (n_units,), optional
+        How many units each column stands for (default 1 each).
 
-def _stats(matrix: np.ndarray) -> dict[str, Any]:
-    """Statistics for a coders x units 0/1/NaN array, without warnings."""
-    values = _to_values(matrix)
-    counts = _category_counts(values)
-    both = ~np.isnan(matrix).any(axis=0)
-    kappas = [
-        _kappa_pair(list(values[i]), list(values[j]))[0]
-        for i, j in itertools.combinations(range(matrix.shape[0]), 2)
-    ]
+    Returns
+    -------
+    dict
+        ``n_units`` (units every coder saw), ``n_coded`` (codings given, all coders),
+        ``percent_agreement``, ``kappa`` (Cohen's; mean over coder pairs), ``alpha``.
+    """
+    matrix = np.asarray(matrix, dtype=float)
+    w = np.ones(matrix.shape[1]) if weights is None else np.asarray(weights, dtype=float)
+    seen = ~np.isnan(matrix)
+    ones = (matrix == 1).sum(axis=0)
+    counts = np.stack([seen.sum(axis=0) - ones, ones], axis=1)
+    kappas = []
+    for i, j in itertools.combinations(range(matrix.shape[0]), 2):
+        both = seen[i] & seen[j]
+        cell = matrix[i, both].astype(np.int64) * 2 + matrix[j, both].astype(np.int64)
+        confusion = np.bincount(cell, weights=w[both], minlength=4).reshape(2, 2)
+        kappas.append(kappa_from_confusion(confusion))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         kappa = float(np.nanmean(kappas)) if not np.all(np.isnan(kappas)) else float("nan")
     return {
-        "n_units": int(both.sum()),
-        "n_coded": int(np.nansum(matrix)),
-        "percent_agreement": _pa_from_counts(counts),
+        "n_units": int(w[seen.all(axis=0)].sum()),
+        "n_coded": int((np.nan_to_num(matrix) * w).sum()),
+        "percent_agreement": percent_from_counts(counts, weights=w),
         "kappa": kappa,
-        "alpha": _alpha_from_counts(counts),
+        "alpha": alpha_from_counts(counts, weights=w),
     }
 
 
@@ -434,13 +501,13 @@ def agreement_table(
     )
     rows = []
     for j, code in enumerate(codes):
-        row = {CODE: code, **_stats(data[:, :, j])}
+        row = {CODE: code, **binary_stats(data[:, :, j])}
         if np.isnan(float(row["kappa"])) or np.isnan(float(row["alpha"])):
             reason = "no coder used it" if row["n_coded"] == 0 else "no variation"
             _undefined(f"code {code!r}: {reason}; kappa and alpha are undefined (NaN)")
         rows.append(row)
     pooled = data.reshape(data.shape[0], -1)
-    rows.append({CODE: OVERALL, **_stats(pooled)})
+    rows.append({CODE: OVERALL, **binary_stats(pooled)})
     if np.isnan(float(rows[-1]["alpha"])):
         _undefined("overall: no variation in the codings; kappa and alpha are undefined (NaN)")
     return pd.DataFrame(
@@ -474,7 +541,7 @@ def pairwise_agreement(
     for j, code in [*enumerate(codes), (-1, OVERALL)]:
         block = pooled if j < 0 else data[:, :, j]
         for a, b in itertools.combinations(range(len(names)), 2):
-            stats = _stats(block[[a, b]])
+            stats = binary_stats(block[[a, b]])
             rows.append(
                 {
                     CODE: code,
@@ -508,21 +575,24 @@ def disagreements(
     data, names, units, codes = reliability_data(
         codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
     )
-    rows = []
-    for u, unit in enumerate(units):
-        for j, code in enumerate(codes):
-            values = data[:, u, j]
-            yes = [names[k] for k in range(len(names)) if values[k] == 1]
-            no = [names[k] for k in range(len(names)) if values[k] == 0]
-            if yes and no:
-                rows.append(
-                    {
-                        TURN_ID: unit,
-                        CODE: code,
-                        "coded_by": "; ".join(yes),
-                        "not_coded_by": "; ".join(no),
-                    }
-                )
+    yes = data == 1
+    no = data == 0
+    unit_at, code_at = np.nonzero(yes.any(axis=0) & no.any(axis=0))
+    bits = 2 ** np.arange(len(names), dtype=np.int64)
+
+    def joined(mask: np.ndarray) -> np.ndarray:
+        # each set of coders is a bit pattern, named once: no Python work per disagreement
+        pattern = (mask[:, unit_at, code_at].T.astype(np.int64) * bits).sum(axis=1)
+        found, at = np.unique(pattern, return_inverse=True)
+        labels = ["; ".join(n for k, n in enumerate(names) if p >> k & 1) for p in found]
+        return np.asarray(labels, dtype=object)[at.ravel()]
+
+    rows = {
+        TURN_ID: np.asarray(units, dtype=object)[unit_at],
+        CODE: np.asarray(codes, dtype=object)[code_at],
+        "coded_by": joined(yes),
+        "not_coded_by": joined(no),
+    }
     table = pd.DataFrame(rows, columns=[TURN_ID, CODE, "coded_by", "not_coded_by"])
     info = turns[[TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT]].copy()
     info[TURN_ID] = info[TURN_ID].astype(str)

@@ -74,6 +74,8 @@ def test_cli_table_commands_take_a_project(tmp_path: Path, capsys, tmp_path_fact
     with Project.open(p) as proj:
         proj.add_codings(people_codings(proj, n=40))
     code, out, err = run(capsys, "agree", "--project", p)
+    assert code == 1 and "--coders ana rules" in err  # one person: name the machine to compare
+    code, out, err = run(capsys, "agree", "--project", p, "--coders", "rules", "ana")
     assert code == 0, err
     assert "Agreement of 2 coders (rules, ana)" in out
     docx = tmp_path / "appendix.docx"

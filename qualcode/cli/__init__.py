@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 
 from qualcode.cli import (  # noqa: F401  (registers commands)
+    adjudicate_cmd,
     agree_cmd,
     code_cmd,
     evaluate_cmd,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -45,19 +45,43 @@ def agree_command(
             help="Count every turn as a unit, not only the participants' (needs --turns).",
         ),
     ] = False,
+    coders: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--coders",
+            help="The two coders to compare (default: all; with --project, every person).",
+        ),
+    ] = None,
+    unit: Annotated[
+        str,
+        typer.Option(
+            "--unit",
+            help="turn, or character: span-coded work compared character by character "
+            "(Cohen's kappa over all characters of the compared turns; needs the turns).",
+        ),
+    ] = "turn",
     out: Annotated[Path | None, typer.Option("--out", help="Write the table (.csv/.xlsx).")] = None,
     disagreements_out: Annotated[
         Path | None,
         typer.Option("--disagreements", help="Write the disagreement list (needs --turns)."),
     ] = None,
 ) -> None:
-    """Percent agreement, Cohen's kappa and Krippendorff's alpha per code and overall."""
+    """Percent agreement, Cohen's kappa and Krippendorff's alpha per code and overall.
+
+    With --project: the people's codings (what each person coded and the suggestions they
+    accepted), over the interviews both coders coded in; name rules or model in --coders to
+    compare a person with the machine's suggestions.
+    """
     import warnings
 
     from qualcode.agreement import agreement_table, disagreements
     from qualcode.errors import UndefinedStatisticWarning
+    from qualcode.project.team import UNITS, team_codings
+    from qualcode.span_agreement import character_agreement
     from qualcode.tables import write_table
 
+    if unit not in UNITS:
+        raise QualcodeError(f"--unit must be {' or '.join(UNITS)}, got {unit!r}")
     if project is None:
         seen = seen or "all"
     if seen is not None and seen not in ("all", "interview"):
@@ -68,7 +92,7 @@ def agree_command(
         proj = open_project_file(project)
         book = load_codebook(codebook) or proj.codebook()
         table = proj.turns()
-        human = proj.codings()
+        human = team_codings(proj, list(coders) if coders else None)
         # a project's coders need not have coded every interview
         seen = seen or "interview"
     elif not codings:
@@ -77,37 +101,46 @@ def agree_command(
         book = load_codebook(codebook)
         table = load_turns(turns) if turns is not None else None
         human = load_codings(codings, turns=table, codebook=book)
+    if unit == "character" and table is None:
+        raise QualcodeError("--unit character needs --turns (the text whose characters count)")
+    names = list(coders) if coders else list(dict.fromkeys(human["coder"]))
+    options: dict[str, Any] = {
+        "codebook": book,
+        "coders": names,
+        "seen": seen,
+        "all_speakers": all_speakers,
+    }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UndefinedStatisticWarning)
-        result = agreement_table(
-            human,
-            turns=table,
-            codebook=book,
-            seen=seen,  # type: ignore[arg-type]
-            all_speakers=all_speakers,
-        )
+        if unit == "character":
+            assert table is not None
+            result = character_agreement(human, turns=table, **options)
+        else:
+            result = agreement_table(human, turns=table, **options)
     for w in caught:
         if issubclass(w.category, UndefinedStatisticWarning):
             typer.echo(f"Warning: {w.message}", err=True)
-    coders = list(dict.fromkeys(human["coder"]))
     if table is None:
         units = "turns coded by anyone"
     elif all_speakers:
         units = "all turns of the turns table"
     else:
         units = "participant turns (and any other turn someone coded)"
-    typer.echo(f"Agreement of {len(coders)} coders ({', '.join(coders)}) over {units}:")
+    if project is not None and seen == "interview":
+        units += " in the interviews both coders of a pair coded in"
+    if unit == "character":
+        units = "the characters of " + units
+    typer.echo(f"Agreement of {len(names)} coders ({', '.join(names)}) over {units}:")
+    if project is not None:
+        typer.echo(
+            "(a person's codings: what they coded and the machine suggestions they accepted; "
+            "a suggestion they rejected or left open counts as not coded)"
+        )
     typer.echo(format_table(result))
     if out is not None:
         typer.echo(f"Wrote {write_table(result, out)}")
     if table is not None:
-        diff = disagreements(
-            human,
-            turns=table,
-            codebook=book,
-            seen=seen,  # type: ignore[arg-type]
-            all_speakers=all_speakers,
-        )
+        diff = disagreements(human, turns=table, **options)
         typer.echo(f"{len(diff)} disagreement(s).")
         if len(diff):
             with pd.option_context("display.max_colwidth", 60):

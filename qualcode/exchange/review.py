@@ -17,11 +17,11 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode import schema
-from qualcode.errors import ReviewSheetError, TableError
+from qualcode.errors import ReviewSheetError
+from qualcode.exchange.sheets import read_sheet_rows, sheet_table
 from qualcode.exchange.xlsx import COLUMN_LABELS, write_workbook
 from qualcode.project import Project
 from qualcode.reports import previous_questions
-from qualcode.tables import read_workbook
 
 #: the sheet's columns, in order (headers come from COLUMN_LABELS)
 REVIEW_COLUMNS: tuple[str, ...] = (
@@ -193,37 +193,16 @@ def import_review_sheet(path: str | Path, project: Project, *, coder: str) -> di
 
 def _read_sheet(p: Path) -> pd.DataFrame:
     """The sheet's columns that an import reads, indexed by the row numbers Excel shows."""
-    if not p.is_file():
-        raise ReviewSheetError("file not found", path=p)
-    try:
-        rows = read_workbook(p)
-    except TableError as err:
-        msg = f"cannot read the review sheet: {err.reason}"
-        raise ReviewSheetError(msg, path=p) from err
-    if not rows:
-        raise ReviewSheetError("the sheet is empty; expected the review export's rows", path=p)
-    names = {label.strip().lower(): name for name, label in COLUMN_LABELS.items()}
-    names.update({c: c for c in REVIEW_COLUMNS})
-    header = [names.get(str(c).strip().lower(), str(c).strip()) for c in rows[0]]
-    missing = [c for c in ("suggestion_id", "decision") if c not in header]
-    if missing:
-        labels = ", ".join(repr(COLUMN_LABELS[c]) for c in missing)
-        msg = f"no column {labels}; expected the sheet written by `qualcode review export`"
-        raise ReviewSheetError(msg, path=p, line=1)
-    wanted = [c for c in _READ_COLUMNS if c in header]
-    body = rows[1:]
-    columns = {}
-    for name in wanted:
-        k = header.index(name)
-        values = [r[k] if k < len(r) else "" for r in body]
-        # empty cells come back as "", text as str, numbers as float; decisions are text
-        cells = [None if v == "" else v for v in values]
-        if name != "suggestion_id":
-            cells = [None if v is None else str(v) for v in cells]
-        columns[name] = pd.Series(cells, dtype=object)
-    sheet = pd.DataFrame(columns)
-    sheet.index = pd.RangeIndex(2, len(sheet) + 2)  # the row numbers Excel shows
-    return sheet
+    rows = read_sheet_rows(p, what="the review sheet", written_by="`qualcode review export`")
+    return sheet_table(
+        rows,
+        labels=COLUMN_LABELS,
+        wanted=[c for c in REVIEW_COLUMNS if c in _READ_COLUMNS],
+        required=("suggestion_id", "decision"),
+        numeric=("suggestion_id",),
+        path=p,
+        written_by="`qualcode review export`",
+    )
 
 
 #: the columns an import reads (the others are for the person deciding)

@@ -70,6 +70,8 @@ COLUMN_LABELS: dict[str, str] = {
     "suggested_by": "Suggested by",
     "decision": "Decision (accept / reject)",
     "note": "Note",
+    "final": "Final decision (coded / not coded)",
+    "setting": "Setting",
     "case": "Case",
     "attribute": "Attribute",
     "value": "Value",
@@ -92,6 +94,8 @@ SHEET_NAMES: dict[str, str] = {
     "cases": "Cases",
     "code_by_attribute": "Code x attribute",
     "theme_by_attribute": "Theme x attribute",
+    "adjudication": "Adjudication",
+    "about": "About",
 }
 
 #: columns left out of a sheet (kept in the CSV files): the plain text repeats "marked_text",

@@ -50,6 +50,7 @@ from qualcode.project.views import ProjectViews
 from qualcode.reports import QUESTION_TURN_ID, previous_questions
 
 if TYPE_CHECKING:
+    from qualcode.agreement import Seen
     from qualcode.coding.classifier import CodeClassifier
     from qualcode.project.merge import MergeResult
 
@@ -253,6 +254,105 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
     def current_codings(self) -> pd.DataFrame:
         """What reports use: people's codings and machine codings nobody rejected."""
         return self.codings(status=["accepted", "suggested"])
+
+    # -- team work: agreement and adjudication (qualcode.project.team) -----------------------
+    def agreement(
+        self,
+        *,
+        coders: Sequence[str] | None = None,
+        unit: str = "turn",
+        seen: Seen = "interview",
+        all_speakers: bool = False,
+    ) -> pd.DataFrame:
+        """Agreement per code between the project's coders (default: every person).
+
+        A coder's codings are what they coded and the suggestions they accepted (``rules``
+        and ``model``, when named, count every suggestion they made); coders are compared
+        over the interviews both coded in (``seen="all"``: over every interview).
+        ``unit="character"`` counts characters of span-coded work. Columns as
+        :func:`qualcode.agreement_table`.
+        """
+        from qualcode.project import team
+
+        return team.project_agreement(
+            self, coders=coders, unit=unit, seen=seen, all_speakers=all_speakers
+        )
+
+    def disagreements(
+        self,
+        *,
+        coders: Sequence[str] | None = None,
+        seen: Seen = "interview",
+        all_speakers: bool = False,
+    ) -> pd.DataFrame:
+        """The (turn, code) cells the coders disagree on (:func:`qualcode.disagreements`)."""
+        from qualcode.project import team
+
+        return team.project_disagreements(self, coders=coders, seen=seen, all_speakers=all_speakers)
+
+    def adjudication_table(self, *, coders: Sequence[str]) -> pd.DataFrame:
+        """One row per cell two coders disagree on, both decisions and an empty ``final``."""
+        from qualcode.project import team
+
+        return team.adjudication_table(self, coders=coders)
+
+    def adjudication_sheet(
+        self, path: str | Path, *, coders: Sequence[str], consensus: str = "consensus"
+    ) -> Path:
+        """Write the adjudication sheet (.xlsx; :func:`qualcode.write_adjudication_sheet`)."""
+        from qualcode.exchange.adjudication import write_adjudication_sheet
+
+        return write_adjudication_sheet(self, path, coders=coders, consensus=consensus)
+
+    def adjudicate(
+        self,
+        decisions: pd.DataFrame | str | Path,
+        *,
+        coders: Sequence[str] | None = None,
+        consensus: str = "consensus",
+        who: str | None = None,
+    ) -> dict[str, int]:
+        """Make the consensus coder's codings from two coders' work (one batch, undoable).
+
+        Cells (turn, code) both coders coded become the consensus coder's codings at once;
+        ``decisions`` settles the cells they disagree on.
+
+        Parameters
+        ----------
+        decisions : DataFrame or path
+            ``turn_id``, ``code`` and ``final`` (``coded``, ``not coded`` or empty: left open),
+            optionally ``decision_a``/``decision_b`` as written (checked); or an adjudication
+            sheet (.xlsx), which names its coders and consensus coder itself.
+        coders : two str
+            The two coders (not needed with a sheet).
+        consensus : str, default "consensus"
+            The coder whose codings are made.
+
+        Returns
+        -------
+        dict
+            ``agreed`` (cells both coded), ``coded`` / ``not_coded`` (settled), ``open``,
+            ``added`` (codings stored), ``retired`` (earlier consensus codings of cells now
+            settled as not coded), ``batch``.
+
+        Raises
+        ------
+        ReviewSheetError
+            Rows that are not cells the coders disagree on now, unknown final values,
+            duplicated cells: every bad row is named and nothing is stored.
+        """
+        from qualcode.project import team
+
+        if not isinstance(decisions, pd.DataFrame):
+            from qualcode.exchange.adjudication import import_adjudication_sheet
+
+            return import_adjudication_sheet(decisions, self, who=who)
+        if coders is None:
+            msg = "give the two coders whose differences the decisions settle"
+            raise ProjectError(msg, path=self.path)
+        return team.adjudicate(
+            self, self._db, decisions, coders=coders, consensus=consensus, who=who
+        )
 
     def suggestions(
         self, *, code: str | Sequence[str] | None = None, coder: str | None = None
