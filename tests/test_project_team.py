@@ -349,7 +349,7 @@ def test_adjudication_refuses_a_coder_as_consensus_and_a_missing_about_sheet(
     del wb["About"]
     wb.save(sheet)
     with pytest.raises(
-        ReviewSheetError, match="no sheet 'About'.*; expected the workbook written by"
+        ReviewSheetError, match=r"no sheet 'About'.*; expected the workbook written by"
     ):
         import_adjudication_sheet(sheet, project)
     code, _, err = run(capsys, "adjudicate", project.path, "--out", tmp_path / "b.xlsx")
