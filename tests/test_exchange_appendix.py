@@ -132,7 +132,7 @@ def test_main_job_writes_no_listed_name(main_job):
     turns = pd.read_csv(main_job / "turns.csv")
     assert turns["text"].str.contains(r"\bSari\b").any()
     cases = pd.read_csv(main_job / "tables" / "cases.csv")
-    assert set(cases["name"]) == {"Sari", "Budi", "Andi"}
+    assert set(cases["nama"]) == {"Sari", "Budi", "Andi"}  # labelled by data/case_labels.csv
 
 
 def test_main_job_prints_replacements(tmp_path, capsys, monkeypatch):
@@ -155,3 +155,5 @@ def test_appendix_in_the_study_language_with_readable_titles(appendix_pdf):
     assert "magnus_interviews/" not in text
     assert "Wawancara tambahan (22 Mei 2023) - Narasumber 1" in text
     assert "dikodekan otomatis" in text and "skor" not in text
+    # the cases' attributes labelled in Indonesian (data/case_labels.csv), values included
+    assert "jenis kelamin" in text and "perempuan" in text and "female" not in text

@@ -566,3 +566,23 @@ def test_cli_export_docx_and_xlsx_with_cases(cli_inputs, tmp_path, capsys):
     assert "Error: " in err and "bad.csv line 2: row 2 (case 'Juliana') matches no turn" in err
     assert main(["export", "docx", *cli_inputs, "--out", str(out), "--attribute", "x"]) == 1
     assert "--attribute needs --cases FILE" in capsys.readouterr().err
+
+
+def test_cli_export_docx_defaults_to_the_codebook_study_language(tmp_path, capsys):
+    """``export docx`` and ``code --report`` share one default: the study language."""
+    from conftest import CODEBOOK, SAMPLE_TXT
+
+    from qualcode.cli import main
+
+    out = tmp_path / "out"
+    assert main(["code", str(SAMPLE_TXT), "--codebook", str(CODEBOOK), "--out", str(out)]) == 0
+    common = ["--turns", str(out / "turns.csv"), "--codings", str(out / "codings.csv")]
+    common += ["--codebook", str(CODEBOOK)]
+    assert main(["export", "docx", *common, "--out", str(tmp_path / "id.docx")]) == 0
+    doc = docx.Document(str(tmp_path / "id.docx"))
+    assert _headings(doc, 1)[0] == "Buku Kode"
+    assert "Model IDIC" in _headings(doc, 2) and "IDIC model" not in _headings(doc, 2)
+    args = [*common, "--out", str(tmp_path / "en.docx"), "--lang", "en"]
+    assert main(["export", "docx", *args]) == 0
+    doc = docx.Document(str(tmp_path / "en.docx"))
+    assert _headings(doc, 1)[0] == "Codebook" and "IDIC model" in _headings(doc, 2)

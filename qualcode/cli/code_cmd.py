@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import pandas as pd
 import typer
 
+from qualcode.case_labels import find_case_labels
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
     AttributeOpt,
@@ -237,6 +238,7 @@ def code_command(
             cases=cases_df,
             attributes=attribute or None,
             pseudonyms=names,
+            case_labels=find_case_labels(cases),
         )
         typer.echo(
             f"Wrote the report to {out}: " + ", ".join(_relative(p, out) for p in written.values())

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from qualcode.case_labels import find_case_labels
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
     AttributeOpt,
@@ -75,6 +76,7 @@ def export_docx(
         cases=cases_df,
         attributes=attribute or None,
         pseudonyms=names,
+        case_labels=find_case_labels(cases),
     )
     typer.echo(
         f"Wrote {path} ({turns_df[INTERVIEW].nunique()} interviews, {len(codings_df)} codings)"
@@ -113,6 +115,7 @@ def export_xlsx(
         attributes=attribute or None,
         lang=lang,
         pseudonyms=names,
+        case_labels=find_case_labels(cases),
     )
     typer.echo(f"Wrote {path}")
     echo_pseudonyms(names)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from qualcode.case_labels import find_case_labels
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
     AttributeOpt,
@@ -72,6 +73,7 @@ def report_command(
         attributes=attribute or None,
         cooccurrence=cooccurrence,
         pseudonyms=names,
+        case_labels=find_case_labels(cases),
     )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)

@@ -16,13 +16,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from qualcode.case_labels import CaseLabels, read_case_labels
 from qualcode.codebook import Codebook
 from qualcode.codebook_texts import report_codebook
 from qualcode.pseudonyms import Pseudonyms, read_pseudonyms
+from qualcode.reports import Selection
 from qualcode.titles import apply_titles
 
 #: what the ``pseudonyms`` option of a writer takes
 PseudonymsArg = Pseudonyms | str | Path | None
+#: what the ``case_labels`` option takes: labels, the path of a label file, or None
+CaseLabelsArg = CaseLabels | str | Path | None
 #: what the ``titles`` option takes: True (readable titles), False (ids), or titles by id
 TitlesArg = Mapping[str, str] | bool
 
@@ -36,6 +40,7 @@ class Prepared:
     codebook: Codebook
     cases: pd.DataFrame | None
     lang: str
+    attributes: Selection
 
 
 def as_pseudonyms(pseudonyms: PseudonymsArg) -> Pseudonyms | None:
@@ -54,8 +59,14 @@ def prepare_inputs(
     lang: str | None,
     pseudonyms: PseudonymsArg,
     titles: TitlesArg,
+    case_labels: CaseLabelsArg = None,
+    attributes: Selection = None,
 ) -> Prepared:
-    """Return the inputs in the report's language, with titles and pseudonyms applied."""
+    """Return the inputs in the report's language, with titles and pseudonyms applied.
+
+    With ``case_labels`` the cases' attributes and values are labelled in the language, and
+    ``attributes`` (a selection by attribute name) is returned with the labels.
+    """
     book, lang = report_codebook(codebook, lang)
     if titles is not False:
         given = titles if isinstance(titles, Mapping) else None
@@ -66,4 +77,12 @@ def prepare_inputs(
         turns, cases = done.turns, done.cases
         assert done.codings is not None and done.codebook is not None
         codings, book = done.codings, done.codebook
-    return Prepared(turns, codings, book, cases, lang)
+    if case_labels is not None and cases is not None:
+        labels = (
+            case_labels if isinstance(case_labels, CaseLabels) else read_case_labels(case_labels)
+        )
+        cases, names = labels.apply(cases, lang)
+        if attributes is not None:
+            chosen = [attributes] if isinstance(attributes, str) else list(attributes)
+            attributes = [names.get(a, a) for a in chosen]
+    return Prepared(turns, codings, book, cases, lang, attributes)

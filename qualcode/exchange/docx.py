@@ -47,7 +47,12 @@ from qualcode.exchange._docx_fields import (
     update_fields_on_open,
 )
 from qualcode.exchange._i18n import texts
-from qualcode.exchange._prepare import PseudonymsArg, TitlesArg, prepare_inputs
+from qualcode.exchange._prepare import (
+    CaseLabelsArg,
+    PseudonymsArg,
+    TitlesArg,
+    prepare_inputs,
+)
 from qualcode.fileio import write_atomic
 from qualcode.reports import (
     CODE_LABEL,
@@ -653,6 +658,7 @@ def write_docx_appendix(
     chart_png: bytes | None = None,
     pseudonyms: PseudonymsArg = None,
     titles: TitlesArg = True,
+    case_labels: CaseLabelsArg = None,
 ) -> Path:
     """Write the Word appendix: codebook, transcripts, coded segments and theme frequencies.
 
@@ -701,6 +707,9 @@ def write_docx_appendix(
         Name interviews by readable titles (:func:`qualcode.titles.interview_titles`; a
         cases table's ``title`` column, or titles by interview id given here); ``False``
         keeps the interview ids.
+    case_labels : CaseLabels or str or Path, optional
+        Labels of the cases' attributes and values per language
+        (:func:`qualcode.case_labels.read_case_labels`).
 
     Returns
     -------
@@ -726,8 +735,11 @@ def write_docx_appendix(
         lang=lang,
         pseudonyms=pseudonyms,
         titles=titles,
+        case_labels=case_labels,
+        attributes=attributes,
     )
     turns, codings, codebook, cases = ready.turns, ready.codings, ready.codebook, ready.cases
+    attributes = ready.attributes
     t = texts(ready.lang)
     frame = reports._prepare(turns, codings, codebook, coder=coder, min_score=min_score)
     meta = frame.meta

@@ -20,7 +20,12 @@ from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
 from qualcode.exchange._i18n import texts
-from qualcode.exchange._prepare import PseudonymsArg, TitlesArg, prepare_inputs
+from qualcode.exchange._prepare import (
+    CaseLabelsArg,
+    PseudonymsArg,
+    TitlesArg,
+    prepare_inputs,
+)
 from qualcode.fileio import write_atomic
 from qualcode.reports import (
     CODE_LABEL,
@@ -404,6 +409,7 @@ def write_html_report(
     attributes: Selection = None,
     pseudonyms: PseudonymsArg = None,
     titles: TitlesArg = True,
+    case_labels: CaseLabelsArg = None,
 ) -> Path:
     """Write a self-contained HTML report (no external files, works offline).
 
@@ -430,7 +436,7 @@ def write_html_report(
     cases, attributes
         A cases table and the attributes to tabulate codes by, as in
         :func:`qualcode.reports.report_tables`.
-    pseudonyms, titles
+    pseudonyms, titles, case_labels
         As in :func:`qualcode.exchange.report.write_report`.
 
     Returns
@@ -450,6 +456,8 @@ def write_html_report(
         lang=lang,
         pseudonyms=pseudonyms,
         titles=titles,
+        case_labels=case_labels,
+        attributes=attributes,
     )
     turns, codebook, lang = ready.turns, ready.codebook, ready.lang
     tables = reports.report_tables(
@@ -460,7 +468,7 @@ def write_html_report(
         min_score=min_score,
         spans=spans,
         cases=ready.cases,
-        attributes=attributes,
+        attributes=ready.attributes,
     )
     svgs = report_charts(tables, codebook, lang=lang)[0] if charts else {}
     text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)

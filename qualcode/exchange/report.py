@@ -12,7 +12,12 @@ import pandas as pd
 from qualcode import reports
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
-from qualcode.exchange._prepare import PseudonymsArg, TitlesArg, prepare_inputs
+from qualcode.exchange._prepare import (
+    CaseLabelsArg,
+    PseudonymsArg,
+    TitlesArg,
+    prepare_inputs,
+)
 from qualcode.fileio import write_atomic
 from qualcode.progress import ProgressBar, progress_bar
 from qualcode.reports import Selection
@@ -50,6 +55,7 @@ def write_report_workbook(
     lang: str | None = None,
     pseudonyms: PseudonymsArg = None,
     titles: TitlesArg = True,
+    case_labels: CaseLabelsArg = None,
 ) -> Path:
     """Write the report tables (:func:`qualcode.reports.report_tables`) to one .xlsx workbook.
 
@@ -72,6 +78,8 @@ def write_report_workbook(
         lang=lang,
         pseudonyms=pseudonyms,
         titles=titles,
+        case_labels=case_labels,
+        attributes=attributes,
     )
     tables = reports.report_tables(
         ready.turns,
@@ -81,7 +89,7 @@ def write_report_workbook(
         min_score=min_score,
         spans=spans,
         cases=ready.cases,
-        attributes=attributes,
+        attributes=ready.attributes,
     )
     return write_workbook(tables, path)
 
@@ -103,6 +111,7 @@ def write_report(
     cooccurrence: str = "count",
     pseudonyms: PseudonymsArg = None,
     titles: TitlesArg = True,
+    case_labels: CaseLabelsArg = None,
 ) -> dict[str, Path]:
     """Write the report tables, charts and the self-contained HTML report into ``out_dir``.
 
@@ -139,6 +148,9 @@ def write_report(
     pseudonyms : Pseudonyms or str or Path, optional
         Names replaced in everything written (:mod:`qualcode.pseudonyms`); the tables given
         are not changed.
+    case_labels : CaseLabels or str or Path, optional
+        Labels of the cases' attributes and values in each language
+        (:func:`qualcode.case_labels.read_case_labels`).
     titles : bool or mapping of str to str, default True
         Readable interview titles (:func:`qualcode.titles.interview_titles`), or ids.
 
@@ -159,6 +171,7 @@ def write_report(
         cooccurrence=cooccurrence,
         pseudonyms=pseudonyms,
         titles=titles,
+        case_labels=case_labels,
     )
     with progress_bar(total=REPORT_STEPS, desc="writing report", unit="step") as bar:
         return _write_report(turns, codings, codebook, out_dir, options, bar=bar, appendix=False)
@@ -179,6 +192,7 @@ class _ReportOptions:
     cooccurrence: str
     pseudonyms: PseudonymsArg
     titles: TitlesArg
+    case_labels: CaseLabelsArg
 
 
 def _write_report(
@@ -219,9 +233,19 @@ def _write_report(
             lang=o.lang,
             pseudonyms=o.pseudonyms,
             titles=o.titles,
+            case_labels=o.case_labels,
+            attributes=o.attributes,
         )
         turns, codings, codebook = ready.turns, ready.codings, ready.codebook
-        o = replace(o, lang=ready.lang, cases=ready.cases, pseudonyms=None, titles=False)
+        o = replace(
+            o,
+            lang=ready.lang,
+            cases=ready.cases,
+            attributes=ready.attributes,
+            pseudonyms=None,
+            titles=False,
+            case_labels=None,
+        )
         lang = ready.lang
         tables = reports.report_tables(
             turns,
@@ -323,6 +347,7 @@ def write_outputs(
     cooccurrence: str = "count",
     pseudonyms: PseudonymsArg = None,
     titles: TitlesArg = True,
+    case_labels: CaseLabelsArg = None,
 ) -> dict[str, Path]:
     """Write everything for a coded project into one folder: report and Word appendix.
 
@@ -335,7 +360,7 @@ def write_outputs(
         Language of the appendix and the report (default: the codebook's study language,
         else English).
     coder, min_score, spans, title, chart_formats, cases, attributes, cooccurrence
-    pseudonyms, titles
+    pseudonyms, titles, case_labels
         As in :func:`write_report`; with ``cases`` the report and the appendix hold the code x
         attribute tables.
 
@@ -362,6 +387,7 @@ def write_outputs(
         cooccurrence=cooccurrence,
         pseudonyms=pseudonyms,
         titles=titles,
+        case_labels=case_labels,
     )
     with progress_bar(total=REPORT_STEPS + 1, desc="writing report", unit="step") as bar:
         return _write_report(turns, codings, codebook, out_dir, options, bar=bar, appendix=True)
