@@ -175,19 +175,20 @@ def test_code_command_report_writes_the_main_job_outputs(
     assert len(document.tables) >= 5  # codebook, 4 interview transcripts, segments/frequencies
     assert len(document.inline_shapes) >= 1  # the theme chart
     assert "Wrote the report to" in capsys.readouterr().out
-    # --cases: the informants' attributes and a code x attribute table per attribute
+    # --cases: the informants' attributes and a code x attribute table per attribute,
+    # labelled in Indonesian by the case_labels.csv beside the cases file
     assert headings[-6:] == [
         "Kode menurut Atribut Kasus",
-        "name",
-        "gender",
-        "job title",
-        "seniority",
-        "years in advertising",
+        "nama",
+        "jenis kelamin",
+        "jabatan",
+        "tingkat jabatan",
+        "lama di periklanan (tahun)",
     ]
     first_rows = [[c.text for c in t.rows[0].cells] for t in document.tables]
-    assert ["Kode", "executive (1 kasus)", "managerial (2 kasus)"] in first_rows
+    assert ["Kode", "eksekutif (1 kasus)", "manajerial (2 kasus)"] in first_rows
     matrix = read_table(out / "tables" / "code_by_attribute.csv")
-    seniority = matrix[matrix["attribute"] == "seniority"]
+    seniority = matrix[matrix["attribute"] == "tingkat jabatan"]
     assert set(seniority["cases_total"]) == {"1", "2"}
 
 
