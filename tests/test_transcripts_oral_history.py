@@ -93,3 +93,14 @@ def test_oral_history_parse_cli_reads_the_file(
     assert "1 file(s), 1 interview(s), 2 speaker(s), 9 turns" in got
     again = read_transcript(out)
     assert _starts(again) == [5.0, None, None, None, 310.0, None, 1862.0, None, 3520.0]
+
+
+def test_oral_history_unclosed_quote_names_the_line_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    text = (FIX / "oral_history_notes.csv").read_text(encoding="utf-8")
+    # a download cut inside the quoted cell of row 14, after the two-line cell of row 8
+    cut = text.index('"They did, mostly.') + 20
+    path.write_text(text[:cut].replace("came north", "came\nnorth"), encoding="utf-8")
+    msg = r"cut.csv line 15: a cell opened with a quote \(\"\) is never closed; expected a closing"
+    with pytest.raises(TranscriptParseError, match=msg):
+        read_transcript(path)

@@ -128,7 +128,28 @@ def _read_delimited(path: Path, encoding: str | None) -> pd.DataFrame:
         m = re.search(r"line (\d+)", str(err))
         line = int(m.group(1)) if m else None
         msg = f"cannot read the table: {err}"
+        m = re.search(r"EOF inside string starting at row (\d+)", str(err))
+        if m is not None:
+            line = _record_line(text, sep, int(m.group(1)))
+            msg = (
+                'a cell opened with a quote (") is never closed; expected a closing quote '
+                "before the end of the file"
+            )
         raise TranscriptParseError(msg, path=path, line=line) from err
+
+
+def _record_line(text: str, sep: str, record: int) -> int | None:
+    """The line on which record ``record`` (0 = the header) of a delimited text starts."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    start = 1
+    try:
+        for k, _row in enumerate(reader):
+            if k == record:
+                return start
+            start = reader.line_num + 1
+    except csv.Error:
+        return None
+    return None
 
 
 def read_frame(

@@ -793,7 +793,10 @@ def parse_lines(
         )
         raise TranscriptParseError(msg, path=path, line=unread[0][0])
     msg = "no speaker turns found (only headings or page numbers); expected 'Speaker: text' lines"
-    raise TranscriptParseError(msg, path=path)
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and linenos is not None:
+        first = linenos[first] - 1
+    raise TranscriptParseError(msg, path=path, line=None if first is None else first + 1)
 
 
 def describe_shapes(shapes: Counter[int], *, markdown: bool = False) -> str:
