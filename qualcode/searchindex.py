@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,7 @@ SEARCH_COLUMNS: tuple[str, ...] = (
 )
 #: the turn columns a search result repeats
 META_COLUMNS = (schema.TURN_ID, schema.INTERVIEW, schema.POSITION, schema.SPEAKER, schema.ROLE)
+_KEEP_RESULTS = 4  # search results kept per index
 _MIN_ROOT = 3  # roots shorter than this are never found by affix stripping
 _QUOTES = str.maketrans("", "", '"\u201c\u201d\u201e')
 
@@ -112,6 +114,11 @@ def parse_query(query: str) -> list[list[str]]:
     return alternatives
 
 
+def _key(value: Filter) -> tuple[str, ...] | None:
+    """A filter as a hashable key."""
+    return None if value is None else tuple(_values("", value) or ())
+
+
 def _values(name: str, value: Filter) -> list[str] | None:
     if value is None:
         return None
@@ -161,6 +168,8 @@ class SearchIndex:
         self._requery: OrderedDict[frozenset[str], tuple[Lemmatizer, dict[int, frozenset[str]]]]
         self._requery = OrderedDict()
         self._lock = threading.Lock()
+        #: the last few results (a page of hits, then the next, then "code them all")
+        self._results: OrderedDict[tuple[Any, ...], pd.DataFrame] = OrderedDict()
         self._lemmas = Lemmas(self.tokens.vocabulary, self._lemmatizer)
 
     def __len__(self) -> int:
@@ -325,7 +334,8 @@ class SearchIndex:
             ``position``, ``speaker``, ``role``, ``span_start``, ``span_end`` (code-point
             offsets of the hit in the turn text, as in a codings table), ``left``, ``matched``
             (the text of the hit), ``right`` (the context, whitespace squashed). A hit inside
-            a longer hit of another alternative is not listed.
+            a longer hit of another alternative is not listed. The last few results are kept,
+            so paging through the hits of one query, then coding them, searches once.
 
         Raises
         ------
@@ -338,12 +348,23 @@ class SearchIndex:
         if not isinstance(context, int | np.integer) or context < 0:
             msg = f"context must be a number of words, 0 or more, got {context!r}"
             raise QualcodeError(msg)
-        mask = self._turn_mask(interview, speaker, role)
-        text, first, last = self._hits(alternatives)
-        if mask is not None:
-            keep = mask[text]
-            text, first, last = text[keep], first[keep], last[keep]
-        return self._kwic(text, first, last, int(context))
+        key = (query, int(context), *(_key(f) for f in (interview, speaker, role)))
+        with self._lock:
+            kept = self._results.get(key)
+            if kept is not None:
+                self._results.move_to_end(key)
+        if kept is None:
+            mask = self._turn_mask(interview, speaker, role)
+            text, first, last = self._hits(alternatives)
+            if mask is not None:
+                keep = mask[text]
+                text, first, last = text[keep], first[keep], last[keep]
+            kept = self._kwic(text, first, last, int(context))
+            with self._lock:
+                self._results[key] = kept
+                while len(self._results) > _KEEP_RESULTS:
+                    self._results.popitem(last=False)
+        return kept.copy()  # changing the copy leaves the kept one alone
 
     def _kwic(
         self, text: np.ndarray, first: np.ndarray, last: np.ndarray, context: int

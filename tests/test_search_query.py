@@ -304,3 +304,12 @@ def test_search_function_frees_the_index_with_the_table() -> None:
     del data
     gc.collect()
     assert held() is None
+
+
+def test_search_index_returns_a_copy_of_a_kept_result(index: SearchIndex) -> None:
+    first = index.search("klien", role="participant")
+    first.loc[0, "matched"] = "changed"
+    first[schema.SPAN_START] = -1
+    again = index.search("klien", role="participant")
+    assert "changed" not in set(again["matched"]) and (again[schema.SPAN_START] >= 0).all()
+    assert again.equals(index.search("klien", role=["participant"]))
