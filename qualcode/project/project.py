@@ -99,6 +99,18 @@ class _Source:
     size: int
 
 
+def _is_turns_file(path: Path) -> bool:
+    """Is ``path`` a table with the turns columns (a turns table written by ``parse``)?"""
+    if path.suffix.lower() not in (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet"):
+        return False
+    from qualcode.transcripts.tabular import is_turns_table, read_frame
+
+    try:
+        return is_turns_table(read_frame(path))
+    except QualcodeError:
+        return False  # not readable as a table: the transcript reader says why
+
+
 def _checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -506,11 +518,14 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
         **read_options
             ``roles``, ``format``, ``encoding``, ... of :func:`qualcode.read_transcripts`.
 
+        A turns table (what ``qualcode parse`` writes) is added with its turn ids, as one
+        transcript named after the table's file.
+
         Raises
         ------
         ProjectError
-            A file changed and ``replace`` is not set, or its turn ids collide with another
-            transcript's. Nothing is added then.
+            A file changed and ``replace`` is not set, its turn ids collide with another
+            transcript's, or it holds no speaker turns. Nothing is added then.
         """
         from qualcode.transcripts import find_transcripts, read_transcripts
 
@@ -526,9 +541,18 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
                 _Source(f.name, str(f), _checksum(data), _encoding_name(data, f.suffix), len(data))
             )
         by_name = {f.name: f for f in files}
+        tables = {f.name for f in files if _is_turns_file(f)}
 
         def read(todo: list[_Source]) -> pd.DataFrame:
-            return read_transcripts([by_name[e.name] for e in todo], **read_options)
+            # a turns table (what parse writes) keeps its turn ids; its rows name the files it
+            # was parsed from, and belong to it in the project
+            plain = [by_name[e.name] for e in todo if e.name not in tables]
+            parts = [read_transcripts(plain, **read_options)] if plain else []
+            for e in todo:
+                if e.name in tables:
+                    table = read_transcripts([by_name[e.name]], **read_options)
+                    parts.append(table.assign(**{schema.SOURCE: e.name}))
+            return schema.validate_turns(pd.concat(parts, ignore_index=True))
 
         return self._store_sources(entries, read, replace=replace, who=who)
 
@@ -597,6 +621,15 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
         if not todo:
             return result
         turns = read(todo)
+        found = set(turns[schema.SOURCE].astype(str))
+        empty = [e for e in todo if e.name not in found]
+        if empty:
+            path = Path(empty[0].path)
+            msg = (
+                "no speaker turns in the file, so nothing to add; expected a transcript with "
+                "speech (or a turns table with rows)"
+            )
+            raise ProjectError(msg, path=path)
         alive = reading.read_turns(con, with_rowid=True)
         replaced_ids = {existing[e.name][0] for e in todo if e.name in existing}
         transcript_of_turn = dict(
