@@ -66,7 +66,8 @@ def output_error(err: OSError, path: str | Path) -> OutputError:
     where = ""
     if err.filename is not None and Path(str(err.filename)) != Path(path):
         other = Path(str(err.filename))
-        if not other.name.startswith(".") or ".tmp-" not in other.name:  # not our temporary
+        # a hidden file beside the target is a writer's temporary: the user never named it
+        if not (other.name.startswith(".") and other.parent == Path(path).parent):
             where = f" ({other})"
     msg = f"cannot write: {reason}{where}; expected a path in a folder you can write to"
     return OutputError(msg, path=path)

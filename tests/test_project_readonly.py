@@ -1,18 +1,12 @@
 """A project this process cannot write: reading commands work, writing ones say why they cannot.
 
-Tests run as root in CI, where ``chmod`` stops nothing: there a path is made read-only with
-``chattr +i`` (immutable: the kernel refuses writes, also root's, with EPERM, exactly what a
-read-only file gives a user). As another user ``chmod`` does. The fixture checks that a write
-really fails before any test relies on it, and skips only when neither works.
+Read-only paths are made by :func:`tests._readonly.read_only` (``chattr +i`` as root, where
+``chmod`` stops nothing; ``chmod`` otherwise), which checks that a write really fails.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,30 +16,7 @@ from qualcode.errors import ProjectError
 from qualcode.exchange.review import review_table, write_review_table
 from qualcode.project import Project
 from tests._projectdata import assert_same_state, copy_project, people_codings, state
-
-
-@contextmanager
-def read_only(path: Path) -> Iterator[None]:
-    """Make ``path`` (a file or folder) truly unwritable for this process while in the block."""
-    if os.geteuid() == 0:
-        done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
-        if done.returncode != 0:
-            pytest.skip(f"running as root without chattr +i here: {done.stderr.decode()}")
-        undo = ["chattr", "-i", str(path)]
-    else:
-        mode = path.stat().st_mode
-        path.chmod(mode & ~0o222)
-        undo = []
-    try:
-        probe = path / ".probe" if path.is_dir() else path
-        with pytest.raises(PermissionError):
-            probe.open("a").close()
-        yield
-    finally:
-        if undo:
-            subprocess.run(undo, check=True)
-        else:
-            path.chmod(mode)
+from tests._readonly import read_only
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from qualcode.cli.app import app
@@ -77,6 +78,9 @@ def evaluate_command(
     for w in caught:
         if issubclass(w.category, FoldWarning):
             typer.echo(f"Warning: {w.message}", err=True)
+    used = result.attrs.get("folds")  # the fold of each scored turn: fewer when few interviews
+    if isinstance(used, pd.Series) and (used >= 0).any():
+        folds = int(used[used >= 0].nunique())
     how = (
         "fixed split"
         if t_turns is not None

@@ -234,7 +234,7 @@ def delete(
         people = int((codings["status"] != 0).sum())
         msg = (
             f"code {name!r} has {len(codings)} coding(s), {people} of them by people; "
-            "delete it with --force (force=True) to delete them too (undo brings them back)"
+            "delete it with --force to delete them too (undo brings them back)"
         )
         raise ProjectError(msg, path=path)
     rows.retire(con, "codings", codings["id"].tolist(), batch=batch)

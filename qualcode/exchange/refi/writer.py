@@ -22,9 +22,7 @@ GUIDs are derived from ``namespace`` and stable keys (:mod:`qualcode.exchange.re
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -41,6 +39,7 @@ from qualcode.exchange.refi.codes import codebook_guids, write_codes
 from qualcode.exchange.refi.guids import NAMESPACE, make_guid
 from qualcode.exchange.refi.notes import NotePlan, note_refs, plan_notes, write_notes, xml_datetime
 from qualcode.exchange.refi.xmlout import attr, text
+from qualcode.fileio import atomic_path
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -257,10 +256,9 @@ def write_qdpx(
     layout.descriptions = notes.case_texts
     user_ids = {c: make_guid(ns, "user", c) for c in dict.fromkeys([*coders, *notes.authors])}
     turn_pos = turns.groupby(iv_of_row).cumcount().to_numpy()
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp_name, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    # renamed into place when complete; errors name ``out``, never the temporary
+    with atomic_path(out) as tmp:  # noqa: SIM117  (the zip is closed before the rename)
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             files = [(f"sources/{src.guid}.txt", src.text) for src in sources]
             for name, body in [*files, *notes.files()]:
                 info = zipfile.ZipInfo(name, _ZIP_TIME)
@@ -295,10 +293,6 @@ def write_qdpx(
                         fh.write("".join(buf).encode("utf-8"))
                         buf, size = [], 0
                 fh.write("".join(buf).encode("utf-8"))
-        os.replace(tmp_name, out)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
     return out
 
 
