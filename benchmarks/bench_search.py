@@ -7,7 +7,7 @@ as a turns table in memory, without a project. Timed through the library:
 * building a ``SearchIndex`` (tokenising every turn once);
 * queries on the index: a rare Indonesian word, a common English word, an exact form, a phrase,
   alternatives, a word that needs the query as a root ("handle" finds "dihandle"), a filter;
-  then a query again (its result is kept: paging through hits, then coding them all);
+  the common word again at once (its result is kept: paging through hits, then coding them);
 * ``qc.search`` twice on the same table (the first builds and keeps the index, the second checks
   that the table did not change and reuses it);
 * ``qc.word_frequencies`` per interview, per role, and of lemmas.
@@ -39,6 +39,7 @@ TURNS_PER_INTERVIEW = 200
 QUERIES = [
     ("klien (lemma)", "klien", {}),
     ("client (lemma, common)", "client", {}),
+    ("client again (result kept)", "client", {}),
     ("pertahankan (affixes)", "pertahankan", {}),
     ("=klien (exact form)", "=klien", {}),
     ("handle (query as root)", "handle", {}),
@@ -92,7 +93,6 @@ def main() -> None:
     print(f"  {index!r}")
     for label, query, filters in QUERIES:
         timed(f"query {label}", lambda q=query, f=filters: index.search(q, **f), results)
-    timed("query client again (result kept)", lambda: index.search("client"), results)
     timed("qc.search(turns, 'klien'), first call", lambda: qc.search(turns, "klien"), results)
     timed("qc.search(turns, 'klien'), again", lambda: qc.search(turns, "klien"), results)
     timed("qc.search(turns, 'kerja'), index kept", lambda: qc.search(turns, "kerja"), results)
