@@ -116,10 +116,11 @@ def parse_query(query: str) -> list[list[str]]:
 
 def _key(value: Filter) -> tuple[str, ...] | None:
     """A filter as a hashable key."""
-    return None if value is None else tuple(_values("", value) or ())
+    return None if value is None else tuple(_values(value) or ())
 
 
-def _values(name: str, value: Filter) -> list[str] | None:
+def _values(value: Filter) -> list[str] | None:
+    """A filter as a list of values (None: no filter)."""
     if value is None:
         return None
     return [value] if isinstance(value, str) else [str(v) for v in value]
@@ -188,11 +189,11 @@ class SearchIndex:
         """Which turns the filters keep (None: all of them)."""
         mask: np.ndarray | None = None
         for column, value in ((schema.INTERVIEW, interview), (schema.SPEAKER, speaker)):
-            wanted = _values(column, value)
+            wanted = _values(value)
             if wanted is None:
                 continue
             col = self._meta[column]
-            present = set(col.dropna().astype(str))
+            present = set(map(str, col.dropna().unique()))
             unknown = [w for w in wanted if w not in present]
             if unknown:
                 some = ", ".join(sorted(present)[:10]) + (", ..." if len(present) > 10 else "")
@@ -200,7 +201,7 @@ class SearchIndex:
                 raise QualcodeError(msg)
             keep = col.isin(wanted).to_numpy(dtype=bool, na_value=False)
             mask = keep if mask is None else mask & keep
-        roles = _values(schema.ROLE, role)
+        roles = _values(role)
         if roles is not None:
             bad = [r for r in roles if r not in schema.ROLES]
             if bad:
