@@ -313,3 +313,23 @@ def test_search_index_returns_a_copy_of_a_kept_result(index: SearchIndex) -> Non
     again = index.search("klien", role="participant")
     assert "changed" not in set(again["matched"]) and (again[schema.SPAN_START] >= 0).all()
     assert again.equals(index.search("klien", role=["participant"]))
+
+
+def test_tokenindex_batches_give_the_same_tokens(
+    turns: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualcode import tokenindex
+
+    texts = [*turns[schema.TEXT], "“Klien” — kliennya 🙂 dipertahankan", "", "İstanbul-nya"]
+    whole = TokenIndex(texts)
+    monkeypatch.setattr(tokenindex, "BATCH_CHARS", 300)  # dozens of batches, some of one text
+    batched = TokenIndex(texts)
+    assert batched.first.tolist() == whole.first.tolist()
+    assert [batched.vocabulary[n] for n in batched.norm] == [
+        whole.vocabulary[n] for n in whole.norm
+    ]
+    assert batched.start.tolist() == whole.start.tolist()
+    for i, text in enumerate(texts):
+        a, b = batched.first[i], batched.first[i + 1]
+        spans = list(zip(batched.start[a:b].tolist(), batched.end[a:b].tolist(), strict=True))
+        assert spans == [(s, e) for _, s, e in word_tokens(text)]
