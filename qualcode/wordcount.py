@@ -2,9 +2,9 @@
 
 Stop words are spaCy's lists (``spacy.lang.<code>.stop_words``, part of the spaCy package, no
 model download) for each language asked for; Indonesian adds the colloquial Jakarta function
-words and fillers interview transcripts are full of and the formal list lacks
-(:data:`COLLOQUIAL_ID`: "gitu", "sih", "nggak", "udah", ...). Numbers are never counted as
-words.
+words, fillers and forms of address that interview transcripts are full of and the formal list
+lacks (:data:`COLLOQUIAL_ID`: "gitu", "sih", "nggak", "udah", "mas", "mbak", ...). Numbers are
+never counted as words.
 """
 
 from __future__ import annotations
@@ -55,11 +55,13 @@ BY_CHOICES: tuple[str, ...] = (schema.INTERVIEW, schema.SPEAKER, schema.ROLE, AL
 GROUP, WORD, COUNT, SHARE = "group", "word", "count", "share"
 FREQUENCY_COLUMNS: tuple[str, ...] = (GROUP, WORD, COUNT, SHARE)
 
-#: colloquial Indonesian function words and fillers missing from spaCy's (formal) list
+#: colloquial Indonesian function words and fillers missing from spaCy's (formal) list, and the
+#: forms of address an interviewer says in almost every turn ("Baik, mas")
 COLLOQUIAL_ID = frozenset(
     {
         "aja",
         "ajah",
+        "bu",
         "deh",
         "dong",
         "eh",
@@ -76,16 +78,19 @@ COLLOQUIAL_ID = frozenset(
         "kalo",
         "kayak",
         "lho",
-        "loh",
         "lo",
+        "loh",
         "lu",
         "mah",
+        "mas",
+        "mbak",
         "nah",
         "ngga",
         "nggak",
         "nih",
         "ok",
         "oke",
+        "pak",
         "pas",
         "sih",
         "tuh",
