@@ -133,3 +133,15 @@ def test_captions_with_name_colon_text_under_timing_lines(tmp_path: Path) -> Non
     assert list(turns[TEXT]) == ["Halo semua.", "Iya, halo."]
     assert list(turns[START]) == [1.0, 4.0]
     assert "captions saved as text" in report["layout"].iloc[0]
+
+
+def test_captions_whose_cues_open_with_a_sound_note_have_no_speaker_named_after_it() -> None:
+    text = (
+        "00:00:01.000 --> 00:00:03.000\n[Music]\nWelcome back to the channel.\n\n"
+        "00:00:03.000 --> 00:00:06.000\n[Music]\nToday we talk about keeping clients.\n\n"
+        "00:00:06.000 --> 00:00:08.000\n- So how do you keep them?\nWith trust.\n"
+    )
+    with pytest.raises(TranscriptParseError, match=r"line 2: no speaker labels found"):
+        parse_transcript(text)
+    turns = parse_transcript(text, single_speaker=True)
+    assert set(turns[SPEAKER]) == {"unknown"}

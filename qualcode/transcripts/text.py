@@ -123,8 +123,11 @@ _TEAMS_TIMING_RE = re.compile(
 
 
 #: a line that may name a speaker under a Teams timing line (see :meth:`_Parser._teams_speakers`):
-#: up to 60 characters and 6 words, no colon, not ending like a sentence
-_TEAMS_NAME_RE = re.compile(r"(?=.{1,60}$)[^\s:]+(?:[ \t]+[^\s:]+){0,5}(?<![?!…])(?<!\w{5}\.)")
+#: up to 60 characters and 6 words, no colon, not ending like a sentence, not starting like a
+#: caption's sound note or dialogue dash (``[Music]``, ``(laughs)``, ``- Hi``, ``>> Hi``, ``♪``)
+_TEAMS_NAME_RE = re.compile(
+    r"(?=.{1,60}$)(?![\[(\-–—>♪])[^\s:]+(?:[ \t]+[^\s:]+){0,5}(?<![?!…])(?<!\w{5}\.)"
+)
 
 
 def _clock_seconds(value: str) -> float:
