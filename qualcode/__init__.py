@@ -101,6 +101,7 @@ _LAZY = {
     "SearchIndex": "qualcode.searchindex",
     "search": "qualcode.textsearch",
     "word_frequencies": "qualcode.textsearch",
+    "workbench": "qualcode.web.server",
 }
 #: submodules reachable as attributes (``qualcode.schema``) without importing them first
 _SUBMODULES = frozenset(
@@ -180,6 +181,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
         read_turns,
         write_transcript,
     )
+    from qualcode.web.server import workbench
 
 
 def __getattr__(name: str) -> Any:
@@ -274,6 +276,7 @@ __all__ = [
     "train_model",
     "validate_cases",
     "word_frequencies",
+    "workbench",
     "write_adjudication_sheet",
     "write_codebook",
     "write_docx_appendix",

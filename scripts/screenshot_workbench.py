@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from qualcode import schema  # noqa: E402
 from qualcode.project import Project  # noqa: E402
 from qualcode.web.server import Workbench, make_server  # noqa: E402
+from qualcode.web.turns import anchor  # noqa: E402
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARGS += ["--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -61,6 +62,7 @@ def build_project(folder: Path) -> Path:
         p.add_memo(
             "AE tidak mencari klien baru: itu tugas manajemen.",
             turn=answers[schema.TURN_ID].iloc[5],
+            author="ana",
         )
         p.add_memo("Retain and enhance overlap in N2's answers.", code="retain", author="ana")
         p.add_memo("First reading of Narasumber 1 done.", author="ana")
@@ -114,7 +116,8 @@ def shoot(out: Path, readme: Path | None) -> list[Path]:
                 page.goto(bench._served.url())
                 page.fill("input[name=name]", "ana")
                 page.click("button[type=submit]")
-                page.goto(base + pages[2][1])
+                # from turn 13 on, where the codings begin, just under the header
+                page.goto(base + pages[2][1] + "#" + anchor("magnus-interviews-narasumber-1-0013"))
                 page.locator("p.text").nth(16).click()
                 readme.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(readme), scale="css", type="png")

@@ -58,6 +58,22 @@ class ProjectViews:
     def _con(self) -> sqlite3.Connection:
         return self._db.con
 
+    def workbench(self, *, coder: str | None = None, port: int = 0, height: int = 720) -> Any:
+        """Start the coding workbench on this project in the background and show it inline.
+
+        The same server as ``qualcode serve``, on a free loopback port, in a thread of this
+        process (for Jupyter); it stops with :meth:`Workbench.stop` or when the interpreter
+        exits. See :func:`qualcode.web.server.workbench`.
+
+        Returns
+        -------
+        Workbench
+            Shows the page in an IFrame in Jupyter; ``.url`` (with the token) and ``.stop()``.
+        """
+        from qualcode.web.server import workbench  # the web layer, imported when asked for
+
+        return workbench(self, coder=coder, port=port, height=height)
+
     def state(self) -> int:
         """The id of the latest batch: it changes with every change (and every undo).
 

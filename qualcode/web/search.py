@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from qualcode import schema
 from qualcode.project import Project
-from qualcode.textsearch import SearchIndex
+from qualcode.searchindex import SearchIndex
 from qualcode.web.common import (
     WebError,
     back,
