@@ -11,7 +11,8 @@ import qualcode as qc
 from qualcode import schema
 from qualcode.cli import main
 from qualcode.project import Project
-from tests._projectdata import template
+from tests._projectdata import copy_project, template
+from tests._readonly import read_only
 from tests.conftest import SAMPLE_TXT
 
 
@@ -160,3 +161,25 @@ def test_search_hits_coded_at_once_in_a_project(tmp_path: Path, project: Path) -
         text[r.turn_id][r.span_start : r.span_end].lower() for r in stored.itertuples(index=False)
     )
     assert got == sorted(hits["matched"].str.lower())
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_search_and_words_read_a_project_they_cannot_write(
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    what: str,
+) -> None:
+    (tmp_path / "shared").mkdir()
+    path = copy_project(tmp_path / "shared", tmp_path_factory)
+    out = tmp_path / "out"
+    out.mkdir()
+    with read_only(path if what == "file" else path.parent):
+        code, printed, err = run(["search", "pertahankan", str(path)], capsys)
+        assert code == 0, err
+        assert "4 hits for 'pertahankan'" in printed
+        code, _, err = run(["words", "--project", str(path), "--out", str(out / "w.csv")], capsys)
+        assert code == 0, err
+    assert (out / "w.csv").is_file()
+    if what == "folder":  # nothing written beside the project
+        assert sorted(f.name for f in path.parent.iterdir()) == sorted([path.name, SAMPLE_TXT.name])
