@@ -97,6 +97,8 @@ def test_search_cli_on_a_project(project: Path, capsys: pytest.CaptureFixture[st
         (["search", "klien", str(SAMPLE_TXT), "--context", "-2"], "context must be a number"),
         (["search", "klien", str(SAMPLE_TXT), "--lang", "xx"], "unknown language 'xx'"),
         (["search", "klien", str(SAMPLE_TXT), "--out", "hits.docx"], "unknown table type"),
+        (["search", "klien", str(SAMPLE_TXT), "--limit", "-1"], "--limit must be 0 (all) or more"),
+        (["search", "klien", str(SAMPLE_TXT), "--project", "p.qualcode"], "not both"),
         (["words", str(SAMPLE_TXT), "--by", "coder"], "by must be one of interview, speaker"),
         (["words", str(SAMPLE_TXT), "--top", "0"], "top must be a positive number"),
     ],
