@@ -113,7 +113,9 @@ def search(
     """Find a word or phrase in a turns table, matched as keyword rules match.
 
     The same as ``SearchIndex(turns, lang=lang).search(query, ...)``; the index of the last
-    tables searched is kept, so searching the same table again is fast.
+    tables searched is kept, so searching the same table again is fast. ``Project.turns()``
+    makes a new table on each call: keep it in a variable (or build a ``SearchIndex``) to
+    search a project many times.
 
     Parameters
     ----------
