@@ -90,8 +90,18 @@ def test_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
     headings = [
         p.text for p in docx.Document(str(appendix)).paragraphs if p.style.name == "Heading 1"
     ]
-    assert headings == ["Buku Kode", "Transkrip Wawancara", "Segmen Terkode", "Frekuensi Tema"]
+    assert headings == [
+        "Buku Kode",
+        "Transkrip Wawancara",
+        "Segmen Terkode",
+        "Frekuensi Tema",
+        "Kode menurut Atribut Kasus",
+    ]
     assert (out / "report.html").exists() and (out / "report_tables.xlsx").exists()
+    # the files carry the pseudonyms of data/pseudonyms.csv; the notebook shows the counts
+    printed = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "'Juliana': 4" in printed and "names never found: []" in printed
+    assert "Juliana" not in (out / "report.html").read_text(encoding="utf-8")
 
 
 def test_agreement_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):

@@ -97,3 +97,26 @@ def test_cli_report_pseudonyms_warns_names_never_found(sample, tmp_path, capsys)
     assert "Jimmy -> Budi: 7" in captured.out
     assert "1 name(s) never found in what was written: Siti" in captured.err
     assert "Jimmy" in (tmp_path / "turns.csv").read_text(encoding="utf-8")  # input unchanged
+
+
+def test_cli_export_qdpx_with_pseudonyms_leaves_the_project_unchanged(tmp_path, capsys):
+    import zipfile
+
+    project = tmp_path / "study.qualcode"
+    assert (
+        main(["init", str(project), "--codebook", str(ROOT / "codebooks" / "crm_idic.yaml")]) == 0
+    )
+    add = ["add", str(project), str(SAMPLE_TXT), "--cases", str(ROOT / "data" / "cases.csv")]
+    assert main(add) == 0
+    assert main(["memo", str(project), "Juliana was tired", "--case", "Narasumber 1"]) == 0
+    out = tmp_path / "study.qdpx"
+    args = ["export", "qdpx", "--project", str(project), "--out", str(out)]
+    assert main([*args, "--pseudonyms", str(ROOT / "data" / "pseudonyms.csv")]) == 0
+    assert "Juliana -> Sari" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as z:
+        text = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    for name in ("Juliana", "Jimmy", "Vito", "Rickxen"):
+        assert name not in text, name
+    assert "Sari was tired" in text
+    stored = qc.Project.open(project)
+    assert stored.turns()["text"].str.contains("Juliana").any()  # the project keeps its text

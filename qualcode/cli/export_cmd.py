@@ -154,16 +154,19 @@ def export_qdpx(
             "--suggestions", help="Also write machine suggestions nobody rejected, as codings."
         ),
     ] = False,
+    pseudonyms: PseudonymsOpt = None,
 ) -> None:
     """Write a project for NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA .qdpx)."""
     from qualcode.exchange.refi.project import export_project_qdpx
 
     if project is None:
         raise QualcodeError("give --project P.qualcode (the project to export)")
+    names = load_pseudonyms(pseudonyms)
     proj = open_project_file(project)
-    path = export_project_qdpx(proj, out, suggestions=suggestions)
+    path = export_project_qdpx(proj, out, suggestions=suggestions, pseudonyms=names)
     status = proj.status()
     typer.echo(
         f"Wrote {path}: {status['interviews']} interview(s), {status['codes']} codes, "
         f"{len(proj.current_codings() if suggestions else proj.codings(people=True))} codings"
     )
+    echo_pseudonyms(names)

@@ -45,9 +45,11 @@ from qualcode.schema import (
     CODE,
     CODER,
     INTERVIEW,
+    MODEL_CODER,
     PARTICIPANT,
     POSITION,
     ROLE,
+    RULES_CODER,
     SCORE,
     SPEAKER,
     TEXT,
@@ -237,7 +239,7 @@ def _segments_html(seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]) -> 
             t["speaker"],
             t["turn"],
             t["coder"],
-            "Score",
+            t["score_header"],
             t["text"],
         )
     )
@@ -256,7 +258,7 @@ def _segments_html(seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]) -> 
         rows.append(
             f'<tr data-code="{e(r[CODE])}" data-interview="{e(r[INTERVIEW])}">'
             f"<td>{e(r[CODE_LABEL])}</td><td>{e(r[INTERVIEW])}</td><td>{e(r[SPEAKER])}</td>"
-            f'<td class="num">{e(r[POSITION])}</td><td>{e(r[CODER])}</td>'
+            f'<td class="num">{e(r[POSITION])}</td><td>{e(coder_name(r[CODER], t))}</td>'
             f'<td class="num">{score}</td>'
             f'<td class="text">{question}{marked_html(str(r[TEXT]), r[SPANS])}</td></tr>'
         )
@@ -305,7 +307,7 @@ def render_html_report(
         turns=len(turns),
         participant=int((turns[ROLE] == PARTICIPANT).sum()),
         codings=codings_n,
-        coders=", ".join(coders) or "-",
+        coders=", ".join(coder_name(c, t) for c in coders) or "-",
         codebook=codebook.name,
         codes=len(codebook.codes),
     )
@@ -383,6 +385,14 @@ def report_charts(
     return chart_svgs(drawn.values(), lang), {
         k: p for d in drawn.values() for k, p in d.files.items()
     }
+
+
+def coder_name(coder: object, t: Mapping[str, str]) -> str:
+    """A coder as a reader should see it: machine coders (``rules``, ``model``) marked."""
+    name = str(coder)
+    if name in (RULES_CODER, MODEL_CODER):
+        return t["coder_machine"].format(coder=name)
+    return name
 
 
 def chart_svgs(drawn: Iterable[DrawnChart], lang: str) -> dict[str, tuple[str, bytes]]:

@@ -21,9 +21,16 @@ from qualcode.exchange.refi.writer import write_qdpx
 from qualcode.project import Project
 from qualcode.project.merge import Incoming, MergeResult, merge_into, with_codes_of
 from qualcode.project.reading import MACHINE_CODERS
+from qualcode.pseudonyms import Pseudonyms
 
 
-def export_project_qdpx(project: Project, path: str | Path, *, suggestions: bool = False) -> Path:
+def export_project_qdpx(
+    project: Project,
+    path: str | Path,
+    *,
+    suggestions: bool = False,
+    pseudonyms: Pseudonyms | None = None,
+) -> Path:
     """Write a project as a REFI-QDA .qdpx file.
 
     Parameters
@@ -34,6 +41,9 @@ def export_project_qdpx(project: Project, path: str | Path, *, suggestions: bool
     suggestions : bool, default False
         Also write the machine suggestions nobody rejected (as codings by users ``rules`` and
         ``model``).
+    pseudonyms : Pseudonyms, optional
+        Names replaced in the sources, cases, codebook and memos written (the project's
+        stored text is not changed); see :mod:`qualcode.pseudonyms`.
 
     Returns
     -------
@@ -43,13 +53,19 @@ def export_project_qdpx(project: Project, path: str | Path, *, suggestions: bool
     codings = project.current_codings() if suggestions else project.codings(people=True)
     cases = project.cases()
     log = project.log()
+    turns, codebook, memos = project.turns(), project.codebook(), project.memos()
+    if pseudonyms is not None:
+        done = pseudonyms.apply(turns, codings=codings, cases=cases, codebook=codebook)
+        assert done.codings is not None and done.cases is not None and done.codebook is not None
+        turns, codings, cases, codebook = done.turns, done.codings, done.cases, done.codebook
+        memos = memos.assign(text=memos["text"].astype("string").map(pseudonyms.replace_text))
     return write_qdpx(
         path,
-        turns=project.turns(),
+        turns=turns,
         codings=codings,
-        codebook=project.codebook(),
+        codebook=codebook,
         cases=cases if len(cases) else None,
-        memos=project.memos(),
+        memos=memos,
         project_name=project.path.stem,
         namespace=project.id,
         code_guids=project.code_guids(),
