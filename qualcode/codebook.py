@@ -380,7 +380,15 @@ class _Parser:
 
     # -- document -------------------------------------------------------------------------------
     def parse(self) -> Codebook:
-        loader = yaml.SafeLoader(self.text)
+        try:  # the reader refuses control characters (binary, UTF-16 read as UTF-8) at once
+            loader = yaml.SafeLoader(self.text)
+        except yaml.reader.ReaderError as err:
+            char = err.character if isinstance(err.character, int) else ord(err.character)
+            msg = (
+                f"character U+{char:04X} at position {err.position} cannot be in a YAML "
+                "file (a binary file, or text saved as UTF-16?); expected a UTF-8 text file"
+            )
+            raise self.error(msg) from err
         try:
             root = loader.get_single_node()
         except yaml.MarkedYAMLError as err:

@@ -12,6 +12,9 @@ exit 130.
 from __future__ import annotations
 
 import sys
+from typing import Any
+
+import typer.main
 
 from qualcode.cli import (  # noqa: F401  (registers commands)
     adjudicate_cmd,
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             # standalone mode: click prints usage errors itself and ends with SystemExit(code);
             # typer turns Ctrl-C into SystemExit(130); every other exception propagates here
-            app(args=argv, prog_name="qualcode", standalone_mode=True)
+            _command()(args=argv, prog_name="qualcode", standalone_mode=True)
         except QualcodeError as err:
             print(f"Error: {err}", file=sys.stderr)
             return 1
@@ -71,6 +74,19 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as err:  # a bug: one line here, the traceback in a log file
             return _internal_error(err, argv)
     return 0
+
+
+_BUILT: dict[tuple[int, int], object] = {}
+
+
+def _command() -> Any:
+    """The click command typer builds from ``app``, built once (about 0.1 s each time, which
+    every in-process ``main`` call paid), again only if commands were registered since."""
+    key = (len(app.registered_commands), len(app.registered_groups))
+    if key not in _BUILT:
+        _BUILT.clear()
+        _BUILT[key] = typer.main.get_command(app)
+    return _BUILT[key]
 
 
 def _caused_by_ctrl_c(exc: BaseException) -> bool:
