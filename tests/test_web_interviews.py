@@ -312,3 +312,28 @@ def test_escaping_of_turn_text_codes_memos_and_coder(tmp_path: Path) -> None:
     assert "&lt;script&gt;</span>alert(1)&lt;/script&gt;" in pages[1]  # 0-8 is coded
     assert "&lt;script&gt;alert(3)" in pages[1] and "&lt;script&gt;alert(4)" in pages[1]
     assert "onmouseover=&#34;x" in pages[1]
+
+
+def test_interviews_list_in_pages_of_fifty(tmp_path: Path) -> None:
+    path = tmp_path / "many.qualcode"
+    n = 60
+    turns = pd.DataFrame(
+        {
+            schema.TURN_ID: [f"iv{k:02d}-1" for k in range(n)],
+            schema.INTERVIEW: [f"interview {k:02d}" for k in range(n)],
+            schema.POSITION: 1,
+            schema.SPEAKER: "N1",
+            schema.ROLE: schema.PARTICIPANT,
+            schema.TEXT: "Kami menjaga klien.",
+            schema.SOURCE: [f"f{k:02d}.txt" for k in range(n)],
+        }
+    )
+    with Project.create(path, Codebook.from_code_names(["retain"])) as p:
+        p.add_turns(turns)
+    c = client(path)
+    first = c.get("/")
+    assert "60 interviews · page 1 of 2" in first.text
+    assert "interview 49" in first.text and "interview 50" not in first.text
+    second = c.get("/", params={"page": 2})
+    assert second.text.count("/interview?name=") == 10
+    assert c.get("/", params={"page": 3}).status_code == 404

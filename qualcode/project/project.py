@@ -1021,16 +1021,22 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
             cid = rows.coder_ids(con, [coder])[coder]
             earlier = _fetch_by_id(
                 con,
-                "SELECT decides, id, status FROM codings WHERE retired_batch IS NULL "
+                # by the decisions' index: the coder's (a person's codings may be many) reads
+                # every row of that person
+                "SELECT decides, id, status FROM codings INDEXED BY codings_decides "
+                "WHERE retired_batch IS NULL "
                 f"AND coder = {cid} AND decides IN ({{marks}})",
                 ids.tolist(),
             )
-            own = pd.DataFrame(
-                con.execute(
-                    "SELECT id, turn, code FROM codings WHERE retired_batch IS NULL "
-                    "AND coder = ? AND decides IS NULL",
-                    (cid,),
-                ).fetchall(),
+            own = pd.DataFrame(  # this person's codings of the suggestions' turns only
+                list(
+                    _fetch_by_id(
+                        con,
+                        "SELECT id, turn, code FROM codings WHERE retired_batch IS NULL "
+                        f"AND coder = {cid} AND decides IS NULL AND turn IN ({{marks}})",
+                        sorted({int(r[1]) for r in found.values()}),
+                    ).values()
+                ),
                 columns=["id", "turn", "code"],
             )
             own_of = {(t, c): i for i, t, c in own.itertuples(index=False, name=None)}

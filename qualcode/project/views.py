@@ -30,9 +30,12 @@ SUGGESTION_ID = "suggestion_id"
 _PERSON = ORIGINS.index("person")
 _ACCEPTED = STATUSES.index("accepted")
 
-# a machine row nobody decided on (the alias c is the codings row)
+# an alive machine row, decided or not (the alias c is the codings row): written as the
+# partial index codings_machine is, so that counting reads the index only
+_MACHINE = "c.retired_batch IS NULL AND c.decides IS NULL AND c.origin != 0"
+# a machine row nobody decided on
 _PENDING = (
-    "c.retired_batch IS NULL AND c.decides IS NULL AND c.origin != 0 AND NOT EXISTS "
+    f"{_MACHINE} AND NOT EXISTS "
     "(SELECT 1 FROM codings d WHERE d.decides = c.id AND d.retired_batch IS NULL)"
 )
 
@@ -82,14 +85,33 @@ class ProjectViews:
         row = self._con().execute("SELECT COALESCE(MAX(id), 0) FROM batches").fetchone()
         return int(row[0])
 
-    def turns_state(self) -> tuple[int, int]:
-        """What changes when the turns change (and only then): the last turn row and how many
-        are alive. A search index of the turns is still right while it is the same."""
+    def codebook_state(self) -> tuple[int, int, int]:
+        """What changes when the codebook or a code's name changes, and only then.
+
+        The latest batch that made an alive codebook version and code row (batches are never
+        reused, and an undo brings back exactly the rows of an earlier state), and how many
+        codes are alive.
+        """
         row = (
             self._con()
             .execute(
-                "SELECT COALESCE(MAX(id), 0), "
-                "(SELECT COUNT(*) FROM turns WHERE retired_batch IS NULL) FROM turns"
+                "SELECT (SELECT COALESCE(MAX(created_batch), 0) FROM codebook_versions WHERE "
+                "retired_batch IS NULL), (SELECT COALESCE(MAX(created_batch), 0) FROM codes WHERE "
+                "retired_batch IS NULL), (SELECT COUNT(*) FROM codes WHERE retired_batch IS NULL)"
+            )
+            .fetchone()
+        )
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def turns_state(self) -> tuple[int, int]:
+        """What changes when the turns change, and only then: turns are added and replaced
+        with their transcript, so the latest batch that made an alive transcript row, and how
+        many there are. A search index of the turns stays right while it is the same."""
+        row = (
+            self._con()
+            .execute(
+                "SELECT COALESCE(MAX(created_batch), 0), COUNT(*) FROM transcripts "
+                "WHERE retired_batch IS NULL"
             )
             .fetchone()
         )
@@ -114,37 +136,58 @@ class ProjectViews:
             )
         ]
 
-    def interviews(self) -> pd.DataFrame:
+    def interviews(self, *, offset: int = 0, limit: int | None = None) -> pd.DataFrame:
         """One row per interview, in transcript order, with what has been coded in it.
+
+        Parameters
+        ----------
+        offset, limit : int, optional
+            A page of the interviews (only its codings are counted).
 
         Returns
         -------
         DataFrame
             interview, speakers (names joined by ", "), turns, people (people's codings:
-            hand codings and accepted suggestions), rejected, open (suggestions nobody decided).
+            hand codings and accepted suggestions), rejected, open (suggestions nobody
+            decided); ``attrs["total"]`` is the number of interviews.
         """
         con = self._con()
+        total = int(
+            con.execute(
+                "SELECT COUNT(DISTINCT interview) FROM turns WHERE retired_batch IS NULL"
+            ).fetchone()[0]
+        )
         turns = con.execute(
             "SELECT interview, COUNT(*), GROUP_CONCAT(DISTINCT speaker), MIN(id) FROM turns "
-            "WHERE retired_batch IS NULL GROUP BY interview ORDER BY MIN(id)"
+            "WHERE retired_batch IS NULL GROUP BY interview ORDER BY MIN(id) LIMIT ? OFFSET ?",
+            (-1 if limit is None else int(limit), max(int(offset), 0)),
         ).fetchall()
-        counts = con.execute(
-            f"""SELECT t.interview,
-                   SUM(c.status = {_ACCEPTED}),
-                   SUM(c.decides IS NOT NULL AND c.status = 2),
-                   SUM(c.decides IS NULL AND c.origin != 0 AND NOT EXISTS (SELECT 1 FROM codings
-                       d WHERE d.decides = c.id AND d.retired_batch IS NULL))
-               FROM codings c JOIN turns t ON t.id = c.turn
-               WHERE c.retired_batch IS NULL GROUP BY t.interview"""
-        ).fetchall()
-        by = {str(r[0]): r[1:] for r in counts}
+        names = [str(r[0]) for r in turns]
+        by: dict[str, tuple[Any, ...]] = {}
+        for k in range(0, len(names), 500):
+            part = names[k : k + 500]
+            # from the page's turns to their codings (CROSS JOIN: turns first, by index)
+            for row in con.execute(
+                f"""SELECT t.interview, SUM(c.status = {_ACCEPTED}),
+                       SUM(c.decides IS NOT NULL AND c.status = 2),
+                       SUM(c.decides IS NULL AND c.origin != 0 AND NOT EXISTS (SELECT 1 FROM
+                           codings d WHERE d.decides = c.id AND d.retired_batch IS NULL))
+                   FROM turns t CROSS JOIN codings c
+                   WHERE t.interview IN ({",".join("?" * len(part))})
+                     AND t.retired_batch IS NULL AND c.turn = t.id AND c.retired_batch IS NULL
+                   GROUP BY t.interview""",
+                part,
+            ):
+                by[str(row[0])] = row[1:]
         out = []
         for interview, n, speakers, _ in turns:
             people, rejected, pending = by.get(str(interview), (0, 0, 0))
-            names = ", ".join(dict.fromkeys(str(speakers or "").split(",")))
-            out.append((interview, names, int(n), int(people), int(rejected), int(pending)))
+            shown = ", ".join(dict.fromkeys(str(speakers or "").split(",")))
+            out.append((interview, shown, int(n), int(people), int(rejected), int(pending)))
         cols = [schema.INTERVIEW, "speakers", "turns", "people", "rejected", "open"]
-        return _frame(out, cols)
+        df = _frame(out, cols)
+        df.attrs["total"] = total
+        return df
 
     def interview_turns(
         self, interview: str, *, offset: int = 0, limit: int | None = None
@@ -259,15 +302,15 @@ class ProjectViews:
         cols += [schema.SCORE, schema.EVIDENCE, schema.SPAN_START, schema.SPAN_END]
         return _frame(rows, cols)
 
-    def _pending_where(
+    def _machine_filters(
         self,
         code: str | None,
         origin: str | None,
         min_score: float | None,
         max_score: float | None,
-        interview: str | None,
-    ) -> tuple[str, list[Any]]:
-        where = [_PENDING]
+    ) -> tuple[list[str], list[Any]]:
+        """SQL conditions on a machine row ``c`` for the review queue's filters."""
+        where: list[str] = []
         params: list[Any] = []
         if code:
             key = self.code_keys().get(code)
@@ -288,10 +331,7 @@ class ProjectViews:
         if max_score is not None:
             where.append("c.score <= ?")
             params.append(float(max_score))
-        if interview:
-            where.append("t.interview = ?")
-            params.append(interview)
-        return " AND ".join(where), params
+        return where, params
 
     def pending_suggestions(
         self,
@@ -322,16 +362,22 @@ class ProjectViews:
             evidence, span_start, span_end, question (the interviewer turn before it),
             question_speaker.
         """
-        where, params = self._pending_where(code, origin, min_score, max_score, interview)
+        where, params = self._machine_filters(code, origin, min_score, max_score)
+        where = [_PENDING, *where]
+        if interview:  # the interview's turns first (by index), then their codings
+            source = "turns t CROSS JOIN codings c"
+            where = ["t.interview = ?", "t.retired_batch IS NULL", "c.turn = t.id", *where]
+            params = [interview, *params]
+        else:
+            source = "codings c JOIN turns t ON t.id = c.turn"
         names = {int(k): str(n) for n, k in self.code_keys().items()}
         rows = (
             self._con()
             .execute(
                 f"""SELECT c.id, t.turn_id, t.interview, t.speaker, t.role, t.text, c.code,
                    c.origin, c.score, c.evidence, c.span_start, c.span_end, q.text, q.speaker
-               FROM codings c JOIN turns t ON t.id = c.turn
-               LEFT JOIN turns q ON q.id = t.question
-               WHERE {where} ORDER BY c.id LIMIT ? OFFSET ?""",
+               FROM {source} LEFT JOIN turns q ON q.id = t.question
+               WHERE {" AND ".join(where)} ORDER BY c.id LIMIT ? OFFSET ?""",
                 [*params, int(limit), max(int(offset), 0)],
             )
             .fetchall()
@@ -354,11 +400,30 @@ class ProjectViews:
         max_score: float | None = None,
         interview: str | None = None,
     ) -> int:
-        """How many suggestions nobody decided yet (filters as :meth:`pending_suggestions`)."""
-        where, params = self._pending_where(code, origin, min_score, max_score, interview)
-        join = " JOIN turns t ON t.id = c.turn" if interview else ""
-        row = self._con().execute(f"SELECT COUNT(*) FROM codings c{join} WHERE {where}", params)
-        return int(row.fetchone()[0])
+        """How many suggestions nobody decided yet (filters as :meth:`pending_suggestions`).
+
+        Counted as the machine rows (an index of them, not the rows) less those with a
+        decision, so that a queue of half a million suggestions is counted in milliseconds.
+        """
+        where, params = self._machine_filters(code, origin, min_score, max_score)
+        con = self._con()
+        if interview:
+            sql = (
+                "SELECT COUNT(*) FROM turns t CROSS JOIN codings c WHERE t.interview = ? "
+                "AND t.retired_batch IS NULL AND c.turn = t.id AND "
+                + " AND ".join([_PENDING, *where])
+            )
+            return int(con.execute(sql, [interview, *params]).fetchone()[0])
+        machine = " AND ".join([_MACHINE, *where])
+        # INDEXED BY: without statistics SQLite would walk a larger index and read every row
+        count_sql = f"SELECT COUNT(*) FROM codings c INDEXED BY codings_machine WHERE {machine}"
+        rows = int(con.execute(count_sql, params).fetchone()[0])
+        decided = con.execute(
+            "SELECT COUNT(DISTINCT d.decides) FROM codings d JOIN codings c ON c.id = d.decides "
+            f"WHERE d.decides IS NOT NULL AND d.retired_batch IS NULL AND {machine}",
+            params,
+        ).fetchone()[0]
+        return rows - int(decided)
 
     def code_counts(self) -> pd.DataFrame:
         """Per code of the codebook: people's codings and suggestions nobody decided yet.
@@ -369,16 +434,35 @@ class ProjectViews:
             code, people, open (codebook order).
         """
         con = self._con()
-        rows = con.execute(
-            f"""SELECT c.code, SUM(c.status = {_ACCEPTED}),
-                   SUM(c.decides IS NULL AND c.origin != 0 AND NOT EXISTS (SELECT 1 FROM codings
-                       d WHERE d.decides = c.id AND d.retired_batch IS NULL))
-               FROM codings c WHERE c.retired_batch IS NULL GROUP BY c.code"""
-        ).fetchall()
-        by = {int(k): (int(a or 0), int(b or 0)) for k, a, b in rows}
+        people = dict(
+            con.execute(
+                f"SELECT code, COUNT(*) FROM codings WHERE retired_batch IS NULL "
+                f"AND status = {_ACCEPTED} GROUP BY code"
+            ).fetchall()
+        )
+        machine = dict(
+            con.execute(
+                "SELECT c.code, COUNT(*) FROM codings c INDEXED BY codings_machine "
+                f"WHERE {_MACHINE} GROUP BY c.code"
+            )
+        )
+        decided = dict(
+            con.execute(
+                "SELECT c.code, COUNT(DISTINCT d.decides) FROM codings d JOIN codings c "
+                f"ON c.id = d.decides WHERE d.decides IS NOT NULL AND d.retired_batch IS NULL "
+                f"AND {_MACHINE} GROUP BY c.code"
+            )
+        )
         keys = self.code_keys()
         names = [n for n in self.codebook().code_names if n in keys]
-        out = [(n, *by.get(keys[n], (0, 0))) for n in names]
+        out = [
+            (
+                n,
+                int(people.get(keys[n], 0)),
+                int(machine.get(keys[n], 0)) - int(decided.get(keys[n], 0)),
+            )
+            for n in names
+        ]
         return _frame(out, [schema.CODE, "people", "open"])
 
     def code_segments(self, code: str, *, offset: int = 0, limit: int = 20) -> pd.DataFrame:
@@ -397,18 +481,18 @@ class ProjectViews:
         con = self._con()
         total = int(
             con.execute(
-                "SELECT COUNT(*) FROM codings WHERE code = ? AND status = ? "
-                "AND retired_batch IS NULL",
-                (key, _ACCEPTED),
+                f"SELECT COUNT(*) FROM codings WHERE code = ? AND retired_batch IS NULL "
+                f"AND status = {_ACCEPTED}",
+                (key,),
             ).fetchone()[0]
         )
         rows = con.execute(
-            """SELECT c.id, t.turn_id, t.interview, t.speaker, t.text, p.name, c.span_start,
+            f"""SELECT c.id, t.turn_id, t.interview, t.speaker, t.text, p.name, c.span_start,
                       c.span_end
                FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
-               WHERE c.code = ? AND c.status = ? AND c.retired_batch IS NULL
+               WHERE c.code = ? AND c.retired_batch IS NULL AND c.status = {_ACCEPTED}
                ORDER BY c.turn, c.id LIMIT ? OFFSET ?""",
-            (key, _ACCEPTED, int(limit), max(int(offset), 0)),
+            (key, int(limit), max(int(offset), 0)),
         ).fetchall()
         cols = ["coding_id", schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.TEXT]
         cols += [schema.CODER, schema.SPAN_START, schema.SPAN_END]

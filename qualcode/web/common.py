@@ -203,7 +203,7 @@ def code_colors(book: Codebook) -> dict[str, str]:
     return out
 
 
-def cached(request: Request, key: Any, state: int, make: Any) -> Any:
+def cached(request: Request, key: Any, state: Any, make: Any) -> Any:
     """``make()`` computed once per project state (every change is a new state)."""
     cache = settings_of(request).cache
     hit = cache.get(key)
@@ -216,5 +216,9 @@ def cached(request: Request, key: Any, state: int, make: Any) -> Any:
 
 def codebook_of(request: Request, project: Project) -> tuple[Codebook, dict[str, int]]:
     """The codebook and its code keys, parsed once per project state."""
-    state = project.state()
-    return cached(request, "codebook", state, lambda: (project.codebook(), project.code_keys()))  # type: ignore[no-any-return]
+    return cached(  # type: ignore[no-any-return]
+        request,
+        "codebook",
+        project.codebook_state(),
+        lambda: (project.codebook(), project.code_keys()),
+    )

@@ -37,10 +37,12 @@ from qualcode.web.common import (
 )
 from qualcode.web.turns import TurnView, anchor, turn_view
 
-__all__ = ["PAGE_TURNS", "routes"]
+__all__ = ["PAGE_INTERVIEWS", "PAGE_TURNS", "routes"]
 
 #: turns shown per page of an interview (a 2,000-turn interview is 10 pages)
 PAGE_TURNS = 200
+#: interviews listed per page (their codings are counted for the page only)
+PAGE_INTERVIEWS = 50
 
 
 def _recent(request: Request, keys: dict[str, int]) -> list[str]:
@@ -102,14 +104,22 @@ def turn_views(
 
 
 def interviews_page(request: Request) -> Response:
+    page = _page_number(request.query_params.get("page"))
     with open_project(request) as project:
-        table = project.interviews()
-        status = project.status() if len(table) < 200 else None
+        table = project.interviews(offset=(page - 1) * PAGE_INTERVIEWS, limit=PAGE_INTERVIEWS)
+    total = int(table.attrs["total"])
+    pages = max(1, -(-total // PAGE_INTERVIEWS))
+    if page > pages:
+        msg = f"the project has {pages} page(s) of interviews, not {page}"
+        raise WebError(msg, 404)
     return render(
         request,
         "interviews.html",
         interviews=table.to_dict("records"),
-        transcripts=None if status is None else status["transcripts"],
+        total=total,
+        page=page,
+        pages=pages,
+        page_url=lambda p: f"/?{urlencode({'page': p})}",
     )
 
 
