@@ -178,6 +178,11 @@ def _kappa_pair(a: Sequence[Any], b: Sequence[Any]) -> tuple[float, int]:
     return kappa_from_confusion(confusion), len(pairs)
 
 
+def _objects(series: pd.Series) -> np.ndarray:
+    """A column as an object array (Arrow strings are slow to iterate and hash one by one)."""
+    return series.to_numpy(dtype=object)
+
+
 def _undefined(what: str) -> None:
     warnings.warn(what, UndefinedStatisticWarning, stacklevel=3)
 
@@ -312,8 +317,11 @@ def kappa_interval(
 
 
 # --- from codings tables -----------------------------------------------------------------
-def _codes_of(codings: pd.DataFrame, codebook: Codebook | None) -> list[str]:
-    used = list(dict.fromkeys(codings[CODE].tolist()))
+def _codes_of(
+    codings: pd.DataFrame, codebook: Codebook | None, *, used: list[str] | None = None
+) -> list[str]:
+    if used is None:
+        used = list(dict.fromkeys(codings[CODE].tolist()))
     if codebook is None:
         return used
     known = set(codebook.code_names)
@@ -363,7 +371,10 @@ def reliability_data(
     coders, units, codes : list of str
     """
     codings = validate_codings(codings)
-    all_coders = list(dict.fromkeys(codings[CODER].tolist()))
+    # plain object arrays: iterating or hashing Arrow strings value by value costs seconds on
+    # a million codings
+    coder_col, turn_col, code_col = (_objects(codings[c]) for c in (CODER, TURN_ID, CODE))
+    all_coders = [str(c) for c in pd.unique(coder_col)]
     coders = list(coders) if coders is not None else all_coders
     missing = [c for c in coders if c not in all_coders]
     if missing:
@@ -376,46 +387,54 @@ def reliability_data(
             "one file per coder)"
         )
         raise CodingsError(msg)
-    codings = codings[codings[CODER].isin(coders)]
-    codes = _codes_of(codings, codebook)
-    if turns is not None:
-        if not all_speakers and ROLE in turns.columns:
-            coded = set(codings[TURN_ID])
-            turns = turns[(turns[ROLE] == PARTICIPANT) | turns[TURN_ID].isin(coded)]
-        units = turns[TURN_ID].astype(str).tolist()
-        unknown = sorted(set(codings[TURN_ID]) - set(units))
+    coder_at = pd.Index(coders).get_indexer(pd.Index(coder_col, dtype=object))
+    mine = coder_at >= 0
+    codings, coder_at = codings[mine], coder_at[mine]
+    turn_col, code_col = turn_col[mine], code_col[mine]
+    codes = _codes_of(codings, codebook, used=[str(c) for c in pd.unique(code_col)])
+    if seen not in ("all", "interview"):
+        msg = f"seen must be 'all' or 'interview', got {seen!r}"
+        raise QualcodeError(msg)
+    if turns is None and seen == "interview":
+        msg = "seen='interview' needs the turns table (which turns belong to which interview)"
+        raise QualcodeError(msg)
+    if turns is None:
+        unit_at, unit_ids = pd.factorize(turn_col)
+        units = [str(u) for u in unit_ids]
+        unit_interview = np.zeros(len(units), dtype=np.int64)
+    else:
+        # one hash pass over the turn ids of both tables; the rest is integer indexing
+        all_ids = _objects(turns[TURN_ID].astype(str))
+        ids, _ = pd.factorize(np.concatenate([all_ids, turn_col.astype(object)]))
+        turn_code, coding_code = ids[: len(all_ids)], ids[len(all_ids) :]
+        row_of = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+        row_of[turn_code[::-1]] = np.arange(len(all_ids))[::-1]  # the first row of an id
+        unknown = sorted({str(t) for t in turn_col[row_of[coding_code] < 0]})
         if unknown:
             msg = (
                 f"{len(unknown)} coded turn id(s) are not in the turns table: "
                 f"{', '.join(map(repr, unknown[:10]))}"
             )
             raise CodingsError(msg)
-    else:
-        if seen == "interview":
-            msg = "seen='interview' needs the turns table (which turns belong to which interview)"
-            raise QualcodeError(msg)
-        units = list(dict.fromkeys(codings[TURN_ID].tolist()))
-    unit_index = pd.Index(units)
+        unit_rows = np.flatnonzero(row_of[turn_code] == np.arange(len(all_ids)))
+        if not all_speakers and ROLE in turns.columns:
+            is_coded = np.zeros(len(row_of), dtype=bool)
+            is_coded[coding_code] = True
+            participant = _objects(turns[ROLE]) == PARTICIPANT
+            unit_rows = unit_rows[participant[unit_rows] | is_coded[turn_code[unit_rows]]]
+        units = all_ids[unit_rows].tolist()
+        unit_of = np.full(len(row_of), -1, dtype=np.int64)
+        unit_of[turn_code[unit_rows]] = np.arange(len(unit_rows))
+        unit_at = unit_of[coding_code]
+        interview_codes, _ = pd.factorize(_objects(turns[INTERVIEW].astype(str)))
+        unit_interview = interview_codes[unit_rows]
     data = np.zeros((len(coders), len(units), len(codes)))
-    coder_at = pd.Index(coders).get_indexer(pd.Index(codings[CODER].astype(str)))
-    unit_at = unit_index.get_indexer(pd.Index(codings[TURN_ID].astype(str)))
-    code_at = pd.Index(codes).get_indexer(pd.Index(codings[CODE].astype(str)))
-    if seen == "interview" and turns is not None:
-        interview_of = pd.Series(
-            turns[INTERVIEW].astype(str).to_numpy(), index=turns[TURN_ID].astype(str).to_numpy()
-        )
-        interview_of = interview_of[~interview_of.index.duplicated()]
-        unit_interviews, names = pd.factorize(interview_of.reindex(units).to_numpy())
-        done = np.zeros((len(coders), len(names)), dtype=bool)
-        coded_in = pd.Index(names).get_indexer(
-            pd.Index(interview_of.reindex(codings[TURN_ID].astype(str)))
-        )
-        done[coder_at, coded_in] = True
+    code_at = pd.Index(codes).get_indexer(pd.Index(code_col, dtype=object))
+    if seen == "interview":
+        done = np.zeros((len(coders), int(unit_interview.max(initial=-1)) + 1), dtype=bool)
+        done[coder_at, unit_interview[unit_at]] = True
         for k in range(len(coders)):
-            data[k, ~done[k, unit_interviews], :] = np.nan
-    elif seen not in ("all", "interview"):
-        msg = f"seen must be 'all' or 'interview', got {seen!r}"
-        raise QualcodeError(msg)
+            data[k, ~done[k, unit_interview], :] = np.nan
     data[coder_at, unit_at, code_at] = 1.0
     return data, coders, units, codes
 
@@ -440,7 +459,13 @@ def binary_stats(matrix: np.ndarray, *, weights: np.ndarray | None = None) -> di
     w = np.ones(matrix.shape[1]) if weights is None else np.asarray(weights, dtype=float)
     seen = ~np.isnan(matrix)
     ones = (matrix == 1).sum(axis=0)
-    counts = np.stack([seen.sum(axis=0) - ones, ones], axis=1)
+    # units with the same (values seen, ones) pattern count alike: a few weighted rows
+    size = matrix.shape[0] + 1
+    pattern = np.bincount(seen.sum(axis=0) * size + ones, weights=w, minlength=size * size)
+    found = np.flatnonzero(pattern)
+    n_seen, n_ones = np.divmod(found, size)
+    counts = np.stack([n_seen - n_ones, n_ones], axis=1)
+    pattern_w = pattern[found]
     kappas = []
     for i, j in itertools.combinations(range(matrix.shape[0]), 2):
         both = seen[i] & seen[j]
@@ -453,9 +478,9 @@ def binary_stats(matrix: np.ndarray, *, weights: np.ndarray | None = None) -> di
     return {
         "n_units": int(w[seen.all(axis=0)].sum()),
         "n_coded": int((np.nan_to_num(matrix) * w).sum()),
-        "percent_agreement": percent_from_counts(counts, weights=w),
+        "percent_agreement": percent_from_counts(counts, weights=pattern_w),
         "kappa": kappa,
-        "alpha": alpha_from_counts(counts, weights=w),
+        "alpha": alpha_from_counts(counts, weights=pattern_w),
     }
 
 

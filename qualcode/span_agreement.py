@@ -57,18 +57,30 @@ def character_segments(
     data, names, units, codes = reliability_data(
         codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
     )
-    text_of = pd.Series(turns[TEXT].astype(str).to_numpy(), index=turns[TURN_ID].astype(str))
-    text_of = text_of[~text_of.index.duplicated()]
-    lengths = text_of.reindex(units).fillna("").str.len().to_numpy(dtype=np.int64)
+    # one hash pass over the turn ids of the units, the turns table and the codings
+    unit_ids = np.asarray(units, dtype=object)
+    all_ids = turns[TURN_ID].astype(str).to_numpy(dtype=object)
+    coder_all = pd.Index(names).get_indexer(pd.Index(codings[CODER].astype(str), dtype=object))
+    mine = codings[coder_all >= 0]
+    coded_ids = mine[TURN_ID].astype(str).to_numpy(dtype=object)
+    ids, _ = pd.factorize(np.concatenate([unit_ids, all_ids, coded_ids]))
+    unit_code = ids[: len(unit_ids)]
+    turn_code = ids[len(unit_ids) : len(unit_ids) + len(all_ids)]
+    coding_code = ids[len(unit_ids) + len(all_ids) :]
+    text_length = np.zeros(int(ids.max(initial=-1)) + 1, dtype=np.int64)
+    sizes = turns[TEXT].astype(str).str.len().to_numpy(dtype=np.int64)
+    text_length[turn_code[::-1]] = sizes[::-1]  # the first row of a duplicated id
+    lengths = text_length[unit_code]
+    unit_of = np.full(len(text_length), -1, dtype=np.int64)
+    unit_of[unit_code] = np.arange(len(unit_code))
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
     total = int(lengths.sum())
     n_codes, n_coders = len(codes), len(names)
     saw = ~np.isnan(data[:, :, 0]) if n_codes else np.ones((n_coders, len(units)), dtype=bool)
 
-    mine = codings[codings[CODER].astype(str).isin(names)]
-    unit_at = pd.Index(units).get_indexer(pd.Index(mine[TURN_ID].astype(str)))
-    code_at = pd.Index(codes).get_indexer(pd.Index(mine[CODE].astype(str)))
-    coder_at = pd.Index(names).get_indexer(pd.Index(mine[CODER].astype(str)))
+    unit_at = unit_of[coding_code]
+    code_at = pd.Index(codes).get_indexer(pd.Index(mine[CODE].astype(str), dtype=object))
+    coder_at = coder_all[coder_all >= 0]
     length = lengths[unit_at]
     lo = pd.to_numeric(mine[SPAN_START], errors="coerce").to_numpy(dtype=float)
     hi = pd.to_numeric(mine[SPAN_END], errors="coerce").to_numpy(dtype=float)
@@ -84,8 +96,10 @@ def character_segments(
     span_delta[rows, who] = np.concatenate(
         [np.ones(int(keep.sum()), np.int32), -np.ones(int(keep.sum()), np.int32)]
     )
-    # every turn starts a stretch (a coder's "seen" changes only there) in every code's block
-    unit_pos = (np.arange(n_codes, dtype=np.int64)[:, None] * total + starts[None, :]).ravel()
+    # a stretch also starts wherever who saw the text changes (between interviews), in every
+    # code's block
+    change = np.flatnonzero(np.r_[True, (saw[:, 1:] != saw[:, :-1]).any(axis=0)])
+    unit_pos = (np.arange(n_codes, dtype=np.int64)[:, None] * total + starts[None, change]).ravel()
     pos = np.concatenate([unit_pos, span_pos])
     delta = np.concatenate([np.zeros((len(unit_pos), n_coders), np.int32), span_delta])
     order = np.argsort(pos, kind="stable")

@@ -103,7 +103,7 @@ def agree_command(
         human = load_codings(codings, turns=table, codebook=book)
     if unit == "character" and table is None:
         raise QualcodeError("--unit character needs --turns (the text whose characters count)")
-    names = list(coders) if coders else list(dict.fromkeys(human["coder"]))
+    names = list(coders) if coders else [str(c) for c in pd.unique(human["coder"].to_numpy(object))]
     options: dict[str, Any] = {
         "codebook": book,
         "coders": names,

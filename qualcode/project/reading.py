@@ -25,12 +25,16 @@ STATUS = "status"
 #: coder names of machine coders (their rows are suggestions)
 MACHINE_CODERS: tuple[str, ...] = (schema.RULES_CODER, schema.MODEL_CODER)
 
+# a transcript's turns stay where its file was first added (a replaced file keeps its place);
+# that place is joined once, not looked up per turn (a correlated subquery took 13 s of 15 s
+# for 200,000 turns)
 _TURN_SQL = """
 SELECT t.id, t.turn_id, t.interview, t.position, t.speaker, t.role, t.text, t.start, t."end",
        t.source, t.line
 FROM turns t JOIN transcripts tr ON tr.id = t.transcript
+JOIN (SELECT source, MIN(id) AS first FROM transcripts GROUP BY source) f ON f.source = tr.source
 WHERE t.retired_batch IS NULL
-ORDER BY (SELECT MIN(t2.id) FROM transcripts t2 WHERE t2.source = tr.source), t.id
+ORDER BY f.first, t.id
 """
 
 # the derived status of a machine row: the latest alive decision on it (NULL: none yet). Names

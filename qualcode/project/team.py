@@ -77,14 +77,15 @@ def team_codings(project: Project, coders: Sequence[str] | None = None) -> pd.Da
         Fewer than two coders, or a named coder with no codings (the coders there are listed).
     """
     people = project.codings(people=True)
-    names = list(dict.fromkeys(people[schema.CODER].astype(str)))
+    who = people[schema.CODER].to_numpy(dtype=object)  # Arrow strings hash slowly one by one
+    names = [str(c) for c in pd.unique(who)]
     wanted = list(dict.fromkeys(coders)) if coders else names
     machine = [c for c in wanted if c in MACHINE_CODERS]
-    table = people[people[schema.CODER].isin(wanted)]
+    table = people[pd.Index(wanted).get_indexer(pd.Index(who, dtype=object)) >= 0]
     if machine:
         found = project.codings(coder=machine)
         table = pd.concat([table, found], ignore_index=True)
-    present = list(dict.fromkeys(table[schema.CODER].astype(str)))
+    present = set(pd.unique(table[schema.CODER].to_numpy(dtype=object)))
     missing = [c for c in wanted if c not in present]
     if missing:
         msg = (
@@ -100,9 +101,8 @@ def team_codings(project: Project, coders: Sequence[str] | None = None) -> pd.Da
             " rules"
         )
         raise CodingsError(msg, path=project.path)
-    order = {c: k for k, c in enumerate(wanted)}
-    table = table.assign(_order=table[schema.CODER].map(order)).sort_values("_order", kind="stable")
-    return table.drop(columns="_order").reset_index(drop=True)
+    rank = pd.Index(wanted).get_indexer(pd.Index(table[schema.CODER], dtype=object))
+    return table.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
 
 
 def project_agreement(
@@ -122,7 +122,7 @@ def project_agreement(
         msg = f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}"
         raise ProjectError(msg, path=project.path)
     table = team_codings(project, coders)
-    order = list(dict.fromkeys(table[schema.CODER].astype(str)))
+    order = _coders_of(table)
     options: dict[str, Any] = {
         "turns": project.turns(),
         "codebook": project.codebook(),
@@ -141,17 +141,27 @@ def project_disagreements(
     coders: Sequence[str] | None = None,
     seen: Seen = "interview",
     all_speakers: bool = False,
+    turns: pd.DataFrame | None = None,
+    codings: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The (turn, code) cells the coders disagree on (:func:`qualcode.disagreements`)."""
-    table = team_codings(project, coders)
+    """The (turn, code) cells the coders disagree on (:func:`qualcode.disagreements`).
+
+    ``turns`` and ``codings`` (of :func:`team_codings`) spare reading them again.
+    """
+    table = team_codings(project, coders) if codings is None else codings
     return disagreements(
         table,
-        turns=project.turns(),
+        turns=project.turns() if turns is None else turns,
         codebook=project.codebook(),
-        coders=list(dict.fromkeys(table[schema.CODER].astype(str))),
+        coders=_coders_of(table),
         seen=seen,
         all_speakers=all_speakers,
     )
+
+
+def _coders_of(table: pd.DataFrame) -> list[str]:
+    """The coders of a codings table in order of appearance."""
+    return [str(c) for c in pd.unique(table[schema.CODER].to_numpy(dtype=object))]
 
 
 def _two(project: Project, coders: Sequence[str]) -> tuple[str, str]:
@@ -175,8 +185,9 @@ def adjudication_table(
         (empty) and ``note``, in transcript order. ``attrs["coders"]`` holds the two names.
     """
     a, b = _two(project, coders)
-    diff = project_disagreements(project, coders=[a, b], all_speakers=all_speakers)
-    questions = previous_questions(project.turns())["question"]
+    turns = project.turns()
+    diff = project_disagreements(project, coders=[a, b], all_speakers=all_speakers, turns=turns)
+    questions = previous_questions(turns)["question"]
     coded_a = diff["coded_by"] == a
     table = pd.DataFrame(
         {
@@ -242,7 +253,7 @@ def adjudicate(
         raise ReviewSheetError(msg)
     with db.batch("adjudicate", who) as batch:  # checked against what is there under the lock
         both = team_codings(project, [a, b])
-        diff = project_disagreements(project, coders=[a, b])
+        diff = project_disagreements(project, coders=[a, b], codings=both)
         problems: list[tuple[Any, str]] = []
         finals = _check(table, diff, (a, b), problems)
         if problems:
