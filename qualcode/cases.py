@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from qualcode.errors import QualcodeError, QualcodeWarning, TableError
-from qualcode.schema import CASE, CASE_JOIN_COLUMNS, INTERVIEW, PARTICIPANT, ROLE, SPEAKER
+from qualcode.schema import CASE, CASE_JOIN_COLUMNS, INTERVIEW, PARTICIPANT, ROLE, SPEAKER, TITLE
 from qualcode.tables import read_table
 
 #: the reserved columns, in the order a normalised cases table has them
@@ -212,7 +212,8 @@ def validate_cases(
         )
         raise TableError(msg, path=src, line=_row(first))
     _check_duplicates(out, src)
-    out = _fill_attributes(out, attrs, src)
+    # a title names one row's interview (qualcode.titles), not the case: never filled in
+    out = _fill_attributes(out, [a for a in attrs if a != TITLE], src)
     out.attrs[SOURCE_ATTR] = str(src) if src is not None else None
     out.attrs[CHECKED_ATTR] = _fingerprint(out)
     return out

@@ -21,6 +21,7 @@ from qualcode.codebook import Codebook
 from qualcode.codebook_texts import report_codebook
 from qualcode.pseudonyms import Pseudonyms, read_pseudonyms
 from qualcode.reports import Selection
+from qualcode.schema import TITLE
 from qualcode.titles import apply_titles
 
 #: what the ``pseudonyms`` option of a writer takes
@@ -71,6 +72,8 @@ def prepare_inputs(
     if titles is not False:
         given = titles if isinstance(titles, Mapping) else None
         turns, cases = apply_titles(turns, cases, titles=given)
+    elif cases is not None:
+        cases = cases.drop(columns=[TITLE], errors="ignore")  # never an attribute
     ps = as_pseudonyms(pseudonyms)
     if ps is not None:
         done = ps.apply(turns, codings=codings, cases=cases, codebook=book)
