@@ -9,17 +9,28 @@ text), so both selection kinds are timed. Times :func:`write_qdpx` and :func:`re
 turns) by wall clock and CPU time (the machine may be shared), checks that the import gives
 back the same turns and codings, and prints the archive size and peak RSS.
 
+Then merging a second coder's work (issue 19): the archive is imported into a new project (the
+first coders' 1,000,000 codings), and a second coder's export of the same 1,000 interviews (a
+third person's 1,000,000 codings, written with another namespace, so other user and source
+GUIDs, as another tool's export would be) is merged into it: sources matched by text, codings
+onto the project's turns (:func:`qualcode.exchange.refi.project.merge_qdpx`). A second merge of
+the same file must change nothing. Last, ``qualcode agree --project P`` over the merged project
+(3 coders, 2,000,000 codings) is timed in a fresh process.
+
 Usage: python benchmarks/bench_refi.py [--interviews N] [--turns-per-interview N]
-       [--codings-per-turn N] [--out FILE]
+       [--codings-per-turn N] [--out FILE] [--no-merge]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 import qualcode as qc  # noqa: E402
 from qualcode import schema  # noqa: E402
 from qualcode.exchange.refi import read_qdpx, write_qdpx  # noqa: E402
+from qualcode.exchange.refi.project import import_project_qdpx, merge_qdpx  # noqa: E402
 from qualcode.transcripts.builder import slugify  # noqa: E402
 
 
@@ -83,6 +95,7 @@ def main() -> None:
     ap.add_argument("--turns-per-interview", type=int, default=200)
     ap.add_argument("--codings-per-turn", type=int, default=5)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--no-merge", action="store_true", help="skip the merge and agreement")
     args = ap.parse_args()
     t0 = time.perf_counter()
     turns, codings, codebook = build(
@@ -107,12 +120,72 @@ def main() -> None:
             f"import: {t_read:.1f} s wall, {c_read:.1f} s CPU, {len(project.turns):,} turns, "
             f"{len(project.codings):,} codings"
         )
+        if not args.no_merge:
+            merge(Path(tmp), out, turns, codings, codebook)
     cols = ["turn_id", "interview", "position", "speaker", "role", "text"]
     same_turns = turns[cols].astype(str).equals(project.turns[cols].astype(str))
     same_codings = _rows(codings).equals(_rows(project.codings))
     print(f"round trip: turns equal {same_turns}, codings equal {same_codings}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:,.0f} MB")
+
+
+def merge(
+    tmp: Path, first: Path, turns: pd.DataFrame, codings: pd.DataFrame, codebook: qc.Codebook
+) -> None:
+    """Import the first export into a project, merge a second coder's export, time agree."""
+    target = tmp / "bench.qualcode"
+    t0, c0 = time.perf_counter(), time.process_time()
+    import_project_qdpx(first, target, who="bench").close()
+    print(
+        f"import into a new project: {time.perf_counter() - t0:.1f} s wall, "
+        f"{time.process_time() - c0:.1f} s CPU"
+    )
+    codes = list(codebook.code_names)
+    second = codings.assign(
+        coder="Budi",
+        code=codings["code"].map(lambda c: codes[(codes.index(c) + 1) % len(codes)]),
+    )
+    other = tmp / "budi.qdpx"
+    write_qdpx(other, turns=turns, codings=second, codebook=codebook, namespace=uuid.uuid4())
+    project = qc.Project.open(target)
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = merge_qdpx(project, other, who="bench")
+    t_merge, c_merge = time.perf_counter() - t0, time.process_time() - c0
+    print(
+        f"merge a second coder's .qdpx ({len(second):,} codings): {t_merge:.1f} s wall, "
+        f"{c_merge:.1f} s CPU; {len(result.matched):,} interviews matched by text, "
+        f"{len(result.added)} added, {result.codings:,} codings by {', '.join(result.coders)}"
+    )
+    t0 = time.perf_counter()
+    again = merge_qdpx(project, other, who="bench")
+    print(f"the same merge again: {time.perf_counter() - t0:.1f} s wall, changed {again.changed}")
+    total = len(project.codings(people=True))
+    project.close()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qualcode",
+            "agree",
+            "--project",
+            str(target),
+            "--out",
+            str(tmp / "agree.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    t_agree = time.perf_counter() - t0
+    head = (done.stdout or done.stderr).strip().splitlines()[:1]
+    print(
+        f"qualcode agree --project over {total:,} codings: {t_agree:.1f} s wall "
+        f"(exit {done.returncode}; {head[0] if head else ''})"
+    )
 
 
 if __name__ == "__main__":

@@ -255,3 +255,55 @@ def test_merge_matches_text_that_differs_only_in_spacing(ana: qc.Project, tmp_pa
     for row, (a, b) in zip(got.itertuples(), [(0, cut + 5), (0, 10)], strict=True):
         covered = mine[int(row.span_start) : int(row.span_end)]
         assert covered.split() == spaced[a:b].split()
+
+
+def _nvivo_guids(path: Path) -> None:
+    """Rewrite an export's GUIDs as NVivo for Windows writes them: braced, upper case."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    qde = entries["project.qde"].decode("utf-8")
+    qde = re.sub(
+        r'(guid|GUID|creatingUser)="([0-9a-f-]{36})"',
+        lambda m: f'{m.group(1)}="{{{m.group(2).upper()}}}"',
+        qde,
+    )
+    entries["project.qde"] = qde.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+
+
+def test_cli_import_two_coders_exports_into_one_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two exports of one study, each by its coder with its own user GUIDs: the first makes
+    the project, the second is merged onto the same turns; one undo removes it whole."""
+    turns = qc.read_transcript(SAMPLE_TXT)
+    book = qc.read_codebook(CODEBOOK)
+    exports = {}
+    for coder, every, shift in (("Ana", 1, 0), ("Budi", 2, 1)):
+        out = tmp_path / f"{coder.lower()}.qdpx"
+        codings = _coded(coder, every, shift)
+        write_qdpx(out, turns=turns, codings=codings, codebook=book, namespace=uuid.uuid4())
+        _nvivo_guids(out)
+        exports[coder] = (out, codings)
+    project = tmp_path / "study.qualcode"
+    assert main(["import", "qdpx", str(exports["Ana"][0]), "--project", str(project)]) == 0
+    assert main(["import", "qdpx", str(exports["Budi"][0]), "--project", str(project)]) == 0
+    assert "4 interview(s) matched by text; " in capsys.readouterr().out
+    p = qc.Project.open(project)
+    got = p.codings(people=True)
+    assert len(p.turns()) == len(turns) and p.status()["transcripts"] == 1
+    for coder, (_, codings) in exports.items():
+        assert _rows(got[got["coder"] == coder]) == _rows(codings)
+    log = p.log()
+    p.close()
+    assert main(["import", "qdpx", str(exports["Budi"][0]), "--project", str(project)]) == 0
+    assert capsys.readouterr().out.startswith("Nothing new in")
+    assert main(["undo", str(project)]) == 0
+    p = qc.Project.open(project)
+    assert len(p.log()) == len(log) + 1  # the undo, no empty merge batch before it
+    assert set(p.codings(people=True)["coder"]) == {"Ana"}
