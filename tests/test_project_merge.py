@@ -307,3 +307,28 @@ def test_cli_import_two_coders_exports_into_one_project(
     p = qc.Project.open(project)
     assert len(p.log()) == len(log) + 1  # the undo, no empty merge batch before it
     assert set(p.codings(people=True)["coder"]) == {"Ana"}
+
+
+def test_merge_two_interviews_of_the_same_text_keep_their_own_codings(tmp_path: Path) -> None:
+    """A study may hold one text twice (a re-interview read back, a copy): each incoming
+    interview goes to the project's interview of its name."""
+    turns = qc.read_transcript(SAMPLE_TXT)
+    first = turns[turns["interview"] == turns["interview"].iloc[0]]
+    twice = pd.concat(
+        [
+            first.assign(interview="A", turn_id="a-" + first["turn_id"].astype(str)),
+            first.assign(interview="B", turn_id="b-" + first["turn_id"].astype(str)),
+        ],
+        ignore_index=True,
+    )
+    p = qc.Project.create(tmp_path / "p.qualcode", CODEBOOK)
+    p.add_turns(twice.assign(source="twice.txt"))
+    b_turn = str(twice["turn_id"].iloc[len(first) + 3])
+    codings = pd.DataFrame({"turn_id": [b_turn], "code": ["retain"], "coder": ["Budi"]})
+    out = tmp_path / "twice.qdpx"
+    write_qdpx(out, turns=twice, codings=codings, codebook=p.codebook(), namespace=uuid.uuid4())
+    result = merge_qdpx(p, out)
+    assert result.matched == {"A": "A", "B": "B"}
+    got = p.codings(people=True)
+    assert got["turn_id"].tolist() == [p.turns()["turn_id"].iloc[len(first) + 3]]
+    assert p.turns().set_index("turn_id").at[got["turn_id"].iloc[0], "interview"] == "B"

@@ -124,16 +124,24 @@ def _normal(text: str) -> str:
     return _SPACE_RE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def _groups(turns: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Interview -> positions of its rows, interviews in order of first appearance."""
+    ivs = pd.Index(turns[schema.INTERVIEW].astype(str).to_numpy(dtype=object))
+    codes, names = pd.factorize(ivs)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    return {str(name): order[bounds[k] : bounds[k + 1]] for k, name in enumerate(names.tolist())}
+
+
 def interview_keys(turns: pd.DataFrame) -> dict[str, str]:
     """Interview -> checksum of its normalised turn texts (in order; see the module notes)."""
     out: dict[str, str] = {}
     if turns.empty:
         return out
-    ivs = turns[schema.INTERVIEW].astype(str).to_numpy()
-    texts = turns[schema.TEXT].astype(str).to_numpy()
-    for iv in dict.fromkeys(ivs):
-        joined = "\x1e".join(_normal(t) for t in texts[ivs == iv])
-        out[str(iv)] = hashlib.sha256(joined.encode("utf-8")).hexdigest()
+    texts = turns[schema.TEXT].to_numpy(dtype=object)
+    for iv, rows in _groups(turns).items():
+        joined = "\x1e".join(_normal(str(t)) for t in texts[rows])
+        out[iv] = hashlib.sha256(joined.encode("utf-8")).hexdigest()
     return out
 
 
@@ -163,6 +171,15 @@ def _unique(name: str, used: set[str]) -> str:
     return out
 
 
+def _pick(candidates: list[str], name: str, taken: set[str]) -> str | None:
+    """The project's interview with the same text for incoming ``name``: the one of the same
+    name, else the first not matched yet (a study may hold the same text twice)."""
+    if name in candidates:
+        return name
+    free = [c for c in candidates if c not in taken]
+    return free[0] if free else (candidates[0] if candidates else None)
+
+
 def _plan_turns(
     project: Project, incoming: Incoming, *, as_new: bool
 ) -> tuple[dict[str, str], pd.DataFrame, MergeResult]:
@@ -170,23 +187,30 @@ def _plan_turns(
     mine = project.turns()
     theirs = schema.validate_turns(incoming.turns) if len(incoming.turns) else mine.iloc[:0]
     result = MergeResult()
-    by_key: dict[str, str] = {}
+    by_key: dict[str, list[str]] = {}
     for iv, key in interview_keys(mine).items():
-        by_key.setdefault(key, iv)
+        by_key.setdefault(key, []).append(iv)
+    taken: set[str] = set()
     names = set(mine[schema.INTERVIEW].astype(str))
-    mine_ids = mine.groupby(mine[schema.INTERVIEW].astype(str), sort=False, observed=True)[
-        schema.TURN_ID
-    ].agg(list)
+    my_ids = mine[schema.TURN_ID].to_numpy(dtype=object)
+    my_rows = _groups(mine)
+    their_rows = _groups(theirs)
+    their_ids = theirs[schema.TURN_ID].to_numpy(dtype=object)
     mapping: dict[str, str] = {}
     new_parts: list[pd.DataFrame] = []
-    their_iv = theirs[schema.INTERVIEW].astype(str)
-    used_ids = set(mine[schema.TURN_ID].astype(str))
+    used_ids = set(my_ids.tolist())
     sources = set(mine[schema.SOURCE].astype(str))
     for iv, key in interview_keys(theirs).items():
-        part = theirs[(their_iv == iv).to_numpy()]
-        target = by_key.get(key)
+        target = _pick(by_key.get(key, []), iv, taken)
         if target is not None:
-            mapping.update(zip(part[schema.TURN_ID].astype(str), mine_ids[target], strict=True))
+            taken.add(target)
+            mapping.update(
+                zip(
+                    their_ids[their_rows[iv]].tolist(),
+                    my_ids[my_rows[target]].tolist(),
+                    strict=True,
+                )
+            )
             result.matched[iv] = target
             continue
         name = iv
@@ -201,7 +225,7 @@ def _plan_turns(
             name = _unique(f"{iv} ({Path(incoming.name).stem})", names)
             result.renamed[iv] = name
         names.add(name)
-        part = part.copy()
+        part = theirs.iloc[their_rows[iv]].copy()
         old_ids = part[schema.TURN_ID].astype(str).tolist()
         if name != iv or used_ids.intersection(old_ids):
             base = slugify(name)
@@ -253,17 +277,25 @@ def _spans_onto(
     return out
 
 
+def _key_index(table: pd.DataFrame, key: list[str]) -> pd.MultiIndex:
+    arrays = []
+    for col in key:
+        values = table[col]
+        if col in (schema.SPAN_START, schema.SPAN_END):
+            arrays.append(values.astype("float64").fillna(-1).to_numpy())
+        else:
+            arrays.append(values.astype(str).to_numpy(dtype=object))
+    return pd.MultiIndex.from_arrays(arrays)
+
+
 def _fresh(table: pd.DataFrame, have: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """Rows of ``table`` whose ``key`` is not in ``have`` (nor repeated in ``table``)."""
     if table.empty:
         return table
-    left = table[key].astype(str)
-    right = have[key].astype(str) if len(have) else left.iloc[:0]
-    seen = pd.MultiIndex.from_frame(right) if len(right) else None
-    idx = pd.MultiIndex.from_frame(left)
+    idx = _key_index(table, key)
     keep = ~idx.duplicated()
-    if seen is not None:
-        keep &= ~idx.isin(seen)
+    if len(have):
+        keep &= ~idx.isin(_key_index(have, key))
     return table[np.asarray(keep, dtype=bool)]
 
 
@@ -320,7 +352,8 @@ def merge_into(
         )
         all_text = pd.concat([my_text, added_text])
         codings = _spans_onto(codings, mapping, all_text, their_text)
-        codings = _fresh(codings, project.codings(people=True), _CODING_KEY)
+        coders = sorted(set(codings[schema.CODER].astype(str)))
+        codings = _fresh(codings, project.codings(people=True, coder=coders), _CODING_KEY)
         result.codings = len(codings)
         result.coders = list(dict.fromkeys(codings[schema.CODER].astype(str)))
 

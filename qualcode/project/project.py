@@ -834,11 +834,13 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
             raise CodingsError(msg)
         self._check_codings(table)
         with self._db.batch("codings", who) as batch:  # read what exists inside the write
-            existing = self.codings(people=True)
-            seen = set(_coding_keys(existing))
+            existing = self.codings(
+                people=True, coder=sorted(set(table[schema.CODER].astype(str)))
+            )
             keys = _coding_keys(table)
-            fresh = np.array([k not in seen for k in keys], dtype=bool)
-            fresh &= ~pd.Series(keys).duplicated().to_numpy()
+            fresh = ~np.asarray(keys.duplicated(), dtype=bool)
+            if len(existing):
+                fresh &= ~np.asarray(keys.isin(_coding_keys(existing)), dtype=bool)
             prepared = self._prepare_codings(table)
             n = self._insert_codings(
                 prepared[fresh], origin=PERSON, status=ACCEPTED, batch=batch.id, score=1.0
@@ -1238,17 +1240,16 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
         return n
 
 
-def _coding_keys(codings: pd.DataFrame) -> list[tuple[object, ...]]:
+def _coding_keys(codings: pd.DataFrame) -> pd.MultiIndex:
     """(turn, code, coder, span) of each coding: what makes a person's coding the same."""
-    return list(
-        zip(
-            codings[schema.TURN_ID],
-            codings[schema.CODE],
-            codings[schema.CODER],
-            codings[schema.SPAN_START].fillna(-1),
-            codings[schema.SPAN_END].fillna(-1),
-            strict=True,
-        )
+    return pd.MultiIndex.from_arrays(
+        [
+            codings[schema.TURN_ID].astype(str).to_numpy(dtype=object),
+            codings[schema.CODE].astype(str).to_numpy(dtype=object),
+            codings[schema.CODER].astype(str).to_numpy(dtype=object),
+            codings[schema.SPAN_START].astype("float64").fillna(-1).to_numpy(),
+            codings[schema.SPAN_END].astype("float64").fillna(-1).to_numpy(),
+        ]
     )
 
 
