@@ -363,11 +363,16 @@ class Database:
         if n_statements == 0:
             return True
         for table in VERSIONED_TABLES:
-            # new rows are at the end of their table: scanning backwards finds one at once
+            # rows made inside this transaction are the newest of their table
             if self.con.execute(
-                f"SELECT 1 FROM {table} WHERE created_batch = ?1 OR retired_batch = ?1 "
-                "ORDER BY id DESC LIMIT 1",
+                f"SELECT 1 FROM {table} WHERE id = (SELECT MAX(id) FROM {table}) "
+                "AND created_batch = ?",
                 (batch,),
+            ).fetchone():
+                return False
+        for table in VERSIONED_TABLES:  # a batch that only retired rows (codings: indexed)
+            if self.con.execute(
+                f"SELECT 1 FROM {table} WHERE retired_batch = ? LIMIT 1", (batch,)
             ).fetchone():
                 return False
         return True
