@@ -46,7 +46,7 @@ def test_case_labels_follow_an_attribute_selection(tmp_path):
         case_labels=LABELS,
     )
     by_attr = pd.read_excel(path, sheet_name=None, engine="openpyxl")
-    sheet = next(v for k, v in by_attr.items() if k == "Code x attribute")
+    sheet = next(v for k, v in by_attr.items() if k == "Kode x atribut")  # in the study language
     cells = sheet.astype(str).to_numpy().ravel().tolist()
     assert "tingkat jabatan" in cells and "manajerial" in cells and "seniority" not in cells
 

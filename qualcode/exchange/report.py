@@ -91,7 +91,7 @@ def write_report_workbook(
         cases=ready.cases,
         attributes=ready.attributes,
     )
-    return write_workbook(tables, path)
+    return write_workbook(tables, path, lang=ready.lang)
 
 
 def write_report(
@@ -268,7 +268,7 @@ def _write_report(
         for name, table in tables.items():
             written[f"csv:{name}"] = write_table(table, out / TABLES_DIR / f"{name}.csv")
         bar.update(1)
-        written["xlsx"] = write_workbook(tables, out / XLSX_NAME)
+        written["xlsx"] = write_workbook(tables, out / XLSX_NAME, lang=lang)
         bar.update(1)
         drawn = draw_charts(here, charts_dir, o.chart_formats)
         docx = (

@@ -17,7 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qualcode.errors import QualcodeError
+from qualcode.exchange._xlsx_texts import COLUMN_LABELS_ID, SHEET_NAMES_ID
 from qualcode.fileio import atomic_path
+from qualcode.languages import check_language
 from qualcode.reports import _values
 
 logger = logging.getLogger(__name__)
@@ -127,8 +129,8 @@ def _cell_value(value: object) -> object:
     return value
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = _BAD_SHEET.sub(" ", SHEET_NAMES.get(name, name))[:31] or "Sheet"
+def _sheet_name(name: str, used: set[str], names: Mapping[str, str] = SHEET_NAMES) -> str:
+    base = _BAD_SHEET.sub(" ", names.get(name, SHEET_NAMES.get(name, name)))[:31] or "Sheet"
     title, i = base, 2
     while title.lower() in used:
         suffix = f" ({i})"
@@ -142,6 +144,7 @@ def write_workbook(
     path: str | Path,
     *,
     choices: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    lang: str = "en",
 ) -> Path:
     """Write tables to one .xlsx workbook, one sheet each, with readable headers.
 
@@ -160,6 +163,9 @@ def write_workbook(
     choices : mapping, optional
         Sheet key -> {column: allowed values}: those cells get a drop-down list of the values
         (Excel data validation; other values are refused with a message).
+    lang : {"en", "id"}, default "en"
+        Language of the sheet names and headers (Indonesian ones from
+        :mod:`qualcode.exchange._xlsx_texts`; English where it has none).
 
     Returns
     -------
@@ -173,6 +179,12 @@ def write_workbook(
     if not tables:
         msg = "no tables to write to the workbook"
         raise QualcodeError(msg)
+    check_language(lang)
+    labels, sheet_names, own = COLUMN_LABELS, SHEET_NAMES, OWN_COLUMNS
+    if lang == "id":
+        labels = {**COLUMN_LABELS, **COLUMN_LABELS_ID}
+        sheet_names = {**SHEET_NAMES, **SHEET_NAMES_ID}
+        own = {k: {c: labels.get(c, h) for c, h in v.items()} for k, v in OWN_COLUMNS.items()}
     used: set[str] = set()
     sheets: list[tuple[str, str]] = []  # (title, part name)
     with (
@@ -181,13 +193,13 @@ def write_workbook(
     ):
         for n, (name, table) in enumerate(tables.items(), start=1):
             df = table.drop(columns=[c for c in WORKBOOK_DROP.get(name, ()) if c in table.columns])
-            title = _sheet_name(name, used)
+            title = _sheet_name(name, used, sheet_names)
             part = f"xl/worksheets/sheet{n}.xml"
             with zf.open(part, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
                 _write_sheet(
                     out,
                     df,
-                    OWN_COLUMNS.get(name, COLUMN_LABELS),
+                    own.get(name, labels),
                     choices=(choices or {}).get(name, {}),
                 )
             sheets.append((title, part))
