@@ -132,13 +132,19 @@ def main() -> None:
     path = build(WORK)
     size = path.stat().st_size / 1e6
     with Project.open(path) as p:
-        print(f"project: {p.turns_state()[1]:,} turns, {size:,.0f} MB", flush=True)
-        first = p.interview_names()[0]
+        names = p.interview_names()
+        first = names[0]
+        print(f"project: {len(names):,} interviews, {size:,.0f} MB", flush=True)
         pending = p.count_pending()
         last_batch = p.state()
     print(f"  {pending:,} open suggestions")
     print(f"{'qualcode serve ready (command start to first page)':<58} {ready_time(path):7.2f} s")
+    start = time.perf_counter()
     bench = Workbench(make_server(path, coder="ana"))
+    with httpx.Client(follow_redirects=True, timeout=60) as web:
+        assert web.get(bench._served.url()).status_code == 200
+    ready = time.perf_counter() - start
+    print(f"{'server ready in this process (start to first page)':<58} {ready:7.2f} s")
     base = bench._served.url().split("/?")[0]
     hx = {"hx-request": "true"}
     csrf = csrf_token(bench._served.token)

@@ -152,16 +152,25 @@ class ProjectViews:
             decided); ``attrs["total"]`` is the number of interviews.
         """
         con = self._con()
-        total = int(
-            con.execute(
-                "SELECT COUNT(DISTINCT interview) FROM turns WHERE retired_batch IS NULL"
-            ).fetchone()[0]
-        )
-        turns = con.execute(
-            "SELECT interview, COUNT(*), GROUP_CONCAT(DISTINCT speaker), MIN(id) FROM turns "
-            "WHERE retired_batch IS NULL GROUP BY interview ORDER BY MIN(id) LIMIT ? OFFSET ?",
-            (-1 if limit is None else int(limit), max(int(offset), 0)),
+        # by the (interview, position) index alone: no row is read to order the interviews
+        order = con.execute(
+            "SELECT interview, COUNT(*), MIN(id) FROM turns INDEXED BY turns_interview "
+            "WHERE retired_batch IS NULL GROUP BY interview ORDER BY MIN(id)"
         ).fetchall()
+        total = len(order)
+        start = max(int(offset), 0)
+        page = order[start : None if limit is None else start + int(limit)]
+        speakers: dict[str, str] = {}
+        for k in range(0, len(page), 500):
+            part = [str(r[0]) for r in page[k : k + 500]]
+            for name, who in con.execute(
+                "SELECT interview, GROUP_CONCAT(DISTINCT speaker) FROM turns "
+                f"WHERE interview IN ({','.join('?' * len(part))}) AND retired_batch IS NULL "
+                "GROUP BY interview",
+                part,
+            ):
+                speakers[str(name)] = str(who or "")
+        turns = [(r[0], r[1], speakers.get(str(r[0]), ""), r[2]) for r in page]
         names = [str(r[0]) for r in turns]
         by: dict[str, tuple[Any, ...]] = {}
         for k in range(0, len(names), 500):
@@ -180,9 +189,9 @@ class ProjectViews:
             ):
                 by[str(row[0])] = row[1:]
         out = []
-        for interview, n, speakers, _ in turns:
+        for interview, n, who, _ in turns:
             people, rejected, pending = by.get(str(interview), (0, 0, 0))
-            shown = ", ".join(dict.fromkeys(str(speakers or "").split(",")))
+            shown = ", ".join(dict.fromkeys(str(who or "").split(",")))
             out.append((interview, shown, int(n), int(people), int(rejected), int(pending)))
         cols = [schema.INTERVIEW, "speakers", "turns", "people", "rejected", "open"]
         df = _frame(out, cols)
@@ -256,6 +265,19 @@ class ProjectViews:
             ).fetchone()[0]
         )
         return out
+
+    def coding_turn(self, coding_id: int) -> str | None:
+        """The turn id of an alive coding (None if there is no such coding)."""
+        row = (
+            self._con()
+            .execute(
+                "SELECT t.turn_id FROM codings c JOIN turns t ON t.id = c.turn "
+                "WHERE c.id = ? AND c.retired_batch IS NULL",
+                (int(coding_id),),
+            )
+            .fetchone()
+        )
+        return None if row is None else str(row[0])
 
     def turn_codings(self, turn_ids: Sequence[str]) -> pd.DataFrame:
         """People's codings and open suggestions on some turns (rejections left out).
@@ -486,13 +508,22 @@ class ProjectViews:
                 (key,),
             ).fetchone()[0]
         )
+        # the page's ids from the index alone (a late page skips index entries, not joins)
+        ids = [
+            int(i)
+            for (i,) in con.execute(
+                f"SELECT id FROM codings INDEXED BY codings_people WHERE code = ? AND "
+                f"retired_batch IS NULL AND status = {_ACCEPTED} ORDER BY turn, id "
+                "LIMIT ? OFFSET ?",
+                (key, int(limit), max(int(offset), 0)),
+            )
+        ]
         rows = con.execute(
             f"""SELECT c.id, t.turn_id, t.interview, t.speaker, t.text, p.name, c.span_start,
                       c.span_end
                FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
-               WHERE c.code = ? AND c.retired_batch IS NULL AND c.status = {_ACCEPTED}
-               ORDER BY c.turn, c.id LIMIT ? OFFSET ?""",
-            (key, int(limit), max(int(offset), 0)),
+               WHERE c.id IN ({",".join("?" * len(ids))}) ORDER BY c.turn, c.id""",
+            ids,
         ).fetchall()
         cols = ["coding_id", schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.TEXT]
         cols += [schema.CODER, schema.SPAN_START, schema.SPAN_END]

@@ -80,19 +80,21 @@ def turn_views(
     book, keys = codebook_of(request, project)
     labels = {c.name: c.display for c in book.codes}
     codings = project.turn_codings(turns[schema.TURN_ID].tolist())
-    by_turn = {t: g for t, g in codings.groupby(schema.TURN_ID, sort=False)} if len(codings) else {}
+    by_turn: dict[str, list[dict[str, Any]]] = {}
+    records: list[dict[str, Any]] = codings.to_dict("records")  # type: ignore[assignment]
+    for c in records:
+        by_turn.setdefault(str(c[schema.TURN_ID]), []).append(c)
     memos = project.memos()
     memos = memos[memos["about"] == "turn"] if len(memos) else memos
     memo_of: dict[str, list[dict[str, Any]]] = {}
-    records: list[dict[str, Any]] = memos.to_dict("records")  # type: ignore[assignment]
-    for m in records:
+    memo_rows: list[dict[str, Any]] = memos.to_dict("records")  # type: ignore[assignment]
+    for m in memo_rows:
         memo_of.setdefault(str(m["target"]), []).append(m)
-    empty = codings.iloc[:0]
     rows: list[dict[str, Any]] = turns.to_dict("records")  # type: ignore[assignment]
     return [
         turn_view(
             t,
-            by_turn.get(t[schema.TURN_ID], empty),
+            by_turn.get(str(t[schema.TURN_ID]), []),
             keys=keys,
             labels=labels,
             coder=coder,
@@ -240,10 +242,10 @@ async def code_turn(request: Request) -> Response:
 async def remove_coding(request: Request) -> Response:
     form = await form_of(request)
     coder = need_coder(request)
-    coding_id = int_field(form, "coding_id")
-    turn_id = form.get("turn_id", "")
+    coding_id = int(int_field(form, "coding_id") or 0)
     with open_project(request) as project:
-        project.remove_coding(int(coding_id or 0), coder=coder)
+        turn_id = project.coding_turn(coding_id) or ""
+        project.remove_coding(coding_id, coder=coder)
         if request.headers.get("hx-request") and turn_id:
             return _turn_fragment(request, project, turn_id, coder, "Removed your coding.")
     return back(request, _safe_next(form.get("next")), fragment=anchor(turn_id))
@@ -252,13 +254,13 @@ async def remove_coding(request: Request) -> Response:
 async def decide_beside(request: Request) -> Response:
     form = await form_of(request)
     coder = need_coder(request)
-    sid = int_field(form, "suggestion_id")
+    sid = int(int_field(form, "suggestion_id") or 0)
     decision = form.get("decision", "")
     if decision not in ("accept", "reject"):
         msg = f"decision must be accept or reject, got {decision[:20]!r}"
         raise WebError(msg)
-    turn_id = form.get("turn_id", "")
     with open_project(request) as project:
+        turn_id = project.coding_turn(sid) or ""
         project.decide_pending(
             pd.DataFrame({"suggestion_id": [sid], "decision": [decision]}), coder=coder
         )

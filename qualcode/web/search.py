@@ -28,6 +28,7 @@ from qualcode import schema
 from qualcode.project import Project
 from qualcode.searchindex import SearchIndex
 from qualcode.web.common import (
+    Settings,
     WebError,
     back,
     codebook_of,
@@ -48,14 +49,18 @@ TOP_WORDS = 15
 MAX_GROUPS = 40
 _BY = ("interview", "speaker", "role")
 _BUILDING = threading.Lock()  # one index build at a time (the second request waits for it)
+_SEARCHING = threading.Lock()  # an index keeps caches of its own: one query at a time
 
 
 def index_of(request: Request, project: Project) -> SearchIndex:
     """The search index of the project's turns (built once per version of the turns)."""
-    cache = settings_of(request).cache
-    state = project.turns_state()
-    book, _ = codebook_of(request, project)
-    key = (state, tuple(book.languages))
+    return _index(settings_of(request), project)
+
+
+def _index(settings: Settings, project: Project) -> SearchIndex:
+    cache = settings.cache
+    book = project.codebook()
+    key = (project.turns_state(), tuple(book.languages))
     hit = cache.get("search_index")
     if hit is not None and hit[0] == key:
         return hit[1]  # type: ignore[no-any-return]
@@ -69,6 +74,12 @@ def index_of(request: Request, project: Project) -> SearchIndex:
     return index
 
 
+def warm_index(settings: Settings) -> None:
+    """Build the search index ahead of the first search (in a background thread)."""
+    with Project.open(settings.project, busy_timeout=settings.busy_timeout) as project:
+        _index(settings, project)
+
+
 def _filters(params: Any) -> dict[str, Any]:
     role = str(params.get("role", "") or "")
     if role and role not in schema.ROLES:
@@ -78,7 +89,9 @@ def _filters(params: Any) -> dict[str, Any]:
 
 
 def _hits(request: Request, project: Project, query: str, filters: dict[str, Any]) -> pd.DataFrame:
-    return index_of(request, project).search(query, **filters)
+    index = index_of(request, project)
+    with _SEARCHING:
+        return index.search(query, **filters)
 
 
 def search_page(request: Request) -> Response:
@@ -103,9 +116,11 @@ def search_page(request: Request) -> Response:
             hits = _hits(request, project, query, filters)
         groups = None
         if freq:
-            table = index_of(request, project).word_frequencies(
-                by=freq, top=TOP_WORDS, **{k: v for k, v in filters.items() if v}
-            )
+            index = index_of(request, project)
+            with _SEARCHING:
+                table = index.word_frequencies(
+                    by=freq, top=TOP_WORDS, **{k: v for k, v in filters.items() if v}
+                )
             groups = [
                 (str(g), part.to_dict("records"))
                 for g, part in table.groupby("group", sort=False, observed=True)

@@ -8,6 +8,7 @@ app knows the Host headers to accept (``127.0.0.1:PORT``) before the first reque
 from __future__ import annotations
 
 import atexit
+import contextlib
 import html
 import socket
 import threading
@@ -72,6 +73,19 @@ class Served:
         shown = f"[{name}]" if ":" in name else name
         return f"http://{shown}:{self.port}/?token={quote(self.token)}"
 
+    def warm_later(self, delay: float = 2.0) -> None:
+        """Build the search index in the background once the first pages are served."""
+        from qualcode.web.search import warm_index
+
+        def warm() -> None:
+            if not self.server.should_exit:
+                with contextlib.suppress(Exception):  # a search builds it (and says why) itself
+                    warm_index(self.app.app.state.settings)
+
+        timer = threading.Timer(delay, warm)
+        timer.daemon = True
+        timer.start()
+
     def run(self) -> None:
         """Serve until stopped (Ctrl-C, or :meth:`stop` from another thread)."""
         self.server.run(sockets=[self.sock])
@@ -101,7 +115,9 @@ def make_server(
     except BaseException:
         sock.close()
         raise
-    return Served(app, sock, host, token)
+    served = Served(app, sock, host, token)
+    served.warm_later()
+    return served
 
 
 class Workbench:

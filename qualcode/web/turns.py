@@ -105,7 +105,7 @@ def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[Segment]
 
 def turn_view(
     turn: dict[str, Any],
-    codings: pd.DataFrame,
+    codings: list[dict[str, Any]],
     *,
     keys: dict[str, int],
     labels: dict[str, str],
@@ -113,12 +113,12 @@ def turn_view(
     memos: list[dict[str, Any]] | None = None,
     evidence: bool = False,
 ) -> TurnView:
-    """A turn (a row of the turns table as a dict) with its codings (:meth:`turn_codings`)."""
+    """A turn (a row of the turns table as a dict) with its codings (records of
+    :meth:`Project.turn_codings`)."""
     text = str(turn[schema.TEXT])
     chips: list[Chip] = []
     marks: list[tuple[int, int, str, str]] = []
-    records: list[dict[str, Any]] = codings.to_dict("records")  # type: ignore[assignment]
-    for rec in records:
+    for rec in codings:
         r = _Row(rec)
         code = str(r.code)
         key = keys.get(code, 0)
