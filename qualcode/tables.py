@@ -125,7 +125,7 @@ def read_workbook(path: str | Path, *, sheet: str | int = 0) -> list[list[Any]]:
             if isinstance(sheet, str)
             else book.get_sheet_by_index(sheet)
         )
-        return [list(row) for row in data.to_python()]
+        return [list(row) for row in data.to_python(skip_empty_area=False)]
     except Exception as err:  # a damaged sheet inside a readable archive
         detail = str(err).splitlines()[0] if str(err) else type(err).__name__
         msg = f"cannot read sheet {names[sheet] if isinstance(sheet, int) else sheet!r} ({detail})"

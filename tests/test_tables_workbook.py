@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qualcode.cli import main
 from qualcode.errors import TableError
@@ -63,6 +66,43 @@ def test_read_table_reads_a_workbook_as_pandas_read_excel_does(tmp_path: Path) -
     wb.save(path)
     expected = pd.read_excel(path, dtype=str, engine="openpyxl")
     pd.testing.assert_frame_equal(read_table(path), expected)
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+    st.integers(-(10**9), 10**9),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.booleans(),
+    st.dates(dt.date(1950, 1, 1), dt.date(2060, 1, 1)),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    header=st.lists(
+        st.one_of(st.none(), st.sampled_from(["turn_id", "code", "score", "Teks", "a"])),
+        min_size=1,
+        max_size=5,
+    ),
+    rows=st.lists(st.lists(_CELLS, min_size=0, max_size=5), min_size=0, max_size=6),
+)
+def test_read_table_reads_any_sheet_as_pandas_does(
+    header: list[str | None], rows: list[list[object]]
+) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sheet.xlsx"
+        wb.save(path)
+        if all(v is None for v in header) and all(v is None for r in rows for v in r):
+            assert read_table(path).empty
+            return
+        expected = pd.read_excel(path, dtype=str, engine="openpyxl")
+        pd.testing.assert_frame_equal(read_table(path), expected)
 
 
 @pytest.mark.parametrize("kind", ["random", "renamed-csv", "truncated"])

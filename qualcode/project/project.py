@@ -834,9 +834,7 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
             raise CodingsError(msg)
         self._check_codings(table)
         with self._db.batch("codings", who) as batch:  # read what exists inside the write
-            existing = self.codings(
-                people=True, coder=sorted(set(table[schema.CODER].astype(str)))
-            )
+            existing = self.codings(people=True, coder=sorted(set(table[schema.CODER].astype(str))))
             keys = _coding_keys(table)
             fresh = ~np.asarray(keys.duplicated(), dtype=bool)
             if len(existing):
