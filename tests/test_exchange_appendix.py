@@ -169,3 +169,12 @@ def test_main_job_workbook_in_the_study_language(main_job):
     labels = {r[3] for r in book["Frekuensi kode"].iter_rows(min_row=2, values_only=True)}
     assert "Retain (mempertahankan klien)" in labels
     book.close()
+
+
+def test_main_job_html_report_in_the_study_language(main_job):
+    html = (main_job / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="id">' in html
+    assert "<th>Skor</th>" in html and "<th>Score</th>" not in html
+    assert "otomatis (rules)" in html  # machine codings say so
+    assert "Model IDIC" in html and "IDIC model" not in html
+    assert "magnus_interviews/" not in html
