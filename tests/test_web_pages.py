@@ -129,3 +129,18 @@ def test_undo_with_nothing_left_says_so(tmp_path: Path) -> None:
     assert "Nothing to undo" in c.get("/overview").text
     r = post(c, "/undo", {})
     assert r.status_code == 400 and "nothing to undo" in r.text
+
+
+def test_state_tells_the_page_about_changes_made_elsewhere(project: Path) -> None:
+    c = client(project)
+    page = c.get("/codebook")
+    with Project.open(project) as p:
+        latest = p.state()
+    assert f'data-state="{latest}"' in page.text
+    assert page.headers["x-qualcode-state"] == str(latest)
+    assert c.get("/state").json() == {"state": latest, "who": "ana", "action": "codings"}
+    with Project.open(project) as p:  # the command line, a notebook, another browser
+        p.add_memo("from elsewhere", author="dewi")
+    assert c.get("/state").json() == {"state": latest + 1, "who": "dewi", "action": "memo"}
+    r = post(c, "/code", {"turn_id": TURN, "code": "retain"})  # this page's own change
+    assert r.headers["x-qualcode-state"] == str(latest + 2)

@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -107,6 +107,7 @@ def build_app(
         Route("/coder", coder_page, methods=["GET", "POST"]),
         Route("/codes.css", codes_css),
         Route("/undo", undo, methods=["POST"]),
+        Route("/state", state),
         *interviews.routes(),
         *review.routes(),
         *codebook_pages.routes(),
@@ -190,6 +191,18 @@ def codes_css(request: Request) -> Response:
         if name in keys
     ]
     return Response("\n".join(lines) + "\n", media_type="text/css")
+
+
+def state(request: Request) -> Response:
+    """The latest change (batch, who, what): the pages poll it to see others' changes."""
+    with open_project(request) as project:
+        log = project.log().tail(1)
+    if log.empty:
+        return JSONResponse({"state": 0, "who": "", "action": ""})
+    last = log.iloc[0]
+    return JSONResponse(
+        {"state": int(last["batch"]), "who": str(last["who"]), "action": str(last["action"])}
+    )
 
 
 async def undo(request: Request) -> Response:

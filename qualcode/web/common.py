@@ -112,6 +112,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     """A page (or fragment) of the workbench."""
     s = settings_of(request)
     context.setdefault("flash", None)
+    state = project_state(s)
     body = (
         _env()
         .get_template(template)
@@ -121,10 +122,21 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
             fixed_coder=bool(s.coder),
             csrf=s.csrf,
             project_name=s.project.name,
+            state=state,
             **context,
         )
     )
-    return HTMLResponse(body, status_code=status)
+    # the page's script compares it with /state to say when someone else changed the project
+    return HTMLResponse(body, status_code=status, headers={"x-qualcode-state": str(state)})
+
+
+def project_state(settings: Settings) -> int:
+    """The project's latest batch (0 if the file cannot be read just now)."""
+    try:
+        with Project.open(settings.project, busy_timeout=settings.busy_timeout) as project:
+            return project.state()
+    except QualcodeError:
+        return 0
 
 
 def error_response(request: Request, err: QualcodeError) -> HTMLResponse:

@@ -98,7 +98,7 @@ def overview_page(request: Request) -> Response:
         request,
         "overview.html",
         charts=CHARTS if has_codings else {},
-        state=state,
+        chart_state=state,
         log=shown,
         n_batches=len(log),
         last=last,

@@ -112,6 +112,26 @@
     p.textContent = "The workbench server does not answer: is `qualcode serve` still running?";
     byId("flash").appendChild(p);
   });
+  // changes made elsewhere (the command line, a notebook, another browser): poll /state and
+  // offer a reload. This page's own changes carry the new state in a response header.
+  var known = Number(document.body.getAttribute("data-state") || 0);
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var s = ev.detail.xhr && ev.detail.xhr.getResponseHeader("x-qualcode-state");
+    if (s) { known = Math.max(known, Number(s)); }
+  });
+  function poll() {
+    fetch("/state", {credentials: "same-origin", cache: "no-store"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (last) {
+        if (!last || last.state <= known) { return; }
+        byId("changed-what").textContent = last.action + " by " + last.who;
+        byId("changed-reload").setAttribute("href", window.location.href);
+        byId("changed").hidden = false;
+      })
+      .catch(function () { /* the server stopped: htmx says so on the next request */ });
+  }
+  if (byId("changed")) { window.setInterval(poll, 10000); }
+
   // after coding, clear the typed code (the selection stays for another code)
   document.addEventListener("htmx:afterRequest", function (ev) {
     var form = ev.detail.elt && ev.detail.elt.closest && ev.detail.elt.closest("#code-form");
