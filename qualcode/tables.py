@@ -6,6 +6,7 @@ such as ``007`` stays ``007``) and empty cells become missing values.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -38,7 +39,9 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Cells as read; CSV/TSV/XLSX cells are strings (empty cells missing).
+        Cells as read; CSV/TSV/XLSX cells are strings (empty cells missing). A CSV/TSV may
+        be UTF-8 (with or without BOM), UTF-16 (with or without BOM) or cp1252, which Excel
+        writes as "CSV" on Windows.
 
     Raises
     ------
@@ -54,22 +57,63 @@ def read_table(path: str | Path, *, sheet: str | int = 0) -> pd.DataFrame:
         return _frame_of_rows(read_workbook(p, sheet=sheet))
     try:
         if suffix in (".csv", ".tsv", ".txt"):
-            sep = "\t" if suffix in (".tsv", ".txt") else ","
-            return pd.read_csv(
-                p,
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                encoding="utf-8-sig",
-            )
+            return _read_delimited(p, sep="\t" if suffix in (".tsv", ".txt") else ",")
         if suffix == ".parquet":
             return pd.read_parquet(p)
+    except TableError:
+        raise
+    except pd.errors.EmptyDataError as err:
+        msg = "the file is empty; expected a table with a header row"
+        raise TableError(msg, path=p) from err
     except (ValueError, OSError, UnicodeDecodeError, KeyError) as err:
         msg = f"cannot read table: {err}"
         raise TableError(msg, path=p) from err
     msg = f"unknown table type {suffix!r}; expected one of {', '.join(TABLE_SUFFIXES)}"
     raise TableError(msg, path=p)
+
+
+def _read_delimited(p: Path, *, sep: str) -> pd.DataFrame:
+    """A CSV/TSV of text cells in UTF-8 (fast path), else UTF-16 or cp1252 (Excel's "CSV")."""
+    options: dict[str, Any] = {
+        "sep": sep,
+        "dtype": str,
+        "keep_default_na": False,
+        "na_values": [""],
+    }
+    try:
+        table = pd.read_csv(p, encoding="utf-8-sig", **options)
+        if not any("\x00" in str(c) for c in table.columns):  # UTF-16 without BOM reads so
+            return table
+    except UnicodeDecodeError:
+        pass
+    return pd.read_csv(io.StringIO(_decode(p.read_bytes(), p)), **options)
+
+
+def _decode(data: bytes, p: Path) -> str:
+    """The text of a table file that is not UTF-8: UTF-16 (with or without BOM) or cp1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        head = data[:4096]
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        encoding = (
+            "utf-16-le" if odd > len(head) // 4 > even else
+            "utf-16-be" if even > len(head) // 4 > odd else
+            "cp1252"
+        )  # fmt: skip
+        if encoding == "cp1252" and b"\x00" in data:
+            msg = (
+                "not a text table (it holds NUL bytes: a binary file?); expected a CSV saved "
+                "as UTF-8, UTF-16 or Windows cp1252"
+            )
+            raise TableError(msg, path=p)
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        if encoding != "cp1252":
+            msg = f"not readable as {encoding.upper()} text; expected a CSV saved as UTF-8"
+            raise TableError(msg, path=p) from None
+        return data.decode("latin-1")  # cp1252 leaves five bytes undefined
 
 
 def read_workbook(path: str | Path, *, sheet: str | int = 0) -> list[list[Any]]:
