@@ -62,7 +62,7 @@ class Pseudonyms:
     def __post_init__(self) -> None:
         self._by_key = {n.casefold(): n for n in self.names}
         ordered = sorted(self.names, key=len, reverse=True)  # "Ana Maria" before "Ana"
-        alternatives = "|".join(re.escape(n) for n in ordered)
+        alternatives = "|".join(re.escape(n) for n in ordered if n) or r"(?!)"  # none: no match
         self._regex = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
     @property

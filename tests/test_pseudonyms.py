@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from conftest import ROOT, SAMPLE_TXT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import qualcode as qc
 from qualcode.cli import main
@@ -24,6 +28,7 @@ def test_pseudonyms_whole_words_in_any_case():
     text = "Halo mas VITO, ini rick. Rickxen dan Vitorio tidak."
     assert ps.replace_text(text) == "Halo mas Andi, ini Peneliti. Rickxen dan Vitorio tidak."
     assert ps.counts == {"Vito": 1, "Rick": 1}
+    assert Pseudonyms({}).replace_text(text) == text  # no names: nothing replaced
 
 
 def test_pseudonyms_apply_moves_spans_and_keeps_inputs(sample):
@@ -120,3 +125,43 @@ def test_cli_export_qdpx_with_pseudonyms_leaves_the_project_unchanged(tmp_path, 
     assert "Sari was tired" in text
     stored = qc.Project.open(project)
     assert stored.turns()["text"].str.contains("Juliana").any()  # the project keeps its text
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(
+            ["saya", "Vito", "vito", "Ana", "klien", "Vitorio", ",", "Vito-nya", "trust", "ANA"]
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    cut=st.tuples(st.integers(0, 200), st.integers(0, 200)),
+)
+@settings(max_examples=200, deadline=None)
+def test_pseudonyms_spans_follow_the_text(words, cut):
+    """Any span whose ends fall outside the names marks the same words after replacement."""
+    text = " ".join(words)
+    start, end = sorted(min(c, len(text)) for c in cut)
+    turns = pd.DataFrame(
+        {"turn_id": ["t"], "interview": ["i"], "position": [1], "speaker": ["N1"],
+         "role": ["participant"], "text": [text]}
+    )  # fmt: skip
+    codings = pd.DataFrame(
+        {"turn_id": ["t"], "code": ["a"], "coder": ["x"],
+         "span_start": pd.array([start], dtype="Int64"), "span_end": pd.array([end], dtype="Int64")}
+    )  # fmt: skip
+    ps = Pseudonyms({"Vito": "Informan Tiga", "Ana": "B"})
+    done = ps.apply(turns, codings=codings)
+    assert done.codings is not None
+    new_text = done.turns.at[0, "text"]
+    s, e = int(done.codings.at[0, "span_start"]), int(done.codings.at[0, "span_end"])
+    assert 0 <= s <= e <= len(new_text)
+    alias = {"vito": "Informan Tiga", "ana": "B"}
+    names = [m.span() for m in re.finditer(r"(?<!\w)(?:vito|ana)(?!\w)", text, flags=re.I)]
+    if not any(a < start < b or a < end < b for a, b in names):
+        expected, pos = "", start
+        for a, b in names:
+            if start <= a and b <= end:
+                expected += text[pos:a] + alias[text[a:b].casefold()]
+                pos = b
+        assert new_text[s:e] == expected + text[pos:end]
