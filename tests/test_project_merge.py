@@ -332,3 +332,20 @@ def test_merge_two_interviews_of_the_same_text_keep_their_own_codings(tmp_path: 
     got = p.codings(people=True)
     assert got["turn_id"].tolist() == [p.turns()["turn_id"].iloc[len(first) + 3]]
     assert p.turns().set_index("turn_id").at[got["turn_id"].iloc[0], "interview"] == "B"
+
+
+def test_import_qdpx_with_suggestions_keeps_them_suggestions(
+    ana: qc.Project, tmp_path: Path
+) -> None:
+    ana.code(method="rules")
+    open_before = ana.suggestions()
+    out = export_project_qdpx(ana, tmp_path / "all.qdpx", suggestions=True)
+    fresh = qc.Project.create(tmp_path / "fresh.qualcode", CODEBOOK)
+    result = merge_qdpx(fresh, out)
+    assert result.suggestions == len(open_before)
+    assert len(fresh.suggestions()) == len(open_before)
+    assert set(fresh.codings(people=True)["coder"]) == {"Ana"}
+    log = ana.log()
+    assert not merge_qdpx(ana, out).changed  # its own export: nothing new
+    pd.testing.assert_frame_equal(ana.log(), log)
+    pd.testing.assert_frame_equal(ana.suggestions(), open_before)
