@@ -13,7 +13,7 @@ import pandas as pd
 import typer
 
 from qualcode.codebook import Codebook
-from qualcode.errors import QualcodeError
+from qualcode.errors import CodebookError, QualcodeError
 from qualcode.languages import LANGUAGES
 from qualcode.pseudonyms import Pseudonyms
 from qualcode.schema import validate_codings
@@ -110,7 +110,10 @@ def load_inputs(
             raise QualcodeError(msg)
         proj = open_project_file(project)
         book = read_codebook(codebook) if codebook is not None else proj.codebook()
-        return proj.turns(), proj.current_codings(), book
+        codings_df = proj.current_codings()
+        if codebook is not None:
+            _check_project_codes(codings_df, book, codebook)
+        return proj.turns(), codings_df, book
     if turns is None or codings is None or codebook is None:
         msg = "give --turns, --codings and --codebook, or --project P.qualcode"
         raise QualcodeError(msg)
@@ -125,6 +128,20 @@ def load_inputs(
     # train and add do, rather than report less than the file holds
     check_codings(codings_df, codebook=book, source=codings)
     return turns_df, codings_df, book
+
+
+def _check_project_codes(codings: pd.DataFrame, book: Codebook, path: Path) -> None:
+    """Refuse a ``--codebook`` that lacks codes the project's codings use (they would be left
+    out of every table without a word)."""
+    unknown = codings.loc[~codings["code"].isin(list(book.code_names)), "code"].value_counts()
+    if len(unknown):
+        listed = ", ".join(f"{code!r} ({n})" for code, n in unknown.head(5).items())
+        msg = (
+            f"the project has {int(unknown.sum())} coding(s) with codes this codebook does not "
+            f"have: {listed}; expected a codebook with every code the project uses (or leave "
+            "out --codebook to use the project's own)"
+        )
+        raise CodebookError(msg, path=path)
 
 
 def open_project_file(path: Path):

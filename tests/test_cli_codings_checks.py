@@ -1,4 +1,5 @@
-"""A number column holding text names the file, the row and the column (no pandas traceback)."""
+"""Codings that cannot be counted as given (a score that is not a number, a code the codebook
+lacks) are refused naming the file, the row and the column: never a traceback, never dropped."""
 
 from __future__ import annotations
 
@@ -94,3 +95,21 @@ def test_cli_report_refuses_codes_not_in_the_codebook(
             "row 5 ('loyalty'), row 9 ('Retain'); expected one of identify,"
         ), err
     assert not (tmp_path / "rep").exists() and not (tmp_path / "t.xlsx").exists()
+
+
+def test_cli_project_with_a_codebook_lacking_its_codes_is_refused(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qualcode.codebook import Codebook, write_codebook
+    from tests._projectdata import copy_project
+
+    project = copy_project(tmp_path, tmp_path_factory)
+    book = Codebook.from_code_names(["identify", "interact", "acquire"])
+    smaller = write_codebook(book, tmp_path / "smaller.yaml")
+    capsys.readouterr()
+    args = ["--project", str(project), "--codebook", str(smaller)]
+    assert main(["report", *args, "--out", str(tmp_path / "rep")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: {smaller}: the project has ")
+    assert "codes this codebook does not have: " in err and "'retain' (" in err
+    assert not (tmp_path / "rep").exists()
