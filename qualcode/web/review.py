@@ -138,7 +138,7 @@ def _queue(
             "place": f"/turn?{urlencode({'id': s[schema.TURN_ID]})}",
             "anchor": anchor(str(s[schema.TURN_ID])),
         }
-    interviews = cached(request, "interview_names", project.state(), project.interview_names)
+    interviews = cached(request, "interview_names", project.turns_state(), project.interview_names)
     return {
         "card": card,
         "left": left,
