@@ -349,3 +349,20 @@ def test_import_qdpx_with_suggestions_keeps_them_suggestions(
     assert not merge_qdpx(ana, out).changed  # its own export: nothing new
     pd.testing.assert_frame_equal(ana.log(), log)
     pd.testing.assert_frame_equal(ana.suggestions(), open_before)
+
+
+def test_cli_merge_says_what_it_cannot_merge(
+    ana: qc.Project, budi_qdpx: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ana.close()
+    path = str(ana.path)
+    assert main(["merge", path, str(budi_qdpx)]) == 1
+    assert capsys.readouterr().err == (
+        f"Error: {budi_qdpx}: a REFI-QDA file, not a qualcode project; merge it with "
+        f"`qualcode import qdpx {budi_qdpx} --project {path}`\n"
+    )
+    assert main(["merge", path, path]) == 1
+    assert "this is the project itself" in capsys.readouterr().err
+    assert main(["merge", path, str(tmp_path / "missing.qualcode")]) == 1
+    assert "missing.qualcode: no such project" in capsys.readouterr().err
+    assert qc.Project.open(ana.path).log()["action"].tolist() == ["init", "add", "codings"]

@@ -138,6 +138,14 @@ def merge_command(
     Interviews are matched by their text; the colleague's codings land on this project's turns
     under their own coder names. One batch: `undo` removes the whole merge.
     """
+    from qualcode.errors import ProjectError
+
+    if other.suffix.lower() == ".qdpx":
+        msg = (
+            f"a REFI-QDA file, not a qualcode project; merge it with "
+            f"`qualcode import qdpx {other} --project {project}`"
+        )
+        raise ProjectError(msg, path=other)
     proj = open_project(project)
     result = run_quietly(lambda: proj.merge(other, as_new=as_new, who=who))
     typer.echo(describe_merge(result, other, proj.path))

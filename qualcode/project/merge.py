@@ -480,7 +480,7 @@ def merge_project(
 
     path = Path(other)
     if path.resolve() == project.path.resolve():
-        msg = f"{path} is the project itself; expected a colleague's copy to merge"
+        msg = "this is the project itself; expected a colleague's copy to merge"
         raise ProjectError(msg, path=path)
     with Project.open(path) as theirs:
         decisions = theirs.decisions()
