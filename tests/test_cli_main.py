@@ -157,3 +157,14 @@ def test_main_ctrl_c_names_the_files_written_before(
     assert err.startswith("Interrupted: nothing half-done was kept; kept 2 complete file(s)")
     assert str(out / "turns.csv") in err and str(out / "codings.csv") in err
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_describe_interruption_groups_changes_by_project() -> None:
+    from qualcode.cli.crash import describe_interruption
+
+    many = [(Path("s.qualcode"), k, "review") for k in range(3, 8)]
+    assert describe_interruption(many, []) == (
+        "Interrupted: nothing half-done was kept; kept changes 2 more and 5 (review), "
+        "6 (review), 7 (review) to s.qualcode (`qualcode undo s.qualcode` takes back the latest)"
+    )
+    assert describe_interruption([], []) == "Interrupted: nothing was changed"

@@ -65,8 +65,18 @@ def describe_interruption(batches: list[tuple[Path, int, str]], files: list[Path
     if not batches and not files:
         return "Interrupted: nothing was changed"
     kept = []
+    by_project: dict[Path, list[str]] = {}
     for path, batch, action in batches:
-        kept.append(f"change {batch} ({action}) to {path} (`qualcode undo {path}` takes it back)")
+        by_project.setdefault(path, []).append(f"{batch} ({action})")
+    for path, changes in by_project.items():
+        if len(changes) == 1:
+            kept.append(f"change {changes[0]} to {path} (`qualcode undo {path}` takes it back)")
+        else:
+            shown = ", ".join(changes[-3:])
+            more = f"{len(changes) - 3} more and " if len(changes) > 3 else ""
+            kept.append(
+                f"changes {more}{shown} to {path} (`qualcode undo {path}` takes back the latest)"
+            )
     if files:
         shown = ", ".join(str(f) for f in files[:5])
         more = f" and {len(files) - 5} more" if len(files) > 5 else ""
