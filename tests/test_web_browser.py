@@ -173,6 +173,10 @@ def test_browser_review_accept_reject_skip_by_keys_then_undo(page: Any, project:
     page.wait_for_selector(f'article.card[data-suggestion="{queue[2]}"]')
     page.keyboard.press("s")
     page.wait_for_selector("text=this is number 2")
+    page.keyboard.press("k")  # back to the first open one, then forward again
+    page.wait_for_selector("text=this is number 1")
+    page.keyboard.press("j")
+    page.wait_for_selector("text=this is number 2")
     with Project.open(project) as p:
         decided = p.decisions().iloc[before:]
     assert decided[["suggestion_id", schema.CODER, "decision"]].values.tolist() == [
