@@ -77,3 +77,17 @@ def test_sample_codebook_has_indonesian_for_every_theme_and_code():
         assert {(f, "id") for f in ("label", "description", "include", "exclude")} <= given
     en, missing = localize_codebook(book, "en")
     assert missing == [] and en.code("identify").description.startswith("Getting to know")
+
+
+def test_model_file_keeps_the_codebook_texts_per_language(tmp_path):
+    import pandas as pd
+
+    from qualcode.coding.classifier import CodeClassifier, load_model
+
+    book = parse_codebook(TWO)
+    x = pd.Series(["saya percaya klien", "klien baru datang", "trust itu penting", "lain"] * 3)
+    y = pd.DataFrame({"retain": [1, 0, 1, 0] * 3})
+    path = CodeClassifier(codebook=book, random_state=0).fit(x, y).save(tmp_path / "m.qcm")
+    loaded = load_model(path).codebook_
+    assert loaded == book and loaded.language == "id"
+    assert localize_codebook(loaded, "en")[0].themes[0].label == "CRM stages"

@@ -286,15 +286,24 @@ def _codebook_from_dict(data: dict[str, Any]) -> Codebook:
             fields = dict(c)
             for key in ("examples", "keywords", "patterns", "exclude_patterns"):
                 fields[key] = tuple(fields.get(key, ()))
+            fields["translations"] = _translations(fields.get("translations"))
             codes.append(Code(**fields))
         tfields = {k: v for k, v in t.items() if k != "codes"}
+        tfields["translations"] = _translations(tfields.get("translations"))
         themes.append(Theme(**tfields, codes=tuple(codes)))
     return Codebook(
         name=data["name"],
         description=data.get("description", ""),
         languages=tuple(data.get("languages", ("en",))),
         themes=tuple(themes),
+        language=data.get("language"),
+        translations=_translations(data.get("translations")),
     )
+
+
+def _translations(items: Any) -> tuple[tuple[str, str, str], ...]:
+    """(field, language, text) triples from JSON lists (absent in older model files)."""
+    return tuple((str(f), str(lang), str(text)) for f, lang, text in items or ())
 
 
 def _structure(codebook: Codebook) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
