@@ -242,6 +242,16 @@ def test_coder_asked_on_first_visit_and_kept(project: Path) -> None:
         assert p.codings(coder="citra")[schema.CODE].tolist() == ["retain"]
 
 
+def test_coder_name_in_any_script_is_kept(project: Path) -> None:
+    c = client(project, coder=None)
+    name = 'Ayu Şekar 李; x="1"'
+    assert post(c, "/coder", {"name": name, "next": "/"}, htmx=False).status_code == 303
+    assert "coding as <strong>Ayu Şekar 李; x=&#34;1&#34;</strong>" in c.get("/").text
+    post(c, "/code", {"turn_id": TURN, "code": "retain"})
+    with Project.open(project) as p:
+        assert p.codings(coder=name)[schema.CODE].tolist() == ["retain"]
+
+
 def test_busy_project_says_so_and_writes_nothing(project: Path) -> None:
     c = client(project)
     with Project.open(project) as p:

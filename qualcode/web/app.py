@@ -23,14 +23,15 @@ from qualcode.errors import ProjectError, QualcodeError
 from qualcode.project import Project
 from qualcode.web import codebook_pages, interviews, overview, review, search
 from qualcode.web.common import (
-    CODER_COOKIE,
     Settings,
     code_colors,
     codebook_of,
+    coder_cookie,
     error_response,
     form_of,
     open_project,
     render,
+    set_coder_cookie,
     valid_coder,
 )
 from qualcode.web.security import Guard, new_token
@@ -135,7 +136,7 @@ class _CoderGate:
         if scope["type"] == "http" and not scope["path"].startswith(_OPEN_PATHS):
             request = Request(scope)
             settings: Settings = scope["app"].state.settings
-            named = settings.coder or valid_coder(request.cookies.get(CODER_COOKIE))
+            named = settings.coder or coder_cookie(request)
             if not named:
                 if scope["method"] == "GET":
                     target = scope["path"] + (
@@ -176,7 +177,7 @@ async def coder_page(request: Request) -> Response:
             )
             return render(request, "coder.html", 400, next=nxt, flash=message)
         response = RedirectResponse(nxt, status_code=303)
-        response.set_cookie(CODER_COOKIE, name, httponly=True, samesite="strict", max_age=31536000)
+        set_coder_cookie(response, name)
         return response
     return render(request, "coder.html", next=interviews._safe_next(nxt))
 

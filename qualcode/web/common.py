@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import jinja2
 from starlette.requests import Request
@@ -96,8 +96,20 @@ def coder_of(request: Request) -> str | None:
     s = settings_of(request)
     if s.coder:
         return s.coder
-    name = request.cookies.get(CODER_COOKIE)
-    return valid_coder(name) if name else None
+    return coder_cookie(request)
+
+
+def coder_cookie(request: Request) -> str | None:
+    """The coder's name kept in the cookie (percent-encoded: any name, in any script)."""
+    raw = request.cookies.get(CODER_COOKIE)
+    return valid_coder(unquote(raw)) if raw else None
+
+
+def set_coder_cookie(response: Response, name: str) -> None:
+    """Keep the coder's name in this browser for a year."""
+    response.set_cookie(
+        CODER_COOKIE, quote(name, safe=""), httponly=True, samesite="strict", max_age=31536000
+    )
 
 
 def valid_coder(name: str | None) -> str | None:
