@@ -96,8 +96,13 @@ def test_write_qdpx_partial_and_whole_turn_codings_round_trip(tmp_path: Path, co
 
 def test_write_qdpx_guids_are_stable_and_follow_the_namespace(tmp_path: Path, coded) -> None:
     turns, codings, codebook = coded
-    a = write_qdpx(tmp_path / "a.qdpx", turns=turns, codings=codings, codebook=codebook)
-    b = write_qdpx(tmp_path / "b.qdpx", turns=turns, codings=codings, codebook=codebook)
+    when = "2024-05-01T10:00:00Z"  # creationDateTime (default: now)
+    a = write_qdpx(
+        tmp_path / "a.qdpx", turns=turns, codings=codings, codebook=codebook, created=when
+    )
+    b = write_qdpx(
+        tmp_path / "b.qdpx", turns=turns, codings=codings, codebook=codebook, created=when
+    )
     assert a.read_bytes() == b.read_bytes()
     ns = uuid.UUID("12345678-1234-5678-1234-567812345678")
     c = write_qdpx(
