@@ -129,7 +129,7 @@ def test_review_decided_meanwhile_refused_and_nothing_written(project: Path) -> 
         ({"suggestion_id": 999999, "decision": "accept"}, "not in the project"),
         ({"suggestion_id": "1x", "decision": "accept"}, "whole number"),
         ({"suggestion_id": 1, "decision": "maybe"}, "accept or reject"),
-        ({"decision": "accept"}, "whole number"),
+        ({"decision": "accept"}, "the form has no suggestion_id"),
     ],
 )
 def test_review_bad_decision_is_400(project: Path, form: dict[str, object], message: str) -> None:

@@ -114,3 +114,48 @@ def test_security_base_url_and_csrf_constants_agree() -> None:
     assert BASE.endswith(str(PORT))
     assert csrf_token(TOKEN) == CSRF
     assert len(new_token()) >= 40
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", "/interview?name=x&page=99999999999999999999999", None),
+        ("get", "/codebook/code?name=retain&page=99999999999999999999999", None),
+        ("get", "/search?q=klien&page=99999999999999999999999", None),
+        ("get", "/review?i=99999999999999999999999", None),
+        ("get", "/review?i=99999999999999999999999&origin=model", None),
+        ("get", "/", None),
+        ("post", "/codings/remove", {"coding_id": "99999999999999999999999"}),
+        (
+            "post",
+            "/review/decide",
+            {"suggestion_id": "99999999999999999999999", "decision": "accept"},
+        ),
+        ("post", "/decide", {"suggestion_id": "-99999999999999999999999", "decision": "accept"}),
+        (
+            "post",
+            "/code",
+            {"turn_id": TURN, "code": "retain", "span_start": "0", "span_end": "9" * 30},
+        ),
+        ("post", "/memo", {"about": "turn", "target": "x" * 5000, "text": "t"}),
+        ("post", "/search/code-all", {"q": "klien", "code": "retain", "role": "boss"}),
+        ("post", "/code", {"turn_id": "\x00", "code": "\u202e\ufeff"}),
+    ],
+)
+def test_security_hostile_numbers_and_fields_are_4xx_not_500(
+    project: Path, method: str, url: str, data: dict[str, str] | None
+) -> None:
+    c = client(project)
+    r = c.get(url) if method == "get" else post(c, url, data or {})
+    assert r.status_code < 500, r.text[:300]
+
+
+def test_security_malformed_form_is_400(project: Path) -> None:
+    c = client(project)
+    for content_type, body in (
+        ("multipart/form-data", b"--x\r\nnonsense"),
+        ("multipart/form-data; boundary=x", b"--x\r\nContent-Disposition: form-data\r\n\r\n"),
+        ("application/x-www-form-urlencoded", b"%%%=%%%&csrf"),
+    ):
+        r = c.post("/code", content=body, headers={"content-type": content_type})
+        assert 400 <= r.status_code < 500, (content_type, r.status_code, r.text[:200])

@@ -19,7 +19,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from qualcode import schema
-from qualcode.web.common import WebError, cached, codebook_of, open_project, render
+from qualcode.web.common import (
+    WebError,
+    cached,
+    codebook_of,
+    open_project,
+    page_number,
+    render,
+)
 from qualcode.web.turns import segments
 
 __all__ = ["PAGE_SEGMENTS", "routes"]
@@ -61,11 +68,7 @@ def codebook_page(request: Request) -> Response:
 
 def code_page(request: Request) -> Response:
     name = request.query_params.get("name", "")
-    page_text = request.query_params.get("page", "1")
-    if not page_text.isdigit() or int(page_text) < 1:
-        msg = f"page must be a whole number from 1, got {page_text[:20]!r}"
-        raise WebError(msg)
-    page = int(page_text)
+    page = page_number(request.query_params.get("page"))
     with open_project(request) as project:
         book, keys = codebook_of(request, project)
         if name not in keys:

@@ -43,6 +43,8 @@ CODER_COOKIE = "qualcode_coder"
 RECENT_COOKIE = "qualcode_recent"
 _HEX = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 MACHINES = ("rules", "model")
+#: the largest number a form or query may give (ids, offsets and pages are far smaller)
+MAX_NUMBER = 2**53
 
 
 @dataclass
@@ -207,10 +209,24 @@ def int_field(form: dict[str, str], name: str, *, required: bool = True) -> int 
             raise WebError(msg)
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         msg = f"{name} must be a whole number, got {value[:40]!r}"
         raise WebError(msg) from None
+    if abs(number) > MAX_NUMBER:
+        msg = f"{name} {value[:40]} is too large"
+        raise WebError(msg)
+    return number
+
+
+def page_number(value: str | None) -> int:
+    """A page number from a query (1 when not given)."""
+    if not value:
+        return 1
+    if not value.isdigit() or not 1 <= int(value) <= MAX_NUMBER:
+        msg = f"page must be a whole number from 1, got {value[:20]!r}"
+        raise WebError(msg)
+    return int(value)
 
 
 def back(request: Request, url: str, *, fragment: str = "") -> Response:

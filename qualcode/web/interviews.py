@@ -33,6 +33,7 @@ from qualcode.web.common import (
     int_field,
     need_coder,
     open_project,
+    page_number,
     render,
 )
 from qualcode.web.turns import TurnView, anchor, turn_view
@@ -106,7 +107,7 @@ def turn_views(
 
 
 def interviews_page(request: Request) -> Response:
-    page = _page_number(request.query_params.get("page"))
+    page = page_number(request.query_params.get("page"))
     with open_project(request) as project:
         table = project.interviews(offset=(page - 1) * PAGE_INTERVIEWS, limit=PAGE_INTERVIEWS)
     total = int(table.attrs["total"])
@@ -137,7 +138,7 @@ def interview_page(request: Request) -> Response:
                 raise WebError(msg, 404)
             page = place["index"] // PAGE_TURNS + 1
         else:
-            page = _page_number(request.query_params.get("page"))
+            page = page_number(request.query_params.get("page"))
         try:
             turns = project.interview_turns(name, offset=(page - 1) * PAGE_TURNS, limit=PAGE_TURNS)
         except ProjectError as err:
@@ -166,15 +167,6 @@ def interview_page(request: Request) -> Response:
         here=f"/interview?{urlencode({'name': name, 'page': page})}",
         page_url=lambda p: f"/interview?{urlencode({'name': name, 'page': p})}",
     )
-
-
-def _page_number(value: str | None) -> int:
-    if not value:
-        return 1
-    if not value.isdigit() or int(value) < 1:
-        msg = f"page must be a whole number from 1, got {value[:20]!r}"
-        raise WebError(msg)
-    return int(value)
 
 
 def turn_place(request: Request) -> Response:

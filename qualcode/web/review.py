@@ -25,11 +25,13 @@ from qualcode import schema
 from qualcode.project import Project
 from qualcode.reports import evidence_spans
 from qualcode.web.common import (
+    MAX_NUMBER,
     WebError,
     back,
     cached,
     codebook_of,
     form_of,
+    int_field,
     need_coder,
     open_project,
     render,
@@ -102,7 +104,7 @@ def _index(value: Any) -> int:
     if not text.lstrip("-").isdigit():
         msg = f"the queue position must be a whole number, got {text[:20]!r}"
         raise WebError(msg)
-    return max(int(text), 0)
+    return min(max(int(text), 0), MAX_NUMBER)
 
 
 def _queue(
@@ -114,8 +116,8 @@ def _queue(
         msg = f"no code {filters.code!r} in the codebook"
         raise WebError(msg)
     left = project.count_pending(**filters.kwargs())
-    if left and i >= left:
-        i = left - 1
+    if i >= left:
+        i = max(left - 1, 0)
     row = project.pending_suggestions(**filters.kwargs(), offset=i, limit=1)
     card = None
     if len(row):
@@ -171,13 +173,10 @@ async def decide(request: Request) -> Response:
     if decision not in ("accept", "reject"):
         msg = f"decision must be accept or reject, got {decision[:20]!r}"
         raise WebError(msg)
-    sid = form.get("suggestion_id", "").strip()
-    if not sid.isdigit():
-        msg = f"suggestion_id must be a whole number, got {sid[:20]!r}"
-        raise WebError(msg)
+    sid = int_field(form, "suggestion_id")
     with open_project(request) as project:
         project.decide_pending(
-            pd.DataFrame({"suggestion_id": [int(sid)], "decision": [decision]}), coder=coder
+            pd.DataFrame({"suggestion_id": [sid], "decision": [decision]}), coder=coder
         )
         done = "Accepted" if decision == "accept" else "Rejected"
         if request.headers.get("hx-request"):

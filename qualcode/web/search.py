@@ -36,6 +36,7 @@ from qualcode.web.common import (
     int_field,
     need_coder,
     open_project,
+    page_number,
     render,
     settings_of,
 )
@@ -99,11 +100,7 @@ def search_page(request: Request) -> Response:
     query = params.get("q", "").strip()
     freq = params.get("freq", "")
     filters = _filters(params)
-    page_text = params.get("page", "1")
-    if not page_text.isdigit() or int(page_text) < 1:
-        msg = f"page must be a whole number from 1, got {page_text[:20]!r}"
-        raise WebError(msg)
-    page = int(page_text)
+    page = page_number(params.get("page"))
     if freq and freq not in _BY:
         msg = f"word frequencies are counted by interview, speaker or role, not {freq[:20]!r}"
         raise WebError(msg)
