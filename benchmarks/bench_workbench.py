@@ -9,7 +9,8 @@ folder to rebuild). Then, against a real server on 127.0.0.1 (uvicorn, as ``qual
   codebook, the interviews list, the overview; the first and the last page of the 2,000-turn
   interview;
 * actions: accept a suggestion and show the next one; code a span;
-* search over all 200,000 turns (the first search builds the index; then a warm one).
+* search over all 200,000 turns (the server builds the index in the background 2 s after it
+  starts; the time of that build is printed apart).
 
 Each figure is the median of a few requests over HTTP on loopback (the server's time plus a
 fraction of a millisecond). Run: ``python benchmarks/bench_workbench.py``.
@@ -226,7 +227,7 @@ def main() -> None:
 
             measure("code a span (and show the turn again)", code_span)
             measure(
-                "search 'klien' over all turns (first: builds the index)",
+                "search 'klien' over all turns (the first search)",
                 page("/search?q=klien"),
                 1,
             )
@@ -241,6 +242,13 @@ def main() -> None:
             log = p.log()
             for _ in range(int((log["batch"] > last_batch).sum())):
                 p.undo(who="bench")
+    from qualcode.searchindex import SearchIndex
+
+    with Project.open(path) as p:
+        start = time.perf_counter()
+        SearchIndex(p.turns(), lang=["id", "en"])
+    took = time.perf_counter() - start
+    print(f"{'search index of all turns (built in the background at start)':<58} {took:7.2f} s")
     print("limits: ready < 2 s; pages < 300 ms; accept+next and code a span < 100 ms; search < 1 s")
 
 
