@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qualcode import provenance
 from qualcode.cases import case_attributes, case_of_turns, select_attributes, validate_cases
 from qualcode.codebook import Codebook
 from qualcode.errors import CodingsError, QualcodeError
@@ -1228,4 +1229,45 @@ def _report_tables(
                     level=level,
                     **common,
                 )
-    return tables
+    _mark_kinds(
+        tables,
+        turns,
+        codings,
+        codebook,
+        coder=coder,
+        min_score=min_score,
+        cases=cases,
+        attributes=attributes,
+    )
+    # the first table says whose codings the report shows (a workbook's first sheet)
+    shown = provenance.coders_shown(tables["segments"])
+    order = pd.Index(pd.unique(codings[CODER].astype(str).to_numpy(dtype=object)))
+    shown = shown.iloc[np.argsort(order.get_indexer(pd.Index(shown[CODER])), kind="stable")]
+    return {"coders_shown": shown.reset_index(drop=True), **tables}
+
+
+def _mark_kinds(
+    tables: dict[str, pd.DataFrame],
+    turns: pd.DataFrame,
+    codings: pd.DataFrame,
+    codebook: Codebook | None,
+    **options: Any,
+) -> None:
+    """Say who made the codings (:mod:`qualcode.provenance`): a ``kind`` column on the segments
+    and coder counts, and with open suggestions a ``suggested_turns`` column on the counts."""
+    kinds = provenance.coder_kinds(codings)
+    for name in ("segments", "coder_counts"):
+        table = tables[name]
+        table[provenance.KIND] = table[CODER].astype(str).map(kinds).astype("string")
+    if provenance.SUGGESTION not in kinds.values():
+        return
+    people = codings[provenance.coding_kinds(codings) != provenance.SUGGESTION]
+    chosen = _as_list(options["coder"])
+    if chosen is not None:
+        chosen = [c for c in chosen if kinds.get(c) != provenance.SUGGESTION] or None
+        if chosen is None:
+            people = people.iloc[:0]
+    plain = _report_tables(
+        turns, people, codebook, **{**options, "coder": chosen}, context=False, spans=None
+    )
+    provenance.add_suggested_counts(tables, plain)

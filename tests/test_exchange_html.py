@@ -161,7 +161,12 @@ def test_write_report_files(report_dir):
 
 def test_write_report_workbook_sheets_and_headers(report_dir):
     wb = openpyxl.load_workbook(report_dir[1]["xlsx"])
-    assert wb.sheetnames[:3] == ["Coded segments", "Code frequencies", "Theme frequencies"]
+    assert wb.sheetnames[:4] == [
+        "Coders shown",
+        "Coded segments",
+        "Code frequencies",
+        "Theme frequencies",
+    ]
     assert "Coder agreement" in wb.sheetnames
     ws = wb["Code frequencies"]
     headers = [c.value for c in ws[1]]

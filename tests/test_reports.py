@@ -324,6 +324,7 @@ def test_coder_agreement_empty_with_one_coder(turns, codings, codebook):
 def test_report_tables_names_and_consistency(turns, codings, codebook):
     tables = report_tables(turns, codings, codebook)
     assert set(tables) == {
+        "coders_shown",
         "segments",
         "code_frequencies",
         "theme_frequencies",

@@ -298,7 +298,8 @@ def _code_project(
     )
     typer.echo(f"Next: qualcode review export {proj.path} --out review.xlsx")
     if out is not None:
-        turns, codings = proj.turns(), proj.current_codings()
+        # the people's codings and the suggestions just made, marked as suggestions
+        turns, codings = proj.turns(), proj.report_codings(include_suggestions=True)
         if pseudonyms is not None:  # the project's stored text stays as it is
             done = pseudonyms.apply(turns, codings=codings)
             assert done.codings is not None

@@ -18,11 +18,13 @@ from qualcode.cli.inputs import (
     CodebookOpt,
     CoderOpt,
     CodingsOpt,
+    IncludeSuggestionsOpt,
     LangOpt,
     MinScoreOpt,
     ProjectOpt,
     PseudonymsOpt,
     TurnsOpt,
+    describe_shown,
     echo_pseudonyms,
     load_cases,
     load_inputs,
@@ -49,6 +51,7 @@ def export_docx(
     lang: LangOpt = None,
     pseudonyms: PseudonymsOpt = None,
     coder: CoderOpt = None,
+    include_suggestions: IncludeSuggestionsOpt = False,
     min_score: MinScoreOpt = None,
     title: Annotated[str | None, typer.Option("--title", help="Document title.")] = None,
     no_transcripts: Annotated[
@@ -61,7 +64,14 @@ def export_docx(
     from qualcode.exchange.docx import write_docx_appendix
 
     names = load_pseudonyms(pseudonyms)
-    turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
+    turns_df, codings_df, book = load_inputs(
+        turns,
+        codings,
+        codebook,
+        project,
+        coder=coder,
+        include_suggestions=include_suggestions,
+    )
     cases_df = load_cases(cases, attribute, project=project)
     path = write_docx_appendix(
         turns_df,
@@ -81,6 +91,7 @@ def export_docx(
     typer.echo(
         f"Wrote {path} ({turns_df[INTERVIEW].nunique()} interviews, {len(codings_df)} codings)"
     )
+    typer.echo(describe_shown(codings_df))
     echo_pseudonyms(names)
 
 
@@ -92,6 +103,7 @@ def export_xlsx(
     codebook: CodebookOpt = None,
     project: ProjectOpt = None,
     coder: CoderOpt = None,
+    include_suggestions: IncludeSuggestionsOpt = False,
     min_score: MinScoreOpt = None,
     cases: CasesOpt = None,
     attribute: AttributeOpt = None,
@@ -102,7 +114,14 @@ def export_xlsx(
     from qualcode.exchange.report import write_report_workbook
 
     names = load_pseudonyms(pseudonyms)
-    turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
+    turns_df, codings_df, book = load_inputs(
+        turns,
+        codings,
+        codebook,
+        project,
+        coder=coder,
+        include_suggestions=include_suggestions,
+    )
     cases_df = load_cases(cases, attribute, project=project)
     path = write_report_workbook(
         turns_df,
@@ -118,6 +137,7 @@ def export_xlsx(
         case_labels=find_case_labels(cases),
     )
     typer.echo(f"Wrote {path}")
+    typer.echo(describe_shown(codings_df))
     echo_pseudonyms(names)
 
 
@@ -155,6 +175,7 @@ def export_qdpx(
         ),
     ] = False,
     pseudonyms: PseudonymsOpt = None,
+    coder: CoderOpt = None,
 ) -> None:
     """Write a project for NVivo, ATLAS.ti, MAXQDA or QualCoder (REFI-QDA .qdpx)."""
     from qualcode.exchange.refi.project import export_project_qdpx
@@ -163,10 +184,14 @@ def export_qdpx(
         raise QualcodeError("give --project P.qualcode (the project to export)")
     names = load_pseudonyms(pseudonyms)
     proj = open_project_file(project)
-    path = export_project_qdpx(proj, out, suggestions=suggestions, pseudonyms=names)
+    shown = proj.report_codings(coder=coder or None, include_suggestions=suggestions)
+    path = export_project_qdpx(
+        proj, out, suggestions=suggestions, pseudonyms=names, coder=coder or None
+    )
     status = proj.status()
     typer.echo(
         f"Wrote {path}: {status['interviews']} interview(s), {status['codes']} codes, "
-        f"{len(proj.current_codings() if suggestions else proj.codings(people=True))} codings"
+        f"{len(shown)} codings"
     )
+    typer.echo(describe_shown(shown))
     echo_pseudonyms(names)

@@ -36,6 +36,14 @@ CoderOpt = Annotated[
     list[str] | None,
     typer.Option("--coder", help="Count only this coder's codings (repeatable; default: all)."),
 ]
+IncludeSuggestionsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-suggestions",
+        help="With --project: also the machine suggestions nobody reviewed yet, marked as "
+        "such (default: the people's codings: hand codings and accepted suggestions).",
+    ),
+]
 MinScoreOpt = Annotated[
     float | None, typer.Option("--min-score", help="Leave out codings scored lower.")
 ]
@@ -86,11 +94,15 @@ def load_inputs(
     codings: Path | None,
     codebook: Path | None,
     project: Path | None = None,
+    *,
+    coder: list[str] | None = None,
+    include_suggestions: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, Codebook]:
     """Read the turns table (or transcripts), the codings table and the codebook, or a project.
 
-    From a project: its turns, the codings reports use (people's and machine codings nobody
-    rejected) and its codebook (a ``--codebook`` file given as well wins).
+    From a project: its turns, the codings reports show (:meth:`Project.report_codings`: the
+    people's, with ``include_suggestions`` also the open suggestions, marked; ``coder`` keeps
+    those coders) and its codebook (a ``--codebook`` file given as well wins).
 
     Raises
     ------
@@ -110,10 +122,13 @@ def load_inputs(
             raise QualcodeError(msg)
         proj = open_project_file(project)
         book = read_codebook(codebook) if codebook is not None else proj.codebook()
-        codings_df = proj.current_codings()
+        shown = proj.report_codings(coder=coder or None, include_suggestions=include_suggestions)
         if codebook is not None:
-            _check_project_codes(codings_df, book, codebook)
-        return proj.turns(), codings_df, book
+            _check_project_codes(shown, book, codebook)
+        return proj.turns(), shown, book
+    if include_suggestions:
+        msg = "--include-suggestions needs --project (a codings file holds no open suggestions)"
+        raise QualcodeError(msg)
     if turns is None or codings is None or codebook is None:
         msg = "give --turns, --codings and --codebook, or --project P.qualcode"
         raise QualcodeError(msg)
@@ -142,6 +157,19 @@ def _check_project_codes(codings: pd.DataFrame, book: Codebook, path: Path) -> N
             "out --codebook to use the project's own)"
         )
         raise CodebookError(msg, path=path)
+
+
+def describe_shown(codings: pd.DataFrame) -> str:
+    """One line naming the coders whose codings an output shows, and what they are."""
+    from qualcode.provenance import MACHINE, SUGGESTION, coders_shown
+
+    shown = coders_shown(codings)
+    what = {SUGGESTION: "suggestions nobody reviewed, marked", MACHINE: "machine codings"}
+    parts = [
+        f"{c} ({n} {what.get(k, 'codings')})"
+        for c, k, n in zip(shown["coder"], shown["kind"], shown["codings"], strict=True)
+    ]
+    return "Codings shown: " + (", ".join(parts) if parts else "none")
 
 
 def open_project_file(path: Path):

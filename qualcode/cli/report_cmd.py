@@ -15,11 +15,13 @@ from qualcode.cli.inputs import (
     CodebookOpt,
     CoderOpt,
     CodingsOpt,
+    IncludeSuggestionsOpt,
     LangOpt,
     MinScoreOpt,
     ProjectOpt,
     PseudonymsOpt,
     TurnsOpt,
+    describe_shown,
     echo_pseudonyms,
     load_cases,
     load_inputs,
@@ -35,6 +37,7 @@ def report_command(
     codebook: CodebookOpt = None,
     project: ProjectOpt = None,
     coder: CoderOpt = None,
+    include_suggestions: IncludeSuggestionsOpt = False,
     min_score: MinScoreOpt = None,
     lang: LangOpt = None,
     pseudonyms: PseudonymsOpt = None,
@@ -57,7 +60,14 @@ def report_command(
     from qualcode.exchange.report import write_report
 
     names = load_pseudonyms(pseudonyms)
-    turns_df, codings_df, book = load_inputs(turns, codings, codebook, project)
+    turns_df, codings_df, book = load_inputs(
+        turns,
+        codings,
+        codebook,
+        project,
+        coder=coder,
+        include_suggestions=include_suggestions,
+    )
     cases_df = load_cases(cases, attribute, project=project)
     written = write_report(
         turns_df,
@@ -81,4 +91,5 @@ def report_command(
         f"Wrote {n_csv} CSV tables, {written['xlsx'].name}, {n_charts} chart files and "
         f"{written['html'].name} to {out}"
     )
+    typer.echo(describe_shown(codings_df))
     echo_pseudonyms(names)

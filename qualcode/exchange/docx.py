@@ -53,7 +53,9 @@ from qualcode.exchange._prepare import (
     TitlesArg,
     prepare_inputs,
 )
+from qualcode.exchange.shown import shown_line, with_suggestion_captions
 from qualcode.fileio import write_atomic
+from qualcode.provenance import KIND, SUGGESTION, coder_kinds
 from qualcode.reports import (
     CODE_LABEL,
     INTERVIEWS,
@@ -452,15 +454,32 @@ def _merge_coders(seg: pd.DataFrame) -> pd.DataFrame:
     merged = seg.iloc[rows][[CODE, TURN_ID, *firsts]].reset_index(drop=True)
     merged[SCORE] = [score[k] for k in first]
     merged["coders"] = [", ".join(dict.fromkeys(coders[k])) for k in first]
+    kinds = cols.get(KIND)
+    open_ = (
+        {key for key, kind in zip(keys, kinds, strict=True) if kind == SUGGESTION}
+        if kinds is not None
+        else set()
+    )
+    merged[SUGGESTION] = [k in open_ for k in first]
     merged[SPANS] = ["; ".join(spans[k]) for k in first]
     return merged
 
 
-def cite(who: str, interview: str, position: object, coders: str, t: Mapping[str, str]) -> str:
+def cite(
+    who: str,
+    interview: str,
+    position: object,
+    coders: str,
+    t: Mapping[str, str],
+    *,
+    suggested: bool = False,
+) -> str:
     """A quote's reference as a thesis cites an informant: who, interview, turn, and by whom.
 
     ``who`` is the case (or the speaker); the interview is left out where it is named like
-    the case. Machine coders (``rules``, ``model``) read "coded automatically".
+    the case. Machine coders (``rules``, ``model``) read "coded automatically", or with
+    ``suggested`` (a suggestion nobody reviewed, :mod:`qualcode.provenance`) "suggestion, not
+    yet reviewed".
 
     Examples
     --------
@@ -475,7 +494,7 @@ def cite(who: str, interview: str, position: object, coders: str, t: Mapping[str
     people = [c for c in names if c not in (RULES_CODER, MODEL_CODER)]
     parts = [t["coded_by"].format(coders=", ".join(people))] if people else []
     if len(people) < len(names):
-        parts.append(t["coded_auto"])
+        parts.append(t["coded_suggestion" if suggested else "coded_auto"])
     return "; ".join([source, *parts])
 
 
@@ -502,8 +521,8 @@ def _segments_section(
             doc.add_heading(_clean(meta.at[code, CODE_LABEL]), level=3)
             fragments = []
             group = by_code[code]
-            columns = (TEXT, SPANS, INTERVIEW, SPEAKER, POSITION, "coders", TURN_ID)
-            for text, spans, interview, speaker, position, coders, turn_id in zip(
+            columns = (TEXT, SPANS, INTERVIEW, SPEAKER, POSITION, "coders", TURN_ID, SUGGESTION)
+            for text, spans, interview, speaker, position, coders, turn_id, open_ in zip(
                 *(_objects(group[c]) for c in columns), strict=True
             ):
                 runs = _marked_runs(str(text), reports.parse_spans(spans), italic=False)
@@ -511,7 +530,9 @@ def _segments_section(
                 quote = '<w:p><w:pPr><w:pStyle w:val="Quote"/><w:keepNext/></w:pPr>'
                 fragments.append(f"{quote}{runs}</w:p>")
                 who = case_of.get(str(turn_id)) or str(speaker)
-                source = cite(who, str(interview or ""), position, str(coders), t)
+                source = cite(
+                    who, str(interview or ""), position, str(coders), t, suggested=bool(open_)
+                )
                 fragments.append(
                     '<w:p><w:pPr><w:jc w:val="right"/><w:spacing w:after="200"/></w:pPr>'
                     f'<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">'
@@ -744,6 +765,7 @@ def write_docx_appendix(
     frame = reports._prepare(turns, codings, codebook, coder=coder, min_score=min_score)
     meta = frame.meta
     kept = frame.codings
+    t = with_suggestion_captions(t, kept)  # suggestions nobody reviewed are said to be so
     tables = tables or {}
     code_freq = tables.get("code_frequencies")
     if code_freq is None:
@@ -755,6 +777,7 @@ def write_docx_appendix(
     doc = Document()
     cap = _Captions(doc, t)
     toc = _setup(doc, t, title)
+    doc.add_paragraph(shown_line(kept, t))
     _codebook_section(doc, codebook, meta, t, cap)
     if transcripts:
         _transcripts_section(doc, turns, _codes_of_turns(kept, meta), t, cap)
@@ -762,6 +785,8 @@ def write_docx_appendix(
         seg = tables.get("segments")
         if seg is None:
             seg = reports.coded_segments(turns, kept, codebook)
+        if KIND not in seg.columns:  # who made each coding (suggestions are cited as such)
+            seg = seg.assign(**{KIND: seg[CODER].astype(str).map(coder_kinds(kept))})
         case_of: dict[str, str] = {}
         if cases is not None:
             found = case_of_turns(turns, validate_cases(cases), unmatched="ignore")

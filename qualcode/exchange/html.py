@@ -27,6 +27,7 @@ from qualcode.exchange._prepare import (
     prepare_inputs,
 )
 from qualcode.fileio import write_atomic
+from qualcode.provenance import KIND, SUGGESTION, coder_kinds
 from qualcode.reports import (
     CODE_LABEL,
     INTERVIEWS,
@@ -246,6 +247,8 @@ def _segments_html(seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]) -> 
     rows = []
     has_q = QUESTION in seg.columns
     names = [CODE, CODE_LABEL, INTERVIEW, SPEAKER, POSITION, CODER, SCORE, TEXT, SPANS]
+    if KIND in seg.columns:
+        names.append(KIND)
     if has_q:
         names.append(QUESTION)
     arrays = [_values(seg[c]) for c in names]
@@ -255,10 +258,11 @@ def _segments_html(seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]) -> 
         if has_q and pd.notna(r[QUESTION]) and r[QUESTION]:
             question = f'<div class="question">{e(t["question"])}: {e(r[QUESTION])}</div>'
         score = "" if pd.isna(r[SCORE]) else f"{float(r[SCORE]):.2f}"
+        who = coder_name(r[CODER], t, r.get(KIND))
         rows.append(
             f'<tr data-code="{e(r[CODE])}" data-interview="{e(r[INTERVIEW])}">'
             f"<td>{e(r[CODE_LABEL])}</td><td>{e(r[INTERVIEW])}</td><td>{e(r[SPEAKER])}</td>"
-            f'<td class="num">{e(r[POSITION])}</td><td>{e(coder_name(r[CODER], t))}</td>'
+            f'<td class="num">{e(r[POSITION])}</td><td>{e(who)}</td>'
             f'<td class="num">{score}</td>'
             f'<td class="text">{question}{marked_html(str(r[TEXT]), r[SPANS])}</td></tr>'
         )
@@ -302,12 +306,15 @@ def render_html_report(
     meta = reports.code_table(codebook, seg)
     codings_n = len(seg)
     coders = list(dict.fromkeys(seg[CODER])) if len(seg) else []
+    kinds = coder_kinds(seg) if len(seg) else {}
+    if SUGGESTION in kinds.values():  # suggestions nobody reviewed are said to be so
+        charts = {k: (c + t["includes_suggestions"], svg) for k, (c, svg) in (charts or {}).items()}
     summary = t["summary_line"].format(
         interviews=turns[INTERVIEW].nunique(),
         turns=len(turns),
         participant=int((turns[ROLE] == PARTICIPANT).sum()),
         codings=codings_n,
-        coders=", ".join(coder_name(c, t) for c in coders) or "-",
+        coders=", ".join(coder_name(c, t, kinds.get(str(c))) for c in coders) or "-",
         codebook=codebook.name,
         codes=len(codebook.codes),
     )
@@ -387,9 +394,12 @@ def report_charts(
     }
 
 
-def coder_name(coder: object, t: Mapping[str, str]) -> str:
-    """A coder as a reader should see it: machine coders (``rules``, ``model``) marked."""
+def coder_name(coder: object, t: Mapping[str, str], kind: object = None) -> str:
+    """A coder as a reader should see it: machine coders (``rules``, ``model``) marked, and
+    marked as suggestions not yet reviewed when ``kind`` is ``"suggestion"``."""
     name = str(coder)
+    if kind == SUGGESTION:
+        return t["coder_suggestion"].format(coder=name)
     if name in (RULES_CODER, MODEL_CODER):
         return t["coder_machine"].format(coder=name)
     return name

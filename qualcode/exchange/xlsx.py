@@ -73,6 +73,9 @@ COLUMN_LABELS: dict[str, str] = {
     "decision": "Decision (accept / reject)",
     "note": "Note",
     "final": "Final decision (coded / not coded)",
+    "kind": "Coded by (person / machine / suggestion)",
+    "suggested_turns": "Of which only suggested (not reviewed)",
+    "codings": "Codings",
     "setting": "Setting",
     "case": "Case",
     "attribute": "Attribute",
@@ -83,6 +86,7 @@ COLUMN_LABELS: dict[str, str] = {
 
 #: sheet names for the tables of :func:`qualcode.reports.report_tables`
 SHEET_NAMES: dict[str, str] = {
+    "coders_shown": "Coders shown",
     "segments": "Coded segments",
     "code_frequencies": "Code frequencies",
     "theme_frequencies": "Theme frequencies",

@@ -263,6 +263,19 @@ class Project(ProjectDisplay, ProjectViews, HandCoding):
             details=details,
         )
 
+    def report_codings(
+        self, *, coder: str | Sequence[str] | None = None, include_suggestions: bool = False
+    ) -> pd.DataFrame:
+        """The codings a report shows: the people's (hand codings and accepted suggestions).
+
+        ``include_suggestions`` adds the suggestions nobody decided on, with ``status``
+        ``"suggested"`` (marked as such in every report table); ``coder`` keeps those coders
+        (``"consensus"`` after adjudication). See :func:`qualcode.project.team.report_codings`.
+        """
+        from qualcode.project import team
+
+        return team.report_codings(self, coder=coder, include_suggestions=include_suggestions)
+
     def current_codings(self) -> pd.DataFrame:
         """What reports use: people's codings and machine codings nobody rejected."""
         return self.codings(status=["accepted", "suggested"])

@@ -29,6 +29,7 @@ from qualcode.agreement import Seen, agreement_table, disagreements
 from qualcode.errors import CodingsError, ProjectError, ReviewSheetError
 from qualcode.project import rows
 from qualcode.project.reading import MACHINE_CODERS
+from qualcode.provenance import STATUS, SUGGESTED
 from qualcode.reports import previous_questions
 from qualcode.span_agreement import character_agreement
 
@@ -45,6 +46,7 @@ __all__ = [
     "parse_final",
     "project_agreement",
     "project_disagreements",
+    "report_codings",
     "team_codings",
 ]
 
@@ -103,6 +105,49 @@ def team_codings(project: Project, coders: Sequence[str] | None = None) -> pd.Da
         raise CodingsError(msg, path=project.path)
     rank = pd.Index(wanted).get_indexer(pd.Index(table[schema.CODER], dtype=object))
     return table.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+
+def report_codings(
+    project: Project,
+    *,
+    coder: str | Sequence[str] | None = None,
+    include_suggestions: bool = False,
+) -> pd.DataFrame:
+    """Return the codings a report of the project shows.
+
+    By default the people's codings: what a person coded and the suggestions a person accepted
+    (under that person's name). ``include_suggestions`` adds the machine suggestions nobody
+    has decided on yet, with ``status`` ``"suggested"`` (:mod:`qualcode.provenance` marks them
+    in every table); rejected suggestions never count.
+
+    Raises
+    ------
+    CodingsError
+        A coder named in ``coder`` has no codings among those shown (the coders there are
+        listed; a machine coder's open suggestions need ``include_suggestions``).
+    """
+    table = project.codings(people=True).assign(**{STATUS: "accepted"})
+    if include_suggestions:
+        open_ = project.codings(coder=list(MACHINE_CODERS), status=SUGGESTED)
+        table = pd.concat([table, open_.assign(**{STATUS: SUGGESTED})], ignore_index=True)
+    if coder is None:
+        return table
+    wanted = [coder] if isinstance(coder, str) else list(coder)
+    present = _coders_of(table)
+    missing = [c for c in wanted if c not in present]
+    if missing:
+        hint = (
+            "; a machine coder's suggestions are shown with --include-suggestions"
+            if any(c in MACHINE_CODERS for c in missing) and not include_suggestions
+            else ""
+        )
+        msg = (
+            f"no codings by {', '.join(missing)} to report; coders with codings: "
+            f"{', '.join(present) or 'none'}{hint}"
+        )
+        raise CodingsError(msg, path=project.path)
+    keep = pd.Index(wanted).get_indexer(pd.Index(table[schema.CODER], dtype=object)) >= 0
+    return table[keep].reset_index(drop=True)
 
 
 def project_agreement(

@@ -21,6 +21,7 @@ from qualcode.exchange.refi.writer import write_qdpx
 from qualcode.project import Project
 from qualcode.project.merge import Incoming, MergeResult, merge_into, with_codes_of
 from qualcode.project.reading import MACHINE_CODERS
+from qualcode.provenance import STATUS
 from qualcode.pseudonyms import Pseudonyms
 
 
@@ -30,6 +31,7 @@ def export_project_qdpx(
     *,
     suggestions: bool = False,
     pseudonyms: Pseudonyms | None = None,
+    coder: str | list[str] | None = None,
 ) -> Path:
     """Write a project as a REFI-QDA .qdpx file.
 
@@ -44,13 +46,17 @@ def export_project_qdpx(
     pseudonyms : Pseudonyms, optional
         Names replaced in the sources, cases, codebook and memos written (the project's
         stored text is not changed); see :mod:`qualcode.pseudonyms`.
+    coder : str or list of str, optional
+        Only these coders' codings (``"consensus"`` after adjudication); the file's users are
+        the coders written.
 
     Returns
     -------
     Path
         The file written.
     """
-    codings = project.current_codings() if suggestions else project.codings(people=True)
+    shown = project.report_codings(coder=coder, include_suggestions=suggestions)
+    codings = shown.drop(columns=[STATUS])
     cases = project.cases()
     log = project.log()
     turns, codebook, memos = project.turns(), project.codebook(), project.memos()
