@@ -160,6 +160,8 @@ def test_cli_export_docx_include_suggestions_quotes_and_captions(
     )
     assert any("; saran, belum ditinjau)" in t for t in text)  # a quote's citation
     assert any("(termasuk saran yang belum ditinjau)" in t for t in text)  # a caption
+    frequencies = docx.Document(str(path)).tables[-1]
+    assert "Di antaranya hanya saran" in [c.text for c in frequencies.rows[0].cells]
     assert not any("dikodekan otomatis" in t for t in text)  # not machine codings here
 
 

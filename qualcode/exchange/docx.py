@@ -55,7 +55,14 @@ from qualcode.exchange._prepare import (
 )
 from qualcode.exchange.shown import shown_line, with_suggestion_captions
 from qualcode.fileio import write_atomic
-from qualcode.provenance import KIND, SUGGESTION, coder_kinds
+from qualcode.provenance import (
+    KIND,
+    SUGGESTED_TURNS,
+    SUGGESTION,
+    add_suggested_counts,
+    coder_kinds,
+    coding_kinds,
+)
 from qualcode.reports import (
     CODE_LABEL,
     INTERVIEWS,
@@ -557,14 +564,22 @@ def _frequency_section(
     doc.add_heading(t["frequencies"], level=1)
     cap.add("Table", t["caption_frequencies"])
     headers = [t["code"], t["turns"], t["share"], t["interviews"]]
-    table, twips = _header_table(doc, headers, FREQUENCY_WIDTHS, TABLE_STYLE)
+    widths = FREQUENCY_WIDTHS
+    # with suggestions nobody reviewed, a column says how many turns only they count
+    suggested = SUGGESTED_TURNS in code_freq.columns and SUGGESTED_TURNS in theme_freq.columns
+    if suggested:
+        headers.insert(2, t["suggested_turns"])
+        widths = (*FREQUENCY_WIDTHS[:2], 2.5, *FREQUENCY_WIDTHS[2:])
+    table, twips = _header_table(doc, headers, widths, TABLE_STYLE)
 
     def cells(row: pd.Series, label: str, *, bold: bool) -> list[str | list[str]]:
         share = "" if pd.isna(row[SHARE]) else f"{row[SHARE]:.1%}"
         presence = t["of"].format(n=row[INTERVIEWS], total=row[INTERVIEWS_TOTAL])
+        extra = [_run_xml(str(row[SUGGESTED_TURNS]), bold=bold)] if suggested else []
         return [
             _run_xml(label, bold=bold),
             _run_xml(str(row[TURNS]), bold=bold),
+            *extra,
             _run_xml(share, bold=bold),
             _run_xml(presence, bold=bold),
         ]
@@ -773,6 +788,16 @@ def write_docx_appendix(
     theme_freq = tables.get("theme_frequencies")
     if theme_freq is None:
         theme_freq = reports.theme_frequencies(turns, kept, codebook)
+    if SUGGESTED_TURNS not in code_freq.columns and SUGGESTION in coder_kinds(kept).values():
+        people = kept[coding_kinds(kept) != SUGGESTION]
+        code_freq, theme_freq = code_freq.copy(), theme_freq.copy()
+        add_suggested_counts(
+            {"code_frequencies": code_freq, "theme_frequencies": theme_freq},
+            {
+                "code_frequencies": reports.code_frequencies(turns, people, codebook),
+                "theme_frequencies": reports.theme_frequencies(turns, people, codebook),
+            },
+        )
 
     doc = Document()
     cap = _Captions(doc, t)

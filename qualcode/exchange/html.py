@@ -27,7 +27,7 @@ from qualcode.exchange._prepare import (
     prepare_inputs,
 )
 from qualcode.fileio import write_atomic
-from qualcode.provenance import KIND, SUGGESTION, coder_kinds
+from qualcode.provenance import KIND, SUGGESTED_TURNS, SUGGESTION, coder_kinds
 from qualcode.reports import (
     CODE_LABEL,
     INTERVIEWS,
@@ -165,15 +165,19 @@ def _table(df: pd.DataFrame, columns: Mapping[str, str], *, percent: tuple[str, 
 
 
 def _frequency_table(code_freq: pd.DataFrame, theme_freq: pd.DataFrame, t: dict[str, str]) -> str:
-    head = "".join(f"<th>{e(x)}</th>" for x in (t["code"], t["turns"], t["share"], t["interviews"]))
+    # with suggestions nobody reviewed, a column says how many turns only they count
+    suggested = SUGGESTED_TURNS in code_freq.columns and SUGGESTED_TURNS in theme_freq.columns
+    names = [t["code"], t["turns"], *([t["suggested_turns"]] if suggested else [])]
+    head = "".join(f"<th>{e(x)}</th>" for x in (*names, t["share"], t["interviews"]))
     themes = theme_freq.set_index(THEME)
     rows = []
 
     def row_html(row: pd.Series, label: str, cls: str) -> str:
         share = "" if pd.isna(row[SHARE]) else f"{row[SHARE]:.1%}"
         presence = t["of"].format(n=row[INTERVIEWS], total=row[INTERVIEWS_TOTAL])
+        extra = f'<td class="num">{e(row[SUGGESTED_TURNS])}</td>' if suggested else ""
         return (
-            f'<tr class="{cls}"><td>{e(label)}</td><td class="num">{e(row[TURNS])}</td>'
+            f'<tr class="{cls}"><td>{e(label)}</td><td class="num">{e(row[TURNS])}</td>{extra}'
             f'<td class="num">{e(share)}</td><td class="num">{e(presence)}</td></tr>'
         )
 
@@ -306,6 +310,8 @@ def render_html_report(
     meta = reports.code_table(codebook, seg)
     codings_n = len(seg)
     coders = list(dict.fromkeys(seg[CODER])) if len(seg) else []
+    if "coders_shown" in tables:  # in the order of the codings
+        coders = [c for c in tables["coders_shown"][CODER] if c in set(coders)]
     kinds = coder_kinds(seg) if len(seg) else {}
     if SUGGESTION in kinds.values():  # suggestions nobody reviewed are said to be so
         charts = {k: (c + t["includes_suggestions"], svg) for k, (c, svg) in (charts or {}).items()}
