@@ -267,6 +267,10 @@ def test_adjudication_round_trip_agreed_cells_and_settled_ones(
     assert len(project.codings(coder="ana")) == 10 + 5 + 1
     log = project.log()
     assert log["action"].iloc[-1] == "adjudicate"
+    # importing the same sheet again changes nothing and logs nothing
+    code, out, err = run(capsys, "adjudicate", "import", project.path, sheet)
+    assert code == 0 and "Nothing changed: final's codings already hold this sheet." in out
+    assert len(project.log()) == len(log)
     project.undo()
     assert_same_state(state(project), before)
 

@@ -68,6 +68,9 @@ def _import(project: Path, sheet: Path, *, consensus: str | None, who: str | Non
 
     proj = open_project(project)
     result = import_adjudication_sheet(sheet, proj, consensus=consensus, who=who)
+    if not result["added"] and not result["retired"]:
+        typer.echo(f"Nothing changed: {result['consensus']}'s codings already hold this sheet.")
+        return
     typer.echo(
         f"{result['agreed']} cell(s) both coders coded and {result['coded']} settled as coded "
         f"became {result['consensus']}'s codings "
