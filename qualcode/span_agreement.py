@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,9 +28,33 @@ import pandas as pd
 from qualcode.agreement import OVERALL, Seen, binary_stats, reliability_data
 from qualcode.codebook import Codebook
 from qualcode.errors import UndefinedStatisticWarning
-from qualcode.schema import CODE, CODER, SPAN_END, SPAN_START, TEXT, TURN_ID, validate_codings
+from qualcode.schema import (
+    CODE,
+    CODER,
+    INTERVIEW,
+    POSITION,
+    SPAN_END,
+    SPAN_START,
+    SPEAKER,
+    TEXT,
+    TURN_ID,
+    validate_codings,
+)
 
-__all__ = ["character_agreement", "character_segments"]
+__all__ = ["Stretches", "character_agreement", "character_disagreements", "character_segments"]
+
+
+class Stretches(NamedTuple):
+    """Stretches of characters on which no coder's decision changes (see
+    :func:`character_segments`)."""
+
+    values: np.ndarray  # (n_coders, n_stretches): 1 coded, 0 not, NaN not seen
+    lengths: np.ndarray  # characters in each stretch
+    code_of: np.ndarray  # index into codes
+    unit_of: np.ndarray  # index into units (the turn the stretch starts in)
+    coders: list[str]
+    codes: list[str]
+    units: list[str]
 
 
 def character_segments(
@@ -40,18 +65,15 @@ def character_segments(
     coders: Sequence[str] | None = None,
     seen: Seen = "all",
     all_speakers: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], list[str]]:
+) -> Stretches:
     """Return the stretches of characters on which no coder's decision changes.
 
     Returns
     -------
-    values : ndarray of float, shape (n_coders, n_stretches)
-        1 coded, 0 seen and not coded, NaN not seen by that coder.
-    lengths : ndarray of int, shape (n_stretches,)
-        Characters in each stretch.
-    code_of : ndarray of int, shape (n_stretches,)
-        Index into ``codes`` of each stretch.
-    coders, codes : list of str
+    Stretches
+        ``values`` (coders x stretches: 1 coded, 0 seen and not coded, NaN not seen),
+        ``lengths`` (characters), ``code_of`` and ``unit_of`` (indexes into ``codes`` and
+        ``units``, the turns compared), ``coders``, ``codes``, ``units``.
     """
     codings = validate_codings(codings)
     data, names, units, codes = reliability_data(
@@ -113,7 +135,7 @@ def character_segments(
     unit_of = np.searchsorted(starts, pos - code_of * total, side="right") - 1
     values = (cover.T > 0).astype(float)
     values[~saw[:, unit_of]] = np.nan
-    return values, size, code_of, names, codes
+    return Stretches(values, size, code_of, unit_of, names, codes, units)
 
 
 def character_agreement(
@@ -157,7 +179,7 @@ def character_agreement(
     >>> table.loc[0, ["n_units", "n_coded"]].tolist(), round(float(table.loc[0, "kappa"]), 3)
     ([20, 8], 0.375)
     """
-    values, size, code_of, _, codes = character_segments(
+    values, size, code_of, _, _, codes, _ = character_segments(
         codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
     )
     rows = []
@@ -176,3 +198,64 @@ def character_agreement(
     return pd.DataFrame(
         rows, columns=[CODE, "n_units", "n_coded", "percent_agreement", "kappa", "alpha"]
     )
+
+
+def character_disagreements(
+    codings: pd.DataFrame,
+    *,
+    turns: pd.DataFrame,
+    codebook: Codebook | None = None,
+    coders: Sequence[str] | None = None,
+    seen: Seen = "all",
+    all_speakers: bool = False,
+) -> pd.DataFrame:
+    """List the (turn, code) cells whose characters the coders coded differently.
+
+    A turn both coders coded, but with different spans, is listed here (and not by
+    :func:`qualcode.agreement.disagreements`, which compares whole turns).
+
+    Returns
+    -------
+    DataFrame
+        ``turn_id``, ``interview``, ``position``, ``speaker``, ``text``, ``code``,
+        ``characters`` (characters coded by some of the coders who saw them, not all) and
+        ``coded_by`` (the coders who coded any of those characters, joined by ``"; "``), in
+        transcript order.
+    """
+    found = character_segments(
+        codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
+    )
+    values = found.values
+    seen_all = ~np.isnan(values).any(axis=0)
+    ones = np.nan_to_num(values).sum(axis=0)
+    differ = seen_all & (ones > 0) & (ones < values.shape[0])
+    cell = found.unit_of[differ] * max(len(found.codes), 1) + found.code_of[differ]
+    size = found.lengths[differ]
+    bits = (
+        np.nan_to_num(values[:, differ]).T.astype(np.int64) * 2 ** np.arange(len(found.coders))
+    ).sum(axis=1)
+    if not len(cell):
+        cols = [TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT, CODE, "characters", "coded_by"]
+        return pd.DataFrame(columns=cols)
+    cells, at = np.unique(cell, return_inverse=True)
+    characters = np.bincount(at, weights=size).astype(np.int64)
+    who = np.zeros(len(cells), dtype=np.int64)
+    np.bitwise_or.at(who, at, bits)
+    labels = {
+        w: "; ".join(n for k, n in enumerate(found.coders) if w >> k & 1) for w in np.unique(who)
+    }
+    n_codes = max(len(found.codes), 1)
+    table = pd.DataFrame(
+        {
+            TURN_ID: np.asarray(found.units, dtype=object)[cells // n_codes],
+            CODE: np.asarray(found.codes, dtype=object)[cells % n_codes],
+            "characters": characters,
+            "coded_by": [labels[w] for w in who],
+        }
+    )
+    info = turns[[TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT]].copy()
+    info[TURN_ID] = info[TURN_ID].astype(str)
+    info = info.drop_duplicates(TURN_ID)
+    out = table.merge(info, on=TURN_ID, how="left")
+    cols = [TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT, CODE, "characters", "coded_by"]
+    return out[cols].reset_index(drop=True)

@@ -14,8 +14,9 @@ from sklearn.metrics import cohen_kappa_score
 
 from qualcode import read_transcript, schema
 from qualcode.agreement import OVERALL, agreement_table
+from qualcode.agreement import disagreements as agreement_disagreements
 from qualcode.errors import UndefinedStatisticWarning
-from qualcode.span_agreement import character_agreement
+from qualcode.span_agreement import character_agreement, character_disagreements
 from tests.conftest import SAMPLE_TXT
 
 INTERVIEW_1 = "magnus_interviews/Narasumber 1"
@@ -88,6 +89,13 @@ def test_character_agreement_by_hand_on_one_interview(turns: pd.DataFrame) -> No
     acquire = table.set_index(schema.CODE).loc["acquire"]
     long_turn = answers.set_index(schema.TURN_ID).loc[ids[1], schema.TEXT]
     assert acquire["n_coded"] == len(long_turn) + 10
+    # both coded both turns, with other characters: two disagreements by character
+    diff = character_disagreements(codings, turns=answers).set_index(schema.CODE)
+    assert diff.loc["retain", "characters"] == only_a + only_b
+    assert diff.loc["acquire", "characters"] == len(long_turn) - 10
+    assert diff.loc["retain", "coded_by"] == "ana; budi"
+    assert diff.loc["acquire", schema.TURN_ID] == ids[1]
+    assert agreement_disagreements(codings, turns=answers).empty  # by turn they agree
 
 
 def test_character_agreement_matches_sklearn_on_expanded_characters(turns: pd.DataFrame) -> None:

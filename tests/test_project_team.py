@@ -182,6 +182,9 @@ def test_cli_agree_project_turn_and_character(
     )
     assert code == 0, err
     assert "Agreement of 2 coders (budi, ana) over the characters of participant turns" in out
+    # the enhance turn both coded, with spans 0-30 and 10-50: 10 + 20 characters differ
+    assert "11 disagreement(s) (turns whose characters were coded differently)." in out
+    assert "enhance budi; ana  30" in out and "characters" in out
     code, _, err = run(capsys, "agree", "--project", project.path, "--unit", "word")
     assert code == 1 and "--unit must be turn or character, got 'word'" in err
 

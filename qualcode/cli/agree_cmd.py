@@ -77,7 +77,7 @@ def agree_command(
     from qualcode.agreement import agreement_table, disagreements
     from qualcode.errors import UndefinedStatisticWarning
     from qualcode.project.team import UNITS, team_codings
-    from qualcode.span_agreement import character_agreement
+    from qualcode.span_agreement import character_agreement, character_disagreements
     from qualcode.tables import write_table
 
     if unit not in UNITS:
@@ -140,12 +140,19 @@ def agree_command(
     if out is not None:
         typer.echo(f"Wrote {write_table(result, out)}")
     if table is not None:
-        diff = disagreements(human, turns=table, **options)
-        typer.echo(f"{len(diff)} disagreement(s).")
+        if unit == "character":  # a turn both coded with other spans is a disagreement too
+            diff = character_disagreements(human, turns=table, **options)
+        else:
+            diff = disagreements(human, turns=table, **options)
+        typer.echo(
+            f"{len(diff)} disagreement(s)"
+            + (" (turns whose characters were coded differently)." if unit == "character" else ".")
+        )
+        shown = ["turn_id", "code", "coded_by", *(["characters"] if unit == "character" else [])]
         if len(diff):
             with pd.option_context("display.max_colwidth", 60):
                 typer.echo(
-                    _shorten_text(diff.head(20)[["turn_id", "code", "coded_by", "text"]]).to_string(
+                    _shorten_text(diff.head(20)[[*shown, "text"]]).to_string(
                         index=False, justify="left"
                     )
                 )
