@@ -71,14 +71,29 @@
     return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
   }
 
+  // review keys pressed while the page is still answering the last one wait for it: a key
+  // is never lost, and never acts on a card that is about to be replaced
+  var busy = false, waiting = null;
+  function reviewKey(key) {
+    var button = document.querySelector('[data-key="' + key + '"]');
+    if (button) { button.click(); }
+  }
+  document.addEventListener("htmx:beforeRequest", function () { busy = true; });
+  document.addEventListener("htmx:afterSettle", function () {
+    busy = false;
+    if (waiting) { var key = waiting; waiting = null; reviewKey(key); }
+  });
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    if (!ev.detail.successful) { busy = false; waiting = null; }
+  });
+
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev)) { return; }
     var key = ev.key;
     // review: a accept, r reject, s skip, j next, k previous
-    var button = document.querySelector('[data-key="' + key + '"]');
-    if (button && document.body.getAttribute("data-page") === "review") {
+    if (document.body.getAttribute("data-page") === "review" && "arsjk".indexOf(key) >= 0) {
       ev.preventDefault();
-      button.click();
+      if (busy) { waiting = key; } else { reviewKey(key); }
       return;
     }
     if (!byId("code-form")) { return; }
