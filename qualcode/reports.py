@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode import provenance
+from qualcode.agreement import kappa_from_confusion
 from qualcode.cases import case_attributes, case_of_turns, select_attributes, validate_cases
 from qualcode.codebook import Codebook
 from qualcode.errors import CodingsError, QualcodeError
@@ -1035,15 +1036,8 @@ def coder_counts(
 
 
 def _kappa(both: int, only_a: int, only_b: int, neither: int) -> float:
-    n = both + only_a + only_b + neither
-    if n == 0:
-        return float("nan")
-    po = (both + neither) / n
-    pa, pb = (both + only_a) / n, (both + only_b) / n
-    pe = pa * pb + (1 - pa) * (1 - pb)
-    if pe >= 1.0:
-        return float("nan")
-    return (po - pe) / (1 - pe)
+    """Cohen's kappa of two coders' yes/no table (the one kappa: :mod:`qualcode.agreement`)."""
+    return kappa_from_confusion(np.array([[both, only_a], [only_b, neither]], dtype=float))
 
 
 def coder_agreement(
