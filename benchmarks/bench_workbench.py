@@ -143,16 +143,16 @@ def main() -> None:
     start = time.perf_counter()
     bench = Workbench(make_server(path, coder="ana"))
     with httpx.Client(follow_redirects=True, timeout=60) as web:
-        assert web.get(bench._served.url()).status_code == 200
+        assert web.get(bench.served.url()).status_code == 200
     ready = time.perf_counter() - start
     print(f"{'server ready in this process (start to first page)':<58} {ready:7.2f} s")
-    base = bench._served.url().split("/?")[0]
+    base = bench.served.url().split("/?")[0]
     hx = {"hx-request": "true"}
-    csrf = csrf_token(bench._served.token)
+    csrf = csrf_token(bench.served.token)
     figures: list[tuple[str, float]] = []
     try:
         with httpx.Client(follow_redirects=True, timeout=120) as web:
-            web.get(bench._served.url())
+            web.get(bench.served.url())
 
             def page(url: str) -> Callable[[], httpx.Response]:
                 def get() -> httpx.Response:

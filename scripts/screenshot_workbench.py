@@ -77,7 +77,7 @@ def shoot(out: Path, readme: Path | None) -> list[Path]:
     work = Path(tempfile.mkdtemp(prefix="qualcode-shots-"))
     project = build_project(work)
     bench = Workbench(make_server(project))
-    base = bench._served.url().split("/?")[0]
+    base = bench.served.url().split("/?")[0]
     pages = [
         ("coder", "/coder?next=/"),
         ("interviews", "/"),
@@ -99,7 +99,7 @@ def shoot(out: Path, readme: Path | None) -> list[Path]:
                 size = {"width": 1366 // scale, "height": 768 // scale}
                 context = browser.new_context(viewport=size, device_scale_factor=scale)
                 page = context.new_page()
-                page.goto(bench._served.url())  # the token, then the coder's name
+                page.goto(bench.served.url())  # the token, then the coder's name
                 page.fill("input[name=name]", "ana")
                 page.click("button[type=submit]")
                 for name, url in pages:
@@ -113,7 +113,7 @@ def shoot(out: Path, readme: Path | None) -> list[Path]:
             if readme is not None:
                 context = browser.new_context(viewport={"width": 1366, "height": 768})
                 page = context.new_page()
-                page.goto(bench._served.url())
+                page.goto(bench.served.url())
                 page.fill("input[name=name]", "ana")
                 page.click("button[type=submit]")
                 # from turn 13 on, where the codings begin, just under the header

@@ -73,7 +73,7 @@ def page(server: Workbench) -> Iterator[Any]:
         pg = context.new_page()
         pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.goto(server._served.url())
+        pg.goto(server.served.url())
         pg.errors = errors  # type: ignore[attr-defined]
         yield pg
         browser.close()

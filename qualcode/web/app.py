@@ -12,6 +12,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -24,13 +25,16 @@ from qualcode.project import Project
 from qualcode.web import codebook_pages, interviews, overview, review, search
 from qualcode.web.common import (
     Settings,
+    WebError,
     code_colors,
     codebook_of,
     coder_cookie,
     error_response,
     form_of,
+    need_coder,
     open_project,
     render,
+    safe_next,
     set_coder_cookie,
     valid_coder,
 )
@@ -143,7 +147,7 @@ class _CoderGate:
                         "?" + scope["query_string"].decode() if scope["query_string"] else ""
                     )
                     response: Response = RedirectResponse(
-                        "/coder?" + _urlencode({"next": target}), status_code=303
+                        "/coder?" + urlencode({"next": target}), status_code=303
                     )
                 else:
                     response = error_response(
@@ -155,18 +159,12 @@ class _CoderGate:
         await self.app(scope, receive, send)
 
 
-def _urlencode(params: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(params)
-
-
 async def coder_page(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     nxt = request.query_params.get("next", "/")
     if request.method == "POST":
         form = await form_of(request)
-        nxt = interviews._safe_next(form.get("next"))
+        nxt = safe_next(form.get("next"))
         if settings.coder:
             return RedirectResponse(nxt, status_code=303)
         name = valid_coder(form.get("name"))
@@ -179,7 +177,7 @@ async def coder_page(request: Request) -> Response:
         response = RedirectResponse(nxt, status_code=303)
         set_coder_cookie(response, name)
         return response
-    return render(request, "coder.html", next=interviews._safe_next(nxt))
+    return render(request, "coder.html", next=safe_next(nxt))
 
 
 def codes_css(request: Request) -> Response:
@@ -208,15 +206,13 @@ def state(request: Request) -> Response:
 
 async def undo(request: Request) -> Response:
     form = await form_of(request)
-    from qualcode.web.common import need_coder
-
     coder = need_coder(request)
     with open_project(request) as project:
         batch = project.undo(who=coder)
     message = f"Undid “{batch.action}: {batch.summary}” (batch {batch.id}, by {batch.who})."
     if request.headers.get("hx-request"):
         return render(request, "_flash.html", message=message, level="ok")
-    nxt = interviews._safe_next(form.get("next"), "/overview")
+    nxt = safe_next(form.get("next"), "/overview")
     return RedirectResponse(nxt, status_code=303)
 
 
@@ -234,6 +230,4 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 
 
 def _status_error(message: str, status: int) -> QualcodeError:
-    from qualcode.web.common import WebError
-
     return WebError(message, status)

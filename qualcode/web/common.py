@@ -229,6 +229,13 @@ def page_number(value: str | None) -> int:
     return int(value)
 
 
+def safe_next(value: str | None, default: str = "/") -> str:
+    """A same-site path to go back to (never another host)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
 def back(request: Request, url: str, *, fragment: str = "") -> Response:
     """After a plain (non-htmx) POST: back to the page, as a GET."""
     return RedirectResponse(url + (f"#{fragment}" if fragment else ""), status_code=303)

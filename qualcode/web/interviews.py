@@ -35,6 +35,7 @@ from qualcode.web.common import (
     open_project,
     page_number,
     render,
+    safe_next,
 )
 from qualcode.web.turns import TurnView, anchor, turn_view
 
@@ -60,13 +61,6 @@ def _with_recent(response: Response, request: Request, keys: dict[str, int], cod
     names = [code, *_recent(request, keys)]
     value = ".".join(str(keys[n]) for n in dict.fromkeys(names) if n in keys)
     response.set_cookie(RECENT_COOKIE, value, httponly=True, samesite="strict", max_age=31536000)
-
-
-def _safe_next(value: str | None, default: str = "/") -> str:
-    """A same-site path to go back to (never another host)."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return default
 
 
 def turn_views(
@@ -226,7 +220,7 @@ async def code_turn(request: Request) -> Response:
         if request.headers.get("hx-request"):
             response = _turn_fragment(request, project, turn_id, coder, message)
         else:
-            response = back(request, _safe_next(form.get("next")), fragment=anchor(turn_id))
+            response = back(request, safe_next(form.get("next")), fragment=anchor(turn_id))
         _with_recent(response, request, keys, code)
     return response
 
@@ -240,7 +234,7 @@ async def remove_coding(request: Request) -> Response:
         project.remove_coding(coding_id, coder=coder)
         if request.headers.get("hx-request") and turn_id:
             return _turn_fragment(request, project, turn_id, coder, "Removed your coding.")
-    return back(request, _safe_next(form.get("next")), fragment=anchor(turn_id))
+    return back(request, safe_next(form.get("next")), fragment=anchor(turn_id))
 
 
 async def decide_beside(request: Request) -> Response:
@@ -258,7 +252,7 @@ async def decide_beside(request: Request) -> Response:
         )
         if request.headers.get("hx-request") and turn_id:
             return _turn_fragment(request, project, turn_id, coder, f"{decision.title()}ed.")
-    return back(request, _safe_next(form.get("next")), fragment=anchor(turn_id))
+    return back(request, safe_next(form.get("next")), fragment=anchor(turn_id))
 
 
 async def add_memo(request: Request) -> Response:
@@ -283,7 +277,7 @@ async def add_memo(request: Request) -> Response:
             if about == "turn" and target:
                 return _turn_fragment(request, project, target, coder, message)
             return render(request, "_flash.html", message=message, level="ok")
-    return back(request, _safe_next(form.get("next")))
+    return back(request, safe_next(form.get("next")))
 
 
 def routes() -> list[Any]:

@@ -140,6 +140,11 @@ class Workbench:
         atexit.register(self.stop)
 
     @property
+    def served(self) -> Served:
+        """The server: its port, token and ``url(host)``."""
+        return self._served
+
+    @property
     def url(self) -> str:
         """The workbench's address with its token (``localhost``, as Jupyter's own pages)."""
         return self._served.url("localhost")
