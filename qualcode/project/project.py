@@ -45,6 +45,7 @@ from qualcode.project.align import carry_over
 from qualcode.project.db import Batch, Database, default_user
 from qualcode.project.display import ProjectDisplay
 from qualcode.project.hand import HandCoding
+from qualcode.project.queue import ReviewQueue
 from qualcode.project.schema import CODING_ROW, ORIGINS, STATUSES
 from qualcode.project.views import ProjectViews
 from qualcode.reports import QUESTION_TURN_ID, previous_questions
@@ -133,7 +134,7 @@ def _encoding_name(data: bytes, suffix: str) -> str | None:
     return "utf-8"
 
 
-class Project(ProjectDisplay, ProjectViews, HandCoding):
+class Project(ProjectDisplay, ProjectViews, ReviewQueue, HandCoding):
     """A qualcode project file (``.qualcode``): open with :meth:`open`, make with :meth:`create`.
 
     Reading methods return the tables of :mod:`qualcode.schema`; each writing method is one
