@@ -363,6 +363,16 @@ def test_adjudication_refuses_a_coder_as_consensus_and_a_missing_about_sheet(
     assert code == 1 and "give the project, --coders A B and --out" in err
 
 
+def test_adjudication_table_marks_what_a_span_coder_coded(project: Project) -> None:
+    turn = long_answer(project)
+    text = project.turns().set_index(schema.TURN_ID).loc[turn, schema.TEXT]
+    project.add_codings(pd.DataFrame([coding(turn, "acquire", "budi", (5, 25))]))
+    table = project.adjudication_table(coders=["ana", "budi"])
+    row = table[(table[schema.TURN_ID] == turn) & (table[schema.CODE] == "acquire")].iloc[0]
+    assert row[schema.TEXT] == text[:5] + "«" + text[5:25] + "»" + text[25:]
+    assert (row["decision_a"], row["decision_b"]) == ("not coded", "coded")
+
+
 def test_adjudicate_through_the_project_with_a_table(project: Project) -> None:
     table = project.adjudication_table(coders=["ana", "budi"])
     table["final"] = "not coded"

@@ -30,7 +30,7 @@ from qualcode.errors import CodingsError, ProjectError, ReviewSheetError
 from qualcode.project import rows
 from qualcode.project.reading import MACHINE_CODERS
 from qualcode.provenance import STATUS, SUGGESTED
-from qualcode.reports import previous_questions
+from qualcode.reports import mark_text, previous_questions
 from qualcode.span_agreement import character_agreement
 
 if TYPE_CHECKING:
@@ -225,13 +225,17 @@ def adjudication_table(
     Returns
     -------
     DataFrame
-        ``turn_id``, ``interview``, ``speaker``, ``question`` (asked before), ``text``,
+        ``turn_id``, ``interview``, ``speaker``, ``question`` (asked before), ``text`` (what
+        the coder who coded it marked, «between these», when they coded part of the turn),
         ``code``, ``decision_a`` and ``decision_b`` (``coded`` / ``not coded``), ``final``
         (empty) and ``note``, in transcript order. ``attrs["coders"]`` holds the two names.
     """
     a, b = _two(project, coders)
     turns = project.turns()
-    diff = project_disagreements(project, coders=[a, b], all_speakers=all_speakers, turns=turns)
+    both = team_codings(project, [a, b])
+    diff = project_disagreements(
+        project, coders=[a, b], all_speakers=all_speakers, turns=turns, codings=both
+    )
     questions = previous_questions(turns)["question"]
     coded_a = diff["coded_by"] == a
     table = pd.DataFrame(
@@ -240,7 +244,7 @@ def adjudication_table(
             schema.INTERVIEW: diff[schema.INTERVIEW].astype(str).to_numpy(),
             schema.SPEAKER: diff[schema.SPEAKER].astype(str).to_numpy(),
             "question": diff[schema.TURN_ID].map(questions).to_numpy(),
-            schema.TEXT: diff[schema.TEXT].to_numpy(),
+            schema.TEXT: _marked(diff, both),
             schema.CODE: diff[schema.CODE].astype(str).to_numpy(),
             "decision_a": np.where(coded_a, CODED, NOT_CODED),
             "decision_b": np.where(coded_a, NOT_CODED, CODED),
@@ -250,6 +254,31 @@ def adjudication_table(
     )
     table.attrs["coders"] = (a, b)
     return table
+
+
+def _marked(diff: pd.DataFrame, codings: pd.DataFrame) -> np.ndarray:
+    """The turn texts of ``diff`` with the spans its coder marked «between these»."""
+    text = diff[schema.TEXT].to_numpy(dtype=object).copy()
+    spanned = codings[codings[schema.SPAN_START].notna() & codings[schema.SPAN_END].notna()]
+    spans: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    for turn, code, coder, lo, hi in zip(
+        *(spanned[c].to_numpy(dtype=object) for c in (schema.TURN_ID, schema.CODE, schema.CODER)),
+        spanned[schema.SPAN_START].to_numpy(dtype=np.int64),
+        spanned[schema.SPAN_END].to_numpy(dtype=np.int64),
+        strict=True,
+    ):
+        spans.setdefault((str(turn), str(code), str(coder)), []).append((int(lo), int(hi)))
+    if spans:
+        keys = zip(
+            *(diff[c].astype(str).to_numpy(dtype=object) for c in (schema.TURN_ID, schema.CODE)),
+            diff["coded_by"].astype(str).to_numpy(dtype=object),
+            strict=True,
+        )
+        for i, key in enumerate(keys):
+            found = spans.get(key)
+            if found:
+                text[i] = mark_text(str(text[i]), found)
+    return text
 
 
 def parse_final(value: object) -> bool | None:
