@@ -137,6 +137,7 @@ def test_cli_report_include_suggestions_marks_them_everywhere(
     html = (out_dir / "report.html").read_text(encoding="utf-8")
     assert "suggestion, not yet reviewed (rules)" in html
     assert "(including suggestions not yet reviewed)" in html  # the chart captions
+    assert "<th>suggestion, not yet reviewed (rules)</th>" in html  # the coders' table
     wb = openpyxl.load_workbook(out_dir / "report_tables.xlsx", read_only=True)
     assert wb.sheetnames[0] == "Coders shown"
     first = [tuple(c.value for c in row) for row in wb["Coders shown"].iter_rows()]

@@ -343,7 +343,8 @@ def render_html_report(
         wide = counts.pivot_table(index=CODE, columns=CODER, values=TURNS, aggfunc="sum")
         wide = wide.reindex(index=list(dict.fromkeys(counts[CODE]))).fillna(0).astype(int)
         wide.insert(0, CODE_LABEL, [meta.at[c, CODE_LABEL] for c in wide.index])
-        cols = {CODE_LABEL: t["code"], **{c: c for c in wide.columns if c != CODE_LABEL}}
+        named = {c: coder_name(c, t, kinds.get(str(c))) for c in wide.columns if c != CODE_LABEL}
+        cols = {CODE_LABEL: t["code"], **named}
         parts += [f"<h3>{e(t['coders'])}</h3>", _table(wide.reset_index(drop=True), cols)]
     if "coder_agreement" in tables and len(tables["coder_agreement"]):
         agree = tables["coder_agreement"]
