@@ -24,11 +24,24 @@ binary format exists (antiword/catdoc/LibreOffice are programs, not libraries).
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from pathlib import Path
 
+from defusedxml import ElementTree
+
 from qualcode.errors import TranscriptParseError
+
+__all__ = [
+    "DOC_ADVICE",
+    "EXTENSIONS",
+    "FORMATS",
+    "detect_format",
+    "is_html",
+    "main_document_part",
+    "sniff",
+]
 
 FORMATS = ("auto", "text", "markdown", "docx", "html", "vtt", "srt", "table")
 
@@ -80,14 +93,38 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+
+
+def main_document_part(zf: zipfile.ZipFile) -> str | None:
+    """Return the name of a Word package's main document part, or None if it has none.
+
+    The part is the target of the package's ``officeDocument`` relationship (``_rels/.rels``);
+    it must be a WordprocessingML part present in the archive. Without relationships (not a
+    valid package) ``word/document.xml`` is taken if it exists.
+    """
+    names = set(zf.namelist())
+    try:
+        rels = ElementTree.fromstring(zf.read("_rels/.rels"))
+    except (KeyError, ElementTree.ParseError, ValueError):  # defusedxml's refusals are ValueErrors
+        return "word/document.xml" if "word/document.xml" in names else None
+    for rel in rels:
+        if rel.get("Type") in _OFFICE_DOCUMENT:
+            target = posixpath.normpath(str(rel.get("Target", "")).lstrip("/"))
+            if target in names and target.startswith("word/"):
+                return target
+    return None
+
+
 def is_html(head: bytes) -> bool:
     """Say whether the first bytes of a file are an HTML page."""
     return _HTML_RE.match(head) is not None
 
 
 def _zip_kind(path: Path) -> str | None:
-    from qualcode.transcripts.word import main_document_part
-
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())

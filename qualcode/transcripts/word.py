@@ -26,16 +26,13 @@ binary ``.doc`` files are refused with a message that says how to convert them t
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
-
 from qualcode.errors import TranscriptParseError
 from qualcode.transcripts.builder import RawTurns
-from qualcode.transcripts.detect import DOC_ADVICE
+from qualcode.transcripts.detect import DOC_ADVICE, main_document_part
 from qualcode.transcripts.encoding import binary_kind
 from qualcode.transcripts.labels import (
     is_keyword_heading,
@@ -45,37 +42,15 @@ from qualcode.transcripts.labels import (
 )
 from qualcode.transcripts.text import CONTINUATION, HEADING, TITLE, parse_lines
 
+__all__ = [
+    "parse_docx",
+]
+
 _HEADER_WORDS = frozenset(
     {"speaker", "sprecher", "pembicara", "nama", "name", "text", "teks", "transcript",
      "transkrip", "utterance", "ucapan", "who", "said", "pertanyaan", "jawaban"}
 )  # fmt: skip
 _COLON_CELLS = frozenset({":", "：", "-", "–", ""})
-
-
-_OFFICE_DOCUMENT = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
-)
-
-
-def main_document_part(zf: zipfile.ZipFile) -> str | None:
-    """Return the name of a Word package's main document part, or None if it has none.
-
-    The part is the target of the package's ``officeDocument`` relationship (``_rels/.rels``);
-    it must be a WordprocessingML part present in the archive. Without relationships (not a
-    valid package) ``word/document.xml`` is taken if it exists.
-    """
-    names = set(zf.namelist())
-    try:
-        rels = ElementTree.fromstring(zf.read("_rels/.rels"))
-    except (KeyError, ElementTree.ParseError, ValueError):  # defusedxml's refusals are ValueErrors
-        return "word/document.xml" if "word/document.xml" in names else None
-    for rel in rels:
-        if rel.get("Type") in _OFFICE_DOCUMENT:
-            target = posixpath.normpath(str(rel.get("Target", "")).lstrip("/"))
-            if target in names and target.startswith("word/"):
-                return target
-    return None
 
 
 def _open(path: Path) -> Any:
