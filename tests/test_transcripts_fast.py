@@ -20,7 +20,6 @@ from qualcode import (
 )
 from qualcode.schema import INTERVIEW, LINE, POSITION, ROLE, SPEAKER, TEXT, TURN_ID, normalize_turns
 from qualcode.transcripts import fast
-from qualcode.transcripts.api import find_transcripts
 from qualcode.transcripts.builder import (
     FileInfo,
     block_from_raw,
@@ -28,6 +27,7 @@ from qualcode.transcripts.builder import (
     frame_from_columns,
     normalize_text_array,
 )
+from qualcode.transcripts.folders import find_transcripts
 from qualcode.transcripts.labels import normalize_space
 from qualcode.transcripts.text import parse_text
 

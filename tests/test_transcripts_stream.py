@@ -12,38 +12,38 @@ from hypothesis import strategies as st
 
 from qualcode import TranscriptParseError, read_transcript, read_transcripts
 from qualcode.schema import INTERVIEW, LINE, SPEAKER, TEXT
-from qualcode.transcripts import api, encoding, fast
+from qualcode.transcripts import collector, encoding, fast, files
 from tests.test_transcripts_fast import transcripts
 
 
 @pytest.fixture
 def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     """Stream every file over 64 bytes, in blocks of 32 bytes (many block boundaries)."""
-    monkeypatch.setattr(api, "STREAM_BYTES", 64)
-    monkeypatch.setattr(api, "CHUNK_CHARS", 32)
+    monkeypatch.setattr(files, "STREAM_BYTES", 64)
+    monkeypatch.setattr(collector, "CHUNK_CHARS", 32)
     monkeypatch.setattr(fast, "CHUNK_CHARS", 32)
 
 
 def _whole(path: Path, **opts: object) -> pd.DataFrame:
     """The turns of ``path`` read whole (streaming off)."""
-    saved = api.STREAM_BYTES
-    api.STREAM_BYTES = 1 << 40
+    saved = files.STREAM_BYTES
+    files.STREAM_BYTES = 1 << 40
     try:
         return read_transcript(path, **opts)  # type: ignore[arg-type]
     finally:
-        api.STREAM_BYTES = saved
+        files.STREAM_BYTES = saved
 
 
 def _streamed(path: Path, monkeypatch: pytest.MonkeyPatch) -> pd.DataFrame:
     """Read ``path`` and check it went through the stream reader."""
     calls: list[Path] = []
-    original = api._Collector.add_stream
+    original = collector.TurnsCollector.add_stream
 
-    def spy(self: api._Collector, file: int, p: Path, **kw: object) -> None:
+    def spy(self: collector.TurnsCollector, file: int, p: Path, **kw: object) -> None:
         calls.append(p)
         original(self, file, p, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(api._Collector, "add_stream", spy)
+    monkeypatch.setattr(collector.TurnsCollector, "add_stream", spy)
     turns = read_transcript(path)
     assert calls == [path]
     return turns
@@ -140,14 +140,14 @@ def test_stream_equals_whole_read_property(
         expected: pd.DataFrame | str = _whole(path)
     except TranscriptParseError as err:
         expected = str(err)
-    saved = (api.STREAM_BYTES, fast.CHUNK_CHARS, api.CHUNK_CHARS)
-    api.STREAM_BYTES, fast.CHUNK_CHARS, api.CHUNK_CHARS = 0, block, block
+    saved = (files.STREAM_BYTES, fast.CHUNK_CHARS, collector.CHUNK_CHARS)
+    files.STREAM_BYTES, fast.CHUNK_CHARS, collector.CHUNK_CHARS = 0, block, block
     try:
         got: pd.DataFrame | str = read_transcript(path)
     except TranscriptParseError as err:
         got = str(err)
     finally:
-        api.STREAM_BYTES, fast.CHUNK_CHARS, api.CHUNK_CHARS = saved
+        files.STREAM_BYTES, fast.CHUNK_CHARS, collector.CHUNK_CHARS = saved
     if isinstance(expected, str) or isinstance(got, str):
         assert got == expected
     else:

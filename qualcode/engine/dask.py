@@ -586,8 +586,8 @@ def collect_codings(run: DaskRun, turns: pd.DataFrame) -> pd.DataFrame:
 # --- parsing -----------------------------------------------------------------------------------
 def _file_groups(files: list[Path], n: int) -> list[list[Path]]:
     """Contiguous groups of files that read alone give the ids they get read together."""
-    from qualcode.transcripts.api import _bases
     from qualcode.transcripts.builder import interview_base
+    from qualcode.transcripts.folders import interview_bases
 
     k = max(1, min(n, len(files)))
     bounds = [round(i * len(files) / k) for i in range(k + 1)]
@@ -595,10 +595,11 @@ def _file_groups(files: list[Path], n: int) -> list[list[Path]]:
     plain = [interview_base(f) for f in files]
     if len(set(plain)) == len(plain):  # no two files share a name: alone or together the same
         return groups
-    full = _bases(files)
+    full = interview_bases(files)
     at = 0
     for g in groups:
-        if _bases(g) != full[at : at + len(g)]:  # same stems in two groups: ids would change
+        # same stems in two groups: ids would change
+        if interview_bases(g) != full[at : at + len(g)]:
             log.info("files with the same name in different groups: reading them together")
             return [files]
         at += len(g)

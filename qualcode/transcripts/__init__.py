@@ -6,14 +6,14 @@ Markdown), ``fast`` (the same reading of ``Label: text`` files, in whole-text Ar
 ``builder`` (turns columns and the table), ``word`` (.docx), ``htmlpage`` (.htm/.html),
 ``subtitles`` (.vtt/.srt),
 ``tabular`` (.csv/.tsv/.xlsx), ``detect`` (format detection), ``roles``
-(interviewer/participant/other), ``writer`` (turns back to text) and ``api`` (the functions
-below).
+(interviewer/participant/other), ``writer`` (turns back to text), ``folders`` (finding the
+files), ``files`` (the reading loop), ``collector`` (turns gathered into one table) and
+``api`` (the functions below).
 """
 
 from __future__ import annotations
 
 from qualcode.transcripts.api import (
-    find_transcripts,
     parse_transcript,
     read_transcript,
     read_transcripts,
@@ -21,6 +21,7 @@ from qualcode.transcripts.api import (
     read_turns,
 )
 from qualcode.transcripts.detect import FORMATS, detect_format
+from qualcode.transcripts.folders import find_transcripts
 from qualcode.transcripts.roles import assign_roles, parse_roles
 from qualcode.transcripts.summary import summarize_turns
 from qualcode.transcripts.writer import format_transcript, write_transcript
