@@ -8,6 +8,7 @@ change (see :class:`Project` and docs/project.md).
 from __future__ import annotations
 
 from qualcode.project.db import Batch
-from qualcode.project.project import AddResult, Project
+from qualcode.project.ingest import AddResult
+from qualcode.project.project import Project
 
 __all__ = ["AddResult", "Batch", "Project"]

@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from qualcode import schema
 from qualcode.codebook import Codebook
 from qualcode.errors import ProjectError
+from qualcode.project import codes as code_edits
 from qualcode.project.db import Database
 from qualcode.project.schema import ORIGINS, STATUSES
 
@@ -354,4 +356,32 @@ class ProjectViews:
         cols += [schema.CODER, schema.SPAN_START, schema.SPAN_END]
         df = _frame(rows, cols)
         df.attrs["total"] = total
+        return df
+
+    def segments(self, code: str) -> pd.DataFrame:
+        """The turns coded with ``code`` (any coder), read without loading the whole project.
+
+        Returns
+        -------
+        DataFrame
+            turn_id, interview, speaker, text, coder, status, score, evidence, span_start,
+            span_end, question (the interviewer turn before it).
+        """
+        key = code_edits.key_of(self._db.con, code, path=self.path, book=self.codebook())
+        sql = """
+        SELECT t.turn_id, t.interview, t.speaker, t.text, p.name, c.status, c.score,
+               c.evidence, c.span_start, c.span_end,
+               q.text
+        FROM codings c JOIN turns t ON t.id = c.turn JOIN coders p ON p.id = c.coder
+        LEFT JOIN turns q ON q.id = t.question
+        WHERE c.code = ? AND c.retired_batch IS NULL AND (c.decides IS NULL OR c.status != 2)
+        ORDER BY c.turn, c.id
+        """
+        cols = [schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.TEXT, schema.CODER]
+        cols += ["status", schema.SCORE, schema.EVIDENCE, schema.SPAN_START, schema.SPAN_END]
+        cols += ["question"]
+        # object columns: a listing, not worth converting 100,000s of strings to Arrow
+        found = self._db.con.execute(sql, (key,)).fetchall()
+        df = pd.DataFrame(found, columns=cols, dtype=object)
+        df["status"] = np.asarray(STATUSES, dtype=object)[df["status"].to_numpy(dtype=np.int64)]
         return df
