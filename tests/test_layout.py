@@ -1,0 +1,263 @@
+"""The layout's measures (scripts/check_layout.py): each rule is caught on a small tree, and the
+repository's own tree meets them (issue 21, "Done means")."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+SCRIPT = ROOT / "scripts" / "check_layout.py"
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("check_layout", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["check_layout"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+layout = _load()
+
+# Violations that other moves of issue 21 remove; each list only shrinks (tighten as they land).
+# Keys are the violations as the script prints them, without line numbers or counts.
+PENDING: dict[str, set[str]] = {
+    "cycles": {
+        "qualcode.project.merge <-> qualcode.project.project",
+    },
+    "layers": {
+        "qualcode.cli.crash imports qualcode (web, cli -> package face, in a function)",
+        "qualcode.exchange.refi.qdc imports qualcode (exchange -> package face, module level)",
+        "qualcode.exchange.refi.writer imports qualcode (exchange -> package face, module level)",
+        "qualcode.plots imports qualcode.exchange._i18n (plots -> exchange, module level)",
+    },
+    "size": {
+        "agreement.py",
+        "codebook.py",
+        "coding/classifier.py",
+        "coding/matcher.py",
+        "engine/dask.py",
+        "exchange/docx.py",
+        "plots.py",
+        "project/project.py",
+        "reports.py",
+        "transcripts/api.py",
+        "transcripts/text.py",
+    },
+    "kappa": {
+        "qualcode.agreement.kappa_from_confusion: one of 5 functions computing kappa",
+        "qualcode.agreement.kappa_interval: one of 5 functions computing kappa",
+        "qualcode.coding.classifier._kappa: one of 5 functions computing kappa",
+        "qualcode.coding.sequence._kappa: one of 5 functions computing kappa",
+        "qualcode.evaluation._scores: one of 5 functions computing kappa",
+    },
+    "cli": {
+        "qualcode.cli.agree_cmd calls .unique()",
+        "qualcode.cli.agree_cmd uses pd.option_context",
+        "qualcode.cli.agree_cmd uses pd.unique",
+        "qualcode.cli.evaluate_cmd uses pd.Series",
+        "qualcode.cli.inputs calls .concat()",
+        "qualcode.cli.inputs calls .value_counts()",
+        "qualcode.cli.inputs uses pd.concat",
+        "qualcode.cli.project_cmd uses pd.isna",
+        "qualcode.cli.project_cmd uses pd.option_context",
+        "qualcode.cli.search_cmd calls .groupby()",
+    },
+    "private": {
+        "qualcode.codebook_texts imports qualcode.codebook._CODE_TEXTS",
+        "qualcode.coding.matcher imports qualcode.coding.morphology._split_hyphenated",
+        "qualcode.coding.rules imports qualcode.coding.matcher._expand",
+        "qualcode.engine.dask imports qualcode.transcripts.api._bases",
+        "qualcode.evaluation imports qualcode.coding.suggest._resolve_codebook",
+        "qualcode.evaluation imports qualcode.coding.suggest._role_mask",
+        "qualcode.exchange._attributes imports qualcode.reports._unique",
+        "qualcode.exchange.charts imports qualcode.reports._values",
+        "qualcode.exchange.docx imports qualcode.reports._values",
+        "qualcode.exchange.docx uses qualcode.reports._prepare",
+        "qualcode.exchange.html imports qualcode.reports._values",
+        "qualcode.exchange.xlsx imports qualcode.reports._values",
+        "qualcode.plots imports private module qualcode.exchange._i18n",
+        "qualcode.transcripts.builder imports qualcode.transcripts.roles._decide",
+        "qualcode.transcripts.fast imports qualcode.transcripts.builder._buffers",
+        "qualcode.transcripts.fast imports qualcode.transcripts.builder._rows_of",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def measured() -> dict[str, list[str]]:
+    return layout.check(ROOT)
+
+
+def _unlined(problems: list[str]) -> set[str]:
+    return {re.sub(r":\d+|: \d+ lines", "", p) for p in problems}
+
+
+@pytest.mark.parametrize("measure", layout.MEASURES)
+def test_layout_measure_holds_on_the_tree(measured, measure):
+    problems = _unlined(measured[measure])
+    assert problems <= PENDING[measure], sorted(problems - PENDING[measure])
+
+
+@pytest.mark.parametrize("measure", layout.MEASURES)
+def test_layout_pending_lists_only_what_still_fails(measured, measure):
+    fixed = PENDING[measure] - _unlined(measured[measure])
+    assert not fixed, f"fixed, take them out of PENDING[{measure!r}]: {sorted(fixed)}"
+
+
+def test_layout_every_module_has_a_floor():
+    for name in layout.read_modules(ROOT):
+        assert layout.layer_of(name) is not None, name
+
+
+def test_layout_lazy_upward_imports_each_have_a_reason():
+    for (importer, imported), reason in layout.LAZY_UPWARD.items():
+        assert layout.layer_of(importer) < layout.layer_of(imported), (importer, imported)
+        assert len(reason.split()) >= 5, (importer, imported)
+        assert importer in layout.read_modules(ROOT), importer
+
+
+# -- each rule, caught on a small tree ---------------------------------------------------------
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in {"qualcode/__init__.py": "", **files}.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _only(root: Path, measure: str) -> list[str]:
+    return layout.check(root, [measure])[measure]
+
+
+def test_layout_finds_an_import_cycle_also_through_a_function(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "qualcode/schema.py": "from qualcode import errors\n",
+            "qualcode/errors.py": "def f():\n    from qualcode.schema import X\n",
+        },
+    )
+    assert _only(root, "cycles") == ["qualcode.errors <-> qualcode.schema"]
+    (root / "qualcode/errors.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from qualcode.schema import X\n"
+    )
+    assert _only(root, "cycles") == []
+
+
+def test_layout_finds_an_upward_import(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "qualcode/schema.py": "from qualcode.plots import plot_x\n",
+            "qualcode/plots.py": "from qualcode import schema\n",
+            "qualcode/cases.py": "def f():\n    from qualcode.project import Project\n",
+            "qualcode/project/__init__.py": "",
+        },
+    )
+    problems = _only(root, "layers")
+    assert len(problems) == 2
+    assert problems == [
+        "qualcode.cases:2 imports qualcode.project "
+        "(agreement, cases, reports, search -> project, in a function)",
+        "qualcode.schema:1 imports qualcode.plots (ground -> plots, module level)",
+    ]
+
+
+def test_layout_finds_a_module_without_a_floor(tmp_path):
+    root = _tree(tmp_path, {"qualcode/newthing.py": ""})
+    assert _only(root, "layers") == ["qualcode.newthing: has no floor in LAYERS"]
+
+
+def test_layout_finds_a_big_module(tmp_path):
+    big = "x = 1\n" * (layout.MAX_LINES + 1)
+    root = _tree(tmp_path, {"qualcode/tables.py": big, "qualcode/fileio.py": "x = 1\n" * 600})
+    assert _only(root, "size") == [f"tables.py: {layout.MAX_LINES + 1} lines"]
+
+
+def test_layout_counts_kappa_functions(tmp_path):
+    one = "def kappa(po, pe):\n    return (po - pe) / (1.0 - pe)\n"
+    call = "from qualcode.kappa import kappa\ndef mine(a, b):\n    return kappa(a, b)\n"
+    root = _tree(tmp_path, {"qualcode/kappa.py": one, "qualcode/agreement.py": call})
+    assert _only(root, "kappa") == []
+    (root / "qualcode/agreement.py").write_text(
+        "def _k(agree, pe):\n    return (agree / 3 - pe[0]) / (1 - pe[0])\n"
+    )
+    assert _only(root, "kappa") == [
+        "qualcode.agreement._k: one of 2 functions computing kappa",
+        "qualcode.kappa.kappa: one of 2 functions computing kappa",
+    ]
+
+
+def test_layout_finds_table_work_in_the_cli(tmp_path):
+    command = (
+        "import pandas as pd\n"
+        "from qualcode.reports import frequencies\n"
+        "def run(table: pd.DataFrame) -> pd.DataFrame:\n"
+        "    return frequencies(table)\n"
+    )
+    root = _tree(
+        tmp_path,
+        {
+            "qualcode/cli/__init__.py": "",
+            "qualcode/cli/report_cmd.py": command,
+            "qualcode/cli/agree_cmd.py": "import pandas as pd\n"
+            "def run(t):\n    return pd.concat([t]).groupby('code').size()\n",
+        },
+    )
+    assert _only(root, "cli") == [
+        "qualcode.cli.agree_cmd: calls no library module",
+        "qualcode.cli.agree_cmd:3 calls .concat()",
+        "qualcode.cli.agree_cmd:3 calls .groupby()",
+        "qualcode.cli.agree_cmd:3 uses pd.concat",
+    ]
+
+
+def test_layout_finds_private_names_imported(tmp_path):
+    root = _tree(
+        tmp_path,
+        {
+            "qualcode/reports.py": "_values = 1\n__all__ = []\n",
+            "qualcode/plots.py": "from qualcode.reports import _values, __all__\n",
+            "qualcode/exchange/__init__.py": "",
+            "qualcode/exchange/_i18n.py": "",
+            "qualcode/exchange/html.py": "from qualcode.exchange._i18n import texts\n",
+            "qualcode/cases.py": "from qualcode import reports\nx = reports._values\n",
+            "qualcode/agreement.py": "import qualcode.exchange._i18n as t\n",
+        },
+    )
+    assert _only(root, "private") == [
+        "qualcode.agreement:1 imports private module qualcode.exchange._i18n",
+        "qualcode.cases:2 uses qualcode.reports._values",
+        "qualcode.plots:1 imports qualcode.reports._values",
+    ]
+
+
+def test_layout_script_prints_a_table_and_fails_on_a_violation(tmp_path):
+    root = _tree(tmp_path, {"qualcode/tables.py": "x = 1\n" * (layout.MAX_LINES + 1)})
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), str(root)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    assert lines[0].split() == ["measure", "result", "violations"]
+    assert [line.split()[:2] for line in lines[1:7]] == [
+        ["cycles", "ok"],
+        ["layers", "ok"],
+        ["size", "FAIL"],
+        ["kappa", "FAIL"],
+        ["cli", "ok"],
+        ["private", "ok"],
+    ]
+    (root / "qualcode/tables.py").write_text("def k(a, b):\n    return (a - b) / (1 - b)\n")
+    run = subprocess.run([sys.executable, str(SCRIPT), str(root)], capture_output=True, check=False)
+    assert run.returncode == 0
