@@ -14,7 +14,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
 
 from qualcode.codebook import Code, Codebook, Theme
-from qualcode.coding.classifier import CodeClassifier, _split_x, load_model, turn_context
+from qualcode.coding.classifier import CodeClassifier, load_model, turn_context
+from qualcode.coding.inputs import split_x
 from qualcode.errors import ModelError, QualcodeError
 
 RETAIN = [
@@ -235,7 +236,7 @@ def test_classifier_text_with_separator_character_and_empty_texts():
     odd = ["pertahankan\x01klien lama", "", "?", "cari klien baru"]
     pred = clf.predict(odd)
     assert len(pred) == 4 and pred[0] == "retain" and pred[3] == "acquire"
-    F = clf.features_.transform(_split_x(["a\x01b", "a b"]))
+    F = clf.features_.transform(split_x(["a\x01b", "a b"]))
     np.testing.assert_allclose(F[0].toarray(), F[1].toarray())
 
 
@@ -255,7 +256,7 @@ def test_classifier_context_blocks_are_the_neighbours_own_word_features():
     ctx = turn_context(turns)
     y = pd.DataFrame({"retain": [0, 1, 0, 0] * 4, "acquire": [0, 0, 0, 1] * 4})
     clf = CodeClassifier(random_state=0).fit(ctx, y)
-    F = clf.features_.transform(_split_x(ctx)).toarray()
+    F = clf.features_.transform(split_x(ctx)).toarray()
     nw, nc = clf.features_.n_word, clf.features_.n_char
     own = F[:, :nw]
     before_other = F[:, nw + nc : nw + nc + nw]

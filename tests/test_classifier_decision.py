@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score, log_loss
 
-from qualcode.coding.classifier import (
-    CodeClassifier,
-    _fit_scaling,
-    _fit_temperature,
-    _kappa_biases,
-    _log_softmax,
-    _softmax,
-    load_model,
+from qualcode.coding.calibration import (
+    fit_scaling,
+    fit_temperature,
+    kappa_biases,
+    log_softmax,
+    softmax,
 )
+from qualcode.coding.classifier import CodeClassifier, load_model
+from qualcode.coding.heads import class_weights
 from qualcode.errors import QualcodeError
 
 
@@ -49,14 +49,14 @@ def _texts(seed: int = 0, n: int = 150) -> tuple[list[str], list[str]]:
 
 def test_kappa_biases_raise_kappa_and_match_sklearn():
     s, y = _noisy_scores()
-    log_p = _log_softmax(s)
-    b = _kappa_biases(log_p, y)
+    log_p = log_softmax(s)
+    b = kappa_biases(log_p, y)
     before = cohen_kappa_score(y, log_p.argmax(axis=1))
     after = cohen_kappa_score(y, (log_p + b).argmax(axis=1))
     assert after > before + 0.02
     assert max(b[1], b[2]) > b[0]  # the under-predicted classes are pushed up
     # no class left to improve: a second call from the result changes nothing
-    again = _kappa_biases(log_p + b, y)
+    again = kappa_biases(log_p + b, y)
     assert cohen_kappa_score(y, (log_p + b + again).argmax(axis=1)) == pytest.approx(after)
 
 
@@ -64,8 +64,8 @@ def test_kappa_biases_two_classes_find_the_best_cut():
     rng = np.random.default_rng(1)
     y = (rng.random(300) < 0.2).astype(int)
     s = np.c_[np.zeros(300), rng.normal(size=300) + 1.5 * y - 1.2]
-    log_p = _log_softmax(s)
-    b = _kappa_biases(log_p, y, rounds=1)
+    log_p = log_softmax(s)
+    b = kappa_biases(log_p, y, rounds=1)
     got = cohen_kappa_score(y, (log_p + b).argmax(axis=1))
     margin = log_p[:, 1] - log_p[:, 0]
     brute = max(cohen_kappa_score(y, (margin > t).astype(int)) for t in np.r_[margin, -99.0])
@@ -76,26 +76,26 @@ def test_kappa_biases_leave_rare_classes_alone():
     s, y = _noisy_scores(n=200)
     y[:3] = 3  # a fourth class with 3 rows
     s = np.c_[s, np.full(len(y), -5.0)]
-    b = _kappa_biases(_log_softmax(s), y, min_count=5)
+    b = kappa_biases(log_softmax(s), y, min_count=5)
     assert b[3] == 0.0
 
 
 def test_fit_scaling_offsets_lower_log_loss():
     s, y = _noisy_scores(n=2000)
-    t_only = _fit_temperature(s, y)
-    t, b = _fit_scaling(s, y)
-    loss_t = log_loss(y, _softmax(s / t_only), labels=[0, 1, 2])
-    loss_v = log_loss(y, _softmax(s / t + b), labels=[0, 1, 2])
+    t_only = fit_temperature(s, y)
+    t, b = fit_scaling(s, y)
+    loss_t = log_loss(y, softmax(s / t_only), labels=[0, 1, 2])
+    loss_v = log_loss(y, softmax(s / t + b), labels=[0, 1, 2])
     assert loss_v < loss_t - 0.01
     # the offsets restore the class frequencies the scores under-state
-    p = _softmax(s / t + b).mean(axis=0)
+    p = softmax(s / t + b).mean(axis=0)
     np.testing.assert_allclose(p, np.bincount(y) / len(y), atol=0.02)
 
 
 def test_fit_scaling_offsets_stay_small_on_few_rows():
     s, y = _noisy_scores(n=12)
-    _, b = _fit_scaling(s, y)
-    _, b_many = _fit_scaling(*_noisy_scores(n=3000))
+    _, b = fit_scaling(s, y)
+    _, b_many = fit_scaling(*_noisy_scores(n=3000))
     assert np.abs(b).max() < np.abs(b_many).max()
 
 
@@ -169,7 +169,7 @@ def test_classifier_class_weight_strength_is_partial_rebalancing():
         return float((S[:, rare] - S[:, frequent]).mean())
 
     assert gap(fits[None]) < gap(fits[0.5]) < gap(fits["balanced"])
-    w = fits[0.5]._class_weights(np.array([0] * 6 + [1] * 2))
+    w = class_weights(fits[0.5], np.array([0] * 6 + [1] * 2))
     assert w == pytest.approx({0: (8 / 12) ** 0.5, 1: 2.0**0.5})
 
 

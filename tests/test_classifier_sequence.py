@@ -13,15 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import cohen_kappa_score
 
-from qualcode.coding.classifier import (
-    _ASCII_TOKEN_RE,
-    _TOKEN_RE,
-    CodeClassifier,
-    _split_x,
-    load_model,
-    turn_context,
-)
+from qualcode.coding.classifier import CodeClassifier, load_model, turn_context
+from qualcode.coding.inputs import split_x
 from qualcode.coding.sequence import Links, decode, transition_table
+from qualcode.coding.tfidf import ASCII_TOKEN_RE, TOKEN_RE
 from tests.conftest import SWDA
 
 
@@ -37,7 +32,7 @@ def _dialogue_turns() -> pd.DataFrame:
 
 
 def _links(X: pd.DataFrame) -> Links:
-    links = _split_x(X).links()
+    links = split_x(X).links()
     assert links is not None
     return links
 
@@ -70,8 +65,8 @@ def test_links_never_join_turns_that_were_not_neighbours():
     pairs = {text[i]: text[p] for i, p in enumerate(links.prev) if p >= 0}
     assert pairs == {"Okay.": "Yes."}
     # plain texts, or a table without interview/position: no links at all
-    assert _split_x(X["text"].tolist()).links() is None
-    assert _split_x(X.drop(columns=["interview", "position"])).links() is None
+    assert split_x(X["text"].tolist()).links() is None
+    assert split_x(X.drop(columns=["interview", "position"])).links() is None
 
 
 def test_links_subset_renumbers():
@@ -111,7 +106,7 @@ def test_decode_without_weight_is_the_softmax_and_neighbours_move_an_uncertain_t
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
 def test_ascii_tokenizer_matches_the_unicode_one(text):
     lowered = text.lower()
-    assert _ASCII_TOKEN_RE.findall(lowered) == _TOKEN_RE.findall(lowered)
+    assert ASCII_TOKEN_RE.findall(lowered) == TOKEN_RE.findall(lowered)
 
 
 # --- on real coded dialogue: SwDA ----------------------------------------------------------------

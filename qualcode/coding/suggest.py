@@ -202,7 +202,7 @@ def _interview_chunks(interview: pd.Series, size: int) -> list[slice]:
 
 
 def _model_codings(model: CodeClassifier, turns: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
-    from qualcode.coding.classifier import turn_context
+    from qualcode.coding.inputs import turn_context
 
     X = turn_context(turns).loc[mask].reset_index(drop=True)
     ids = turns[TURN_ID].astype(str).to_numpy()[mask]
@@ -462,7 +462,7 @@ def suggest_turns(
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from qualcode.coding.classifier import turn_context
+    from qualcode.coding.inputs import turn_context
 
     if not 0.0 <= diversity <= 1.0:
         msg = f"diversity must be between 0 and 1, got {diversity}"
