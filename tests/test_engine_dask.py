@@ -27,12 +27,14 @@ from qualcode.codebook import Code, Codebook, Theme, write_codebook
 from qualcode.coding.classifier import CodeClassifier
 from qualcode.coding.suggest import train_model
 from qualcode.engine import dask as engine_dask
+from qualcode.engine.dask import cluster as dask_cluster
 from qualcode.engine.dask import (
     code_on_dask,
     collect_codings,
     parse_on_dask,
     read_parts,
 )
+from qualcode.engine.dask import parquet as dask_parquet
 from qualcode.engine.job import CodingJob, prepare_job, summarize
 from qualcode.errors import QualcodeError
 from qualcode.transcripts import find_transcripts, summarize_turns
@@ -413,7 +415,7 @@ def test_code_parquet_falls_back_when_it_cannot_read_rows(
     run = engine_dask.code_parquet_on_dask(apart, job, tmp_path / "o", client=client, partitions=3)
     assert run is not None and run.partitions == 3
     # a task would decode far more rows than its own (the file is one big row group)
-    monkeypatch.setattr(engine_dask, "MAX_EXTRA_ROWS", 10)
+    monkeypatch.setattr(dask_parquet, "MAX_EXTRA_ROWS", 10)
     assert (
         engine_dask.code_parquet_on_dask(apart, job, tmp_path / "o", client=client, partitions=3)
         is None
@@ -459,7 +461,7 @@ def test_code_parquet_id_in_two_partitions_is_refused_and_a_collision_is_not(
     assert main([*argv, str(out), *dask_args]) == 1
     # equal hashes of different ids (forced here) cost the exact check, not the run
     turns.to_parquet(tmp_path / "once.parquet")
-    monkeypatch.setattr(engine_dask, "id_hashes", lambda ids: np.zeros(len(ids), np.uint64))
+    monkeypatch.setattr(dask_parquet, "id_hashes", lambda ids: np.zeros(len(ids), np.uint64))
     run = engine_dask.code_parquet_on_dask(
         tmp_path / "once.parquet", job, out, client=client, partitions=3, progress=False
     )
@@ -494,7 +496,7 @@ def test_code_parquet_bad_role_names_the_partition_and_file(client: Client, tmp_
 def test_cli_bad_scheduler_address(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(engine_dask, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(dask_cluster, "CONNECT_TIMEOUT", "1s")
     argv = ["code", str(SAMPLE_TXT), "--codebook", str(CODEBOOK), "--out", str(tmp_path)]
     assert main([*argv, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 1
     err = capsys.readouterr().err
