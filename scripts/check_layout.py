@@ -114,7 +114,7 @@ LAZY_UPWARD: dict[tuple[str, str], str] = {
         "Project.workbench(): opens the web workbench over the project in Jupyter; the web "
         "layer is imported only when asked for"
     ),
-    ("qualcode.engine.dask", "qualcode"): (
+    ("qualcode.engine.dask.cluster", "qualcode"): (
         "the Dask workers' PYTHONPATH: the folder of the qualcode package this process imported"
     ),
 }
