@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from qualcode.codingframe import unique
 from qualcode.reports import (
     ATTRIBUTE,
     CASES,
@@ -22,7 +23,6 @@ from qualcode.reports import (
     THEME_LABEL,
     TURNS,
     VALUE,
-    _unique,
 )
 from qualcode.schema import CODE
 
@@ -75,9 +75,9 @@ def attribute_matrices(
         return []
     themes = tables.get("theme_by_attribute")
     out = []
-    for attribute in _unique(codes[ATTRIBUTE]):
+    for attribute in unique(codes[ATTRIBUTE]):
         mine = codes[codes[ATTRIBUTE] == attribute]
-        values = _unique(mine[VALUE])
+        values = unique(mine[VALUE])
         totals = mine.drop_duplicates(VALUE).set_index(VALUE)[CASES_TOTAL]
         headers = [t["code"]]
         for value in values:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from qualcode.codebook import Codebook
-from qualcode.reports import _values
+from qualcode.codingframe import object_values
 from qualcode.schema import CODE, CODER
 
 if TYPE_CHECKING:
@@ -137,7 +137,7 @@ def _square_matrix(pairs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Rebuild the square count matrix from the long co-occurrence table."""
     m = pd.DataFrame(0, index=pd.Index(codes, name=CODE), columns=codes, dtype="int64")
     names = ["code_a", "code_b", "both", "turns_a", "turns_b"]
-    for values in zip(*(_values(pairs[c]) for c in names), strict=True):
+    for values in zip(*(object_values(pairs[c]) for c in names), strict=True):
         r = dict(zip(names, values, strict=True))
         m.at[r["code_a"], r["code_b"]] = m.at[r["code_b"], r["code_a"]] = r["both"]
         m.at[r["code_a"], r["code_a"]] = r["turns_a"]

@@ -35,6 +35,7 @@ from docx.text.paragraph import Paragraph
 from qualcode import reports
 from qualcode.cases import attribute_names, case_attributes, case_of_turns, validate_cases
 from qualcode.codebook import Codebook
+from qualcode.codingframe import object_values, prepare
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
 from qualcode.exchange._docx_fields import (
@@ -73,7 +74,6 @@ from qualcode.reports import (
     THEME_LABEL,
     TURNS,
     Selection,
-    _values,
 )
 from qualcode.schema import (
     CODE,
@@ -157,7 +157,7 @@ def reflow_paragraphs(text: object) -> list[str]:
 
 def _objects(series: pd.Series) -> list[object]:
     """Values as Python objects, missing -> None (iterating Arrow strings is slow)."""
-    return list(_values(series))
+    return list(object_values(series))
 
 
 class _Captions:
@@ -441,7 +441,7 @@ def _merge_coders(seg: pd.DataFrame) -> pd.DataFrame:
     firsts = [THEME, THEME_LABEL, CODE_LABEL, INTERVIEW, POSITION, SPEAKER, TEXT]
     if seg.empty:
         return seg[[CODE, TURN_ID, *firsts, SCORE, SPANS]].assign(coders=pd.Series(dtype="string"))
-    cols = {c: _values(seg[c]) for c in seg.columns}
+    cols = {c: object_values(seg[c]) for c in seg.columns}
     keys = list(zip(cols[CODE], cols[TURN_ID], strict=True))
     first: dict[tuple[str, str], int] = {}
     coders: dict[tuple[str, str], list[str]] = {}
@@ -777,7 +777,7 @@ def write_docx_appendix(
     turns, codings, codebook, cases = ready.turns, ready.codings, ready.codebook, ready.cases
     attributes = ready.attributes
     t = texts(ready.lang)
-    frame = reports._prepare(turns, codings, codebook, coder=coder, min_score=min_score)
+    frame = prepare(turns, codings, codebook, coder=coder, min_score=min_score)
     meta = frame.meta
     kept = frame.codings
     t = with_suggestion_captions(t, kept)  # suggestions nobody reviewed are said to be so

@@ -17,6 +17,7 @@ import pandas as pd
 
 from qualcode import reports
 from qualcode.codebook import Codebook
+from qualcode.codingframe import object_values
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
 from qualcode.exchange._i18n import texts
@@ -39,7 +40,6 @@ from qualcode.reports import (
     THEME_LABEL,
     TURNS,
     Selection,
-    _values,
 )
 from qualcode.schema import (
     CASE,
@@ -255,7 +255,7 @@ def _segments_html(seg: pd.DataFrame, meta: pd.DataFrame, t: dict[str, str]) -> 
         names.append(KIND)
     if has_q:
         names.append(QUESTION)
-    arrays = [_values(seg[c]) for c in names]
+    arrays = [object_values(seg[c]) for c in names]
     for values in zip(*arrays, strict=True):
         r = dict(zip(names, values, strict=True))
         question = ""

@@ -16,11 +16,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from qualcode.codingframe import object_values
 from qualcode.errors import QualcodeError
 from qualcode.exchange._xlsx_texts import COLUMN_LABELS_ID, SHEET_NAMES_ID
 from qualcode.fileio import atomic_path
 from qualcode.languages import check_language
-from qualcode.reports import _values
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +294,7 @@ def _column_cells(series: pd.Series, letter: str, style: int, numbers: pa.Array)
         return pc.binary_join_element_wise(ref, f'"{style_attr}><v>', shown, "</v></c>", "")
     cells = [  # mixed values: one at a time
         _one_cell(f"{letter}{k + 2}", _cell_value(v), style) if v is not None else None
-        for k, v in enumerate(_values(series))
+        for k, v in enumerate(object_values(series))
     ]
     return pa.array(cells, type=pa.string())
 

@@ -1,0 +1,161 @@
+"""Agreement tables from codings: per code and overall, per pair of coders, and disagreements."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from qualcode.agreement.reliability import Seen, reliability_data
+from qualcode.agreement.statistics import binary_stats, warn_undefined
+from qualcode.codebook import Codebook
+from qualcode.schema import CODE, INTERVIEW, POSITION, SPEAKER, TEXT, TURN_ID
+
+__all__ = ["OVERALL", "agreement_table", "disagreements", "pairwise_agreement"]
+
+#: label of the pooled row in agreement and evaluation tables
+OVERALL = "(overall)"
+
+
+def agreement_table(
+    codings: pd.DataFrame,
+    *,
+    turns: pd.DataFrame | None = None,
+    codebook: Codebook | None = None,
+    coders: Sequence[str] | None = None,
+    seen: Seen = "all",
+    all_speakers: bool = False,
+) -> pd.DataFrame:
+    """Return agreement per code and overall between two or more coders.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table holding every coder (column ``coder``).
+    turns, codebook, coders, seen, all_speakers
+        See :func:`reliability_data`.
+
+    Returns
+    -------
+    DataFrame
+        One row per code and a last row ``(overall)`` pooling every (turn, code) decision, with
+        columns ``code``, ``n_units`` (turns every coder saw), ``n_coded`` (codings given, all
+        coders), ``percent_agreement``, ``kappa`` (Cohen's; mean over coder pairs when there
+        are more than two) and ``alpha`` (Krippendorff's, nominal, all coders, missing allowed).
+        A code nobody used gets NaN kappa and alpha and an
+        :class:`~qualcode.errors.UndefinedStatisticWarning`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codings = pd.DataFrame({"turn_id": ["t1", "t2", "t1", "t3"],
+    ...                         "code": ["a", "a", "a", "a"],
+    ...                         "coder": ["ann", "ann", "bob", "bob"]})
+    >>> agreement_table(codings)[["code", "percent_agreement"]].round(3).to_dict("list")
+    {'code': ['a', '(overall)'], 'percent_agreement': [0.333, 0.333]}
+    """
+    data, _, _, codes = reliability_data(
+        codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
+    )
+    rows = []
+    for j, code in enumerate(codes):
+        row = {CODE: code, **binary_stats(data[:, :, j])}
+        if np.isnan(float(row["kappa"])) or np.isnan(float(row["alpha"])):
+            reason = "no coder used it" if row["n_coded"] == 0 else "no variation"
+            warn_undefined(f"code {code!r}: {reason}; kappa and alpha are undefined (NaN)")
+        rows.append(row)
+    pooled = data.reshape(data.shape[0], -1)
+    rows.append({CODE: OVERALL, **binary_stats(pooled)})
+    if np.isnan(float(rows[-1]["alpha"])):
+        warn_undefined("overall: no variation in the codings; kappa and alpha are undefined (NaN)")
+    return pd.DataFrame(
+        rows, columns=[CODE, "n_units", "n_coded", "percent_agreement", "kappa", "alpha"]
+    )
+
+
+def pairwise_agreement(
+    codings: pd.DataFrame,
+    *,
+    turns: pd.DataFrame | None = None,
+    codebook: Codebook | None = None,
+    coders: Sequence[str] | None = None,
+    seen: Seen = "all",
+    all_speakers: bool = False,
+) -> pd.DataFrame:
+    """Return Cohen's kappa and percent agreement for every pair of coders, per code and overall.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``code``, ``coder_a``, ``coder_b``, ``n_units`` (turns both saw),
+        ``percent_agreement``, ``kappa``. Undefined kappas are NaN (warned once per code by
+        :func:`agreement_table`, silently here).
+    """
+    data, names, _, codes = reliability_data(
+        codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
+    )
+    rows = []
+    pooled = data.reshape(data.shape[0], -1)
+    for j, code in [*enumerate(codes), (-1, OVERALL)]:
+        block = pooled if j < 0 else data[:, :, j]
+        for a, b in itertools.combinations(range(len(names)), 2):
+            stats = binary_stats(block[[a, b]])
+            rows.append(
+                {
+                    CODE: code,
+                    "coder_a": names[a],
+                    "coder_b": names[b],
+                    "n_units": stats["n_units"],
+                    "percent_agreement": stats["percent_agreement"],
+                    "kappa": stats["kappa"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def disagreements(
+    codings: pd.DataFrame,
+    *,
+    turns: pd.DataFrame,
+    codebook: Codebook | None = None,
+    coders: Sequence[str] | None = None,
+    seen: Seen = "all",
+    all_speakers: bool = False,
+) -> pd.DataFrame:
+    """List the (turn, code) pairs the coders disagree on, with the turn text.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``turn_id``, ``interview``, ``position``, ``speaker``, ``text``, ``code``,
+        ``coded_by`` and ``not_coded_by`` (coder names joined by ``"; "``), in transcript order.
+    """
+    data, names, units, codes = reliability_data(
+        codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
+    )
+    yes = data == 1
+    no = data == 0
+    unit_at, code_at = np.nonzero(yes.any(axis=0) & no.any(axis=0))
+    bits = 2 ** np.arange(len(names), dtype=np.int64)
+
+    def joined(mask: np.ndarray) -> np.ndarray:
+        # each set of coders is a bit pattern, named once: no Python work per disagreement
+        pattern = (mask[:, unit_at, code_at].T.astype(np.int64) * bits).sum(axis=1)
+        found, at = np.unique(pattern, return_inverse=True)
+        labels = ["; ".join(n for k, n in enumerate(names) if p >> k & 1) for p in found]
+        return np.asarray(labels, dtype=object)[at.ravel()]
+
+    rows = {
+        TURN_ID: np.asarray(units, dtype=object)[unit_at],
+        CODE: np.asarray(codes, dtype=object)[code_at],
+        "coded_by": joined(yes),
+        "not_coded_by": joined(no),
+    }
+    table = pd.DataFrame(rows, columns=[TURN_ID, CODE, "coded_by", "not_coded_by"])
+    info = turns[[TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT]].copy()
+    info[TURN_ID] = info[TURN_ID].astype(str)
+    out = table.merge(info, on=TURN_ID, how="left")
+    cols = [TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT, CODE, "coded_by", "not_coded_by"]
+    return out[cols].reset_index(drop=True)
