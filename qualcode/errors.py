@@ -9,6 +9,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+__all__ = [
+    "CodebookError",
+    "CodebookWarning",
+    "CodingsError",
+    "ExchangeError",
+    "ExchangeWarning",
+    "LocatedError",
+    "ModelError",
+    "ProjectBusyError",
+    "ProjectError",
+    "QualcodeError",
+    "QualcodeWarning",
+    "ReviewSheetError",
+    "TableError",
+    "TranscriptParseError",
+    "TranscriptWarning",
+    "UndefinedStatisticWarning",
+]
+
 
 class QualcodeError(ValueError):
     """Base class for errors caused by user input."""

@@ -16,6 +16,47 @@ import pandas as pd
 
 from qualcode.errors import TableError
 
+__all__ = [
+    "CASE",
+    "CASE_JOIN_COLUMNS",
+    "CODE",
+    "CODER",
+    "CODING_COLUMNS",
+    "END",
+    "EVIDENCE",
+    "EVIDENCE_SEP",
+    "INTERVIEW",
+    "INTERVIEWER",
+    "LABEL_COLUMNS",
+    "LINE",
+    "MODEL_CODER",
+    "OTHER",
+    "PARTICIPANT",
+    "POSITION",
+    "ROLE",
+    "ROLES",
+    "RULES_CODER",
+    "SCORE",
+    "SOURCE",
+    "SPAN_END",
+    "SPAN_START",
+    "SPEAKER",
+    "START",
+    "TEXT",
+    "TITLE",
+    "TURN_COLUMNS",
+    "TURN_ID",
+    "as_labels",
+    "check_numbers",
+    "empty_codings",
+    "empty_turns",
+    "labels_from_codes",
+    "normalize_codings",
+    "normalize_turns",
+    "validate_codings",
+    "validate_turns",
+]
+
 # --- turns -------------------------------------------------------------------------------
 TURN_ID = "turn_id"
 INTERVIEW = "interview"

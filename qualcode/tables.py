@@ -20,6 +20,16 @@ import pandas as pd
 from qualcode.errors import TableError
 from qualcode.fileio import atomic_path
 
+__all__ = [
+    "CSV_CHUNK_ROWS",
+    "TABLE_SUFFIXES",
+    "WORKBOOK_SUFFIXES",
+    "read_table",
+    "read_workbook",
+    "write_delimited",
+    "write_table",
+]
+
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
 #: the extensions read as Excel workbooks (by :func:`read_workbook`)

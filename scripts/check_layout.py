@@ -30,6 +30,9 @@ private
     No import of another module's private name: no ``from qualcode.x import _y``, no
     ``x._y`` on a name bound to a qualcode module, and no import of a private module
     (``qualcode.a._b``) from outside its package ``qualcode.a``. Dunder names do not count.
+public
+    ``__all__`` in every public module (one whose dotted name has no part starting with ``_``,
+    ``__main__`` aside).
 """
 
 from __future__ import annotations
@@ -119,7 +122,7 @@ LAZY_UPWARD: dict[tuple[str, str], str] = {
     ),
 }
 
-MEASURES = ["cycles", "layers", "size", "kappa", "cli", "private"]
+MEASURES = ["cycles", "layers", "size", "kappa", "cli", "private", "public"]
 
 
 @dataclass
@@ -495,6 +498,24 @@ def check_private(modules: dict[str, Module]) -> list[str]:
     return sorted(set(problems))
 
 
+def check_public(modules: dict[str, Module]) -> list[str]:
+    problems = []
+    for module in modules.values():
+        if any(part.startswith("_") for part in module.name.split(".")):
+            continue
+        defines = any(
+            isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign))
+            and any(
+                isinstance(t, ast.Name) and t.id == "__all__"
+                for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            )
+            for node in module.tree.body
+        )
+        if not defines:
+            problems.append(f"{module.name}: no __all__")
+    return sorted(problems)
+
+
 CHECKS = {
     "cycles": check_cycles,
     "layers": check_layers,
@@ -502,6 +523,7 @@ CHECKS = {
     "kappa": check_kappa,
     "cli": check_cli,
     "private": check_private,
+    "public": check_public,
 }
 
 

@@ -11,6 +11,8 @@ from qualcode.cli.app import app
 from qualcode.cli.project_cmd import WhoOpt, open_project
 from qualcode.errors import QualcodeError
 
+__all__ = ["adjudicate_command"]
+
 _USAGE = (
     "qualcode adjudicate P.qualcode --coders A B [--as consensus] --out sheet.xlsx, "
     "or qualcode adjudicate import P.qualcode sheet.xlsx"

@@ -19,6 +19,8 @@ from qualcode.cli.inputs import (
 )
 from qualcode.errors import QualcodeError
 
+__all__ = ["agree_command"]
+
 
 @app.command("agree")
 def agree_command(

@@ -8,6 +8,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+__all__ = ["app", "fail", "readable_value_names", "value_name"]
+
 #: typer shows value types as Python's (<bool>, <list[Path]>, <str>); help shows these instead
 _VALUE_NAMES = {"path": "PATH", "str": "TEXT", "int": "INTEGER", "float": "NUMBER"}
 _LIST_RE = re.compile(r"^<list\[(.+)\]>(?:\.\.\.)?$")

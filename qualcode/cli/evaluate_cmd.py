@@ -20,6 +20,8 @@ from qualcode.cli.inputs import (
 )
 from qualcode.errors import QualcodeError
 
+__all__ = ["evaluate_command"]
+
 
 @app.command("evaluate")
 def evaluate_command(

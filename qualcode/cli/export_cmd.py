@@ -34,6 +34,8 @@ from qualcode.cli.inputs import (
 from qualcode.errors import QualcodeError
 from qualcode.schema import INTERVIEW
 
+__all__ = ["export_app", "export_docx", "export_qdc", "export_qdpx", "export_xlsx"]
+
 export_app = typer.Typer(
     help="Export coded data: docx (Word appendix), xlsx (report tables).",
     no_args_is_help=True,

@@ -16,6 +16,18 @@ from qualcode.cli.project_cmd import ProjectArg, WhoOpt, open_project
 if TYPE_CHECKING:
     from qualcode.project.merge import MergeResult
 
+__all__ = [
+    "AsNewOpt",
+    "ProjectTarget",
+    "describe_merge",
+    "import_app",
+    "import_qdc",
+    "import_qdpx",
+    "merge_command",
+    "plain_warnings",
+    "run_quietly",
+]
+
 import_app = typer.Typer(
     help="Import REFI-QDA files (NVivo, ATLAS.ti, MAXQDA, QualCoder) into a project.",
     no_args_is_help=True,

@@ -18,6 +18,36 @@ from qualcode.languages import LANGUAGES
 from qualcode.pseudonyms import Pseudonyms
 from qualcode.schema import validate_codings
 
+__all__ = [
+    "SEEN_HELP",
+    "AttributeOpt",
+    "CasesOpt",
+    "CodebookOpt",
+    "CoderOpt",
+    "CodingsOpt",
+    "IncludeSuggestionsOpt",
+    "LangOpt",
+    "MinScoreOpt",
+    "ProjectOpt",
+    "PseudonymsOpt",
+    "SchedulerOpt",
+    "TurnsOpt",
+    "check_seen",
+    "describe_shown",
+    "echo_pseudonyms",
+    "engine_option",
+    "format_table",
+    "load_cases",
+    "load_codebook",
+    "load_codings",
+    "load_inputs",
+    "load_pseudonyms",
+    "load_turns",
+    "open_project_file",
+    "project_training_data",
+    "training_inputs",
+]
+
 TurnsOpt = Annotated[
     Path | None,
     typer.Option("--turns", help="Turns table (CSV/XLSX/Parquet) or transcript file."),

@@ -17,6 +17,8 @@ from typing import TextIO
 
 from qualcode.errors import QualcodeWarning
 
+__all__ = ["format_warning", "plain_warnings"]
+
 
 def format_warning(message: Warning | str, category: type[Warning]) -> str:
     """The line shown for a warning: ``Warning: <message>``, with the kind if not qualcode's."""

@@ -11,6 +11,23 @@ import typer
 from qualcode.cli.app import app
 from qualcode.errors import QualcodeError
 
+__all__ = [
+    "ProjectArg",
+    "WhoOpt",
+    "add_command",
+    "codes_app",
+    "codes_delete",
+    "codes_merge",
+    "codes_rename",
+    "codes_update",
+    "init_command",
+    "log_command",
+    "memo_command",
+    "open_project",
+    "status_command",
+    "undo_command",
+]
+
 ProjectArg = Annotated[Path, typer.Argument(help="The project file (e.g. study.qualcode).")]
 WhoOpt = Annotated[
     str | None,

@@ -28,6 +28,8 @@ from qualcode.cli.inputs import (
     load_pseudonyms,
 )
 
+__all__ = ["report_command"]
+
 
 @app.command("report")
 def report_command(

@@ -10,6 +10,8 @@ import typer
 from qualcode.cli.app import app
 from qualcode.cli.project_cmd import ProjectArg, open_project
 
+__all__ = ["review_app", "review_export", "review_import"]
+
 review_app = typer.Typer(
     help="Review machine suggestions in Excel: export a sheet, decide, import it.",
     no_args_is_help=True,

@@ -17,6 +17,21 @@ from qualcode.cli.app import app
 from qualcode.errors import QualcodeError
 from qualcode.wordcount import BY_CHOICES
 
+__all__ = [
+    "PROJECT_SUFFIX",
+    "SHOWN_CONTEXT",
+    "InterviewOpt",
+    "LangOpt",
+    "PathsArg",
+    "ProjectOpt",
+    "RoleOpt",
+    "SpeakerOpt",
+    "format_hits",
+    "read_search_turns",
+    "search_command",
+    "words_command",
+]
+
 PROJECT_SUFFIX = ".qualcode"
 #: characters of context shown on each side of a hit on the terminal
 SHOWN_CONTEXT = 45

@@ -11,6 +11,8 @@ import typer
 from qualcode.cli.app import app
 from qualcode.cli.project_cmd import ProjectArg
 
+__all__ = ["serve_command"]
+
 
 @app.command("serve")
 def serve_command(

@@ -20,6 +20,8 @@ from qualcode.cli.inputs import (
 )
 from qualcode.errors import QualcodeError
 
+__all__ = ["suggest_command"]
+
 
 @app.command("suggest")
 def suggest_command(

@@ -15,6 +15,8 @@ from qualcode.cli.inputs import (
     training_inputs,
 )
 
+__all__ = ["train_command"]
+
 
 @app.command("train")
 def train_command(
