@@ -87,6 +87,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "agreement, cases, reports, search",
         [
             "qualcode.agreement",
+            "qualcode.codingframe",
             "qualcode.span_agreement",
             "qualcode.cases",
             "qualcode.reports",

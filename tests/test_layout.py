@@ -49,8 +49,8 @@ PENDING: dict[str, set[str]] = {
         "transcripts/text.py",
     },
     "kappa": {
-        "qualcode.agreement.kappa_from_confusion: one of 5 functions computing kappa",
-        "qualcode.agreement.kappa_interval: one of 5 functions computing kappa",
+        "qualcode.agreement.statistics.kappa_from_confusion: one of 5 functions computing kappa",
+        "qualcode.agreement.statistics.kappa_interval: one of 5 functions computing kappa",
         "qualcode.coding.calibration._kappa: one of 5 functions computing kappa",
         "qualcode.coding.sequence._kappa: one of 5 functions computing kappa",
         "qualcode.evaluation._scores: one of 5 functions computing kappa",
