@@ -47,7 +47,7 @@ _LAZY = {
     "parse_codebook": "qualcode.codebook",
     "read_codebook": "qualcode.codebook",
     "write_codebook": "qualcode.codebook",
-    "localize_codebook": "qualcode.codebook_texts",
+    "localize_codebook": "qualcode.codebook.texts",
     "Pseudonyms": "qualcode.pseudonyms",
     "read_pseudonyms": "qualcode.pseudonyms",
     "interview_titles": "qualcode.titles",
@@ -129,7 +129,7 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them
         read_codebook,
         write_codebook,
     )
-    from qualcode.codebook_texts import localize_codebook
+    from qualcode.codebook.texts import localize_codebook
     from qualcode.coding.classifier import CodeClassifier, load_model
     from qualcode.coding.human import read_codings
     from qualcode.coding.rules import KeywordCoder

@@ -364,3 +364,23 @@ def test_check_pattern_refuses_catastrophic_backtracking(pattern: str) -> None:
 )
 def test_check_pattern_accepts_safe_patterns(pattern: str) -> None:
     assert check_pattern(pattern) is None
+
+
+def test_read_codebook_reads_a_refi_qdc_file(tmp_path):
+    from qualcode.exchange.refi import write_qdc
+
+    book = read_codebook(CODEBOOK)
+    path = write_qdc(book, tmp_path / "crm.QDC")
+    read = read_codebook(path)
+    assert read.code_names == book.code_names
+    assert read.name == "crm"
+    assert read.source == path
+
+
+def test_read_codebook_names_a_qdc_file_that_is_not_one(tmp_path):
+    from qualcode.errors import ExchangeError
+
+    path = tmp_path / "book.qdc"
+    path.write_text('<?xml version="1.0"?><Other/>', encoding="utf-8")
+    with pytest.raises(ExchangeError, match="has no <Codes> element"):
+        read_codebook(path)

@@ -9,7 +9,7 @@ from conftest import CODEBOOK
 
 import qualcode as qc
 from qualcode.codebook import dump_codebook, parse_codebook
-from qualcode.codebook_texts import MissingTextWarning, localize_codebook, report_codebook
+from qualcode.codebook.texts import MissingTextWarning, localize_codebook, report_codebook
 from qualcode.errors import CodebookError
 
 TWO = """

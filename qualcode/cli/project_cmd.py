@@ -55,24 +55,15 @@ def init_command(
     who: WhoOpt = None,
 ) -> None:
     """Create a project file with a codebook."""
+    from qualcode.codebook import read_codebook
     from qualcode.project import Project
 
-    book = _read_any_codebook(codebook)
+    book = read_codebook(codebook)
     created = Project.create(project, book, who=who)
     typer.echo(
         f"Created {created.path} with codebook {book.name!r} ({len(book.codes)} codes). "
         f"Next: qualcode add {created.path} TRANSCRIPTS..."
     )
-
-
-def _read_any_codebook(path: Path):
-    from qualcode.codebook import read_codebook
-
-    if path.suffix.lower() == ".qdc":
-        from qualcode.exchange.refi import read_qdc
-
-        return read_qdc(path).codebook
-    return read_codebook(path)
 
 
 @app.command("add")
@@ -257,5 +248,5 @@ def codes_update(
     who: WhoOpt = None,
 ) -> None:
     """Replace the codebook with a new version (definitions, keywords, new codes)."""
-    open_project(project).set_codebook(_read_any_codebook(codebook), force=force, who=who)
+    open_project(project).set_codebook(codebook, force=force, who=who)
     typer.echo(f"The project now uses the codebook in {codebook}.")

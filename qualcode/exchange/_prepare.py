@@ -2,7 +2,7 @@
 
 :func:`prepare_inputs` returns the tables a report, the HTML report, the workbook or the Word
 appendix is written from: the codebook in the report's language
-(:func:`qualcode.codebook_texts.report_codebook`, warning once about texts missing in it),
+(:func:`qualcode.codebook.texts.report_codebook`, warning once about texts missing in it),
 interviews named by their titles (:func:`qualcode.titles.apply_titles`) and, with pseudonyms,
 every name replaced (:meth:`qualcode.pseudonyms.Pseudonyms.apply`). The tables given are not
 changed.
@@ -18,7 +18,7 @@ import pandas as pd
 
 from qualcode.case_labels import CaseLabels, read_case_labels
 from qualcode.codebook import Codebook
-from qualcode.codebook_texts import report_codebook
+from qualcode.codebook.texts import report_codebook
 from qualcode.pseudonyms import Pseudonyms, read_pseudonyms
 from qualcode.reports import Selection
 from qualcode.schema import TITLE

@@ -714,7 +714,7 @@ def write_docx_appendix(
         Language of headings, captions and the codebook's labels and texts ("Lampiran",
         "Transkrip Wawancara", ... for "id"); default: the codebook's study language, else
         English. Texts the codebook lacks in it are taken from its study language, with one
-        :class:`~qualcode.codebook_texts.MissingTextWarning`.
+        :class:`~qualcode.codebook.texts.MissingTextWarning`.
     coder : str or list of str, optional
         Whose codings to show (default: all coders; a segment lists who coded it).
     min_score : float, optional

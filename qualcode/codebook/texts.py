@@ -13,7 +13,7 @@ import warnings
 from dataclasses import replace
 from typing import Any
 
-from qualcode.codebook import _CODE_TEXTS, Codebook
+from qualcode.codebook.model import CODE_TEXTS, Codebook
 from qualcode.errors import QualcodeWarning
 from qualcode.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language
 
@@ -100,7 +100,7 @@ def localize_codebook(codebook: Codebook, lang: str) -> tuple[Codebook, list[str
             replace(
                 code,
                 translations=(),
-                **_localize(code, _CODE_TEXTS, lang, study, f"code {code.name!r}", missing),
+                **_localize(code, CODE_TEXTS, lang, study, f"code {code.name!r}", missing),
             )
             for code in theme.codes
         )
