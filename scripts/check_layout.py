@@ -80,7 +80,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ),
     (
         "transcripts, codebook",
-        ["qualcode.transcripts", "qualcode.codebook", "qualcode.codebook_texts"],
+        ["qualcode.transcripts", "qualcode.codebook"],
     ),
     ("coding", ["qualcode.coding", "qualcode.tokenindex"]),
     (
@@ -113,6 +113,10 @@ LAZY_UPWARD: dict[tuple[str, str], str] = {
     ("qualcode.project.project", "qualcode.exchange.adjudication"): (
         "Project.adjudication_sheet/adjudicate: the project's face offers the adjudication sheet, "
         "which is an exchange format; imported when called"
+    ),
+    ("qualcode.codebook.reader", "qualcode.exchange.refi.qdc"): (
+        "read_codebook reads a REFI-QDA .qdc too; the QDA-XML code tree and its safe parsing "
+        "live in exchange/refi and are imported only when a .qdc is given"
     ),
     ("qualcode.project.views", "qualcode.web.server"): (
         "Project.workbench(): opens the web workbench over the project in Jupyter; the web "
