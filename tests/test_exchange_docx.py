@@ -12,14 +12,9 @@ from docx.oxml.ns import qn
 
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
-from qualcode.exchange.docx import (
-    CODEBOOK_WIDTHS,
-    TOC_INSTR,
-    TRANSCRIPT_WIDTHS,
-    column_twips,
-    reflow_paragraphs,
-    write_docx_appendix,
-)
+from qualcode.exchange.docx import reflow_paragraphs, write_docx_appendix
+from qualcode.exchange.docx.fields import TOC_INSTR
+from qualcode.exchange.docx.tables import CODEBOOK_WIDTHS, TRANSCRIPT_WIDTHS, column_twips
 
 TWIPS_PER_CM = 1440 / 2.54
 

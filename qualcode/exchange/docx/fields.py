@@ -20,6 +20,15 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 
+__all__ = [
+    "TOC_INSTR",
+    "add_complex_field",
+    "add_simple_field",
+    "add_toc",
+    "fill_toc",
+    "update_fields_on_open",
+]
+
 #: the table of contents field: heading levels 1-3, hyperlinks, no page numbers in web view
 TOC_INSTR = 'TOC \\o "1-3" \\h \\z \\u'
 #: heading style ids and their level in the contents
