@@ -107,7 +107,8 @@ def test_cli_project_with_a_codebook_lacking_its_codes_is_refused(
     book = Codebook.from_code_names(["identify", "interact", "acquire"])
     smaller = write_codebook(book, tmp_path / "smaller.yaml")
     capsys.readouterr()
-    args = ["--project", str(project), "--codebook", str(smaller)]
+    # the project's codings with 'retain' are open suggestions: shown with --include-suggestions
+    args = ["--project", str(project), "--codebook", str(smaller), "--include-suggestions"]
     assert main(["report", *args, "--out", str(tmp_path / "rep")]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"Error: {smaller}: the project has ")

@@ -163,7 +163,12 @@ def test_main_job_workbook_in_the_study_language(main_job):
     import openpyxl
 
     book = openpyxl.load_workbook(main_job / "report_tables.xlsx", read_only=True)
-    assert book.sheetnames[:3] == ["Segmen terkode", "Frekuensi kode", "Frekuensi tema"]
+    assert book.sheetnames[:4] == [
+        "Pengodean yang ditampilkan",
+        "Segmen terkode",
+        "Frekuensi kode",
+        "Frekuensi tema",
+    ]
     headers = [c.value for c in next(book["Frekuensi kode"].iter_rows(max_row=1))]
     assert headers[:5] == ["Tema", "Label tema", "Kode", "Label kode", "Giliran terkode"]
     labels = {r[3] for r in book["Frekuensi kode"].iter_rows(min_row=2, values_only=True)}

@@ -208,7 +208,10 @@ def test_read_qdpx_refuses_a_2_gib_source_with_bounded_memory(bomb: Path) -> Non
         "    read_qdpx(sys.argv[1])\n"
         "except ExchangeError as err:\n"
         "    print(err)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM: this process's own peak (ru_maxrss survives fork+exec, so a child of a large
+        # pytest process would report its parent's peak)
+        "print(next(line.split()[1] for line in open('/proc/self/status')"
+        " if line.startswith('VmHWM')))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(bomb)], capture_output=True, text=True, check=True
@@ -252,7 +255,10 @@ def test_read_qdpx_a_2_gib_source_that_lies_is_stopped_while_streaming(
         "    read_qdpx(sys.argv[1])\n"
         "except ExchangeError as err:\n"
         "    print(err)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM: this process's own peak (ru_maxrss survives fork+exec, so a child of a large
+        # pytest process would report its parent's peak)
+        "print(next(line.split()[1] for line in open('/proc/self/status')"
+        " if line.startswith('VmHWM')))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(liar)], capture_output=True, text=True, check=True

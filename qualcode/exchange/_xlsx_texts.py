@@ -19,6 +19,9 @@ COLUMN_LABELS_ID: dict[str, str] = {
     "speaker": "Pembicara",
     "role": "Peran",
     "coder": "Pengode",
+    "kind": "Dikodekan oleh (orang / mesin / saran)",
+    "codings": "Pengodean",
+    "suggested_turns": "Di antaranya hanya disarankan (belum ditinjau)",
     "score": "Skor",
     "evidence": "Bukti",
     "question": "Pertanyaan sebelumnya",
@@ -60,6 +63,7 @@ COLUMN_LABELS_ID: dict[str, str] = {
 
 #: sheet names of the report tables in Indonesian (at most 31 characters)
 SHEET_NAMES_ID: dict[str, str] = {
+    "coders_shown": "Pengodean yang ditampilkan",
     "segments": "Segmen terkode",
     "code_frequencies": "Frekuensi kode",
     "theme_frequencies": "Frekuensi tema",
