@@ -35,7 +35,7 @@ def log_crash(err: BaseException, argv: list[str] | None) -> Path | None:
     The user's cache folder is tried first, then the system's temporary folder; None if
     neither can be written (the caller then says so).
     """
-    from qualcode import __version__
+    from qualcode._version import __version__
 
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     text = (

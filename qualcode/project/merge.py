@@ -476,13 +476,11 @@ def merge_project(
 ) -> MergeResult:
     """Merge a colleague's copy of a qualcode project (its transcripts, people's codings and
     decisions, memos, cases and codes) into ``project``; see :func:`merge_into`."""
-    from qualcode.project.project import Project
-
     path = Path(other)
     if path.resolve() == project.path.resolve():
         msg = "this is the project itself; expected a colleague's copy to merge"
         raise ProjectError(msg, path=path)
-    with Project.open(path) as theirs:
+    with type(project).open(path) as theirs:  # opened as this one is: no import of Project
         decisions = theirs.decisions()
         rejected = decisions[decisions["decision"] == "rejected"]
         incoming = Incoming(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from qualcode import __version__
+from qualcode._version import __version__
 from qualcode.codebook import Codebook
 from qualcode.errors import ExchangeError
 from qualcode.exchange.refi.codes import CodeTreeReader, codebook_guids, write_codes

@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qualcode import __version__, schema
+from qualcode import schema
+from qualcode._version import __version__
 from qualcode.codebook import Codebook
 from qualcode.errors import ExchangeError
 from qualcode.exchange.refi.cases import CaseLayout, plan_cases, write_cases
