@@ -1,4 +1,4 @@
-"""Run the notebooks top to bottom with the current interpreter's kernel."""
+"""Run the notebooks top to bottom with the current interpreter's kernel (one for all three)."""
 
 from __future__ import annotations
 
@@ -14,21 +14,40 @@ AGREEMENT = ROOT / "notebooks" / "03_agreement.ipynb"
 NOTEBOOKS = [NOTEBOOK, TEACH, AGREEMENT]
 
 
-@pytest.fixture
-def kernel_name(tmp_path, monkeypatch) -> str:
-    """Install a kernelspec for this interpreter into a private prefix and point Jupyter at it."""
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """One kernel of this interpreter for the three notebooks (started once: each notebook still
+    runs top to bottom in it, writing to one output folder; the files' names differ)."""
     import json
+    import os
 
     from ipykernel.kernelspec import install
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
 
-    prefix = tmp_path / "prefix"
+    tmp = tmp_path_factory.mktemp("kernel")
+    prefix = tmp / "prefix"
     install(prefix=str(prefix), kernel_name="qualcode-test")
     share = prefix / "share" / "jupyter"
     spec = json.loads((share / "kernels" / "qualcode-test" / "kernel.json").read_text())
     assert spec["argv"][0] == sys.executable
-    monkeypatch.setenv("JUPYTER_PATH", str(share))
-    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
-    return "qualcode-test"
+    out = tmp / "out"
+    out.mkdir()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("JUPYTER_PATH", str(share))
+        mp.setenv("JUPYTER_DATA_DIR", str(tmp / "data"))
+        env = {
+            **os.environ,
+            "QUALCODE_OUT": str(out),
+            "QUALCODE_ROOT": str(ROOT),
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        }
+        km = AsyncKernelManager(kernel_name="qualcode-test")
+        run_sync(km.start_kernel)(cwd=str(ROOT), env=env)
+        try:
+            yield km, out
+        finally:
+            run_sync(km.shutdown_kernel)(now=True)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -41,23 +60,19 @@ def test_notebook_is_committed_without_outputs(path):
     assert all(not c.outputs and c.execution_count is None for c in code_cells)
 
 
-def _run(path, kernel_name, out, monkeypatch) -> list:
-    """Execute the notebook at ``path``; return its outputs (none may be an error)."""
+def _run(path, kernel) -> list:
+    """Execute the notebook at ``path`` in ``kernel``; return its outputs (none may be an error)."""
     import nbformat
     from nbclient import NotebookClient
 
-    monkeypatch.setenv("QUALCODE_OUT", str(out))
-    monkeypatch.setenv("QUALCODE_ROOT", str(ROOT))
-    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    out.mkdir(parents=True, exist_ok=True)
+    km, _ = kernel
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        kernel_name=kernel_name,
-        timeout=600,
-        resources={"metadata": {"path": str(ROOT)}},
-    )
-    client.execute()
+    client = NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(ROOT)}})
+    try:
+        client.execute()
+    finally:
+        if client.kc is not None:  # the kernel stays for the next notebook, not its client
+            client.kc.stop_channels()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     errors = [o for o in outputs if o.output_type == "error"]
     assert not errors, errors
@@ -75,11 +90,11 @@ def _html(outputs) -> str:
     return "\n".join(o.get("data", {}).get("text/html", "") for o in outputs)
 
 
-def test_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
+def test_notebook_runs_top_to_bottom(kernel):
     import docx
 
-    out = tmp_path / "out"
-    outputs = _run(NOTEBOOK, kernel_name, out, monkeypatch)
+    out = kernel[1]
+    outputs = _run(NOTEBOOK, kernel)
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2  # theme chart and heatmap shown inline
     html = _html(outputs)
@@ -104,9 +119,9 @@ def test_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
     assert "Juliana" not in (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_agreement_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
-    out = tmp_path / "out"
-    outputs = _run(AGREEMENT, kernel_name, out, monkeypatch)
+def test_agreement_notebook_runs_top_to_bottom(kernel):
+    out = kernel[1]
+    outputs = _run(AGREEMENT, kernel)
     html = _html(outputs)
     assert "Agreement between coder_a, coder_b" in html and "Disagreements (21)" in html
     assert any("image/png" in o.get("data", {}) for o in outputs)  # coder comparison
@@ -124,11 +139,11 @@ def test_agreement_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatc
     assert table["Code"].tolist()[-1] == "All codes" and len(table) == 8
 
 
-def test_teach_notebook_runs_top_to_bottom(kernel_name, tmp_path, monkeypatch):
+def test_teach_notebook_runs_top_to_bottom(kernel):
     import qualcode as qc
 
-    out = tmp_path / "out"
-    outputs = _run(TEACH, kernel_name, out, monkeypatch)
+    out = kernel[1]
+    outputs = _run(TEACH, kernel)
     html = _html(outputs)
     assert html.count("Project magnus.qualcode") >= 3  # the project's rich display
     assert "Codings by coder, origin and status" in html and "Latest changes" in html
