@@ -12,6 +12,7 @@ from matplotlib.colors import to_hex
 
 from qualcode import plots, reports
 from qualcode.errors import QualcodeError
+from qualcode.plots.heatmaps import size_heatmap
 
 matplotlib.use("Agg")
 import itertools
@@ -287,7 +288,7 @@ def test_plot_code_interview_heatmap_labels_never_overlap(codebook, names, where
     elif where == "render":  # as render_chart (the report and the appendix) draws it
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-        fig = Figure(figsize=plots._size_heatmap(matrix, codebook=codebook), layout="constrained")
+        fig = Figure(figsize=size_heatmap(matrix, codebook=codebook), layout="constrained")
         FigureCanvasAgg(fig)
         ax = plots.plot_code_interview_heatmap(matrix, codebook=codebook, ax=fig.add_subplot())
     else:  # one panel of a user's figure, no layout engine
@@ -396,7 +397,7 @@ CHARTS = [
 
 @pytest.mark.parametrize("chart", CHARTS)
 def test_every_chart_speaks_one_language(codebook, chart):
-    from qualcode.exchange._i18n import texts
+    from qualcode.languages import texts
 
     plot, data, *extra = _charts(codebook)[chart]
     kwargs = extra[0] if extra else {}
@@ -452,12 +453,12 @@ def test_report_charts_follow_the_language(tmp_path):
 
 
 def test_chart_texts_exist_in_every_language():
-    from qualcode.exchange import _i18n
+    from qualcode import languages
 
-    en = set(_i18n.texts("en"))
-    for lang in _i18n.LANGUAGES:
-        assert set(_i18n.texts(lang)) == en, lang
-        assert _i18n.texts(lang)["lang"] == lang
+    en = set(languages.texts("en"))
+    for lang in languages.LANGUAGES:
+        assert set(languages.texts(lang)) == en, lang
+        assert languages.texts(lang)["lang"] == lang
 
 
 @pytest.mark.parametrize("figsize", [None, (5, 3)])

@@ -63,7 +63,7 @@ def attribute_matrices(
     tables : mapping of str to DataFrame
         The tables of :func:`qualcode.reports.report_tables`.
     t : mapping of str to str
-        The texts of the report's language (:func:`qualcode.exchange._i18n.texts`).
+        The texts of the report's language (:func:`qualcode.languages.texts`).
 
     Returns
     -------

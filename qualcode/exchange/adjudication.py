@@ -23,7 +23,8 @@ import pandas as pd
 from qualcode import schema
 from qualcode.errors import ReviewSheetError
 from qualcode.exchange.sheets import read_sheet_rows, sheet_table
-from qualcode.exchange.xlsx import COLUMN_LABELS, SHEET_NAMES, write_workbook
+from qualcode.exchange.xlsx import write_workbook
+from qualcode.languages import COLUMN_LABELS, SHEET_NAMES
 from qualcode.project import Project
 from qualcode.project.team import CONSENSUS, FINAL_CHOICES
 

@@ -52,7 +52,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: the key of each chart's caption in :func:`qualcode.exchange._i18n.texts`
+#: the key of each chart's caption in :func:`qualcode.languages.texts`
 CHART_CAPTIONS = {
     "theme_frequencies": "chart_title",
     "code_by_interview": "heatmap_title",

@@ -20,7 +20,6 @@ from qualcode.codebook import Codebook
 from qualcode.codingframe import object_values
 from qualcode.errors import QualcodeError
 from qualcode.exchange._attributes import attribute_matrices, attribute_title
-from qualcode.exchange._i18n import texts
 from qualcode.exchange._prepare import (
     CaseLabelsArg,
     PseudonymsArg,
@@ -28,6 +27,7 @@ from qualcode.exchange._prepare import (
     prepare_inputs,
 )
 from qualcode.fileio import write_atomic
+from qualcode.languages import texts
 from qualcode.provenance import KIND, SUGGESTED_TURNS, SUGGESTION, coder_kinds
 from qualcode.reports import (
     CODE_LABEL,

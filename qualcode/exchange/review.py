@@ -19,7 +19,8 @@ import pandas as pd
 from qualcode import schema
 from qualcode.errors import ReviewSheetError
 from qualcode.exchange.sheets import read_sheet_rows, sheet_table
-from qualcode.exchange.xlsx import COLUMN_LABELS, write_workbook
+from qualcode.exchange.xlsx import write_workbook
+from qualcode.languages import COLUMN_LABELS
 from qualcode.project import Project
 from qualcode.reports import previous_questions
 

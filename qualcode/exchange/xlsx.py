@@ -18,91 +18,16 @@ import pyarrow.compute as pc
 
 from qualcode.codingframe import object_values
 from qualcode.errors import QualcodeError
-from qualcode.exchange._xlsx_texts import COLUMN_LABELS_ID, SHEET_NAMES_ID
 from qualcode.fileio import atomic_path
-from qualcode.languages import check_language
+from qualcode.languages import (
+    COLUMN_LABELS,
+    COLUMN_LABELS_ID,
+    SHEET_NAMES,
+    SHEET_NAMES_ID,
+    check_language,
+)
 
 logger = logging.getLogger(__name__)
-
-#: readable headers for the columns of the report tables (machine names stay in CSV files)
-COLUMN_LABELS: dict[str, str] = {
-    "theme": "Theme",
-    "theme_label": "Theme label",
-    "code": "Code",
-    "code_label": "Code label",
-    "interview": "Interview",
-    "position": "Turn no.",
-    "turn_id": "Turn id",
-    "speaker": "Speaker",
-    "role": "Role",
-    "coder": "Coder",
-    "score": "Score",
-    "evidence": "Evidence",
-    "question": "Question asked before",
-    "question_turn_id": "Question turn id",
-    "text": "Text",
-    "marked_text": "Text (evidence «marked»)",
-    "spans": "Evidence spans (character offsets)",
-    "source": "Source file",
-    "line": "Line",
-    "turns": "Coded turns",
-    "base_turns": "Turns counted",
-    "share": "Share of turns",
-    "interviews": "Interviews with the code",
-    "interviews_total": "Interviews",
-    "speakers": "Speakers with the code",
-    "speakers_total": "Speakers",
-    "code_a": "Code A",
-    "code_a_label": "Code A label",
-    "code_b": "Code B",
-    "code_b_label": "Code B label",
-    "both": "Turns with both",
-    "turns_a": "Turns with A",
-    "turns_b": "Turns with B",
-    "either": "Turns with either",
-    "jaccard": "Jaccard index",
-    "coder_a": "Coder A",
-    "coder_b": "Coder B",
-    "only_a": "Only coder A",
-    "only_b": "Only coder B",
-    "neither": "Neither coder",
-    "agreement": "Percent agreement",
-    "kappa": "Cohen's kappa",
-    "suggestion_id": "Suggestion",
-    "suggested_by": "Suggested by",
-    "decision": "Decision (accept / reject)",
-    "note": "Note",
-    "final": "Final decision (coded / not coded)",
-    "kind": "Coded by (person / machine / suggestion)",
-    "suggested_turns": "Of which only suggested (not reviewed)",
-    "codings": "Codings",
-    "setting": "Setting",
-    "case": "Case",
-    "attribute": "Attribute",
-    "value": "Value",
-    "cases": "Cases with the code",
-    "cases_total": "Cases",
-}
-
-#: sheet names for the tables of :func:`qualcode.reports.report_tables`
-SHEET_NAMES: dict[str, str] = {
-    "coders_shown": "Coders shown",
-    "segments": "Coded segments",
-    "code_frequencies": "Code frequencies",
-    "theme_frequencies": "Theme frequencies",
-    "by_interview": "By interview",
-    "by_speaker": "By speaker",
-    "by_role": "By role",
-    "code_by_interview": "Code x interview",
-    "cooccurrence": "Co-occurrence",
-    "coder_counts": "Coders",
-    "coder_agreement": "Coder agreement",
-    "cases": "Cases",
-    "code_by_attribute": "Code x attribute",
-    "theme_by_attribute": "Theme x attribute",
-    "adjudication": "Adjudication",
-    "about": "About",
-}
 
 #: columns left out of a sheet (kept in the CSV files): the plain text repeats "marked_text",
 #: spans and question ids are for programs
@@ -169,7 +94,7 @@ def write_workbook(
         (Excel data validation; other values are refused with a message).
     lang : {"en", "id"}, default "en"
         Language of the sheet names and headers (Indonesian ones from
-        :mod:`qualcode.exchange._xlsx_texts`; English where it has none).
+        :data:`qualcode.languages.COLUMN_LABELS_ID`; English where it has none).
 
     Returns
     -------

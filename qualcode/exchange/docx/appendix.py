@@ -20,7 +20,6 @@ from qualcode.cases import attribute_names, case_attributes, case_of_turns, vali
 from qualcode.codebook import Codebook
 from qualcode.codingframe import prepare
 from qualcode.errors import QualcodeError
-from qualcode.exchange._i18n import texts
 from qualcode.exchange._prepare import (
     CaseLabelsArg,
     PseudonymsArg,
@@ -39,6 +38,7 @@ from qualcode.exchange.docx.segments import segments_section
 from qualcode.exchange.docx.tables import Captions
 from qualcode.exchange.shown import shown_line, with_suggestion_captions
 from qualcode.fileio import write_atomic
+from qualcode.languages import texts
 from qualcode.provenance import (
     KIND,
     SUGGESTED_TURNS,
