@@ -17,6 +17,8 @@ from qualcode import schema
 from qualcode.project import rows
 from qualcode.project.schema import CODING_ROW
 
+__all__ = ["carry_over", "match_turns"]
+
 _COLUMNS = ("id", *CODING_ROW)
 
 

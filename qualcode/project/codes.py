@@ -21,6 +21,17 @@ from qualcode.errors import CodebookError, ProjectError
 from qualcode.project import rows
 from qualcode.project.schema import CODING_ROW
 
+__all__ = [
+    "delete",
+    "guids",
+    "key_of",
+    "keys",
+    "merge",
+    "rename",
+    "replace_codebook",
+    "store_codebook",
+]
+
 
 def keys(con: sqlite3.Connection) -> dict[str, int]:
     """Code name -> key of the alive codes."""

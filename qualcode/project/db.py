@@ -27,6 +27,19 @@ from pathlib import Path
 from qualcode.errors import ProjectBusyError, ProjectError
 from qualcode.project.schema import SCHEMA_VERSION, VERSIONED_TABLES, create_schema, migrate
 
+__all__ = [
+    "DEFAULT_BUSY_TIMEOUT",
+    "Batch",
+    "BatchRecorder",
+    "Database",
+    "busy_timeout_from_env",
+    "committed_batches",
+    "default_user",
+    "now",
+    "read_only_error",
+    "read_only_reason",
+]
+
 #: seconds a writer waits for another process's write to finish before "project is busy"
 #: (``$QUALCODE_BUSY_TIMEOUT`` changes it for the command line)
 DEFAULT_BUSY_TIMEOUT = 10.0

@@ -17,6 +17,18 @@ import pandas as pd
 from qualcode import schema
 from qualcode.project.schema import ORIGINS, STATUSES
 
+__all__ = [
+    "CODING_ID",
+    "MACHINE_CODERS",
+    "ORIGIN",
+    "STATUS",
+    "read_cases",
+    "read_codings",
+    "read_decisions",
+    "read_memos",
+    "read_turns",
+]
+
 #: extra columns of a codings table read with details
 CODING_ID = "coding_id"
 ORIGIN = "origin"

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+__all__ = ["coder_ids", "insert", "next_id", "retire"]
+
 
 def next_id(con: sqlite3.Connection, table: str) -> int:
     """The first free id of ``table``."""

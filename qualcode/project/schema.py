@@ -13,6 +13,17 @@ from __future__ import annotations
 
 import sqlite3
 
+__all__ = [
+    "CODING_ROW",
+    "MIGRATIONS",
+    "ORIGINS",
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "VERSIONED_TABLES",
+    "create_schema",
+    "migrate",
+]
+
 #: the schema this version of qualcode writes
 SCHEMA_VERSION = 5
 
