@@ -19,6 +19,7 @@ from qualcode import schema
 from qualcode.codebook import Codebook
 from qualcode.errors import ProjectError
 from qualcode.project.db import Database
+from qualcode.project.reading import records_frame
 from qualcode.project.schema import ORIGINS, STATUSES
 
 __all__ = ["SUGGESTION_ID", "ReviewQueue"]
@@ -36,12 +37,6 @@ _PENDING = (
     f"{_MACHINE} AND NOT EXISTS "
     "(SELECT 1 FROM codings d WHERE d.decides = c.id AND d.retired_batch IS NULL)"
 )
-
-
-def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
-    return (
-        pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
-    )
 
 
 class ReviewQueue:
@@ -148,7 +143,7 @@ class ReviewQueue:
         cols = [SUGGESTION_ID, schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.ROLE]
         cols += [schema.TEXT, schema.CODE, schema.CODER, schema.SCORE, schema.EVIDENCE]
         cols += [schema.SPAN_START, schema.SPAN_END, "question", "question_speaker"]
-        return _frame(out, cols)
+        return records_frame(out, cols)
 
     def count_pending(
         self,
@@ -222,4 +217,4 @@ class ReviewQueue:
             )
             for n in names
         ]
-        return _frame(out, [schema.CODE, "people", "open"])
+        return records_frame(out, [schema.CODE, "people", "open"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ __all__ = [
     "read_decisions",
     "read_memos",
     "read_turns",
+    "records_frame",
 ]
 
 #: extra columns of a codings table read with details
@@ -74,6 +76,13 @@ JOIN coders m ON m.id = s.coder
 WHERE d.retired_batch IS NULL AND d.decides IS NOT NULL
 ORDER BY d.id
 """
+
+
+def records_frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
+    """A table of query rows with these columns (the columns kept when there are no rows)."""
+    return (
+        pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+    )
 
 
 def read_turns(con: sqlite3.Connection, *, with_rowid: bool = False) -> pd.DataFrame:

@@ -22,18 +22,13 @@ from qualcode.codebook import Codebook
 from qualcode.errors import ProjectError
 from qualcode.project import codes as code_edits
 from qualcode.project.db import Database
+from qualcode.project.reading import records_frame
 from qualcode.project.schema import ORIGINS, STATUSES
 
 __all__ = ["ProjectViews"]
 
 _PERSON = ORIGINS.index("person")
 _ACCEPTED = STATUSES.index("accepted")
-
-
-def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
-    return (
-        pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
-    )
 
 
 class ProjectViews:
@@ -184,7 +179,7 @@ class ProjectViews:
             shown = ", ".join(dict.fromkeys(str(who or "").split(",")))
             out.append((interview, shown, int(n), int(people), int(rejected), int(pending)))
         cols = [schema.INTERVIEW, "speakers", "turns", "people", "rejected", "open"]
-        df = _frame(out, cols)
+        df = records_frame(out, cols)
         df.attrs["total"] = total
         return df
 
@@ -222,7 +217,7 @@ class ProjectViews:
         ).fetchall()
         cols = [schema.TURN_ID, schema.INTERVIEW, schema.POSITION, schema.SPEAKER, schema.ROLE]
         cols += [schema.TEXT, schema.START, schema.END]
-        df = _frame(rows, cols)
+        df = records_frame(rows, cols)
         df.attrs["total"] = total
         return df
 
@@ -312,7 +307,7 @@ class ProjectViews:
             )
         cols = ["coding_id", schema.TURN_ID, schema.CODE, schema.CODER, "origin", "kind"]
         cols += [schema.SCORE, schema.EVIDENCE, schema.SPAN_START, schema.SPAN_END]
-        return _frame(rows, cols)
+        return records_frame(rows, cols)
 
     def code_segments(self, code: str, *, offset: int = 0, limit: int = 20) -> pd.DataFrame:
         """A page of the people's codings of one code, in transcript order, with their turns.
@@ -354,7 +349,7 @@ class ProjectViews:
         ).fetchall()
         cols = ["coding_id", schema.TURN_ID, schema.INTERVIEW, schema.SPEAKER, schema.TEXT]
         cols += [schema.CODER, schema.SPAN_START, schema.SPAN_END]
-        df = _frame(rows, cols)
+        df = records_frame(rows, cols)
         df.attrs["total"] = total
         return df
 
