@@ -39,7 +39,6 @@ PENDING: dict[str, set[str]] = {
         "coding/matcher.py",
         "plots.py",
         "reports.py",
-        "transcripts/text.py",
     },
     "kappa": {
         "qualcode.agreement.statistics.kappa_from_confusion: one of 5 functions computing kappa",

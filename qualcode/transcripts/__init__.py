@@ -2,10 +2,10 @@
 
 Every reader returns the ``turns`` table of :mod:`qualcode.schema`. Modules: ``encoding``
 (bytes to text), ``labels`` (speaker labels, headings, timestamps), ``text`` (plain text and
-Markdown), ``fast`` (the same reading of ``Label: text`` files, in whole-text Arrow passes),
-``builder`` (turns columns and the table), ``word`` (.docx), ``htmlpage`` (.htm/.html),
-``subtitles`` (.vtt/.srt),
-``tabular`` (.csv/.tsv/.xlsx), ``detect`` (format detection), ``roles``
+Markdown; its first pass in ``scan``, the label shapes and line kinds in ``shapes``),
+``fast`` (the same reading of ``Label: text`` files, in whole-text Arrow passes), ``builder``
+(turns columns and the table), ``word`` (.docx), ``htmlpage`` (.htm/.html), ``subtitles``
+(.vtt/.srt), ``tabular`` (.csv/.tsv/.xlsx), ``detect`` (format detection), ``roles``
 (interviewer/participant/other), ``writer`` (turns back to text), ``folders`` (finding the
 files), ``files`` (the reading loop), ``collector`` (turns gathered into one table) and
 ``api`` (the functions below).

@@ -379,7 +379,7 @@ def _merge_rows(text: pa.ChunkedArray, merge: np.ndarray) -> tuple[pa.Array, np.
 class _Runs:
     """Find the label lines that the general reader joins to the turn before them.
 
-    As :meth:`qualcode.transcripts.text._Parser.paragraph_layout` and its merging rule: a file
+    As :meth:`qualcode.transcripts.scan.LineScan.paragraph_layout` and its merging rule: a file
     writes paragraphs when at least two label lines stand after a blank line or a heading (or
     first in the file) and at most one in ten directly after another line; there a label of the
     previous turn's speaker after blank lines only (no heading) continues that turn. Fed chunk

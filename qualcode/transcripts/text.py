@@ -45,6 +45,16 @@ between blank lines before a turn. Consecutive headings form one interview name 
 title (``Transkrip Wawancara``). Page numbers (``12``, ``Page 3 of 10``) and running page
 headers (the same heading-like line three or more times) are skipped. Text before the first
 label of an interview (a date, a place) is not a turn; it is logged.
+
+Why there are two readers of ``Label: text`` files: this module is the general reader, a
+line-by-line scan (:mod:`qualcode.transcripts.scan`) and build that carries every shape above.
+:mod:`qualcode.transcripts.fast` reads only the commonest shape (one ``Label: text`` turn per
+line, blanks and Markdown headings) in whole-text Arrow passes, about ten times faster and in
+memory near the input's size, and hands every file it cannot read exactly as this reader would
+back to it. The fast path cannot carry the other shapes (they need the counts of a whole file
+and look-ahead over lines, which a vectorised pass does not give), so both exist: this one
+decides what a file means, the fast one is an optimisation of it for the common case, and the
+property tests in ``tests/test_transcripts_fast.py`` keep them equal.
 """
 
 from __future__ import annotations
@@ -58,433 +68,45 @@ from pathlib import Path
 from qualcode.errors import TranscriptParseError
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER, RawTurns
 from qualcode.transcripts.labels import (
-    ALONE_RE,
-    AT_CODE_RE,
-    CHAT_TIER_RE,
-    COMMENT_RE,
-    LABEL_RE,
-    OTTER_RE,
-    STRONG,
-    TS_NAME_RE,
     clean_heading,
     is_keyword_heading,
     is_page_number,
     is_title_like,
-    label_strength,
-    parse_timestamp,
     strip_markup,
 )
+from qualcode.transcripts.scan import LineScan
+from qualcode.transcripts.shapes import (
+    ALONE,
+    BLOCK_SHAPES,
+    COLON,
+    COMMENT,
+    HEADING,
+    MARKED,
+    MD_HEADING_RE,
+    TEAMS_TIMING_RE,
+    TIMING,
+    TITLE,
+    ZOOM,
+    clock_seconds,
+    describe_shapes,
+)
+
+__all__ = ["parse_lines", "parse_text"]
 
 logger = logging.getLogger(__name__)
-
-# candidate shapes: ``_TSNAME`` is ``00:00:03 Speaker 1`` alone on its line, ``_ZOOM``
-# ``[Name] 00:01:02`` alone on its line, ``_ATCODE`` ``@code text``, ``_CHAT`` ``*CHI:\ttext``;
-# ``_TEAMS`` (the speaker line after a Teams timing line) and ``_HEADLABEL`` (a Markdown heading
-# that names a speaker) certainly start a block
-(_COLON, _TAB, _MARKED, _OTTER, _ALONE, _FORCED, _TSNAME, _ZOOM, _ATCODE, _CHAT, _TEAMS,
- _HEADLABEL, _CUE) = range(13)  # fmt: skip
-#: shapes accepted whatever the label's strength, and those that always start a block
-_MARKED_SHAPES = (_MARKED, _OTTER, _ZOOM, _ATCODE, _CHAT, _CUE)
-_BLOCK_SHAPES = (_TEAMS, _HEADLABEL)
-_GROUPS = ("name", "tab", "rest", "ts1", "ts0", "ts2", "ts3", "bold", "brk", "ts4", "ts5")
-#: how each shape is described in the reading report (``qualcode parse --explain``)
-SHAPE_NAMES = {
-    _COLON: "'Label: text' lines",
-    _TAB: "'Label<TAB>: text' lines",
-    _MARKED: "marked labels ([Name], **Name:**, [hh:mm] Name:)",
-    _ZOOM: "'[Name] hh:mm:ss' blocks (Zoom transcript)",
-    _ATCODE: "'@code text' lines (spoken corpus)",
-    _CHAT: "'*CODE:' main tiers (CHAT)",
-    _TEAMS: "timing, speaker and text blocks (Teams .txt)",
-    _CUE: "timing lines over 'Name: text' (captions saved as text)",
-    _HEADLABEL: "speaker headings with the speech below",
-    _OTTER: "speaker and time header lines (Otter)",
-    _ALONE: "labels alone on their line",
-    _FORCED: "speaker | text table rows",
-    _TSNAME: "'hh:mm:ss Speaker' header lines (Word Transcribe)",
-}
-# forced line kinds (from the Word reader)
-HEADING = "heading"
-TITLE = "title"
-CONTINUATION = "continuation"
-#: a line that is not speech (``# key = value`` metadata, CHAT headers and tiers)
-COMMENT = "comment"
-#: a Teams ``0:0:0.0 --> 0:0:4.820`` timing line (its times are in ``_Parser.timings``)
-TIMING = "timing"
-
-#: line kinds that separate paragraphs as a blank line does
-_SPACERS = (HEADING, TITLE, COMMENT, TIMING)
-
-#: the timing line of Teams' old .txt transcripts (hours, minutes and seconds without padding)
-_TEAMS_TIMING_RE = re.compile(
-    r"[ ]{0,3}(?P<a>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,7})?)[ \t]*-->[ \t]*"
-    r"(?P<b>\d{1,2}:\d{1,2}:\d{1,2}(?:[.,]\d{1,7})?)[ \t]*$"
-)
-
-
-#: a line that may name a speaker under a Teams timing line (see :meth:`_Parser._teams_speakers`):
-#: up to 60 characters and 6 words, no colon, not ending like a sentence, not starting like a
-#: caption's sound note or dialogue dash (``[Music]``, ``(laughs)``, ``- Hi``, ``>> Hi``, ``♪``)
-_TEAMS_NAME_RE = re.compile(
-    r"(?=.{1,60}$)(?![\[(\-–—>♪])[^\s:]+(?:[ \t]+[^\s:]+){0,5}(?<![?!…])(?<!\w{5}\.)"
-)
-
-
-def _clock_seconds(value: str) -> float:
-    h, m, sec = value.split(":")
-    return round(int(h) * 3600 + int(m) * 60 + float(sec.replace(",", ".")), 3)
-
 
 _RULE_RE = re.compile(r"\s{0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})\s*")
 #: lines transcription services append that are not speech
 _BOILERPLATE_RE = re.compile(r"(?i)transcribed by https?://(?:www\.)?otter\.ai\S*$")
 _MD_EMPHASIS_RE = re.compile(r"\*\*|__")
-_MD_HEADING_RE = re.compile(r"\s{0,3}#{1,6}\s")
-#: first characters of lines :meth:`_Parser._special` reads
-_SPECIAL_LEADS = frozenset("#@%*")
 
 
 def _first_lines(items: list[tuple[int, str]]) -> str:
     return "; ".join(f"line {ln}: {text[:60]!r}" for ln, text in items[:3])
 
 
-class _Parser:
+class _Parser(LineScan):
     """Two passes over the lines: find label candidates and count them, then build turns."""
-
-    def __init__(
-        self,
-        lines: list[str],
-        *,
-        path: str | Path,
-        linenos: list[int] | None,
-        forced: Mapping[int, object] | None,
-        markdown: bool,
-        speakers: Collection[str] | None,
-        merge_runs: bool = True,
-        paragraph_starts: Collection[int] = (),
-    ) -> None:
-        self.lines = lines
-        self.merge_runs = merge_runs
-        self.paragraph_starts = paragraph_starts
-        self.timings: dict[int, tuple[float, float]] = {}
-        #: label lines accepted in the last build, and how many of each shape
-        self.blocks = 0
-        self.shapes: Counter[int] = Counter()
-        self.path = path
-        self.linenos = linenos
-        self.forced = forced or {}
-        self.markdown = markdown
-        self.speakers = set(speakers) if speakers is not None else None
-        #: accept weak labels seen once (used when the strict reading finds no turn at all)
-        self.relaxed = False
-        self.cands: list[tuple[str, str, float | None, int] | str | None] = []
-        self.colon_counts: Counter[str] = Counter()
-        self.alone_counts: Counter[str] = Counter()
-        self.speaking: set[str] = set()
-        self.short_counts: Counter[str] = Counter()
-        self._ok: dict[tuple[str, int], bool] = {}
-        self._heading_memo: dict[int, bool] = {}
-
-    # -- pass 1 ---------------------------------------------------------------------------
-    def scan(self) -> None:
-        lines = self.lines
-        forced = self.forced
-        markdown = self.markdown
-        cands: list[tuple[str, str, float | None, int] | str | None] = [None] * len(lines)
-        seen_labels: list[str] = []
-        labels_append = seen_labels.append
-        speaking = self.speaking
-        label_re_match = LABEL_RE.match
-        after_timing = False
-        teams_names: list[int] = []
-        for i, line in enumerate(lines):
-            under_timing, after_timing = after_timing, False
-            if forced:
-                kind = forced.get(i)
-                if kind is not None:
-                    if isinstance(kind, tuple):
-                        speaker, text = kind
-                        cands[i] = (speaker, text, None, _FORCED)
-                        speaking.add(speaker)
-                    else:
-                        cands[i] = str(kind)
-                    continue
-            if "<" in line or "&" in line:
-                line = lines[i] = strip_markup(line)
-            if markdown and line[:1] == ">":
-                line = lines[i] = line.lstrip(">").lstrip()
-            head = line[:72]
-            lead = head[:4].lstrip()[:1]
-            if lead in _SPECIAL_LEADS:
-                got = self._special(i, line, lead)
-                if got is not None:
-                    cands[i] = got
-                    if isinstance(got, tuple):
-                        labels_append(got[0])
-                        if got[1]:
-                            speaking.add(got[0])
-                    continue
-            elif "-->" in head:
-                m = _TEAMS_TIMING_RE.match(line)
-                if m is not None:
-                    cands[i] = TIMING
-                    self.timings[i] = (_clock_seconds(m["a"]), _clock_seconds(m["b"]))
-                    after_timing = True
-                    continue
-            if under_timing:
-                s = line.strip()
-                m = ALONE_RE.match(line) if s else None
-                if m is not None and label_strength(" ".join(s.split())):
-                    label = " ".join(s.split())
-                    cands[i] = (label, "", None, _TEAMS)
-                    labels_append(label)
-                    continue
-                if s and _TEAMS_NAME_RE.fullmatch(s):
-                    teams_names.append(i)  # decided by _teams_speakers() after the scan
-            if lead.isdigit() and len(line) <= 72:
-                m = TS_NAME_RE.match(line)
-                if m is not None:
-                    label = " ".join(m.group("name").split())
-                    if label_strength(label):
-                        cands[i] = (label, "", parse_timestamp(m.group("ts")), _TSNAME)
-                        labels_append(label)
-                        continue
-            if len(line) <= 64 and line.rstrip()[-1:].isdigit():
-                m = OTTER_RE.match(line.strip())
-                if m is not None:
-                    label = " ".join(m.group("name").split())
-                    if label_strength(label):
-                        cands[i] = (label, "", parse_timestamp(m.group("ts")), _OTTER)
-                        labels_append(label)
-                        continue
-            if ":" in head or head[:4].lstrip()[:1] in ("[", "*"):
-                m = label_re_match(line)
-                if m is not None:
-                    name, tab, rest, ts1, ts0, ts2, ts3, bold, brk, ts4, ts5 = m.group(*_GROUPS)
-                    shape = _COLON
-                    if name is None:
-                        name = bold or brk
-                        shape = _MARKED
-                    elif tab is not None:
-                        shape = _TAB
-                    if "  " in name or "\t" in name:
-                        name = " ".join(name.split())
-                    ts = ts1 or ts0 or ts2 or ts3 or ts4 or ts5
-                    start = None
-                    if ts is not None:
-                        start = parse_timestamp(ts)
-                        if shape == _COLON:
-                            shape = _MARKED
-                        elif ts5 is not None:
-                            shape = _ZOOM
-                    elif under_timing and shape == _COLON:
-                        shape = _CUE  # a caption's 'Name: text' under its timing line
-                    cands[i] = (name, rest, start, shape)
-                    labels_append(name)
-                    if rest and (rest[0] != " " or rest.strip()):
-                        speaking.add(name)
-                    continue
-            if head[:1] == "#" and _MD_HEADING_RE.match(head):
-                cands[i] = HEADING
-                continue
-            s = line.strip()
-            if not s:
-                continue
-            if len(s) <= 60:
-                if len(s) <= 40 and line[:1] != "\t":
-                    m = ALONE_RE.match(line)
-                    if m is not None:
-                        label = " ".join(s.strip("*").split())
-                        if label and label_strength(label):
-                            cands[i] = (label, "", None, _ALONE)
-                            self.alone_counts[label] += 1
-                self.short_counts[s] += 1
-        self.cands = cands
-        self.colon_counts.update(seen_labels)
-        if self.timings:
-            self._teams_speakers(teams_names)
-        self._audio_file_header()
-        self._speaker_headings()
-
-    def _special(self, i: int, line: str, lead: str) -> tuple[str, str, None, int] | str | None:
-        """Read a line starting with ``#``, ``@``, ``%`` or ``*``: a comment, a speaker code."""
-        if COMMENT_RE.match(line) is not None:
-            return COMMENT
-        if lead == "@":
-            m = AT_CODE_RE.match(line.lstrip(" "))
-            if m is not None:
-                return (m["name"], m["rest"], None, _ATCODE)
-        elif lead == "*":
-            m = CHAT_TIER_RE.match(line.lstrip(" "))
-            if m is not None:
-                return (m["name"], m["rest"], None, _CHAT)
-        return None
-
-    def _teams_speakers(self, names: list[int]) -> None:
-        """Settle the speaker lines under Teams timing lines.
-
-        The line under a timing line names the speaker. One that does not look like a label
-        (``Schmidt, Anna``, ``anna schmidt``, an e-mail address, a name of five words) is taken
-        as the speaker's when it stands under a timing line with speech below it at least twice
-        in the file, or when at least half the timing blocks start with a speaker line taken so:
-        a caption text that merely follows a timing line does neither. A speaker line with no
-        speech below it (a timing line, a blank or the end follows) is read as speech unless
-        the name speaks elsewhere.
-        """
-        lines, cands = self.lines, self.cands
-        n = len(lines)
-
-        def speech_below(i: int) -> bool:
-            return i + 1 < n and cands[i + 1] != TIMING and bool(lines[i + 1].strip())
-
-        def is_teams(i: int) -> bool:
-            c = cands[i]
-            return c.__class__ is tuple and c[3] == _TEAMS  # type: ignore[index]
-
-        spoken = [i for i in names if speech_below(i)]
-        recurring = Counter(" ".join(lines[i].split()) for i in spoken)
-        blocks = [t + 1 for t in self.timings if speech_below(t + 1)]
-        taken = sum(is_teams(i) or recurring[" ".join(lines[i].split())] >= 2 for i in blocks)
-        most = taken * 2 >= len(blocks)
-        for i in spoken:
-            label = " ".join(lines[i].split())
-            if most or recurring[label] >= 2:
-                cands[i] = (label, "", None, _TEAMS)
-                self.colon_counts[label] += 1
-        teams = [i for i in range(n) if is_teams(i)]
-        speaking = {cands[i][0] for i in teams if speech_below(i)}  # type: ignore[index]
-        for i in teams:
-            if not speech_below(i) and cands[i][0] not in speaking:  # type: ignore[index]
-                cands[i] = None
-        for i in names:
-            label = " ".join(lines[i].split())
-            if not speech_below(i) and label in speaking:
-                cands[i] = (label, "", None, _TEAMS)
-
-    def _audio_file_header(self) -> None:
-        """Mark the header of Word's Transcribe export ("Audio file", a name, "Transcript")."""
-        nonblank = [j for j in range(min(len(self.lines), 12)) if self.lines[j].strip()][:4]
-        words = [self.lines[j].strip().casefold() for j in nonblank]
-        if words[:1] == ["audio file"] and "transcript" in words[1:]:
-            for j in nonblank[: words.index("transcript") + 1]:
-                self.cands[j] = TITLE
-
-    def _speaker_headings(self) -> None:
-        """Read Markdown headings that name a speaker (``### Interviewer``, speech below).
-
-        A heading is a speaker's when its text is a label, the next line is speech (not a label
-        or another heading), and the same heading stands over speech at least twice in the
-        file; interview headings are followed by labelled turns and are left alone.
-        """
-        cands = self.cands
-        found: dict[str, list[int]] = {}
-        for i, c in enumerate(cands):
-            if c != HEADING:
-                continue
-            label = clean_heading(self.lines[i])
-            if not label or not label_strength(label):
-                continue
-            j = self.next_nonblank(i)
-            if j is None or cands[j] is not None:
-                continue
-            found.setdefault(label, []).append(i)
-        for label, rows in found.items():
-            if len(rows) >= 2:
-                for i in rows:
-                    cands[i] = (label, "", None, _HEADLABEL)
-                    self.colon_counts[label] += 1
-
-    # -- label acceptance -----------------------------------------------------------------
-    def ok(self, label: str, shape: int) -> bool:
-        key = (label, shape)
-        got = self._ok.get(key)
-        if got is not None:
-            return got
-        if shape == _FORCED or shape in _BLOCK_SHAPES:
-            res = True
-        elif self.speakers is not None:
-            res = label in self.speakers
-        elif shape == _TAB:
-            res = True
-        else:
-            strength = label_strength(label)
-            if strength == 0:
-                res = False
-            elif strength == STRONG or shape in _MARKED_SHAPES:
-                res = True
-            elif shape == _TSNAME:
-                res = self.colon_counts[label] >= 2
-            elif shape == _ALONE:
-                res = self.alone_counts[label] >= 2 or self.colon_counts[label] >= 2
-            else:
-                res = self.colon_counts[label] >= (1 if self.relaxed else 2)
-        self._ok[key] = res
-        return res
-
-    def is_label_line(self, j: int) -> bool:
-        c = self.cands[j]
-        return isinstance(c, tuple) and self.ok(c[0], c[3])
-
-    def next_nonblank(self, i: int) -> int | None:
-        lines = self.lines
-        for j in range(i + 1, len(lines)):
-            if lines[j].strip() or self.cands[j] is not None:
-                return j
-        return None
-
-    def heading_at(self, i: int, prev_blank: bool) -> bool:
-        """Say whether the (title-like, non-label) line ``i`` is a heading."""
-        memo = self._heading_memo.get(i)
-        if memo is not None:
-            return memo
-        self._heading_memo[i] = False  # guards against cycles
-        s = self.lines[i].strip()
-        res = False
-        if self.short_counts[s] >= 3 and not is_keyword_heading(s):
-            res = False  # a running page header
-        elif is_title_like(s):
-            j = self.next_nonblank(i)
-            if j is None:
-                nxt = False
-            elif self.cands[j] == HEADING or self.is_label_line(j):
-                nxt = True
-            else:
-                nxt = is_title_like(self.lines[j].strip()) and self.heading_at(
-                    j, j > i + 1 or i + 1 >= len(self.lines)
-                )
-            if nxt:
-                if is_keyword_heading(s) or s.endswith(":"):
-                    res = True
-                else:
-                    after_blank = i + 1 >= len(self.lines) or not self.lines[i + 1].strip()
-                    res = prev_blank and (after_blank or (j is not None and j > i + 1))
-        self._heading_memo[i] = res
-        return res
-
-    def paragraph_layout(self) -> bool:
-        """Say whether the file writes its ``Label: text`` turns as paragraphs.
-
-        True when (nearly) every such label line stands after a blank line or a heading, as in
-        files that repeat the label on every paragraph; False for files with one utterance per
-        line (the thesis transcripts, corpora), where a label after a blank line (a page
-        break) still starts a new turn.
-        """
-        lines, cands = self.lines, self.cands
-        spaced = adjacent = 0
-        for i, c in enumerate(cands):
-            if c.__class__ is not tuple or not c[1] or not self.ok(c[0], c[3]):  # type: ignore[index]
-                continue
-            before = cands[i - 1] if i else None
-            if (
-                i == 0
-                or (before is None and not lines[i - 1].strip())
-                or before in _SPACERS
-                or i in self.paragraph_starts
-            ):
-                spaced += 1
-            else:
-                adjacent += 1
-        return spaced >= 2 and adjacent * 10 <= spaced
 
     # -- pass 2 ---------------------------------------------------------------------------
     def build(self) -> tuple[RawTurns, list[tuple[int, str]]]:
@@ -535,7 +157,7 @@ class _Parser:
                 if ok(label, shape):
                     if (
                         not rest
-                        and shape in (_ALONE, _COLON, _MARKED, _ZOOM)
+                        and shape in (ALONE, COLON, MARKED, ZOOM)
                         and label not in (self.speaking)
                     ):
                         j = self.next_nonblank(i)
@@ -558,7 +180,7 @@ class _Parser:
                             ((prev_blank or i in paragraph_starts) and paragraphs)
                             or not rest
                             or timing is not None
-                            or shape in _BLOCK_SHAPES
+                            or shape in BLOCK_SHAPES
                         )
                     ):
                         # the same speaker's next block (paragraph, Zoom/Teams block): one turn
@@ -670,18 +292,18 @@ def _single_speaker(
         s = strip_markup(line).strip()
         if kind == TITLE:
             continue
-        m = _TEAMS_TIMING_RE.match(line) if "-->" in line[:72] else None
+        m = TEAMS_TIMING_RE.match(line) if "-->" in line[:72] else None
         if m is not None:
             flush()
             parts = []
-            timing = (_clock_seconds(m["a"]), _clock_seconds(m["b"]))
+            timing = (clock_seconds(m["a"]), clock_seconds(m["b"]))
             continue
         blank_before = i == 0 or not lines[i - 1].strip()
         blank_after = i + 1 >= n or not lines[i + 1].strip()
         is_heading = kind == HEADING or (
             kind is None
             and (
-                _MD_HEADING_RE.match(line) is not None
+                MD_HEADING_RE.match(line) is not None
                 or (
                     is_title_like(s)
                     and blank_before
@@ -800,15 +422,6 @@ def parse_lines(
     if first is not None and linenos is not None:
         first = linenos[first] - 1
     raise TranscriptParseError(msg, path=path, line=None if first is None else first + 1)
-
-
-def describe_shapes(shapes: Counter[int], *, markdown: bool = False) -> str:
-    """Name the label shapes a file was read by, most used first (for the reading report)."""
-    kind = "Markdown" if markdown else "text"
-    if not shapes:
-        return kind
-    names = [SHAPE_NAMES[shape] for shape, _ in shapes.most_common(2)]
-    return f"{kind}, " + " and ".join(names)
 
 
 def parse_text(

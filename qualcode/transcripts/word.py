@@ -40,7 +40,8 @@ from qualcode.transcripts.labels import (
     normalize_space,
     strip_markup,
 )
-from qualcode.transcripts.text import CONTINUATION, HEADING, TITLE, parse_lines
+from qualcode.transcripts.shapes import CONTINUATION, HEADING, TITLE
+from qualcode.transcripts.text import parse_lines
 
 __all__ = [
     "parse_docx",
