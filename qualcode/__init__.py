@@ -56,7 +56,7 @@ _LAZY: dict[str, str] = {
     "code_frequencies": "qualcode.reports",
     "code_interview_matrix": "qualcode.reports",
     "coded_segments": "qualcode.reports",
-    "coder_agreement": "qualcode.reports",
+    "coder_agreement": "qualcode.agreement",
     "coder_counts": "qualcode.reports",
     "cooccurrence": "qualcode.reports",
     "cooccurrence_matrix": "qualcode.reports",
@@ -113,6 +113,7 @@ _SUBMODULES = frozenset(
 
 if TYPE_CHECKING:  # the names as static analysers and IDEs see them (``X as X``: re-exported)
     from qualcode.agreement import agreement_table as agreement_table
+    from qualcode.agreement import coder_agreement as coder_agreement
     from qualcode.agreement import cohen_kappa as cohen_kappa
     from qualcode.agreement import disagreements as disagreements
     from qualcode.agreement import krippendorff_alpha as krippendorff_alpha
@@ -173,7 +174,6 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them (``X as X``
     from qualcode.reports import code_frequencies as code_frequencies
     from qualcode.reports import code_interview_matrix as code_interview_matrix
     from qualcode.reports import coded_segments as coded_segments
-    from qualcode.reports import coder_agreement as coder_agreement
     from qualcode.reports import coder_counts as coder_counts
     from qualcode.reports import cooccurrence as cooccurrence
     from qualcode.reports import cooccurrence_matrix as cooccurrence_matrix

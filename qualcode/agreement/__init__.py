@@ -27,7 +27,7 @@ One module per job: :mod:`~qualcode.agreement.statistics` (the numbers),
 from __future__ import annotations
 
 from qualcode.agreement.coders import coder_agreement
-from qualcode.agreement.reliability import Seen, reliability_data
+from qualcode.agreement.reliability import SEEN, Seen, reliability_data
 from qualcode.agreement.statistics import (
     alpha_from_counts,
     binary_stats,
@@ -42,6 +42,7 @@ from qualcode.agreement.tables import OVERALL, agreement_table, disagreements, p
 
 __all__ = [
     "OVERALL",
+    "SEEN",
     "Seen",
     "agreement_table",
     "alpha_from_counts",

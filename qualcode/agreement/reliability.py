@@ -7,7 +7,7 @@ are units (``all_speakers``) are explained in :mod:`qualcode.agreement`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -24,10 +24,12 @@ from qualcode.schema import (
     validate_codings,
 )
 
-__all__ = ["Seen", "reliability_data"]
+__all__ = ["SEEN", "Seen", "reliability_data"]
 
 #: which turns a coder saw: every turn, or the turns of the interviews they coded in
 Seen = Literal["all", "interview"]
+#: the choices of ``seen`` (and of ``qualcode agree --seen``)
+SEEN: tuple[str, ...] = get_args(Seen)
 
 
 def _objects(series: pd.Series) -> np.ndarray:
@@ -110,7 +112,7 @@ def reliability_data(
     codings, coder_at = codings[mine], coder_at[mine]
     turn_col, code_col = turn_col[mine], code_col[mine]
     codes = _codes_of(codings, codebook, used=[str(c) for c in pd.unique(code_col)])
-    if seen not in ("all", "interview"):
+    if seen not in SEEN:
         msg = f"seen must be 'all' or 'interview', got {seen!r}"
         raise QualcodeError(msg)
     if turns is None and seen == "interview":

@@ -76,7 +76,7 @@ def agree_command(
     """
     import warnings
 
-    from qualcode.agreement import agreement_table, disagreements
+    from qualcode.agreement import SEEN, agreement_table, disagreements
     from qualcode.errors import UndefinedStatisticWarning
     from qualcode.project.team import UNITS, team_codings
     from qualcode.span_agreement import character_agreement, character_disagreements
@@ -86,8 +86,8 @@ def agree_command(
         raise QualcodeError(f"--unit must be {' or '.join(UNITS)}, got {unit!r}")
     if project is None:
         seen = seen or "all"
-    if seen is not None and seen not in ("all", "interview"):
-        raise QualcodeError(f"--seen must be all or interview, got {seen!r}")
+    if seen is not None and seen not in SEEN:
+        raise QualcodeError(f"--seen must be {' or '.join(SEEN)}, got {seen!r}")
     if project is not None:
         if codings or turns is not None:
             raise QualcodeError("give --project or codings files (and --turns), not both")
