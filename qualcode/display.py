@@ -32,6 +32,7 @@ __all__ = [
     "html_facts",
     "html_section",
     "html_table",
+    "pandas_text",
     "text_facts",
     "text_table",
 ]
@@ -186,6 +187,32 @@ def text_table(
     if caption:
         lines.insert(0, caption)
     return "\n".join(lines)
+
+
+def pandas_text(
+    df: pd.DataFrame, *, max_colwidth: int | None = None, justify: str | None = None
+) -> str:
+    """Render a table as pandas prints it, without the index (the CLI's listings).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table.
+    max_colwidth : int, optional
+        Longest cell shown, in characters (pandas' ``display.max_colwidth``); pandas' default
+        when None.
+    justify : str, optional
+        How the column headers are justified (``DataFrame.to_string``'s ``justify``).
+
+    Returns
+    -------
+    str
+        ``df.to_string(index=False)``.
+    """
+    if max_colwidth is None:
+        return df.to_string(index=False, justify=justify)
+    with pd.option_context("display.max_colwidth", max_colwidth):
+        return df.to_string(index=False, justify=justify)
 
 
 def html_facts(facts: Mapping[str, object]) -> str:

@@ -23,7 +23,7 @@ from qualcode.coding.suggest import METHODS, _resolve_codebook, _role_mask, code
 from qualcode.errors import QualcodeError, QualcodeWarning
 from qualcode.schema import CODE, INTERVIEW, TURN_ID
 
-__all__ = ["MACRO", "MICRO", "FoldWarning", "assign_folds", "evaluate", "score_table"]
+__all__ = ["MACRO", "MICRO", "FoldWarning", "assign_folds", "evaluate", "folds_used", "score_table"]
 
 log = logging.getLogger(__name__)
 
@@ -261,3 +261,23 @@ def evaluate(
     table.attrs["folds"] = fold_of
     table.attrs["method"] = method
     return table
+
+
+def folds_used(scores: pd.DataFrame) -> int | None:
+    """Return how many folds scored turns in a table of :func:`evaluate`.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        A table returned by :func:`evaluate` (its ``attrs["folds"]``: the fold of each scored
+        turn, -1 for none).
+
+    Returns
+    -------
+    int or None
+        The number of folds; None without cross-validation (a fixed split, or rules only).
+    """
+    used = scores.attrs.get("folds")
+    if isinstance(used, pd.Series) and (used >= 0).any():
+        return int(used[used >= 0].nunique())
+    return None

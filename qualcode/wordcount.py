@@ -41,6 +41,7 @@ __all__ = [
     "check_languages",
     "count_words",
     "countable",
+    "frequency_lines",
     "stop_words",
 ]
 
@@ -340,3 +341,30 @@ class Lemmas:
         if got is None:
             got = self._values[lang] = frozenset(lemma_table(lang).values())
         return got
+
+
+def frequency_lines(freq: pd.DataFrame, *, shown: int = 20) -> list[str]:
+    """Return word frequencies as the lines ``qualcode words`` prints, group by group.
+
+    Parameters
+    ----------
+    freq : DataFrame
+        A table of :meth:`qualcode.textsearch.SearchIndex.word_frequencies` (``group``,
+        ``word``, ``count``, ``share``).
+    shown : int, default 20
+        Most frequent words listed per group.
+
+    Returns
+    -------
+    list of str
+        For each group a heading (the words it counted, from the first row's count and share)
+        and one line per word shown.
+    """
+    lines = []
+    for group, part in freq.groupby("group", sort=False):
+        first = part.iloc[0]
+        total = round(first["count"] / first["share"])  # every word of the group, not only top
+        lines.append(f"{group}: {total} words counted; the {min(shown, len(part))} most frequent")
+        for row in part.head(shown).itertuples(index=False):
+            lines.append(f"  {row.word:<24} {row.count:>7}  {row.share:6.1%}")
+    return lines

@@ -17,6 +17,7 @@ from qualcode.cli.inputs import (
     load_turns,
     open_project_file,
 )
+from qualcode.display import pandas_text
 from qualcode.errors import QualcodeError
 
 __all__ = ["agree_command"]
@@ -105,7 +106,7 @@ def agree_command(
         human = load_codings(codings, turns=table, codebook=book)
     if unit == "character" and table is None:
         raise QualcodeError("--unit character needs --turns (the text whose characters count)")
-    names = list(coders) if coders else [str(c) for c in pd.unique(human["coder"].to_numpy(object))]
+    names = list(coders) if coders else [str(c) for c in dict.fromkeys(human["coder"])]
     options: dict[str, Any] = {
         "codebook": book,
         "coders": names,
@@ -152,12 +153,8 @@ def agree_command(
         )
         shown = ["turn_id", "code", "coded_by", *(["characters"] if unit == "character" else [])]
         if len(diff):
-            with pd.option_context("display.max_colwidth", 60):
-                typer.echo(
-                    _shorten_text(diff.head(20)[[*shown, "text"]]).to_string(
-                        index=False, justify="left"
-                    )
-                )
+            shortened = _shorten_text(diff.head(20)[[*shown, "text"]])
+            typer.echo(pandas_text(shortened, max_colwidth=60, justify="left"))
         if disagreements_out is not None:
             typer.echo(f"Wrote {write_table(diff, disagreements_out)}")
     elif disagreements_out is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from qualcode.cli.app import app
@@ -53,7 +52,7 @@ def evaluate_command(
     """Cross-validate (grouped by interview) or score on a fixed split; per-code figures."""
     import warnings
 
-    from qualcode.evaluation import FoldWarning, evaluate
+    from qualcode.evaluation import FoldWarning, evaluate, folds_used
     from qualcode.tables import write_table
 
     table, human, book = training_inputs(turns, codings, codebook, project, exclusive)
@@ -80,9 +79,7 @@ def evaluate_command(
     for w in caught:
         if issubclass(w.category, FoldWarning):
             typer.echo(f"Warning: {w.message}", err=True)
-    used = result.attrs.get("folds")  # the fold of each scored turn: fewer when few interviews
-    if isinstance(used, pd.Series) and (used >= 0).any():
-        folds = int(used[used >= 0].nunique())
+    folds = folds_used(result) or folds  # fewer when few interviews
     how = (
         "fixed split"
         if t_turns is not None

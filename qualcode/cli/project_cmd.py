@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from qualcode.cli.app import app
+from qualcode.display import pandas_text
 from qualcode.errors import QualcodeError
 
 __all__ = [
@@ -122,8 +122,7 @@ def add_command(
                     f"{len(result.dropped)} coding(s) by people were on turns whose text "
                     "changed and were retired (`qualcode undo` brings them back):"
                 )
-                with pd.option_context("display.max_colwidth", 60):
-                    typer.echo(result.dropped.to_string(index=False))
+                typer.echo(pandas_text(result.dropped, max_colwidth=60))
     if cases is not None:
         from qualcode.cases import read_cases
 
@@ -170,11 +169,12 @@ def log_command(
     table = open_project(project).log()
     if last is not None:
         table = table.tail(last)
-    shown = table.assign(
-        undone=table["undone_by"].map(lambda b: "" if pd.isna(b) else f"undone by {b}")
-    ).drop(columns="undone_by")
-    with pd.option_context("display.max_colwidth", 90):
-        typer.echo(shown.to_string(index=False))
+    undone = [
+        "" if missing else f"undone by {b}"
+        for b, missing in zip(table["undone_by"], table["undone_by"].isna(), strict=True)
+    ]
+    shown = table.assign(undone=undone).drop(columns="undone_by")
+    typer.echo(pandas_text(shown, max_colwidth=90))
 
 
 @app.command("undo")

@@ -199,7 +199,7 @@ def words_command(
     """Word frequencies per interview, speaker or role, without stop words."""
     from qualcode.tables import write_table
     from qualcode.textsearch import SearchIndex
-    from qualcode.wordcount import check_by
+    from qualcode.wordcount import check_by, frequency_lines
 
     check_by(by)  # a wrong --by fails before the transcripts are read
     turns, languages = read_search_turns(paths, project, lang)
@@ -215,13 +215,8 @@ def words_command(
     )
     if out is not None:
         write_table(freq, out, sheet_name="words")
-    shown = top or 20
-    for group, part in freq.groupby("group", sort=False):
-        first = part.iloc[0]
-        total = round(first["count"] / first["share"])  # every word of the group, not only top
-        typer.echo(f"{group}: {total} words counted; the {min(shown, len(part))} most frequent")
-        for row in part.head(shown).itertuples(index=False):
-            typer.echo(f"  {row.word:<24} {row.count:>7}  {row.share:6.1%}")
+    for line in frequency_lines(freq, shown=top or 20):
+        typer.echo(line)
     if not len(freq):
         typer.echo("No words counted.")
     if out is not None:
