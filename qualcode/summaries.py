@@ -116,9 +116,9 @@ def summarize_turns(turns: pd.DataFrame) -> TurnsSummary:
     >>> summarize_turns(parse_transcript("Q: Why?\\nA: Because I can.")).n_words
     4
     """
-    from qualcode.transcripts.summary import summarize_turns as per_interview
+    from qualcode.transcripts.summary import summarize_interviews
 
-    base = per_interview(turns)
+    base = summarize_interviews(turns)
     words = pd.Series(
         [len(str(text).split()) for text in turns[TEXT].tolist()], index=turns.index, dtype=int
     )

@@ -37,7 +37,7 @@ from qualcode.engine.dask import (
 from qualcode.engine.dask import parquet as dask_parquet
 from qualcode.engine.job import CodingJob, prepare_job, summarize
 from qualcode.errors import QualcodeError
-from qualcode.transcripts import find_transcripts, summarize_turns
+from qualcode.transcripts import find_transcripts, summarize_interviews
 from tests.conftest import CODEBOOK, SAMPLE_TXT, SWDA
 
 #: the SwDA dialogue-act tags kept as codes (one exclusive theme; other turns have none)
@@ -244,7 +244,7 @@ def test_parse_to_parquet_equals_local_across_groups(client: Client, tmp_path: P
     local = read_transcripts(files)
     pd.testing.assert_frame_equal(read_turns([run.path]), local)
     assert (run.turns, run.speakers) == (len(local), sum(2 + i * 40 for i in range(7)))
-    pd.testing.assert_frame_equal(run.summary, summarize_turns(local))
+    pd.testing.assert_frame_equal(run.summary, summarize_interviews(local))
     assert all(not keys for keys in client.has_what().values())
 
 

@@ -20,7 +20,7 @@ from qualcode import (
 from qualcode.cli import main
 from qualcode.schema import INTERVIEW, POSITION, ROLE, SOURCE, SPEAKER, START, TEXT, TURN_ID
 from qualcode.tables import read_table
-from qualcode.transcripts import detect_format, summarize_turns
+from qualcode.transcripts import detect_format, summarize_interviews
 from tests.conftest import SAMPLE_TXT
 
 FIX = Path(__file__).parent / "fixtures" / "transcripts"
@@ -271,8 +271,8 @@ def test_cli_parse_many_files_shows_progress_on_stderr(tmp_path: Path, capsys, m
     assert len(read_table(out)) == 14
 
 
-def test_summarize_turns_columns() -> None:
-    summary = summarize_turns(read_transcript(FIX / "otter.txt"))
+def test_summarize_interviews_columns() -> None:
+    summary = summarize_interviews(read_transcript(FIX / "otter.txt"))
     assert summary.to_dict("records") == [
         {
             "interview": "otter",
@@ -283,7 +283,7 @@ def test_summarize_turns_columns() -> None:
     ]
 
 
-def test_summarize_turns_interleaved_interviews_and_sources() -> None:
+def test_summarize_interviews_interleaved_interviews_and_sources() -> None:
     turns = pd.DataFrame(
         {
             "turn_id": [f"t{i}" for i in range(6)],
@@ -302,7 +302,7 @@ def test_summarize_turns_interleaved_interviews_and_sources() -> None:
             "source": ["b1.txt", "a.txt", "b2.txt", None, "b1.txt", None],
         }
     )
-    summary = summarize_turns(turns)
+    summary = summarize_interviews(turns)
     assert summary.to_dict("records") == [
         {
             "interview": "b",

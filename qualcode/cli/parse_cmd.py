@@ -12,7 +12,7 @@ from qualcode.cli.inputs import SchedulerOpt, engine_option
 from qualcode.engine.job import SUMMARY_ROWS
 from qualcode.errors import QualcodeError
 from qualcode.tables import write_table
-from qualcode.transcripts import find_transcripts, summarize_turns
+from qualcode.transcripts import find_transcripts, summarize_interviews
 from qualcode.transcripts.api import read_transcripts_with_report
 from qualcode.transcripts.detect import EXTENSIONS, FORMATS
 from qualcode.transcripts.summary import count_speakers
@@ -116,7 +116,7 @@ def parse(
     else:
         turns, report = read_transcripts_with_report(files, **options)  # type: ignore[arg-type]
         written = write_table(turns, out)
-        summary = summarize_turns(turns)
+        summary = summarize_interviews(turns)
         n_turns = len(turns)
         n_speakers = count_speakers(turns)
     typer.echo(

@@ -130,11 +130,11 @@ def parse_with_dask(
     A Parquet ``out`` is written by the workers' parts streamed into it (this process never
     holds the whole table); another table type is written here from the gathered table.
     """
-    from qualcode.transcripts.summary import count_speakers, summarize_turns
+    from qualcode.transcripts.summary import count_speakers, summarize_interviews
 
     with dask_client(scheduler, notify=_echo) as client:
         if out.suffix.lower() == ".parquet":
             return parse_to_parquet(files, out, client=client, partitions=partitions, **options)
         turns = parse_on_dask(files, client=client, partitions=partitions, **options)
     written = write_table(turns, out)
-    return ParsedTurns(written, summarize_turns(turns), len(turns), count_speakers(turns))
+    return ParsedTurns(written, summarize_interviews(turns), len(turns), count_speakers(turns))

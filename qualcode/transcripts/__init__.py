@@ -23,7 +23,7 @@ from qualcode.transcripts.api import (
 from qualcode.transcripts.detect import FORMATS, detect_format
 from qualcode.transcripts.folders import find_transcripts
 from qualcode.transcripts.roles import assign_roles, parse_roles
-from qualcode.transcripts.summary import summarize_turns
+from qualcode.transcripts.summary import summarize_interviews
 from qualcode.transcripts.writer import format_transcript, write_transcript
 
 __all__ = [
@@ -38,6 +38,6 @@ __all__ = [
     "read_transcripts",
     "read_transcripts_with_report",
     "read_turns",
-    "summarize_turns",
+    "summarize_interviews",
     "write_transcript",
 ]

@@ -1,4 +1,8 @@
-"""A per-interview overview of a turns table (what ``qualcode parse`` prints)."""
+"""A per-interview overview of a turns table (what ``qualcode parse`` prints).
+
+:func:`summarize_interviews` computes the table; :func:`qualcode.summarize_turns`
+(:mod:`qualcode.summaries`) adds the participant turns and words and displays it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ import numpy as np
 import pandas as pd
 
 from qualcode import schema
+
+__all__ = ["count_speakers", "summarize_interviews"]
 
 
 def count_speakers(turns: pd.DataFrame) -> int:
@@ -32,8 +38,8 @@ def count_speakers(turns: pd.DataFrame) -> int:
     return len(np.unique(pairs))
 
 
-def summarize_turns(turns: pd.DataFrame) -> pd.DataFrame:
-    """Summarise a turns table per interview.
+def summarize_interviews(turns: pd.DataFrame) -> pd.DataFrame:
+    """Summarise a turns table per interview: its source files, turns and speakers.
 
     Parameters
     ----------
@@ -50,7 +56,7 @@ def summarize_turns(turns: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> from qualcode.transcripts import parse_transcript
-    >>> summary = summarize_turns(parse_transcript("Q: Why?\\nA: Because."))
+    >>> summary = summarize_interviews(parse_transcript("Q: Why?\\nA: Because."))
     >>> summary.loc[0, "speakers"]
     'Q (interviewer), A (participant)'
     """

@@ -78,11 +78,11 @@ def _parse_group_to_part(
     through a temporary file renamed into place, so a task run again rewrites the same part.
     """
     from qualcode.engine.parts import write_part
-    from qualcode.transcripts.summary import count_speakers, summarize_turns
+    from qualcode.transcripts.summary import count_speakers, summarize_interviews
 
     turns = _read_group(files, options)
     write_part(turns, Path(part))
-    return summarize_turns(turns), len(turns), count_speakers(turns)
+    return summarize_interviews(turns), len(turns), count_speakers(turns)
 
 
 def _parse_groups(files: list[Path], *, client: Client, partitions: int | None) -> list[list[Path]]:
@@ -196,7 +196,7 @@ class ParsedTurns:
     path : Path
         The turns table (Parquet).
     summary : DataFrame
-        Per interview, as :func:`qualcode.transcripts.summarize_turns` gives for the table.
+        Per interview, as :func:`qualcode.transcripts.summarize_interviews` gives for the table.
     turns, speakers : int
         Rows written; speakers counted per file (see
         :func:`qualcode.transcripts.summary.count_speakers`).
@@ -285,9 +285,9 @@ def parse_to_parquet(
     if frames:
         summary = pd.concat(frames, ignore_index=True)
     else:
-        from qualcode.transcripts import summarize_turns
+        from qualcode.transcripts import summarize_interviews
 
-        summary = summarize_turns(schema.empty_turns())
+        summary = summarize_interviews(schema.empty_turns())
     return ParsedTurns(path, summary, counts[0], counts[1])
 
 
