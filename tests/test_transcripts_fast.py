@@ -20,12 +20,12 @@ from qualcode import (
 )
 from qualcode.schema import INTERVIEW, LINE, POSITION, ROLE, SPEAKER, TEXT, TURN_ID, normalize_turns
 from qualcode.transcripts import fast
+from qualcode.transcripts.arrowtext import normalize_text_array
 from qualcode.transcripts.builder import (
     FileInfo,
     block_from_raw,
     build_block,
     frame_from_columns,
-    normalize_text_array,
 )
 from qualcode.transcripts.folders import find_transcripts
 from qualcode.transcripts.labels import normalize_space

@@ -26,6 +26,12 @@ from qualcode.reports import (
 )
 from qualcode.schema import CODE
 
+__all__ = [
+    "AttributeMatrix",
+    "attribute_matrices",
+    "attribute_title",
+]
+
 
 @dataclass(frozen=True)
 class AttributeMatrix:

@@ -24,6 +24,15 @@ from qualcode.reports import Selection
 from qualcode.schema import TITLE
 from qualcode.titles import apply_titles
 
+__all__ = [
+    "CaseLabelsArg",
+    "Prepared",
+    "PseudonymsArg",
+    "TitlesArg",
+    "as_pseudonyms",
+    "prepare_inputs",
+]
+
 #: what the ``pseudonyms`` option of a writer takes
 PseudonymsArg = Pseudonyms | str | Path | None
 #: what the ``case_labels`` option takes: labels, the path of a label file, or None

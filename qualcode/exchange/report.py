@@ -27,6 +27,19 @@ from qualcode.tables import write_table
 if TYPE_CHECKING:
     from qualcode.exchange.charts import DrawnChart
 
+__all__ = [
+    "CHARTS_DIR",
+    "COOCCURRENCE_MEASURES",
+    "DOCX_NAME",
+    "HTML_NAME",
+    "REPORT_STEPS",
+    "TABLES_DIR",
+    "XLSX_NAME",
+    "write_outputs",
+    "write_report",
+    "write_report_workbook",
+]
+
 logger = logging.getLogger(__name__)
 
 #: file names inside the output folder

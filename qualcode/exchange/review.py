@@ -24,6 +24,17 @@ from qualcode.languages import COLUMN_LABELS
 from qualcode.project import Project
 from qualcode.reports import previous_questions
 
+__all__ = [
+    "DECISIONS",
+    "REVIEW_COLUMNS",
+    "SHEET",
+    "import_review_sheet",
+    "read_review_sheet",
+    "review_table",
+    "write_review_sheet",
+    "write_review_table",
+]
+
 #: the sheet's columns, in order (headers come from COLUMN_LABELS)
 REVIEW_COLUMNS: tuple[str, ...] = (
     "suggestion_id",

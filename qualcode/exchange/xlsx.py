@@ -27,6 +27,12 @@ from qualcode.languages import (
     check_language,
 )
 
+__all__ = [
+    "OWN_COLUMNS",
+    "WORKBOOK_DROP",
+    "write_workbook",
+]
+
 logger = logging.getLogger(__name__)
 
 #: columns left out of a sheet (kept in the CSV files): the plain text repeats "marked_text",

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,29 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qualcode import schema
-from qualcode.transcripts.roles import _decide
+from qualcode.transcripts.arrowtext import (
+    LARGE_STRING,
+    POOL,
+    StrArray,
+    normalize_text_array,
+    question_rows,
+    string_array,
+)
+from qualcode.transcripts.roles import decide_speaker_roles
+
+__all__ = [
+    "STRING_COLUMNS",
+    "UNKNOWN_SPEAKER",
+    "Block",
+    "FileInfo",
+    "Labels",
+    "RawTurns",
+    "block_from_raw",
+    "build_block",
+    "frame_from_columns",
+    "interview_base",
+    "slugify",
+]
 
 #: speaker name used when a source names no speakers (subtitles, single-speaker mode)
 UNKNOWN_SPEAKER = "unknown"
@@ -74,13 +96,6 @@ class RawTurns:
 
 #: string columns of the turns table (Arrow ``large_string`` chunks until the frame is made)
 STRING_COLUMNS = (schema.TURN_ID, schema.TEXT)
-_STR = pa.large_string()
-#: Arrow memory for the reader's arrays: the system allocator (the default pool, mimalloc,
-#: keeps memory it has freed and grows the process by several times what the reader needs)
-POOL = pa.system_memory_pool()
-
-#: a string column: one Arrow array or a chunked one
-StrArray: TypeAlias = pa.Array | pa.ChunkedArray
 
 
 @dataclass
@@ -108,116 +123,6 @@ class Labels:
             (index.setdefault(v, len(index)) for v in values), np.int32, len(values)
         )
         return cls(codes, list(index))
-
-
-def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets (int64, one more than rows) and all data bytes of a string array, zero-copy."""
-    if arr.type != _STR:
-        arr = arr.cast(_STR, memory_pool=POOL)
-    n = len(arr)
-    bufs = arr.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=np.int64, count=n + 1, offset=arr.offset * 8)
-    data = (
-        np.frombuffer(bufs[2], dtype=np.uint8)
-        if bufs[2] is not None and bufs[2].size
-        else np.zeros(0, dtype=np.uint8)
-    )
-    return offsets, data
-
-
-def _rows_of(offsets: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """Rows whose bytes hold the given byte positions."""
-    return np.searchsorted(offsets, positions, side="right") - 1
-
-
-def string_array(
-    offsets: np.ndarray, data: bytes | bytearray | memoryview | np.ndarray
-) -> pa.Array:
-    """Make a ``large_string`` array from int64 offsets and UTF-8 bytes (no copy)."""
-    return pa.LargeStringArray.from_buffers(
-        len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data)
-    )
-
-
-def _offsets(lengths: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(lengths) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=out[1:])
-    return out
-
-
-#: ASCII whitespace other than the space (what str.isspace counts)
-_ASCII_WS = tuple(bytes([c]) for c in (9, 10, 11, 12, 13, 28, 29, 30, 31))
-
-
-def normalize_text_array(arr: pa.Array) -> pa.Array:
-    """Collapse whitespace runs to one space and strip the ends, for every string of ``arr``.
-
-    The same as :func:`~qualcode.transcripts.labels.normalize_space` on each value (``arr``
-    has no nulls), but only the rows that need it, found with NumPy over the string bytes, are
-    rewritten in Python.
-    """
-    arr = arr.cast(_STR, memory_pool=POOL)
-    if len(arr) == 0:
-        return arr
-    offsets, data = _buffers(arr)
-    lo, hi = int(offsets[0]), int(offsets[-1])
-    seg = data[lo:hi]
-    if not len(seg):
-        return arr
-    rel = offsets - lo
-    starts, ends = rel[:-1], rel[1:]
-    nonempty = np.flatnonzero(ends > starts)
-    edge = nonempty[(seg[starts[nonempty]] == 32) | (seg[ends[nonempty] - 1] == 32)]
-    raw = seg.tobytes()
-    space = seg == 32
-    double = space[1:] & space[:-1]
-    del space
-    if raw.isascii():
-        # whitespace other than single spaces: double spaces and (rare) ASCII controls
-        hits: list[int] = []
-        for char in _ASCII_WS:
-            if char in raw:
-                k = raw.find(char)
-                while k != -1:
-                    hits.append(k)
-                    k = raw.find(char, k + 1)
-        found = np.concatenate([np.flatnonzero(double), np.asarray(hits, dtype=np.int64)])
-    else:
-        # ASCII controls, double spaces, and lead bytes of U+0085/U+00A0 (0xC2), U+1680 (0xE1),
-        # U+2000-U+205F (0xE2) and U+3000 (0xE3)
-        flags = (seg < 32) | (seg == 0xC2) | ((seg >= 0xE1) & (seg <= 0xE3))
-        flags[1:] |= double
-        found = np.flatnonzero(flags)
-    del raw
-    rows = np.union1d(edge, _rows_of(rel, found)) if len(found) else edge
-    if not len(rows):
-        return arr
-    texts = pc.take(arr, pa.array(rows, memory_pool=POOL), memory_pool=POOL).to_pylist()
-    fixed = [" ".join(t.split()).encode("utf-8") for t in texts]
-    view = memoryview(seg)  # type: ignore[arg-type]
-    pieces: list[bytes | memoryview] = []
-    prev = 0
-    for r, b in zip(rows.tolist(), fixed, strict=True):
-        pieces.append(view[prev : starts[r]])
-        pieces.append(b)
-        prev = int(ends[r])
-    pieces.append(view[prev:])
-    lengths = ends - starts
-    lengths[rows] = np.fromiter(map(len, fixed), np.int64, len(fixed))
-    return string_array(_offsets(lengths), b"".join(pieces))
-
-
-def _question_rows(text: StrArray) -> np.ndarray:
-    """Boolean per row: does the text hold a ``?``."""
-    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
-    out = []
-    for chunk in chunks:
-        offsets, data = _buffers(chunk)
-        flag = np.zeros(len(chunk), dtype=bool)
-        pos = np.flatnonzero(data[offsets[0] : offsets[-1]] == ord("?")) + offsets[0]
-        flag[_rows_of(offsets, pos)] = True
-        out.append(flag)
-    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
 
 
 @dataclass
@@ -264,7 +169,7 @@ def block_from_raw(raws: Sequence[tuple[RawTurns, int]]) -> Block:
         end.extend(raw.end)
     return Block(
         speaker=Labels.of(speaker),
-        text=normalize_text_array(pa.array(text, type=_STR, memory_pool=POOL)),
+        text=normalize_text_array(pa.array(text, type=LARGE_STRING, memory_pool=POOL)),
         line=np.asarray(line, dtype=np.int64),
         start=np.array(start, dtype=np.float64),
         end=np.array(end, dtype=np.float64),
@@ -303,13 +208,13 @@ def _turn_ids(
 ) -> pa.Array:
     """``<slug>-<position:04d>`` per row."""
     if len(position) and position.max() >= 10_000:
-        digits = pc.cast(pa.array(position, memory_pool=POOL), _STR, memory_pool=POOL)
+        digits = pc.cast(pa.array(position, memory_pool=POOL), LARGE_STRING, memory_pool=POOL)
         padded = pc.utf8_lpad(digits, width=4, padding="0", memory_pool=POOL)
         iv_row = np.repeat(np.asarray(seg_iv, dtype=np.int64), sizes)
         return pc.binary_join_element_wise(
-            pc.take(pa.array(slugs, type=_STR), pa.array(iv_row), memory_pool=POOL),
+            pc.take(pa.array(slugs, type=LARGE_STRING), pa.array(iv_row), memory_pool=POOL),
             padded,
-            pa.scalar("-", type=_STR),
+            pa.scalar("-", type=LARGE_STRING),
             memory_pool=POOL,
         )
     # the stems segment by segment (one broadcast copy each), then the offsets and the digits
@@ -365,7 +270,7 @@ def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]
     def pair_counts() -> tuple[np.ndarray, np.ndarray]:
         if not counted:
             counted.append(np.bincount(inverse, minlength=len(uniq)))
-            has_q = _question_rows(block.text)
+            has_q = question_rows(block.text)
             counted.append(np.bincount(inverse[has_q], minlength=len(uniq)))
         return counted[0], counted[1]
 
@@ -392,7 +297,7 @@ def _roles(block: Block, iv_row: np.ndarray, n_iv: int, roles: Mapping[str, str]
                     {sp: int(counts[pair_of[sp]]) for sp in undecided},
                 )
 
-            decided = _decide(list(order), stats, roles, folded)
+            decided = decide_speaker_roles(list(order), stats, roles, folded)
             if not asked:
                 same[order] = decided
         for sp, k in pair_of.items():
@@ -484,9 +389,11 @@ def _string_array(parts: list[Any]) -> pd.api.extensions.ExtensionArray:
     chunks: list[pa.Array] = []
     for part in parts:
         chunks.extend(part.chunks if isinstance(part, pa.ChunkedArray) else [part])
-    data = pa.chunked_array([c.cast(_STR, memory_pool=POOL) for c in chunks if len(c)], type=_STR)
+    data = pa.chunked_array(
+        [c.cast(LARGE_STRING, memory_pool=POOL) for c in chunks if len(c)], type=LARGE_STRING
+    )
     if data.num_chunks > 64:
-        data = pa.chunked_array([data.combine_chunks(memory_pool=POOL)], type=_STR)
+        data = pa.chunked_array([data.combine_chunks(memory_pool=POOL)], type=LARGE_STRING)
     return pd.arrays.ArrowStringArray(data)
 
 

@@ -16,6 +16,15 @@ from typing import BinaryIO
 
 from qualcode.errors import TranscriptParseError
 
+__all__ = [
+    "NeedsWholeFile",
+    "binary_kind",
+    "decode_bytes",
+    "iter_utf8_blocks",
+    "read_bytes",
+    "read_text",
+]
+
 #: control characters that never occur in a transcript (tab, LF, VT, FF and CR are allowed)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 #: the same characters as UTF-8 bytes: single bytes, and U+0080-U+009F after a 0xC2 lead byte

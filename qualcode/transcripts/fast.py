@@ -31,8 +31,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qualcode.transcripts.builder import POOL, Labels, _buffers, _rows_of, normalize_text_array
+from qualcode.transcripts.arrowtext import POOL, normalize_text_array, rows_of, string_buffers
+from qualcode.transcripts.builder import Labels
 from qualcode.transcripts.labels import STRONG, clean_heading, label_strength, strip_markup
+
+__all__ = [
+    "CHUNK_CHARS",
+    "LABEL_START_RE2",
+    "FastResult",
+    "Piece",
+    "parse_batch",
+    "parse_pieces",
+    "stream_pieces",
+]
 
 #: characters per piece of text handled by one round of Arrow calls
 CHUNK_CHARS = 1 << 18
@@ -250,7 +261,7 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
         piece_row0 = np.cumsum(counts) - counts
         piece_file = np.fromiter((p[0] for p in group), np.int64, len(group))
         piece_line0 = np.fromiter((p[1] for p in group), np.int64, len(group))
-        offsets, data = _buffers(lines)
+        offsets, data = string_buffers(lines)
 
         found = pc.extract_regex(lines, LABEL_START_RE2, memory_pool=POOL)
         take = np.array(pc.is_valid(found, memory_pool=POOL), dtype=bool)
@@ -258,7 +269,7 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
             lo, hi = int(offsets[0]), int(offsets[-1])
             part = data[lo:hi]
             pos = np.flatnonzero((part == ord("<")) | (part == ord("&"))) + lo
-            take[_rows_of(offsets, pos)] = False
+            take[rows_of(offsets, pos)] = False
         fast_rows = np.flatnonzero(take)
         label = pc.filter(found.field("label"), pa.array(take), memory_pool=POOL)
         del found

@@ -24,6 +24,11 @@ from qualcode.transcripts.builder import RawTurns
 from qualcode.transcripts.labels import normalize_space
 from qualcode.transcripts.text import parse_lines
 
+__all__ = [
+    "html_lines",
+    "parse_html",
+]
+
 _BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "tr", "td", "th", "table", "blockquote", "section",
      "article", "dd", "dt", "dl", "pre", "center", "hr", "body", "tbody", "thead"}

@@ -17,6 +17,31 @@ from __future__ import annotations
 import html
 import re
 
+__all__ = [
+    "ALONE_RE",
+    "ANNOTATIONS",
+    "AT_CODE_RE",
+    "CHAT_TIER_RE",
+    "COMMENT_RE",
+    "LABEL_RE",
+    "MAX_LABEL_CHARS",
+    "MAX_LABEL_WORDS",
+    "OTTER_RE",
+    "PROSE_STARTS",
+    "ROLE_WORDS",
+    "STRONG",
+    "TS_NAME_RE",
+    "WEAK",
+    "clean_heading",
+    "is_keyword_heading",
+    "is_page_number",
+    "is_title_like",
+    "label_strength",
+    "normalize_space",
+    "parse_timestamp",
+    "strip_markup",
+]
+
 #: longest label accepted (characters) and most words in it (not counting particles such as
 #: ``van``/``bin`` and abbreviations such as ``Dr.``; at most two of those more)
 MAX_LABEL_CHARS = 40

@@ -31,6 +31,15 @@ import pandas as pd
 from qualcode import schema
 from qualcode.errors import QualcodeError
 
+__all__ = [
+    "SpeakerStats",
+    "assign_roles",
+    "decide_roles",
+    "decide_speaker_roles",
+    "default_role",
+    "parse_roles",
+]
+
 _INTERVIEWER = re.compile(
     r"(?i)(?:(?:interviewer|interviewerin|peneliti|pewawancara|moderator|host|facilitator|"
     r"fasilitator|researcher|fragesteller|fragestellerin)(?:[ _-]?\d{1,2})?|"
@@ -137,7 +146,7 @@ def _lookup(mapping: Mapping[str, str], folded: Mapping[str, str], label: str) -
 SpeakerStats = Callable[[list[str]], tuple[Mapping[str, int], Mapping[str, int]]]
 
 
-def _decide(
+def decide_speaker_roles(
     order: list[str],
     stats: SpeakerStats,
     mapping: Mapping[str, str],
@@ -276,7 +285,7 @@ def decide_roles(
     for idx in groups.values():
         sp = [speakers[i] for i in idx]
         stats = _list_stats(sp, [texts[i] for i in idx])
-        decided = _decide(list(dict.fromkeys(sp)), stats, mapping, folded)
+        decided = decide_speaker_roles(list(dict.fromkeys(sp)), stats, mapping, folded)
         for i in idx:
             role_col[i] = decided[speakers[i]]
     return role_col

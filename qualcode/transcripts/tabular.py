@@ -41,6 +41,17 @@ from qualcode.transcripts.builder import RawTurns
 from qualcode.transcripts.encoding import read_text
 from qualcode.transcripts.labels import normalize_space, parse_timestamp
 
+__all__ = [
+    "END_NAMES",
+    "INTERVIEW_NAMES",
+    "SPEAKER_NAMES",
+    "START_NAMES",
+    "TEXT_NAMES",
+    "is_turns_table",
+    "parse_frame",
+    "read_frame",
+]
+
 SPEAKER_NAMES = (
     "speaker", "speakername", "sprecher", "sprecherin", "pembicara", "penutur", "name", "who",
     "participant", "person", "speakerlabel", "label", "role",

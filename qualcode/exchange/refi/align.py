@@ -21,6 +21,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = [
+    "TurnMap",
+    "line_starts",
+]
+
 _WORD_RE = re.compile(r"[^\W_]")
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")
 #: what may stand between a label and its text for the text to count as found exactly

@@ -38,6 +38,18 @@ from qualcode.errors import ExchangeError
 from qualcode.exchange.refi.guids import make_guid
 from qualcode.exchange.refi.xmlout import attr, text
 
+__all__ = [
+    "CASE",
+    "JOIN_COLUMNS",
+    "ROWS_VARIABLE",
+    "CaseIn",
+    "CaseLayout",
+    "CaseOut",
+    "cases_table",
+    "plan_cases",
+    "write_cases",
+]
+
 CASE = "case"
 JOIN_COLUMNS = (CASE, schema.INTERVIEW, schema.SPEAKER)
 #: the case variable that keeps a case's rows exactly (JSON: [[interview, speaker], ...])

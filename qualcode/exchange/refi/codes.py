@@ -29,6 +29,17 @@ from qualcode.errors import ExchangeError
 from qualcode.exchange.refi.guids import is_guid, make_guid, normalize_guid
 from qualcode.exchange.refi.xmlout import attr, text
 
+__all__ = [
+    "DEFAULT_THEME",
+    "CodeNode",
+    "CodeTreeReader",
+    "codebook_guids",
+    "description_of",
+    "normalize_color",
+    "split_description",
+    "write_codes",
+]
+
 #: theme that collects top-level codes without a theme
 DEFAULT_THEME = "codes"
 

@@ -34,6 +34,21 @@ import pandas as pd
 from qualcode.exchange.refi.guids import make_guid
 from qualcode.exchange.refi.xmlout import attr, text
 
+__all__ = [
+    "CASE_NOTE",
+    "MEMO_COLUMNS",
+    "NoteIn",
+    "NoteOut",
+    "NotePlan",
+    "NoteRefs",
+    "empty_memos",
+    "note_refs",
+    "optional_text",
+    "plan_notes",
+    "write_notes",
+    "xml_datetime",
+]
+
 MEMO_COLUMNS = ["about", "target", "author", "at", "text"]
 #: the name of a note that holds a memo on a case (the case's name follows)
 CASE_NOTE = "memo on case "

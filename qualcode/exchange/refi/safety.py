@@ -31,6 +31,17 @@ from xml.parsers import expat
 
 from qualcode.errors import ExchangeError
 
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ENTRY_BYTES",
+    "SafeArchive",
+    "XmlHandler",
+    "decode_text",
+    "is_safe_name",
+    "local_name",
+    "parse_xml",
+]
+
 #: default limit on what one archive may unpack to (all entries together)
 MAX_BYTES = 4 * 1024**3
 #: default limit on what one entry may unpack to (a source's text is read whole)

@@ -43,6 +43,15 @@ from qualcode.exchange.refi.xmlout import attr, text
 from qualcode.fileio import atomic_path
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER
 
+__all__ = [
+    "INTERVIEW_VARIABLE",
+    "PROJECT_NS",
+    "ROLES_VARIABLE",
+    "TURN_SEP",
+    "safe_source_name",
+    "write_qdpx",
+]
+
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 #: the source variable that keeps each speaker's role
 ROLES_VARIABLE = "qualcode speaker roles"
