@@ -10,7 +10,7 @@ import pandas as pd
 
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
-from qualcode.languages import texts
+from qualcode.languages import DEFAULT_LANGUAGE, texts
 from qualcode.plots.common import (
     PALETTE,
     WRAP,
@@ -51,7 +51,7 @@ def plot_theme_frequencies(
     ax: Axes | None = None,
     value: str = TURNS,
     wrap: int = WRAP,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     title: str | None = None,
     xlabel: str | None = None,
     legend_title: str | None = None,
@@ -165,7 +165,7 @@ def plot_coder_comparison(
     ax: Axes | None = None,
     colors: Mapping[str, str] | None = None,
     wrap: int = WRAP,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     title: str | None = None,
     xlabel: str | None = None,
     legend_title: str | None = None,

@@ -10,7 +10,7 @@ import pandas as pd
 
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
-from qualcode.languages import texts
+from qualcode.languages import DEFAULT_LANGUAGE, texts
 from qualcode.plots.common import WRAP, chart_text, new_axes, wrap_label
 from qualcode.plots.labels import (
     fit_column_labels,
@@ -121,7 +121,7 @@ def plot_code_interview_heatmap(
     cmap: str = "Blues",
     annotate: bool | None = None,
     wrap: int = WRAP,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     title: str | None = None,
     xlabel: str | None = None,
     colorbar_label: str | None = None,
@@ -200,7 +200,7 @@ def plot_cooccurrence(
     cmap: str = "Purples",
     annotate: bool | None = None,
     wrap: int = WRAP,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     title: str | None = None,
     xlabel: str | None = None,
     colorbar_label: str | None = None,
