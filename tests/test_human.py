@@ -11,7 +11,9 @@ from qualcode.coding.human import (
     example_training_data,
     labelled_mask,
     read_codings,
+    read_codings_files,
     training_data,
+    unknown_codes,
 )
 from qualcode.errors import CodingsError
 
@@ -48,6 +50,25 @@ def test_read_codings_long_csv(tmp_path, turns, codebook):
         ["t4", "acquire", "ann"],
     ]
     assert out["score"].tolist() == [1.0, 1.0]
+
+
+def test_read_codings_files_joins_the_files_in_order(tmp_path, turns, codebook):
+    ann, bob = tmp_path / "ann.csv", tmp_path / "bob.csv"
+    ann.write_text("turn_id,code\nt2,retain\n", encoding="utf-8")
+    bob.write_text("turn_id,code\nt4,acquire\nt2,retain\n", encoding="utf-8")
+    out = read_codings_files([ann, bob], turns=turns, codebook=codebook)
+    assert out[["turn_id", "code", "coder"]].values.tolist() == [
+        ["t2", "retain", "ann"],
+        ["t4", "acquire", "bob"],
+        ["t2", "retain", "bob"],
+    ]
+    assert out.index.tolist() == [0, 1, 2]
+
+
+def test_unknown_codes_counts_codes_the_codebook_lacks(codebook):
+    codings = pd.DataFrame({"turn_id": ["t1", "t2", "t3"], "code": ["x", "retain", "x"]})
+    assert unknown_codes(codings, codebook).to_dict() == {"x": 2}
+    assert unknown_codes(codings.iloc[[1]], codebook).empty
 
 
 def test_read_codings_long_keeps_coder_column(tmp_path):

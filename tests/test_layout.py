@@ -42,11 +42,7 @@ PENDING: dict[str, set[str]] = {
         "qualcode.coding.sequence._kappa: one of 5 functions computing kappa",
         "qualcode.evaluation._scores: one of 5 functions computing kappa",
     },
-    "cli": {
-        "qualcode.cli.inputs calls .concat()",
-        "qualcode.cli.inputs calls .value_counts()",
-        "qualcode.cli.inputs uses pd.concat",
-    },
+    "cli": set(),
     "private": {
         "qualcode.coding.matcher imports qualcode.coding.morphology._split_hyphenated",
         "qualcode.coding.rules imports qualcode.coding.matcher._expand",

@@ -178,7 +178,9 @@ def load_inputs(
 def _check_project_codes(codings: pd.DataFrame, book: Codebook, path: Path) -> None:
     """Refuse a ``--codebook`` that lacks codes the project's codings use (they would be left
     out of every table without a word)."""
-    unknown = codings.loc[~codings["code"].isin(list(book.code_names)), "code"].value_counts()
+    from qualcode.coding.human import unknown_codes
+
+    unknown = unknown_codes(codings, book)
     if len(unknown):
         listed = ", ".join(f"{code!r} ({n})" for code, n in unknown.head(5).items())
         msg = (
@@ -299,10 +301,9 @@ def load_codings(
     paths: list[Path], *, turns: pd.DataFrame | None, codebook: Codebook | None
 ) -> pd.DataFrame:
     """Read and concatenate human codings files (long or wide)."""
-    from qualcode.coding.human import read_codings
+    from qualcode.coding.human import read_codings_files
 
-    frames = [read_codings(p, turns=turns, codebook=codebook) for p in paths]
-    return pd.concat(frames, ignore_index=True)
+    return read_codings_files(paths, turns=turns, codebook=codebook)
 
 
 def check_seen(seen: str) -> str:

@@ -48,7 +48,9 @@ __all__ = [
     "example_training_data",
     "labelled_mask",
     "read_codings",
+    "read_codings_files",
     "training_data",
+    "unknown_codes",
 ]
 
 Seen = Literal["interview", "all", "coded"]
@@ -341,3 +343,39 @@ def training_data(
 def texts_of(turns: pd.DataFrame) -> list[str]:
     """The turn texts as a list of str."""
     return turns[TEXT].fillna("").astype(str).tolist()
+
+
+def read_codings_files(
+    paths: Sequence[str | Path],
+    *,
+    turns: pd.DataFrame | None = None,
+    codebook: Codebook | None = None,
+) -> pd.DataFrame:
+    """Read several human codings files (each long or wide) into one table.
+
+    Parameters
+    ----------
+    paths : sequence of str or Path
+        The files, read with :func:`read_codings` in this order.
+    turns, codebook
+        As for :func:`read_codings`.
+
+    Returns
+    -------
+    DataFrame
+        The codings of every file, one after the other (a fresh index).
+    """
+    frames = [read_codings(p, turns=turns, codebook=codebook) for p in paths]
+    return pd.concat(frames, ignore_index=True)
+
+
+def unknown_codes(codings: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """Count the codings whose code ``codebook`` does not have.
+
+    Returns
+    -------
+    Series
+        The number of codings per unknown code, most first; empty when the codebook has them
+        all.
+    """
+    return codings.loc[~codings[CODE].isin(list(codebook.code_names)), CODE].value_counts()
