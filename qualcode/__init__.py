@@ -72,9 +72,9 @@ _LAZY: dict[str, str] = {
     "write_transcript": "qualcode.transcripts",
     "CodeClassifier": "qualcode.coding.classifier",
     "load_model": "qualcode.coding.classifier",
-    "code_turns": "qualcode.coding.suggest",
+    "code_turns": "qualcode.coding.job",
     "suggest_turns": "qualcode.coding.suggest",
-    "train_model": "qualcode.coding.suggest",
+    "train_model": "qualcode.coding.training",
     "evaluate": "qualcode.evaluation",
     "write_report": "qualcode.exchange.report",
     "write_outputs": "qualcode.exchange.report",
@@ -133,10 +133,10 @@ if TYPE_CHECKING:  # the names as static analysers and IDEs see them (``X as X``
     from qualcode.coding.classifier import CodeClassifier as CodeClassifier
     from qualcode.coding.classifier import load_model as load_model
     from qualcode.coding.human import read_codings as read_codings
+    from qualcode.coding.job import code_turns as code_turns
     from qualcode.coding.rules import KeywordCoder as KeywordCoder
-    from qualcode.coding.suggest import code_turns as code_turns
     from qualcode.coding.suggest import suggest_turns as suggest_turns
-    from qualcode.coding.suggest import train_model as train_model
+    from qualcode.coding.training import train_model as train_model
     from qualcode.errors import CodebookError as CodebookError
     from qualcode.errors import CodingsError as CodingsError
     from qualcode.errors import ExchangeError as ExchangeError

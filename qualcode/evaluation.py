@@ -19,7 +19,8 @@ import pandas as pd
 from qualcode.agreement import kappa_interval
 from qualcode.codebook import Codebook
 from qualcode.coding.human import Seen, check_codings, codings_to_wide, labelled_mask
-from qualcode.coding.suggest import METHODS, _resolve_codebook, _role_mask, code_turns, train_model
+from qualcode.coding.job import METHODS, code_turns
+from qualcode.coding.training import resolve_codebook, role_mask, train_model
 from qualcode.errors import QualcodeError, QualcodeWarning
 from qualcode.schema import CODE, INTERVIEW, TURN_ID
 
@@ -205,14 +206,14 @@ def evaluate(
     if (test_turns is None) != (test_codings is None):
         msg = "a fixed split needs both the test turns and the test codings"
         raise QualcodeError(msg)
-    cb = _resolve_codebook(codings, codebook, exclusive)
+    cb = resolve_codebook(codings, codebook, exclusive)
     codes = list(cb.code_names)
     params = dict(model_params or {})
     params.setdefault("random_state", random_state)
     check_codings(codings, turns=turns, codebook=cb)
 
     def units(t: pd.DataFrame, c: pd.DataFrame) -> np.ndarray:
-        return labelled_mask(t, c, seen=seen) & _role_mask(t, all_speakers)
+        return labelled_mask(t, c, seen=seen) & role_mask(t, all_speakers)
 
     def predict(train_t: pd.DataFrame, train_c: pd.DataFrame, target: pd.DataFrame) -> pd.DataFrame:
         if method == "rules":

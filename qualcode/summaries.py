@@ -21,10 +21,14 @@ from qualcode.display import Displayed, Summary
 from qualcode.schema import CODE, CODER, INTERVIEW, PARTICIPANT, ROLE, SPEAKER, TEXT, TURN_ID
 
 __all__ = [
+    "SUMMARY_ROWS",
     "AgreementSummary",
     "CodingsSummary",
     "EvaluationSummary",
     "TurnsSummary",
+    "coding_run_table",
+    "coding_run_text",
+    "coding_table_text",
     "kappa_strength",
     "summarize_agreement",
     "summarize_codings",
@@ -381,3 +385,94 @@ def summarize_evaluation(scores: pd.DataFrame) -> EvaluationSummary:
     if isinstance(folds, pd.Series) and len(folds):
         n_folds = int((folds.unique() >= 0).sum())
     return EvaluationSummary(table=scores, method=scores.attrs.get("method"), n_folds=n_folds)
+
+
+# --- a coding run (``qualcode code``, local or on Dask) -----------------------------------------
+def coding_run_table(
+    turns: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook, *, all_speakers: bool
+) -> pd.DataFrame:
+    """Return turns coded per interview (rows, plus ``total``) and per code (columns).
+
+    The last two columns are ``coded`` (turns with at least one code) and ``turns`` (turns that
+    were eligible for coding). Interviews are in the order they first appear in ``turns``.
+    Counting is done on integer codes (one pass over the codings, none per interview).
+    """
+    ivs, names = pd.factorize(turns[INTERVIEW].astype(str), sort=False)
+    codes = list(codebook.code_names)
+    coded = codings.drop_duplicates([TURN_ID, CODE])
+    ids = pd.Index(turns[TURN_ID].astype(str))
+    row = ids.get_indexer(pd.Index(coded[TURN_ID].astype(str)))
+    known = row >= 0
+    col = pd.Index(codes).get_indexer(pd.Index(coded[CODE].astype(str)))
+    n_iv, n_codes = len(names), len(codes)
+    hit = known & (col >= 0)
+    counts = np.bincount(ivs[row[hit]] * n_codes + col[hit], minlength=n_iv * n_codes)
+    table = pd.DataFrame(
+        counts.reshape(n_iv, n_codes), index=pd.Index(list(names)), columns=codes
+    ).astype(int)
+    coded_rows = np.unique(row[known])
+    table["coded"] = np.bincount(ivs[coded_rows], minlength=n_iv).astype(int)
+    pool = np.ones(len(turns), dtype=bool)
+    if not all_speakers:
+        pool = (turns[ROLE] == PARTICIPANT).to_numpy(dtype=bool, na_value=False)
+    table["turns"] = np.bincount(ivs[pool], minlength=n_iv).astype(int)
+    total = table.sum(axis=0)
+    total["coded"] = coded[TURN_ID].nunique()
+    table.loc["total"] = total
+    table.index.name = "interview"
+    table.columns.name = None
+    return table
+
+
+#: interviews a command prints in its summary; of a longer table, the first and last ones
+SUMMARY_ROWS = 40
+
+
+def coding_table_text(table: pd.DataFrame, *, max_rows: int = SUMMARY_ROWS) -> str:
+    """The :func:`coding_run_table` table as ``qualcode code`` prints it.
+
+    Up to ``max_rows`` interviews every row; beyond that the first and last ``max_rows // 2``
+    rows (the last is ``total``) and how many there are: formatting every row of 50,000
+    interviews took longer than coding a million turns, for a table nobody reads on screen.
+    """
+    n = len(table) - 1  # the total row
+    if n <= max_rows:
+        return table.to_string()
+    half = max_rows // 2
+    text = table.to_string(max_rows=2 * half, min_rows=2 * half)
+    return f"{text}\n({n:,} interviews; the first and last {half} rows shown)"
+
+
+def coding_run_text(
+    table: pd.DataFrame,
+    *,
+    codebook: Codebook,
+    n_codings: int,
+    unit: str,
+    all_speakers: bool,
+    max_rows: int = SUMMARY_ROWS,
+) -> str:
+    """What ``qualcode code`` says about a run: "Coded X of Y turns ..." and the table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`coding_run_table`.
+    codebook, n_codings, unit, all_speakers
+        What was coded with, how many codings, which unit, whose turns.
+    max_rows : int
+        See :func:`coding_table_text`.
+
+    Returns
+    -------
+    str
+        Three or more lines, without a final newline.
+    """
+    who = "turns" if all_speakers else "participant turns"
+    n_coded = int(table["coded"].iloc[-1])
+    n_all = int(table["turns"].iloc[-1])
+    return (
+        f"Coded {n_coded} of {n_all} {who} with {codebook.name!r} "
+        f"({n_codings} codings, unit: {unit}).\n"
+        "Turns coded per interview and code:\n" + coding_table_text(table, max_rows=max_rows)
+    )

@@ -149,7 +149,7 @@ def test_main_ctrl_c_names_the_files_written_before(
     def interrupted(*args: object, **kwargs: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(code_cmd, "summary_text", interrupted)  # after both tables
+    monkeypatch.setattr(code_cmd, "coding_run_text", interrupted)  # after both tables
     out = tmp_path / "out"
     args = ["code", str(SAMPLE_TXT), "--codebook", str(Path("codebooks/crm_idic.yaml"))]
     assert main([*args, "--out", str(out), "--report"]) == 130

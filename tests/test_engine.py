@@ -11,11 +11,11 @@ import pytest
 
 from qualcode import read_codebook, read_transcript, schema
 from qualcode.cli import main
-from qualcode.cli.code_cmd import build_codings
+from qualcode.coding.job import CodingJob, code_turns
 from qualcode.engine import check_engine
-from qualcode.engine.job import order_codings, prepare_job, summarize
-from qualcode.engine.partition import default_partitions, split_by_interview
+from qualcode.engine.partition import default_partitions, order_codings, split_by_interview
 from qualcode.errors import QualcodeError
+from qualcode.summaries import coding_run_table
 from tests.conftest import CODEBOOK, SAMPLE_TXT
 
 
@@ -96,8 +96,8 @@ def sample() -> tuple[pd.DataFrame, object]:
 @pytest.mark.parametrize("method", ["rules", "model", "hybrid"])
 def test_job_on_partitions_gives_local_rows(sample: tuple, method: str) -> None:
     turns, book = sample
-    local = build_codings(turns, codebook=book, method=method)
-    job = prepare_job(turns, codebook=book, method=method)
+    local = code_turns(turns, codebook=book, method=method)
+    job = CodingJob.plan(turns, codebook=book, method=method)
     parts = split_by_interview(turns, 3)
     assert len(parts) > 1
     # partitions in reverse order: order_codings restores the local order anyway
@@ -111,7 +111,7 @@ def test_job_pickles_without_compiled_coders(sample: tuple) -> None:
     import pickle
 
     turns, book = sample
-    job = prepare_job(turns, codebook=book, method="rules")
+    job = CodingJob.plan(turns, codebook=book, method="rules")
     first = job.code(turns)
     assert job.rules_coder() is job.rules_coder()  # compiled once per thread
     copy = pickle.loads(pickle.dumps(job))
@@ -121,8 +121,8 @@ def test_job_pickles_without_compiled_coders(sample: tuple) -> None:
 
 def test_summarize_counts_per_interview(sample: tuple) -> None:
     turns, book = sample
-    codings = build_codings(turns, codebook=book, method="rules")
-    table = summarize(turns, codings, book, all_speakers=False)
+    codings = code_turns(turns, codebook=book, method="rules")
+    table = coding_run_table(turns, codings, book, all_speakers=False)
     assert list(table.index[:-1]) == list(dict.fromkeys(turns[schema.INTERVIEW].astype(str)))
     participant = turns[turns[schema.ROLE] == schema.PARTICIPANT]
     assert table.loc["total", "turns"] == len(participant)
@@ -161,18 +161,18 @@ def test_engine_dask_without_dask_says_how_to_install(
 def test_hybrid_without_learnable_codes_skips_the_model(
     sample: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qualcode.coding import suggest
+    from qualcode.coding import job
 
     turns, book = sample  # the sample codebook has fewer than MIN_LEARNED quotes per code
-    assert not suggest.model_can_decide(book, None)
-    rules = build_codings(turns, codebook=book, method="rules")
+    assert not job.model_can_decide(book, None)
+    rules = code_turns(turns, codebook=book, method="rules")
 
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("trained a model the hybrid would not use")
 
-    monkeypatch.setattr(suggest, "train_model", fail)
-    pd.testing.assert_frame_equal(build_codings(turns, codebook=book), rules)
-    assert prepare_job(turns, codebook=book).method == "rules"
+    monkeypatch.setattr(job, "train_model", fail)
+    pd.testing.assert_frame_equal(code_turns(turns, codebook=book), rules)
+    assert CodingJob.plan(turns, codebook=book).method == "rules"
 
 
 @pytest.mark.parametrize(
@@ -187,22 +187,22 @@ def test_hybrid_without_learnable_codes_skips_the_model(
 def test_interview_chunks_keep_interviews_whole(
     interviews: list[str], size: int, expected: list[tuple[int, int]]
 ) -> None:
-    from qualcode.coding.suggest import _interview_chunks
+    from qualcode.coding.job import interview_chunks
 
-    got = _interview_chunks(pd.Series(interviews), size)
+    got = interview_chunks(pd.Series(interviews), size)
     assert [(c.start, c.stop) for c in got] == expected
 
 
 def test_model_codings_in_chunks_equal_all_at_once(
     sample: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qualcode.coding import suggest
+    from qualcode.coding import job
 
     turns, book = sample
-    whole = build_codings(turns, codebook=book, method="model")
-    monkeypatch.setattr(suggest, "MODEL_CHUNK_TURNS", 20)
-    assert len(suggest._interview_chunks(turns[schema.INTERVIEW], 20)) > 1
-    pd.testing.assert_frame_equal(build_codings(turns, codebook=book, method="model"), whole)
+    whole = code_turns(turns, codebook=book, method="model")
+    monkeypatch.setattr(job, "MODEL_CHUNK_TURNS", 20)
+    assert len(job.interview_chunks(turns[schema.INTERVIEW], 20)) > 1
+    pd.testing.assert_frame_equal(code_turns(turns, codebook=book, method="model"), whole)
 
 
 def _many_interviews(folder: Path, n: int) -> Path:

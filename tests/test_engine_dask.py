@@ -22,10 +22,10 @@ from distributed import Client, LocalCluster
 
 from qualcode import read_codebook, read_transcripts, read_turns, schema
 from qualcode.cli import main
-from qualcode.cli.code_cmd import build_codings
 from qualcode.codebook import Code, Codebook, Theme, write_codebook
 from qualcode.coding.classifier import CodeClassifier
-from qualcode.coding.suggest import train_model
+from qualcode.coding.job import CodingJob, code_turns
+from qualcode.coding.training import train_model
 from qualcode.engine import dask as engine_dask
 from qualcode.engine.dask import cluster as dask_cluster
 from qualcode.engine.dask import (
@@ -35,8 +35,8 @@ from qualcode.engine.dask import (
     read_parts,
 )
 from qualcode.engine.dask import parquet as dask_parquet
-from qualcode.engine.job import CodingJob, prepare_job, summarize
 from qualcode.errors import QualcodeError
+from qualcode.summaries import coding_run_table
 from qualcode.transcripts import find_transcripts, summarize_interviews
 from tests.conftest import CODEBOOK, SAMPLE_TXT, SWDA
 
@@ -104,7 +104,7 @@ def _run(turns: pd.DataFrame, job: CodingJob, out: Path, client: Client, n: int)
     run = code_on_dask(turns, job, out, client=client, partitions=n, progress=False)
     assert run.partitions == n
     assert len(list(run.codings_dir.glob("part-*.parquet"))) == n
-    summary = summarize(turns, collect_codings(run, turns), job.codebook, all_speakers=False)
+    summary = coding_run_table(turns, collect_codings(run, turns), job.codebook, all_speakers=False)
     pd.testing.assert_frame_equal(run.summary, summary)
     return collect_codings(run, turns)
 
@@ -112,8 +112,8 @@ def _run(turns: pd.DataFrame, job: CodingJob, out: Path, client: Client, n: int)
 def test_code_on_dask_sample_equals_local(client: Client, tmp_path: Path) -> None:
     turns = read_transcripts([SAMPLE_TXT])
     book = read_codebook(CODEBOOK)
-    local = build_codings(turns, codebook=book)
-    got = _run(turns, prepare_job(turns, codebook=book), tmp_path, client, 3)
+    local = code_turns(turns, codebook=book)
+    got = _run(turns, CodingJob.plan(turns, codebook=book), tmp_path, client, 3)
     pd.testing.assert_frame_equal(got, local)
     # the partitioned output holds the same rows (in partition order)
     assert len(read_parts(tmp_path / "codings")) == len(local)
@@ -140,8 +140,8 @@ def test_code_on_dask_swda_model_equals_local(
 ) -> None:
     turns = read_transcripts(swda[0])
     book = swda_model.codebook_
-    local = build_codings(turns, codebook=book, model=swda_model, method=method)
-    job = prepare_job(turns, codebook=book, model=swda_model, method=method)
+    local = code_turns(turns, codebook=book, model=swda_model, method=method)
+    job = CodingJob.plan(turns, codebook=book, model=swda_model, method=method)
     assert job.model is swda_model
     got = _run(turns, job, tmp_path, client, 4)
     pd.testing.assert_frame_equal(got, local)
@@ -354,16 +354,16 @@ def test_code_parquet_reads_its_rows_on_the_workers(
     assert main(["parse", folder, "--out", str(table), *dask_args, "--partitions", "4"]) == 0
     assert pq.ParquetFile(table).metadata.num_row_groups == 4
     turns = read_turns([table])
-    job = prepare_job(turns, codebook=ENGLISH, method="rules", all_speakers=True)
+    job = CodingJob.plan(turns, codebook=ENGLISH, method="rules", all_speakers=True)
     whole = code_on_dask(turns, job, tmp_path / "whole", client=client, partitions=3)
     capsys.readouterr()
     # the command codes the file without reading the table here
-    import qualcode.engine.commands as commands
+    import qualcode.engine.run as run_module
 
     def no_table(*args: object) -> None:
         raise AssertionError("the turns table was read by the driver")
 
-    monkeypatch.setattr(commands, "_read_input", no_table)
+    monkeypatch.setattr(run_module, "read_input", no_table)
     book = tmp_path / "talk.yaml"
     write_codebook(ENGLISH, book)
     argv = ["code", str(table), "--codebook", str(book), "--all-speakers", "--out"]
@@ -382,7 +382,7 @@ def test_code_parquet_falls_back_when_it_cannot_read_rows(
     client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     turns = read_transcripts([SAMPLE_TXT])
-    job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
+    job = CodingJob.plan(turns, codebook=read_codebook(CODEBOOK), method="rules")
     apart = tmp_path / "apart.parquet"
     turns.iloc[::-1].to_parquet(apart)  # the same rows, interviews in one run each...
     mixed = pd.concat([turns.iloc[::2], turns.iloc[1::2]])  # ...and an interview's rows apart
@@ -429,7 +429,7 @@ def test_code_parquet_row_groups_of_whole_interviews_are_the_partitions(
     table = engine_dask.parse_to_parquet(
         files, tmp_path / "t.parquet", client=client, partitions=4, progress=False
     ).path
-    job = prepare_job(read_turns([table]), codebook=ENGLISH, method="rules", all_speakers=True)
+    job = CodingJob.plan(read_turns([table]), codebook=ENGLISH, method="rules", all_speakers=True)
     run = engine_dask.code_parquet_on_dask(table, job, tmp_path / "o", client=client)
     assert run is not None and run.partitions == 4
     groups = pq.ParquetFile(table)
@@ -444,7 +444,7 @@ def test_code_parquet_id_in_two_partitions_is_refused_and_a_collision_is_not(
     client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     turns = read_transcripts([SAMPLE_TXT])
-    job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
+    job = CodingJob.plan(turns, codebook=read_codebook(CODEBOOK), method="rules")
     # the same turn ids under another interview: each partition alone is valid
     copy = turns.assign(**{schema.INTERVIEW: turns[schema.INTERVIEW].astype(str) + " (copy)"})
     pd.concat([turns, copy], ignore_index=True).to_parquet(tmp_path / "twice.parquet")
@@ -478,7 +478,7 @@ def test_code_parquet_bad_role_names_the_partition_and_file(client: Client, tmp_
     # the message names the row of the file, as reading the whole table does
     with pytest.raises(QualcodeError, match=rf"t\.parquet line {bad + 2}: unknown role"):
         read_turns([tmp_path / "t.parquet"])
-    job = prepare_job(read_transcripts([SAMPLE_TXT]), codebook=read_codebook(CODEBOOK))
+    job = CodingJob.plan(read_transcripts([SAMPLE_TXT]), codebook=read_codebook(CODEBOOK))
     with pytest.raises(
         QualcodeError,
         match=rf"partition 3 of 3 \(interviews? .*\): .*t\.parquet line {bad + 2}: .*'moderator'",
@@ -530,7 +530,7 @@ def test_failed_partition_names_interview_and_file(client: Client, tmp_path: Pat
 
 def test_partitions_must_be_positive(client: Client, tmp_path: Path) -> None:
     turns = read_transcripts([SAMPLE_TXT])
-    job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
+    job = CodingJob.plan(turns, codebook=read_codebook(CODEBOOK), method="rules")
     with pytest.raises(QualcodeError, match="--partitions must be a positive number, got 0"):
         code_on_dask(turns, job, tmp_path, client=client, partitions=0)
 
@@ -539,7 +539,7 @@ def test_job_scattered_once_and_stale_parts_removed(
     client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     turns = read_transcripts([SAMPLE_TXT])
-    job = prepare_job(turns, codebook=read_codebook(CODEBOOK), method="rules")
+    job = CodingJob.plan(turns, codebook=read_codebook(CODEBOOK), method="rules")
     scattered: list[object] = []
     real = client.scatter
 
@@ -567,7 +567,7 @@ def test_worker_killed_mid_run_loses_and_duplicates_nothing(
         schema.INTERVIEW: turns[schema.INTERVIEW].astype(str) + f"-{k}",
     }) for k in range(4)], ignore_index=True)  # fmt: skip
     big = schema.validate_turns(big)
-    job = prepare_job(big, codebook=ENGLISH, method="rules", all_speakers=True)
+    job = CodingJob.plan(big, codebook=ENGLISH, method="rules", all_speakers=True)
     local = job.code(big)
     parts = tmp_path / "codings"
     written: list[int] = []
@@ -592,7 +592,7 @@ def test_code_parquet_worker_killed_mid_run_loses_and_duplicates_nothing(
     table = tmp_path / "turns.parquet"
     engine_dask.parse_to_parquet(files, table, client=client, partitions=24, progress=False)
     turns = read_turns([table])
-    job = prepare_job(turns, codebook=ENGLISH, method="rules", all_speakers=True)
+    job = CodingJob.plan(turns, codebook=ENGLISH, method="rules", all_speakers=True)
     parts = tmp_path / "out" / "codings"
     run, mid_run = _kill_a_worker_during(
         lambda c: engine_dask.code_parquet_on_dask(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from qualcode import read_codebook, read_transcripts
-from qualcode.cli.code_cmd import build_codings
+from qualcode.coding.job import code_turns
 from qualcode.exchange import charts, write_outputs
 from tests.conftest import CODEBOOK, SAMPLE_TXT
 
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 def coded() -> tuple:
     turns = read_transcripts([SAMPLE_TXT])
     book = read_codebook(CODEBOOK)
-    return turns, build_codings(turns, codebook=book), book
+    return turns, code_turns(turns, codebook=book), book
 
 
 def _record_pids(monkeypatch: pytest.MonkeyPatch, log: Path, child: object = None) -> None:

@@ -9,13 +9,9 @@ import pytest
 from qualcode.cli import main
 from qualcode.codebook import Code, Codebook, Theme, write_codebook
 from qualcode.coding.classifier import CodeClassifier
-from qualcode.coding.suggest import (
-    choose_method,
-    code_turns,
-    merge_codings,
-    suggest_turns,
-    train_model,
-)
+from qualcode.coding.job import choose_method, code_turns, merge_codings
+from qualcode.coding.suggest import suggest_turns
+from qualcode.coding.training import train_model
 from qualcode.errors import ModelError
 from tests._codingdata import make_data as make_data_
 

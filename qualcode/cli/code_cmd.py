@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
-import pandas as pd
 import typer
 
 from qualcode.case_labels import find_case_labels
@@ -21,51 +20,16 @@ from qualcode.cli.inputs import (
     load_cases,
     load_pseudonyms,
 )
-from qualcode.codebook import Codebook, read_codebook
-from qualcode.engine.job import summarize, summary_text
+from qualcode.codebook import read_codebook
+from qualcode.coding.job import CodingJob
 from qualcode.errors import QualcodeError
 from qualcode.languages import check_language
 from qualcode.pseudonyms import Pseudonyms
+from qualcode.summaries import coding_run_table, coding_run_text
 from qualcode.tables import write_table
 from qualcode.transcripts import read_turns
 
-if TYPE_CHECKING:
-    from qualcode.coding.classifier import CodeClassifier
-
-
-def build_codings(
-    turns: pd.DataFrame,
-    *,
-    codebook: Codebook,
-    all_speakers: bool = False,
-    unit: str = "turn",
-    languages: list[str] | None = None,
-    model: CodeClassifier | None = None,
-    train_codings: pd.DataFrame | None = None,
-    method: str | None = None,
-) -> pd.DataFrame:
-    """Return the codings the ``code`` command's options ask for (one place to add methods)."""
-    from qualcode.coding.rules import KeywordCoder
-    from qualcode.coding.suggest import choose_method, code_turns
-
-    chosen = choose_method(
-        codebook=codebook, model=model, train_codings=train_codings, method=method
-    )
-    if chosen != "rules":
-        return code_turns(
-            turns,
-            codebook=codebook,
-            model=model,
-            train_codings=train_codings,
-            method=chosen,
-            all_speakers=all_speakers,
-            rule_options={"unit": unit, "languages": languages or None},
-        )
-
-    coder = KeywordCoder(
-        codebook, languages=languages or None, all_speakers=all_speakers, unit=unit
-    )
-    return coder.code(turns)
+__all__ = ["code_command"]
 
 
 @app.command("code")
@@ -184,7 +148,7 @@ def code_command(
     if engine == "dask":
         if cases_df is not None:
             raise QualcodeError("--cases goes with the local engine (report the Dask output after)")
-        from qualcode.engine.commands import code_with_dask
+        from qualcode.cli.dask_run import code_with_dask
 
         code_with_dask(
             paths=list(paths), out=out, codebook=book, model=trained, train=train,
@@ -198,16 +162,16 @@ def code_command(
 
         case_of_turns(turns, cases_df)  # a row that matches no turn fails before coding
     human = read_codings(train, turns=turns, codebook=book) if train is not None else None
-    codings = build_codings(
+    codings = CodingJob.plan(
         turns,
         codebook=book,
-        all_speakers=all_speakers,
-        unit=unit,
-        languages=language,
         model=trained,
         train_codings=human,
         method=method,
-    )
+        all_speakers=all_speakers,
+        unit=unit,
+        languages=language,
+    ).code(turns)
     if names is not None:  # the turns and codings written carry the pseudonyms too
         done = names.apply(turns, codings=codings)
         assert done.codings is not None
@@ -215,16 +179,12 @@ def code_command(
     out.mkdir(parents=True, exist_ok=True)
     turns_path = write_table(turns, out / "turns.csv")
     codings_path = write_table(codings, out / "codings.csv")
-    table = summarize(turns, codings, book, all_speakers=all_speakers)
-    who = "turns" if all_speakers else "participant turns"
-    n_coded = int(table["coded"].iloc[-1])
-    n_all = int(table["turns"].iloc[-1])
+    table = coding_run_table(turns, codings, book, all_speakers=all_speakers)
     typer.echo(
-        f"Coded {n_coded} of {n_all} {who} with {book.name!r} "
-        f"({len(codings)} codings, unit: {unit})."
+        coding_run_text(
+            table, codebook=book, n_codings=len(codings), unit=unit, all_speakers=all_speakers
+        )
     )
-    typer.echo("Turns coded per interview and code:")
-    typer.echo(summary_text(table))
     typer.echo(f"Wrote {turns_path} and {codings_path}")
     if report:
         from qualcode.exchange import write_outputs

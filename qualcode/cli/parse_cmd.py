@@ -9,8 +9,8 @@ import typer
 
 from qualcode.cli.app import app
 from qualcode.cli.inputs import SchedulerOpt, engine_option
-from qualcode.engine.job import SUMMARY_ROWS
 from qualcode.errors import QualcodeError
+from qualcode.summaries import SUMMARY_ROWS
 from qualcode.tables import write_table
 from qualcode.transcripts import find_transcripts, summarize_interviews
 from qualcode.transcripts.api import read_transcripts_with_report
@@ -102,13 +102,15 @@ def parse(
     from qualcode.engine import check_engine
 
     if check_engine(engine, scheduler=scheduler, partitions=partitions) == "dask":
-        from qualcode.engine.commands import parse_with_dask
+        from qualcode.cli.dask_run import echo_err
+        from qualcode.engine.run import parse_on_cluster
 
-        parsed = parse_with_dask(  # the Dask reader does not explain its choices (yet)
+        parsed = parse_on_cluster(  # the Dask reader does not explain its choices (yet)
             files,
             out,
             scheduler=scheduler,
             partitions=partitions,
+            notify=echo_err,
             **options,  # type: ignore[arg-type]
         )
         written, summary = parsed.path, parsed.summary

@@ -41,7 +41,7 @@ def train_command(
     ] = False,
 ) -> None:
     """Train a classifier on a researcher's codings and save it with its codebook."""
-    from qualcode.coding.suggest import train_model
+    from qualcode.coding.training import train_model
 
     table, human, book = training_inputs(turns, codings, codebook, project, exclusive)
     model = train_model(

@@ -1,6 +1,6 @@
 """Where coding runs: in this process (``local``) or on a Dask cluster (``dask``).
 
-:class:`~qualcode.engine.job.CodingJob` is what both engines run: the codebook, the trained model
+:class:`~qualcode.coding.job.CodingJob` is what both engines run: the codebook, the trained model
 and the options, applied to one table of turns. The local engine applies it to the whole table;
 :mod:`qualcode.engine.dask` (needs ``pip install 'qualcode[dask]'``) splits the table into
 partitions of whole interviews (:mod:`qualcode.engine.partition`), sends the job to every worker

@@ -2,7 +2,8 @@
 
 Context features (the turn before and after) and sequence decoding link the turns of one
 interview, so an interview is never cut: a partition is a run of whole interviews, in the order
-they first appear, of about equal numbers of turns.
+they first appear, of about equal numbers of turns. :func:`order_codings` puts the codings of
+the partitions back in the order coding the whole table gives.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pandas as pd
 
 from qualcode import schema
 
-__all__ = ["Partition", "default_partitions", "split_by_interview"]
+__all__ = ["Partition", "default_partitions", "order_codings", "split_by_interview"]
 
 #: turns per partition when the number of partitions is not given
 PARTITION_TURNS = 50_000
@@ -133,3 +134,16 @@ def split_by_interview(turns: pd.DataFrame, n_partitions: int) -> list[Partition
         files = [str(file_names[i]) for i in pd.unique(file_of[rows]) if i >= 0]
         out.append(Partition(len(out), rows, ivs, tuple(f for f in files if f not in ("", "<NA>"))))
     return out
+
+
+def order_codings(codings: pd.DataFrame, turn_ids: pd.Series) -> pd.DataFrame:
+    """Put codings of partitions, concatenated, in the order coding the whole table gives.
+
+    That order is: the model's rows, then the rules' rows; each in turn order (the order of
+    ``turn_ids``), and within a turn as coded. A stable sort restores it from any order of
+    partitions, because each partition keeps it for its own turns.
+    """
+    row = pd.Index(turn_ids.astype(str)).get_indexer(pd.Index(codings[schema.TURN_ID].astype(str)))
+    block = (codings[schema.CODER].astype(str) != schema.MODEL_CODER).to_numpy()
+    order = np.lexsort((row, block))
+    return codings.iloc[order].reset_index(drop=True)

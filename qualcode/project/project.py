@@ -389,22 +389,23 @@ class Project(ProjectDisplay, ProjectViews, ReviewQueue, HandCoding, Ingest, Dec
         """Code the project's turns with its codebook (rules, a model or both) as suggestions.
 
         The classifier learns from the people's codings in the project (and the codebook's
-        example quotes). See :func:`qualcode.code_turns` for ``method``.
+        example quotes). See :class:`qualcode.coding.job.CodingJob` for ``method``.
         """
-        from qualcode.coding.suggest import code_turns
+        from qualcode.coding.job import CodingJob
 
         self._db.check_writable()  # before minutes of coding, not after
         turns = self.turns()
         human = self.codings(people=True)
-        machine = code_turns(
+        machine = CodingJob.plan(
             turns,
             codebook=self.codebook(),
             model=model,
             train_codings=human if len(human) else None,
             method=method,
             all_speakers=all_speakers,
-            rule_options={"unit": unit, "languages": languages or None},
-        )
+            unit=unit,
+            languages=languages,
+        ).code(turns)
         return self.add_suggestions(machine, who=who)
 
     # -- changing: the codebook --------------------------------------------------------------

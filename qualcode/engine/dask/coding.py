@@ -6,7 +6,7 @@ The run:
    (:func:`qualcode.engine.partition.split_by_interview`): context across turns is never cut;
 2. each partition's turns are written to ``DIR/turns/part-NNNNN.parquet`` (by the task itself
    when the input is a Parquet file that the tasks read, :func:`code_parquet_on_dask`);
-3. the :class:`~qualcode.engine.job.CodingJob` (codebook, trained model, options) is scattered
+3. the :class:`~qualcode.coding.job.CodingJob` (codebook, trained model, options) is scattered
    to every worker once (``Client.scatter(..., broadcast=True)``); each task gets a reference to
    it, never its own pickled copy;
 4. one task per partition reads its turns, codes them and writes its codings to
@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from qualcode import schema
+from qualcode.coding.job import CodingJob
 from qualcode.engine.dask.cluster import RETRIES, n_workers
 from qualcode.engine.dask.outputs import (
     CODINGS_DIR,
@@ -46,9 +47,14 @@ from qualcode.engine.dask.outputs import (
     read_parts,
     write_atomic,
 )
-from qualcode.engine.job import CodingJob, order_codings, summarize
-from qualcode.engine.partition import Partition, default_partitions, split_by_interview
+from qualcode.engine.partition import (
+    Partition,
+    default_partitions,
+    order_codings,
+    split_by_interview,
+)
 from qualcode.errors import QualcodeError
+from qualcode.summaries import coding_run_table
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -96,7 +102,7 @@ def code_partition(
         turns = pd.read_parquet(turns_path)
     codings = job.code(turns)
     write_atomic(codings, Path(codings_path))
-    table = summarize(turns, codings, job.codebook, all_speakers=job.all_speakers)
+    table = coding_run_table(turns, codings, job.codebook, all_speakers=job.all_speakers)
     return table.iloc[:-1], len(codings)
 
 
@@ -145,7 +151,7 @@ def code_on_dask(
     turns : DataFrame
         A validated turns table.
     job : CodingJob
-        From :func:`qualcode.engine.job.prepare_job`.
+        From :meth:`CodingJob.plan <qualcode.coding.job.CodingJob.plan>`.
     out : str or Path
         Folder; gets ``turns/`` and ``codings/`` with one ``part-NNNNN.parquet`` per partition
         (part files of an earlier run there are removed first).
@@ -230,7 +236,7 @@ def _combine_summaries(
     """One summary from the partitions' per-interview rows (interviews appear in one each)."""
     if not tables:
         empty = schema.empty_codings()
-        return summarize(turns, empty, job.codebook, all_speakers=job.all_speakers)
+        return coding_run_table(turns, empty, job.codebook, all_speakers=job.all_speakers)
     table = pd.concat(tables)
     total = table.sum(axis=0)
     table.loc["total"] = total

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from qualcode import schema
+from qualcode.coding.job import CodingJob
 from qualcode.engine.dask.cluster import RETRIES, n_workers
 from qualcode.engine.dask.coding import (
     DaskRun,
@@ -28,7 +29,6 @@ from qualcode.engine.dask.outputs import (
     write_atomic,
 )
 from qualcode.engine.ids import has_repeats, id_hashes
-from qualcode.engine.job import CodingJob
 from qualcode.engine.partition import (
     PARTITION_TURNS,
     Partition,
