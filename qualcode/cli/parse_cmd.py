@@ -40,6 +40,9 @@ def explain_file(row: object, *, forced: bool) -> str:
     return f"{source}: read as {layout} ({fmt}, {why}); {speakers} speaker(s), {merged}"
 
 
+__all__ = ["explain_file", "parse"]
+
+
 @app.command("parse")
 def parse(
     paths: Annotated[
