@@ -197,7 +197,9 @@ def test_cli_exports_limited_to_the_consensus_coder_say_so(
         == 0
     )
     wb = openpyxl.load_workbook(xlsx, read_only=True)
-    rows = [tuple(c.value for c in row) for row in wb["Coders shown"].iter_rows(min_row=2)]
+    assert wb.sheetnames[0] == "Pengodean yang ditampilkan"  # the codebook's study language
+    first_sheet = wb["Pengodean yang ditampilkan"]
+    rows = [tuple(c.value for c in row) for row in first_sheet.iter_rows(min_row=2)]
     assert [r[:2] for r in rows] == [("consensus", "person")]
     qdpx = tmp_path / "consensus.qdpx"
     code, out, err = run(
