@@ -12,7 +12,7 @@ from _reportdata import make_codebook, make_codings, make_turns
 
 from qualcode.errors import QualcodeError
 from qualcode.exchange import write_html_report, write_outputs, write_report, write_workbook
-from qualcode.exchange.html import inline_svg, marked_html
+from qualcode.exchange.html_parts import inline_svg, marked_html
 from qualcode.tables import read_table
 
 
