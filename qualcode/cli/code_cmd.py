@@ -21,7 +21,8 @@ from qualcode.cli.inputs import (
     load_pseudonyms,
 )
 from qualcode.codebook import read_codebook
-from qualcode.coding.job import CodingJob
+from qualcode.coding.job import METHODS, CodingJob
+from qualcode.coding.rules import UNITS
 from qualcode.errors import QualcodeError
 from qualcode.languages import check_language
 from qualcode.pseudonyms import Pseudonyms
@@ -52,7 +53,7 @@ def code_command(
         bool, typer.Option("--all-speakers", help="Code every turn, not only participants'.")
     ] = False,
     unit: Annotated[
-        str, typer.Option("--unit", help="Code whole turns or each sentence: turn|sentence.")
+        str, typer.Option("--unit", help=f"Code whole turns or each sentence: {'|'.join(UNITS)}.")
     ] = "turn",
     language: Annotated[
         list[str] | None,
@@ -65,7 +66,7 @@ def code_command(
         str | None,
         typer.Option(
             "--method",
-            help="rules|model|hybrid (default: hybrid when there is "
+            help=f"{'|'.join(METHODS)} (default: hybrid when there is "
             "something to learn from: example quotes, --train or --model).",
         ),
     ] = None,
@@ -101,8 +102,8 @@ def code_command(
     """
     if lang is not None:
         check_language(lang)
-    if unit not in ("turn", "sentence"):
-        raise QualcodeError(f"--unit must be turn or sentence, got {unit!r}")
+    if unit not in UNITS:
+        raise QualcodeError(f"--unit must be {' or '.join(UNITS)}, got {unit!r}")
     if (cases is not None or attribute) and not report:
         raise QualcodeError("--cases and --attribute go with --report (they shape the report)")
     names = load_pseudonyms(pseudonyms)

@@ -17,6 +17,7 @@ from qualcode.cli.inputs import (
     load_turns,
     training_inputs,
 )
+from qualcode.coding.job import METHODS
 from qualcode.errors import QualcodeError
 
 __all__ = ["evaluate_command"]
@@ -36,7 +37,7 @@ def evaluate_command(
         bool, typer.Option("--exclusive", help="Without a codebook: one code per turn.")
     ] = False,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds.")] = 5,
-    method: Annotated[str, typer.Option("--method", help="rules|model|hybrid")] = "model",
+    method: Annotated[str, typer.Option("--method", help="|".join(METHODS))] = "model",
     test_turns: Annotated[
         Path | None, typer.Option("--test-turns", help="Fixed split: turns to score on.")
     ] = None,
