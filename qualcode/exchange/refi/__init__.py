@@ -3,7 +3,8 @@ QualCoder and other QDA programs (the QDA-XML 1.0 standard, www.qdasoftware.org)
 
 - :func:`write_qdc` / :func:`read_qdc`: a codebook (:mod:`.qdc`, :mod:`.codes`).
 - :func:`write_qdpx` / :func:`read_qdpx`: turns, codings, codebook and cases as a project with
-  plain-text sources (:mod:`.writer`, :mod:`.reader`, :mod:`.align`, :mod:`.cases`).
+  plain-text sources (:mod:`.writer`, :mod:`.reader`, :mod:`.archive_texts`, :mod:`.align`,
+  :mod:`.cases`).
 
 Files from elsewhere are read with the checks of :mod:`.safety` (no XML entities, no paths out
 of the archive, a size limit counted while unpacking); GUIDs written are stable

@@ -45,18 +45,17 @@ import pandas as pd
 
 from qualcode import schema
 from qualcode.codebook import Codebook
-from qualcode.errors import ExchangeError, ExchangeWarning, TranscriptParseError
+from qualcode.errors import ExchangeWarning, TranscriptParseError
 from qualcode.exchange.refi.align import TurnMap
+from qualcode.exchange.refi.archive_texts import find_qde, note_text, source_text
 from qualcode.exchange.refi.cases import cases_table
 from qualcode.exchange.refi.guids import normalize_guid
-from qualcode.exchange.refi.notes import CASE_NOTE, MEMO_COLUMNS, NoteIn, empty_memos
-from qualcode.exchange.refi.qde import QdeReader, SourceIn
+from qualcode.exchange.refi.notes import CASE_NOTE, MEMO_COLUMNS, empty_memos
+from qualcode.exchange.refi.qde import QdeReader
 from qualcode.exchange.refi.safety import (
     MAX_BYTES,
     MAX_ENTRY_BYTES,
     SafeArchive,
-    decode_text,
-    is_safe_name,
 )
 from qualcode.exchange.refi.writer import INTERVIEW_VARIABLE, ROLES_VARIABLE
 from qualcode.transcripts.api import parse_transcript
@@ -113,73 +112,6 @@ class RefiProject:
     users: dict[str, str] = field(default_factory=dict)
     origin: str = ""
     memos: pd.DataFrame = field(default_factory=empty_memos)
-
-
-def _find_qde(archive: SafeArchive) -> str:
-    entry = archive.find("project.qde")
-    if entry is not None:
-        return entry
-    tops = [n for n in archive.names if "/" not in n and n.lower().endswith(".qde")]
-    if len(tops) == 1:
-        return tops[0]
-    found = ", ".join(archive.names[:8]) or "nothing"
-    msg = f"no project.qde in the archive (it holds {found}); expected a REFI-QDA project"
-    raise ExchangeError(msg, path=archive.path)
-
-
-def _source_text(archive: SafeArchive, src: SourceIn, qdpx: Path) -> str | None:
-    """The plain text of a source, or None (with a warning) when it cannot be had."""
-    if src.content is not None and not src.plain:
-        return src.content
-    ref = (src.plain or "").strip()
-    label = src.name or src.guid
-    if not ref:
-        kind = f" (only {src.rich})" if src.rich else ""
-        warnings.warn(
-            f"{qdpx}: source {label!r} has no plain text{kind}; it is not imported",
-            ExchangeWarning,
-            stacklevel=4,
-        )
-        return None
-    scheme, sep, rest = ref.partition("://")
-    if not sep:
-        scheme, rest = "internal", ref
-    scheme = scheme.lower()
-    rest = rest.lstrip("/")
-    if scheme not in ("internal", "relative"):
-        msg = (
-            f"source {label!r} is at {ref!r}, outside the archive; refusing the file (only "
-            "sources inside the .qdpx, or relative:// beside it, are read)"
-        )
-        raise ExchangeError(msg, path=qdpx)
-    if not is_safe_name(rest):
-        msg = f"source {label!r} has the path {ref!r}, which escapes the archive; refusing it"
-        raise ExchangeError(msg, path=qdpx)
-    names = [f"sources/{rest}", rest, f"sources/{Path(rest).name}"]
-    for candidate in names:
-        entry = archive.find(candidate)
-        if entry is not None:
-            return decode_text(archive.read(entry), path=qdpx, entry=entry)
-    if scheme == "relative":
-        base = qdpx.resolve().parent
-        for folder in (base, base / f"{qdpx.stem} Media"):
-            candidate_path = (folder / rest).resolve()
-            if candidate_path.is_relative_to(folder) and candidate_path.is_file():
-                size = candidate_path.stat().st_size
-                if size > archive.max_entry_bytes:
-                    msg = (
-                        f"source {label!r} at {candidate_path} has {size:,} bytes, more than "
-                        f"the limit of {archive.max_entry_bytes:,} for one source"
-                    )
-                    raise ExchangeError(msg, path=qdpx)
-                archive.charge(size, str(candidate_path))
-                data = candidate_path.read_bytes()
-                return decode_text(data, path=qdpx, entry=str(candidate_path))
-    msg = (
-        f"source {label!r} refers to {ref!r}, which is not in the archive; expected "
-        "sources/<file> inside the .qdpx"
-    )
-    raise ExchangeError(msg, path=qdpx)
 
 
 def _parse_turns(text: str, roles: dict[str, str] | None) -> pd.DataFrame:
@@ -240,12 +172,12 @@ def read_qdpx(
     """
     qdpx = Path(path)
     with SafeArchive(qdpx, max_bytes=max_bytes, max_entry_bytes=max_entry_bytes) as archive:
-        entry = _find_qde(archive)
+        entry = find_qde(archive)
         state = QdeReader(qdpx, entry)
         with archive.open(entry) as fh:
             state.run(fh)
-        texts = [_source_text(archive, src, qdpx) for src in state.sources]
-        note_texts = {g: _note_text(archive, n, qdpx) for g, n in state.notes.notes.items()}
+        texts = [source_text(archive, src, qdpx) for src in state.sources]
+        note_texts = {g: note_text(archive, n, qdpx) for g, n in state.notes.notes.items()}
     for kind, n in state.skipped.items():
         warnings.warn(
             f"{qdpx}: {n} {kind} element(s) skipped; only text sources are imported",
@@ -256,18 +188,6 @@ def read_qdpx(
     if _CRLF_AS_ONE.search(origin):
         texts = [t.replace("\r\n", "\n") if t is not None else None for t in texts]
     return _assemble(qdpx, state, texts, origin, note_texts)
-
-
-def _note_text(archive: SafeArchive, note: NoteIn, qdpx: Path) -> str:
-    """A note's text: its PlainTextContent, else its file, else its Description."""
-    if note.content is not None and note.content.strip():
-        return note.content
-    if note.plain:
-        src = SourceIn(note.guid, note.name, note.plain, None)
-        found = _source_text(archive, src, qdpx)
-        if found is not None and found.strip():
-            return found
-    return note.description or ""
 
 
 def _assemble(
