@@ -22,6 +22,7 @@ from qualcode.coding.human import Seen, check_codings, codings_to_wide, labelled
 from qualcode.coding.job import METHODS, code_turns
 from qualcode.coding.training import resolve_codebook, role_mask, train_model
 from qualcode.errors import QualcodeError, QualcodeWarning
+from qualcode.kappa import kappa_from_agreement
 from qualcode.schema import CODE, INTERVIEW, TURN_ID
 
 __all__ = ["MACRO", "MICRO", "FoldWarning", "assign_folds", "evaluate", "folds_used", "score_table"]
@@ -140,7 +141,7 @@ def _scores(g: np.ndarray, p: np.ndarray, n_boot: int, seed: int) -> dict[str, A
     n = len(g)
     po = float(np.mean(g == p)) if n else float("nan")
     pe = (n_true / n) * (n_pred / n) + (1 - n_true / n) * (1 - n_pred / n) if n else 1.0
-    kappa = (po - pe) / (1 - pe) if pe < 1 else float("nan")
+    kappa = float(kappa_from_agreement(po, pe))
     low, high = kappa_interval(g, p, n_boot=n_boot, random_state=seed) if n_boot else (np.nan,) * 2
     return {
         "n": n,

@@ -32,13 +32,13 @@ from qualcode.agreement.statistics import (
     alpha_from_counts,
     binary_stats,
     cohen_kappa,
-    kappa_from_confusion,
     kappa_interval,
     krippendorff_alpha,
     percent_agreement,
     percent_from_counts,
 )
 from qualcode.agreement.tables import OVERALL, agreement_table, disagreements, pairwise_agreement
+from qualcode.kappa import kappa_from_confusion
 
 __all__ = [
     "OVERALL",

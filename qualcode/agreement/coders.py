@@ -15,7 +15,6 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from qualcode.agreement.statistics import kappa_from_confusion
 from qualcode.codebook import Codebook
 from qualcode.codingframe import (
     AGREEMENT,
@@ -36,6 +35,7 @@ from qualcode.codingframe import (
     unique,
     with_meta,
 )
+from qualcode.kappa import kappa_from_confusion
 from qualcode.schema import CODE, CODER, INTERVIEW, TURN_ID
 
 __all__ = ["coder_agreement"]

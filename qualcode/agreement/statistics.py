@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from qualcode.errors import QualcodeError, UndefinedStatisticWarning
+from qualcode.kappa import kappa_from_agreement, kappa_from_confusion
 
 __all__ = [
     "alpha_from_counts",
     "binary_stats",
     "cohen_kappa",
-    "kappa_from_confusion",
     "kappa_interval",
     "krippendorff_alpha",
     "percent_agreement",
@@ -102,36 +102,6 @@ def percent_from_counts(counts: np.ndarray, *, weights: np.ndarray | None = None
     counts, m, w = counts[keep], m[keep], w[keep]
     agreeing = (counts * (counts - 1)).sum(axis=1)
     return float(np.average(agreeing / (m * (m - 1)), weights=w))
-
-
-def kappa_from_confusion(confusion: np.ndarray) -> float:
-    """Return Cohen's kappa from two coders' confusion table (the one kappa of qualcode).
-
-    Parameters
-    ----------
-    confusion : ndarray, shape (n_categories, n_categories)
-        ``confusion[i, j]``: units (or their weight, such as characters) that the first coder
-        put in category ``i`` and the second in ``j``.
-
-    Returns
-    -------
-    float
-        ``(po - pe) / (1 - pe)``; NaN when there are no units or chance agreement is 1.
-
-    Examples
-    --------
-    >>> kappa_from_confusion(np.array([[20, 5], [10, 15]]))
-    0.4
-    """
-    table = np.asarray(confusion, dtype=float)
-    n = table.sum()
-    if n <= 0:
-        return float("nan")
-    po = np.trace(table) / n
-    pe = float((table.sum(axis=1) / n) @ (table.sum(axis=0) / n))
-    if pe >= 1.0 - 1e-12:
-        return float("nan")
-    return float(round((po - pe) / (1.0 - pe), 12))
 
 
 def _kappa_pair(a: Sequence[Any], b: Sequence[Any]) -> tuple[float, int]:
@@ -272,7 +242,7 @@ def kappa_interval(
     ok = pe < 1.0 - 1e-12
     if not ok.any():
         return float("nan"), float("nan")
-    kappas = (po[ok] - pe[ok]) / (1.0 - pe[ok])
+    kappas = kappa_from_agreement(po, pe, margin=1e-12)[ok]
     tail = (1.0 - level) / 2.0 * 100.0
     low, high = np.percentile(kappas, [tail, 100.0 - tail])
     return float(low), float(high)

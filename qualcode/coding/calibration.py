@@ -20,6 +20,7 @@ from qualcode.coding.sequence import (
     class_frequencies,
     transition_table,
 )
+from qualcode.kappa import kappa_from_agreement
 
 __all__ = [
     "MIN_OFFSET_EXAMPLES",
@@ -102,13 +103,6 @@ def fit_temperature(scores: np.ndarray, target: np.ndarray) -> float:
     return float(np.exp(res.x))
 
 
-def _kappa(agree: np.ndarray, dot: np.ndarray, n: int) -> np.ndarray:
-    """Cohen's kappa from the number of agreements and ``sum_c true_c * predicted_c``."""
-    pe = dot / (n * n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(pe < 1.0, (agree / n - pe) / (1.0 - pe), 0.0)
-
-
 def kappa_biases(
     log_p: np.ndarray, target: np.ndarray, *, min_count: int = 5, rounds: int = 3
 ) -> np.ndarray:
@@ -144,7 +138,7 @@ def kappa_biases(
                 float(true @ np.bincount(other, minlength=k))
                 + np.r_[0.0, np.cumsum(true[c] - true[o_sorted])]
             )
-            kap = _kappa(agree, dot, n)
+            kap = kappa_from_agreement(agree / n, dot / (n * n), undefined=0.0)
             # candidate offsets: half-way between consecutive crossing points
             lo = np.r_[cuts[0] - 1.0, cuts]
             hi = np.r_[cuts, cuts[-1] + 1.0]

@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from qualcode.kappa import kappa_from_agreement
+
 __all__ = [
     "Links",
     "SequenceModel",
@@ -227,7 +229,7 @@ def _kappa(true: np.ndarray, pred: np.ndarray, k: int) -> float:
         return 0.0
     agree = float(np.sum(true == pred)) / n
     pe = float(np.bincount(true, minlength=k) @ np.bincount(pred, minlength=k)) / (n * n)
-    return (agree - pe) / (1.0 - pe) if pe < 1.0 else 0.0
+    return float(kappa_from_agreement(agree, pe, undefined=0.0))
 
 
 def choose_sequence(
