@@ -26,11 +26,7 @@ from qualcode.reports import (
 )
 from qualcode.schema import CODE
 
-__all__ = [
-    "AttributeMatrix",
-    "attribute_matrices",
-    "attribute_title",
-]
+__all__ = ["AttributeMatrix", "attribute_matrices", "attribute_title"]
 
 
 @dataclass(frozen=True)

@@ -55,12 +55,7 @@ from qualcode.schema import (
 if TYPE_CHECKING:
     from qualcode.exchange.charts import DrawnChart
 
-__all__ = [
-    "chart_svgs",
-    "render_html_report",
-    "report_charts",
-    "write_html_report",
-]
+__all__ = ["chart_svgs", "render_html_report", "report_charts", "write_html_report"]
 
 logger = logging.getLogger(__name__)
 

@@ -27,11 +27,7 @@ from qualcode.languages import (
     check_language,
 )
 
-__all__ = [
-    "OWN_COLUMNS",
-    "WORKBOOK_DROP",
-    "write_workbook",
-]
+__all__ = ["OWN_COLUMNS", "WORKBOOK_DROP", "write_workbook"]
 
 logger = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ __all__ = [
     "LARGE_STRING",
     "POOL",
     "StrArray",
+    "byte_slices",
     "normalize_text_array",
     "question_rows",
     "rows_of",
@@ -142,3 +143,33 @@ def question_rows(text: StrArray) -> np.ndarray:
         flag[rows_of(offsets, pos)] = True
         out.append(flag)
     return np.concatenate(out) if out else np.zeros(0, dtype=bool)
+
+
+def byte_slices(lines: pa.Array, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
+    """The bytes ``starts[i]:ends[i]`` of the data buffer of ``lines`` as a string array.
+
+    Made as an Arrow ``string_view`` array pointing into the buffer, then cast (one copy) to
+    ``large_string``.
+    """
+    data_buf = lines.buffers()[2]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    n = len(starts)
+    lengths = ends - starts
+    views = np.zeros((n, 4), dtype=np.int32)
+    views[:, 0] = lengths
+    raw = views.view(np.uint8)
+    short = lengths <= 12
+    rows = np.flatnonzero(~short)
+    if len(rows):  # a 4-byte prefix, buffer 0 and the offset
+        at = starts[rows]
+        raw[rows, 4:8] = data[at[:, None] + np.arange(4)]
+        views[rows, 3] = at
+    rows = np.flatnonzero(short)
+    if len(rows):  # the bytes inline, zero-padded
+        idx = starts[rows][:, None] + np.arange(12)
+        np.minimum(idx, len(data) - 1, out=idx)
+        head = data[idx]
+        head[np.arange(12) >= lengths[rows][:, None]] = 0
+        raw[rows, 4:] = head
+    arr = pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), data_buf])
+    return arr.cast(LARGE_STRING, memory_pool=POOL)

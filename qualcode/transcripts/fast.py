@@ -31,7 +31,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from qualcode.transcripts.arrowtext import POOL, normalize_text_array, rows_of, string_buffers
+from qualcode.transcripts.arrowtext import (
+    LARGE_STRING,
+    POOL,
+    byte_slices,
+    normalize_text_array,
+    rows_of,
+    string_buffers,
+)
 from qualcode.transcripts.builder import Labels
 from qualcode.transcripts.labels import STRONG, clean_heading, label_strength, strip_markup
 
@@ -58,8 +65,6 @@ LABEL_START_RE2 = (
 #: the same shape in Python syntax (Unicode labels), for the lines RE2 leaves
 _LABEL_LINE = re.compile(r"([^\W\d_][^\W_]{0,15}):[ \t]+([^\s\[(].*)")
 _MD_HEADING = re.compile(r"#{1,6}\s")
-
-_STR = pa.large_string()
 
 
 @dataclass
@@ -148,39 +153,9 @@ def _chunks(pieces: Iterable[Piece]) -> Iterator[list[Piece]]:
         yield group
 
 
-def _slices(lines: pa.Array, starts: np.ndarray, ends: np.ndarray) -> pa.Array:
-    """The bytes ``starts[i]:ends[i]`` of the data buffer of ``lines`` as a string array.
-
-    Made as an Arrow ``string_view`` array pointing into the buffer, then cast (one copy) to
-    ``large_string``.
-    """
-    data_buf = lines.buffers()[2]
-    data = np.frombuffer(data_buf, dtype=np.uint8)
-    n = len(starts)
-    lengths = ends - starts
-    views = np.zeros((n, 4), dtype=np.int32)
-    views[:, 0] = lengths
-    raw = views.view(np.uint8)
-    short = lengths <= 12
-    rows = np.flatnonzero(~short)
-    if len(rows):  # a 4-byte prefix, buffer 0 and the offset
-        at = starts[rows]
-        raw[rows, 4:8] = data[at[:, None] + np.arange(4)]
-        views[rows, 3] = at
-    rows = np.flatnonzero(short)
-    if len(rows):  # the bytes inline, zero-padded
-        idx = starts[rows][:, None] + np.arange(12)
-        np.minimum(idx, len(data) - 1, out=idx)
-        head = data[idx]
-        head[np.arange(12) >= lengths[rows][:, None]] = 0
-        raw[rows, 4:] = head
-    arr = pa.Array.from_buffers(pa.string_view(), n, [None, pa.py_buffer(views), data_buf])
-    return arr.cast(_STR, memory_pool=POOL)
-
-
 def _append(arr: pa.Array, values: list[str], order: pa.Array) -> pa.Array:
     """``arr`` followed by ``values``, reordered by ``order``."""
-    more = pa.array(values, type=_STR, memory_pool=POOL)
+    more = pa.array(values, type=LARGE_STRING, memory_pool=POOL)
     return pc.take(pa.concat_arrays([arr, more], memory_pool=POOL), order, memory_pool=POOL)
 
 
@@ -249,7 +224,7 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
         joined = group[0][2] if len(group) == 1 else "\n".join(p[2] for p in group)
         markup = "<" in joined or "&" in joined
         try:
-            whole = pa.array([joined], type=_STR, memory_pool=POOL)
+            whole = pa.array([joined], type=LARGE_STRING, memory_pool=POOL)
         except (UnicodeError, pa.ArrowException):  # lone surrogates: not UTF-8
             for p in group:
                 states[p[0]].ok = False
@@ -280,7 +255,7 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
             if not more.any():
                 break
             start += more
-        rest = _slices(lines, start, offsets[fast_rows + 1])
+        rest = byte_slices(lines, start, offsets[fast_rows + 1])
         del start
         other = np.flatnonzero(~take & (offsets[1:] > offsets[:-1]))
         # what separates label lines, for merging runs: 1 a blank line, 2 a heading
@@ -349,7 +324,7 @@ def parse_pieces(pieces: Iterable[Piece], n_files: int, *, merge_runs: bool = Tr
     line = np.concatenate(lines_out) if lines_out else np.zeros(0, dtype=np.int64)
     row_file = np.concatenate(files_out) if files_out else np.zeros(0, dtype=np.int32)
     codes = np.concatenate(codes_out) if codes_out else np.zeros(0, dtype=np.int32)
-    text = pa.chunked_array(bodies, type=_STR)
+    text = pa.chunked_array(bodies, type=LARGE_STRING)
     if hits_out:
         merge = np.concatenate(hits_out) & runs.paragraphs()[row_file]
         if merge.any():
@@ -383,7 +358,7 @@ def _merge_rows(text: pa.ChunkedArray, merge: np.ndarray) -> tuple[pa.Array, np.
     offsets = pa.array(np.r_[keep, len(merge)].astype(np.int64))
     values = text.combine_chunks(memory_pool=POOL)
     groups = pa.LargeListArray.from_arrays(offsets, values, pool=POOL)
-    joined = pc.binary_join(groups, pa.scalar(" ", type=_STR), memory_pool=POOL)
+    joined = pc.binary_join(groups, pa.scalar(" ", type=LARGE_STRING), memory_pool=POOL)
     return joined, keep
 
 

@@ -24,10 +24,7 @@ from qualcode.transcripts.builder import RawTurns
 from qualcode.transcripts.labels import normalize_space
 from qualcode.transcripts.text import parse_lines
 
-__all__ = [
-    "html_lines",
-    "parse_html",
-]
+__all__ = ["html_lines", "parse_html"]
 
 _BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "tr", "td", "th", "table", "blockquote", "section",

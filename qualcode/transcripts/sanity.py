@@ -16,11 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = [
-    "MANY_INTERVIEWS",
-    "MANY_SPEAKERS",
-    "check_structure",
-]
+__all__ = ["MANY_INTERVIEWS", "MANY_SPEAKERS", "check_structure"]
 
 #: fewer distinct speaker labels than this are never implausible
 MANY_SPEAKERS = 20

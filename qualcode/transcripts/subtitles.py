@@ -30,9 +30,7 @@ from qualcode.transcripts.labels import (
     strip_markup,
 )
 
-__all__ = [
-    "parse_captions",
-]
+__all__ = ["parse_captions"]
 
 _TIMING_RE = re.compile(
     r"\s*(?P<a>(?:\d{1,3}:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*"

@@ -43,9 +43,7 @@ from qualcode.transcripts.labels import (
 from qualcode.transcripts.shapes import CONTINUATION, HEADING, TITLE
 from qualcode.transcripts.text import parse_lines
 
-__all__ = [
-    "parse_docx",
-]
+__all__ = ["parse_docx"]
 
 _HEADER_WORDS = frozenset(
     {"speaker", "sprecher", "pembicara", "nama", "name", "text", "teks", "transcript",

@@ -19,10 +19,7 @@ from qualcode.errors import QualcodeError
 from qualcode.fileio import write_atomic
 from qualcode.transcripts.labels import LABEL_RE, STRONG, label_strength
 
-__all__ = [
-    "format_transcript",
-    "write_transcript",
-]
+__all__ = ["format_transcript", "write_transcript"]
 
 
 def _timestamp(seconds: float) -> str:

@@ -14,14 +14,7 @@ from qualcode.errors import QualcodeError
 if TYPE_CHECKING:
     from distributed import Client
 
-__all__ = [
-    "CONNECT_TIMEOUT",
-    "INSTALL_HINT",
-    "RETRIES",
-    "dask_client",
-    "n_workers",
-    "require_dask",
-]
+__all__ = ["CONNECT_TIMEOUT", "INSTALL_HINT", "RETRIES", "dask_client", "n_workers", "require_dask"]
 
 INSTALL_HINT = "pip install 'qualcode[dask]'"
 #: times a partition's task is run again after it raised (a killed worker is handled by the

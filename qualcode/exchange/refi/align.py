@@ -21,10 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = [
-    "TurnMap",
-    "line_starts",
-]
+__all__ = ["TurnMap", "line_starts"]
 
 _WORD_RE = re.compile(r"[^\W_]")
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")

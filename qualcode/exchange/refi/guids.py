@@ -13,12 +13,7 @@ import hashlib
 import re
 import uuid
 
-__all__ = [
-    "NAMESPACE",
-    "is_guid",
-    "make_guid",
-    "normalize_guid",
-]
+__all__ = ["NAMESPACE", "is_guid", "make_guid", "normalize_guid"]
 
 #: the default namespace of qualcode's GUIDs (itself derived, so it is reproducible)
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/qualcode/qualcode#refi-qda")

@@ -24,12 +24,7 @@ from qualcode.project.reading import MACHINE_CODERS
 from qualcode.provenance import STATUS
 from qualcode.pseudonyms import Pseudonyms
 
-__all__ = [
-    "export_project_qdpx",
-    "import_project_qdc",
-    "import_project_qdpx",
-    "merge_qdpx",
-]
+__all__ = ["export_project_qdpx", "import_project_qdc", "import_project_qdpx", "merge_qdpx"]
 
 
 def export_project_qdpx(

@@ -16,14 +16,7 @@ from qualcode.exchange.refi.safety import parse_xml
 from qualcode.exchange.refi.xmlout import attr
 from qualcode.fileio import write_atomic
 
-__all__ = [
-    "CODEBOOK_NS",
-    "MAX_QDC_BYTES",
-    "PROJECT_NS",
-    "RefiCodebook",
-    "read_qdc",
-    "write_qdc",
-]
+__all__ = ["CODEBOOK_NS", "MAX_QDC_BYTES", "PROJECT_NS", "RefiCodebook", "read_qdc", "write_qdc"]
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"

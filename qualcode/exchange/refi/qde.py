@@ -19,10 +19,7 @@ from qualcode.exchange.refi.guids import normalize_guid
 from qualcode.exchange.refi.notes import NoteIn, NoteRefs
 from qualcode.exchange.refi.safety import parse_xml
 
-__all__ = [
-    "QdeReader",
-    "SourceIn",
-]
+__all__ = ["QdeReader", "SourceIn"]
 
 _VALUE_TAGS = {
     "TextValue",

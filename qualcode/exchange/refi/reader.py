@@ -61,11 +61,7 @@ from qualcode.exchange.refi.writer import INTERVIEW_VARIABLE, ROLES_VARIABLE
 from qualcode.transcripts.api import parse_transcript
 from qualcode.transcripts.builder import UNKNOWN_SPEAKER, slugify
 
-__all__ = [
-    "UNKNOWN_CODER",
-    "RefiProject",
-    "read_qdpx",
-]
+__all__ = ["UNKNOWN_CODER", "RefiProject", "read_qdpx"]
 
 logger = logging.getLogger(__name__)
 

@@ -12,12 +12,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = [
-    "attr",
-    "clean",
-    "element",
-    "text",
-]
+__all__ = ["attr", "clean", "element", "text"]
 
 # characters XML 1.0 does not allow at all (C0 controls but tab, LF, CR; lone surrogates; FFFE/F)
 _INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
