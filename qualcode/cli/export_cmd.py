@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from qualcode.case_labels import find_case_labels
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
     AttributeOpt,
@@ -26,9 +25,8 @@ from qualcode.cli.inputs import (
     TurnsOpt,
     describe_shown,
     echo_pseudonyms,
-    load_cases,
-    load_inputs,
     load_pseudonyms,
+    load_report_inputs,
     open_project_file,
 )
 from qualcode.errors import QualcodeError
@@ -65,16 +63,17 @@ def export_docx(
     """Write the Word appendix: codebook, transcripts, coded segments, theme frequencies."""
     from qualcode.exchange.docx import write_docx_appendix
 
-    names = load_pseudonyms(pseudonyms)
-    turns_df, codings_df, book = load_inputs(
+    names, turns_df, codings_df, book, cases_df, labels = load_report_inputs(
         turns,
         codings,
         codebook,
         project,
         coder=coder,
         include_suggestions=include_suggestions,
+        cases=cases,
+        attribute=attribute,
+        pseudonyms=pseudonyms,
     )
-    cases_df = load_cases(cases, attribute, project=project)
     path = write_docx_appendix(
         turns_df,
         codings_df,
@@ -88,7 +87,7 @@ def export_docx(
         cases=cases_df,
         attributes=attribute or None,
         pseudonyms=names,
-        case_labels=find_case_labels(cases),
+        case_labels=labels,
     )
     typer.echo(
         f"Wrote {path} ({turns_df[INTERVIEW].nunique()} interviews, {len(codings_df)} codings)"
@@ -115,16 +114,17 @@ def export_xlsx(
     """Write the report tables to one Excel workbook, one sheet per table."""
     from qualcode.exchange.report import write_report_workbook
 
-    names = load_pseudonyms(pseudonyms)
-    turns_df, codings_df, book = load_inputs(
+    names, turns_df, codings_df, book, cases_df, labels = load_report_inputs(
         turns,
         codings,
         codebook,
         project,
         coder=coder,
         include_suggestions=include_suggestions,
+        cases=cases,
+        attribute=attribute,
+        pseudonyms=pseudonyms,
     )
-    cases_df = load_cases(cases, attribute, project=project)
     path = write_report_workbook(
         turns_df,
         codings_df,
@@ -136,7 +136,7 @@ def export_xlsx(
         attributes=attribute or None,
         lang=lang,
         pseudonyms=names,
-        case_labels=find_case_labels(cases),
+        case_labels=labels,
     )
     typer.echo(f"Wrote {path}")
     typer.echo(describe_shown(codings_df))

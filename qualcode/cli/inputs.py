@@ -7,7 +7,7 @@ an option means the same thing and fails with the same message everywhere.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NamedTuple
 
 import pandas as pd
 import typer
@@ -17,6 +17,9 @@ from qualcode.errors import CodebookError, QualcodeError
 from qualcode.languages import LANGUAGES
 from qualcode.pseudonyms import Pseudonyms
 from qualcode.schema import validate_codings
+
+if TYPE_CHECKING:
+    from qualcode.case_labels import CaseLabels
 
 __all__ = [
     "SEEN_HELP",
@@ -30,6 +33,7 @@ __all__ = [
     "MinScoreOpt",
     "ProjectOpt",
     "PseudonymsOpt",
+    "ReportInputs",
     "SchedulerOpt",
     "TurnsOpt",
     "check_seen",
@@ -42,6 +46,7 @@ __all__ = [
     "load_codings",
     "load_inputs",
     "load_pseudonyms",
+    "load_report_inputs",
     "load_turns",
     "open_project_file",
     "project_training_data",
@@ -317,6 +322,47 @@ def check_seen(seen: str) -> str:
 def format_table(table: pd.DataFrame) -> str:
     """Render a result table for the terminal (3 decimals, NaN as 'n/a')."""
     return table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="n/a")
+
+
+class ReportInputs(NamedTuple):
+    """What every report command reads, in the order it reads it."""
+
+    pseudonyms: Pseudonyms | None
+    turns: pd.DataFrame
+    codings: pd.DataFrame
+    codebook: Codebook
+    cases: pd.DataFrame | None
+    case_labels: CaseLabels | None
+
+
+def load_report_inputs(
+    turns: Path | None,
+    codings: Path | None,
+    codebook: Path | None,
+    project: Path | None,
+    *,
+    coder: list[str] | None,
+    include_suggestions: bool,
+    cases: Path | None,
+    attribute: list[str] | None,
+    pseudonyms: Path | None,
+) -> ReportInputs:
+    """Read the inputs of ``report`` and ``export docx/xlsx``: ``--pseudonyms`` first (checked
+    before any work), then :func:`load_inputs`, :func:`load_cases` and the case labels beside
+    the cases file."""
+    from qualcode.case_labels import find_case_labels
+
+    names = load_pseudonyms(pseudonyms)
+    turns_df, codings_df, book = load_inputs(
+        turns,
+        codings,
+        codebook,
+        project,
+        coder=coder,
+        include_suggestions=include_suggestions,
+    )
+    cases_df = load_cases(cases, attribute, project=project)
+    return ReportInputs(names, turns_df, codings_df, book, cases_df, find_case_labels(cases))
 
 
 def load_pseudonyms(path: Path | None) -> Pseudonyms | None:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from qualcode.case_labels import find_case_labels
 from qualcode.cli.app import app
 from qualcode.cli.inputs import (
     AttributeOpt,
@@ -23,9 +22,7 @@ from qualcode.cli.inputs import (
     TurnsOpt,
     describe_shown,
     echo_pseudonyms,
-    load_cases,
-    load_inputs,
-    load_pseudonyms,
+    load_report_inputs,
 )
 
 __all__ = ["report_command"]
@@ -61,16 +58,17 @@ def report_command(
     """Write report tables (CSV and XLSX), charts (PNG, SVG) and an HTML report to a folder."""
     from qualcode.exchange.report import write_report
 
-    names = load_pseudonyms(pseudonyms)
-    turns_df, codings_df, book = load_inputs(
+    names, turns_df, codings_df, book, cases_df, labels = load_report_inputs(
         turns,
         codings,
         codebook,
         project,
         coder=coder,
         include_suggestions=include_suggestions,
+        cases=cases,
+        attribute=attribute,
+        pseudonyms=pseudonyms,
     )
-    cases_df = load_cases(cases, attribute, project=project)
     written = write_report(
         turns_df,
         codings_df,
@@ -85,7 +83,7 @@ def report_command(
         attributes=attribute or None,
         cooccurrence=cooccurrence,
         pseudonyms=names,
-        case_labels=find_case_labels(cases),
+        case_labels=labels,
     )
     n_csv = sum(k.startswith("csv:") for k in written)
     n_charts = sum(k.startswith("chart:") for k in written)
