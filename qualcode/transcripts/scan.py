@@ -319,6 +319,12 @@ class LineScan:
                     cands[i] = (label, "", None, HEADLABEL)
                     self.colon_counts[label] += 1
 
+    def relax(self) -> None:
+        """Accept weak labels seen once from now on, forgetting the decisions made so far."""
+        self.relaxed = True
+        self._ok.clear()
+        self._heading_memo.clear()
+
     # -- label acceptance -----------------------------------------------------------------
     def ok(self, label: str, shape: int) -> bool:
         """Say whether ``label``, written in ``shape``, is accepted as a speaker label."""

@@ -396,9 +396,7 @@ def parse_lines(
     raw, unread = parser.build()
     if not len(raw) and speakers is None:
         # a short file where every name occurs once: take capitalised names as labels
-        parser.relaxed = True
-        parser._ok.clear()
-        parser._heading_memo.clear()
+        parser.relax()
         raw, unread = parser.build()
     if len(raw):
         raw.blocks = parser.blocks
