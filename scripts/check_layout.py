@@ -48,6 +48,7 @@ __all__ = [
     "LAZY_UPWARD",
     "MAX_LINES",
     "MEASURES",
+    "TARGET_LINES",
     "Module",
     "check",
     "layer_of",
@@ -56,6 +57,8 @@ __all__ = [
 ]
 
 MAX_LINES = 600
+#: The size DESIGN.md aims at ("about 500 lines"): modules over it are listed, not counted.
+TARGET_LINES = 500
 
 #: The floors of the house, lowest first (DESIGN.md). A module belongs to the floor of the
 #: longest prefix listed; ``qualcode`` itself (the package face) is the roof.
@@ -544,7 +547,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", nargs="?", type=Path, default=Path.cwd())
     parser.add_argument("--only", action="append", choices=MEASURES)
     args = parser.parse_args(argv)
-    results = check(args.root.resolve(), args.only)
+    root = args.root.resolve()
+    results = check(root, args.only)
     width = max(len(n) for n in results)
     print(f"{'measure':<{width}}  {'result':<6}  violations")
     for name, problems in results.items():
@@ -554,6 +558,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{name}:")
             for problem in problems:
                 print(f"  {problem}")
+    if "size" in results:
+        big = [
+            f"{m.path.relative_to(root / 'qualcode').as_posix()} ({m.lines})"
+            for m in sorted(read_modules(root).values(), key=lambda m: -m.lines)
+            if TARGET_LINES < m.lines <= MAX_LINES
+        ]
+        if big:
+            print(f"\nover {TARGET_LINES} lines (the aim, not a violation): {', '.join(big)}")
     return 1 if any(results.values()) else 0
 
 
