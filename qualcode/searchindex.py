@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from qualcode import schema
-from qualcode.coding.matcher import keyword_words
 from qualcode.coding.morphology import CLITIC, EXACT, Lemmatizer, lemma_table
 from qualcode.coding.rules import LEFT, MATCHED, RIGHT
+from qualcode.coding.tokens import keyword_words
 from qualcode.errors import QualcodeError
 from qualcode.tokenindex import TokenIndex
 from qualcode.wordcount import (

@@ -2,12 +2,13 @@
 
 :class:`TokenIndex` tokenises a table's texts once into flat arrays (one entry per normalised
 token: its vocabulary id and its code-point offsets in its text), the same tokens the keyword
-rules match (:func:`qualcode.coding.matcher.word_tokens`: lowercased, ``-nya`` dropped,
+rules match (:func:`qualcode.coding.tokens.word_tokens`: lowercased, ``-nya`` dropped,
 reduplication folded, other hyphenated words split). It is built for large tables (200,000
 turns take about a second):
 
 1. Texts are joined with spaces in batches of about two million characters; numpy finds the
-   raw tokens (the matches of ``\\w+(?:-\\w+)*``) from a per-character word/non-word table.
+   raw tokens (the matches of ``\\w+(?:-\\w+)*``) from a per-character word/non-word table
+   (:func:`qualcode.coding.tokens.raw_tokens`, the keyword matcher's tokeniser).
 2. Raw tokens of up to sixteen Latin-1 characters are told apart by their bytes packed into two
    64-bit integers (hashed by pandas, no Python string per token); longer ones and tokens with
    other characters by their string.
@@ -23,7 +24,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from qualcode.coding.matcher import word_tokens
+from qualcode.coding.tokens import expand_ranges, raw_tokens, word_tokens
 
 __all__ = ["TokenIndex"]
 
@@ -31,9 +32,6 @@ __all__ = ["TokenIndex"]
 BATCH_CHARS = 1 << 21
 #: raw tokens of up to this many Latin-1 characters are told apart by their packed bytes
 _PACK = 16
-_HYPHEN = ord("-")
-#: ``\w`` for the code points below 256 (``\w`` is str.isalnum() or "_")
-_WORD_LATIN1 = np.array([chr(i).isalnum() or i == ord("_") for i in range(256)])
 _MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
 
@@ -138,7 +136,7 @@ class TokenIndex:
         """Tokens of one batch of texts: (norm, start, end) per token, token count per text."""
         joined = " ".join(texts)
         text_start = np.cumsum(lengths + 1) - (lengths + 1)
-        starts, ends, packed, narrow = _raw_tokens(joined)
+        starts, ends, packed, narrow = raw_tokens(joined, pad=_PACK)
         rid = np.empty(len(starts), dtype=np.int64)
         short = narrow & (ends - starts <= _PACK)
         at = np.flatnonzero(short)
@@ -158,7 +156,7 @@ class TokenIndex:
             ]
         count = np.asarray(self._raw_count, dtype=np.int64)[rid]
         token = np.repeat(np.arange(len(rid), dtype=np.int64), count)
-        part = _expand(np.asarray(self._raw_first, dtype=np.int64)[rid], count)
+        part = expand_ranges(np.asarray(self._raw_first, dtype=np.int64)[rid], count)
         base = starts[token]
         start = base + np.asarray(self._part_start, dtype=np.int64)[part]
         end = base + np.asarray(self._part_end, dtype=np.int64)[part]
@@ -167,47 +165,6 @@ class TokenIndex:
         norm = np.asarray(self._part_norm, dtype=np.int32)[part]
         local = text_start[unit]
         return norm, (start - local).astype(np.int32), (end - local).astype(np.int32), per_text
-
-
-def _raw_tokens(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
-    r"""Find the ``\w+(?:-\w+)*`` matches of ``text`` with numpy.
-
-    Returns start and end offsets, the text's code points as bytes (the low byte of each, then
-    ``_PACK`` zero bytes; None when no token is narrow) and, per token, whether all its code
-    points are below 256.
-    """
-    if not text:
-        z = np.zeros(0, dtype=np.int64)
-        return z, z, None, np.zeros(0, dtype=bool)
-    try:
-        codes = np.frombuffer(text.encode("latin-1") + bytes(_PACK), dtype=np.uint8)
-        word = _WORD_LATIN1[codes]
-        wide_at = None
-    except UnicodeEncodeError:
-        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        wide_at = np.flatnonzero(points > 255)
-        word = np.zeros(len(points) + _PACK, dtype=bool)
-        low = points <= 255
-        word[: len(points)][low] = _WORD_LATIN1[points[low]]
-        distinct, inverse = np.unique(points[wide_at], return_inverse=True)
-        alnum = np.array([chr(c).isalnum() for c in distinct.tolist()], dtype=bool)
-        word[wide_at] = alnum[inverse]
-        codes = np.zeros(len(points) + _PACK, dtype=np.uint8)
-        codes[: len(points)] = points & 0xFF
-    inside = word
-    if "-" in text:  # a hyphen with word characters on both sides joins them
-        inside = word.copy()
-        inside[1:-1] |= (codes[1:-1] == _HYPHEN) & word[:-2] & word[2:]
-    edges = np.flatnonzero(inside[1:] != inside[:-1]) + 1
-    if inside[0]:
-        edges = np.concatenate([np.zeros(1, dtype=edges.dtype), edges])
-    starts, ends = edges[0::2].astype(np.int64), edges[1::2].astype(np.int64)
-    narrow = np.ones(len(starts), dtype=bool)
-    if wide_at is not None and len(wide_at) and len(starts):
-        tok = np.searchsorted(starts, wide_at, side="right") - 1
-        inside_tok = (tok >= 0) & (wide_at < ends[np.maximum(tok, 0)])
-        narrow[tok[inside_tok]] = False
-    return starts, ends, codes, narrow
 
 
 def _factorize_packed(
@@ -233,12 +190,3 @@ def _factorize_packed(
     first_seen = np.flatnonzero(new)
     assert len(first_seen) == len(uniques)
     return local, first_seen
-
-
-def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenate ``arange(s, s + c)`` for every (s, c) pair."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(counts)
-    return np.repeat(starts - (ends - counts), counts) + np.arange(total, dtype=np.int64)

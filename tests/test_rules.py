@@ -15,8 +15,8 @@ from qualcode import KeywordCoder, TableError, schema
 from qualcode.codebook import Code, Codebook, Theme, parse_codebook
 from qualcode.coding import KeywordCoder as KeywordCoderFromPackage
 from qualcode.coding import matcher
-from qualcode.coding.matcher import required_literals
 from qualcode.coding.morphology import Lemmatizer, strip_affixes, tokenize
+from qualcode.coding.prefilter import required_literals
 from qualcode.coding.rules import EXPLAIN_COLUMNS, score_from_hits
 from qualcode.errors import QualcodeError
 

@@ -10,7 +10,7 @@ import pytest
 
 import qualcode as qc
 from qualcode import schema
-from qualcode.coding.matcher import word_tokens
+from qualcode.coding.tokens import word_tokens
 from qualcode.errors import QualcodeError
 from qualcode.wordcount import COLLOQUIAL_ID, FREQUENCY_COLUMNS, stop_words
 from tests.conftest import SAMPLE_TXT

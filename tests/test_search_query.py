@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 import qualcode as qc
 from qualcode import schema
 from qualcode.codebook import Code, Codebook, Theme
-from qualcode.coding.matcher import word_tokens
 from qualcode.coding.morphology import Lemmatizer
+from qualcode.coding.tokens import word_tokens
 from qualcode.errors import QualcodeError
 from qualcode.textsearch import SEARCH_COLUMNS, SearchIndex, parse_query
 from qualcode.tokenindex import TokenIndex

@@ -26,280 +26,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from qualcode.codebook import Codebook
-from qualcode.coding.morphology import CLITIC, EXACT, TOKEN_RE, Lemmatizer, _split_hyphenated
+from qualcode.coding.hits import HIT_FIELDS, Columns, Hits, empty_hits
+from qualcode.coding.morphology import CLITIC, EXACT, Lemmatizer
+from qualcode.coding.prefilter import pattern_hits, required_literals
+from qualcode.coding.tokens import (
+    KEY_BYTES,
+    IntColumn,
+    TokenVocabulary,
+    expand_ranges,
+    keyword_words,
+    raw_tokens,
+    token_keys,
+    word_tokens,
+)
 
-__all__ = ["Hits", "KeywordMatcher", "keyword_words", "required_literals", "word_tokens"]
+__all__ = ["BATCH_CHARS", "KeywordMatcher"]
 
 #: characters of text handled per batch (bounds memory on large corpora)
 BATCH_CHARS = 1 << 21
-#: shortest literal worth prefiltering a pattern on
-_MIN_LITERAL = 3
 
 _I64 = np.int64
-#: hit columns as parallel arrays: unit, code, start, end, rule, evidence
-_Columns = tuple[np.ndarray, ...]
 #: signature ids are packed in pairs as ``a * _SIG_BASE + b``
 _SIG_BASE = 1 << 31
-
-
-@dataclass(frozen=True)
-class Hits:
-    """Keyword and pattern hits, one entry per hit, as parallel arrays.
-
-    Sorted by text, then code (codebook order), then start offset, longest hit first; hits
-    contained in another hit of the same code and text are already removed.
-
-    Attributes
-    ----------
-    unit, code, start, end, rule, evidence : ndarray of int64
-        Index of the text, index of the code in ``codebook.codes``, character offsets in the
-        text, index into :attr:`KeywordMatcher.rules` (the keyword as written, or
-        ``/pattern/``) and into :attr:`KeywordMatcher.evidence` (the keyword as written, or
-        the text a pattern matched).
-    """
-
-    unit: np.ndarray
-    code: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    rule: np.ndarray
-    evidence: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.unit)
-
-
-def word_tokens(text: str) -> list[tuple[str, int, int]]:
-    """Normalised tokens of ``text`` as (norm, start, end), dropping standalone clitics.
-
-    The same tokens as :func:`qualcode.coding.morphology.tokenize`, as plain tuples.
-    """
-    if text.isalnum():  # one plain word (``\w`` is alphanumerics and "_"): skip the regex
-        low = text.lower()
-        if len(low) == len(text):
-            return [] if low == CLITIC else [(low, 0, len(text))]
-    out = []
-    for m in TOKEN_RE.finditer(text):
-        word = m.group()
-        low = word.lower()
-        if len(low) != len(word):  # rare case mapping that changes length: keep offsets exact
-            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in word)
-        if "-" in low:
-            for norm, s, e in _split_hyphenated(low):
-                if norm and norm != CLITIC:
-                    out.append((norm, m.start() + s, m.start() + e))
-        elif low != CLITIC:
-            out.append((low, m.start(), m.end()))
-    return out
-
-
-def keyword_words(keyword: str) -> list[str]:
-    """Normalised words of a keyword; a word written ``=word`` keeps its exact form."""
-    words = []
-    for norm, start, _end in word_tokens(keyword):
-        exact = start > 0 and keyword[start - 1] == EXACT
-        words.append(EXACT + norm if exact else norm)
-    return words
-
-
-# --- literal prefilter for regular expressions ---------------------------------------------------
-
-
-def _regex_parser() -> Any:
-    try:
-        from re import _parser  # type: ignore[attr-defined]  # Python >= 3.11
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse as _parser
-    return _parser
-
-
-def _best(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    """The more selective of two literal requirements (longest shortest literal)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if min(map(len, a)) >= min(map(len, b)) else b
-
-
-def _required(items: Any) -> frozenset[str] | None:
-    """Literals one of which every match of the parsed sequence ``items`` contains, or None."""
-    best: frozenset[str] | None = None
-    run: list[str] = []
-    for op, av in items:
-        name = str(op)
-        if name == "LITERAL":
-            run.append(chr(av))
-            continue
-        if run:
-            best = _best(best, frozenset({"".join(run)}))
-            run = []
-        sub: frozenset[str] | None = None
-        if name == "SUBPATTERN":
-            sub = _required(av[-1])
-        elif name == "ATOMIC_GROUP":
-            sub = _required(av)
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, _high, body = av
-            sub = _required(body) if low >= 1 else None
-        elif name == "BRANCH":
-            subs = [_required(branch) for branch in av[1]]
-            if subs and all(s is not None for s in subs):
-                sub = frozenset().union(*subs)  # type: ignore[arg-type]
-        best = _best(best, sub)
-    if run:
-        best = _best(best, frozenset({"".join(run)}))
-    return best
-
-
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Return lowercase ASCII strings one of which every match of ``pattern`` contains.
-
-    Used to skip texts a pattern cannot match (searched case-insensitively, as the coder
-    does). None when there is no such set worth using (no literal of at least three
-    characters in every alternative, or non-ASCII literals).
-
-    Examples
-    --------
-    >>> sorted(required_literals(r"\\b(?:pitching|tender)\\s+ulang\\b"))
-    ['pitching', 'tender']
-    >>> required_literals(r"\\w+") is None
-    True
-    """
-    try:
-        parsed = _regex_parser().parse(pattern)
-        found = _required(parsed)
-    except Exception:  # any surprise from the (private) parser: simply do not prefilter
-        return None
-    if not found or min(map(len, found)) < _MIN_LITERAL:
-        return None
-    lowered = frozenset(s.lower() for s in found)
-    if not all(s.isascii() for s in lowered):
-        return None
-    return lowered
-
-
-# --- growable numpy columns -------------------------------------------------------------------
-
-
-class _Column:
-    """An int64 array that grows by appending (amortised doubling)."""
-
-    def __init__(self) -> None:
-        self._data = np.zeros(1024, dtype=_I64)
-        self._size = 0
-
-    def extend(self, values: Sequence[int]) -> None:
-        need = self._size + len(values)
-        if need > len(self._data):
-            grown = np.zeros(max(need, 2 * len(self._data)), dtype=_I64)
-            grown[: self._size] = self._data[: self._size]
-            self._data = grown
-        self._data[self._size : need] = values
-        self._size = need
-
-    @property
-    def data(self) -> np.ndarray:
-        return self._data[: self._size]
-
-
-#: ``\w`` for the code points below 256 (``\w`` is str.isalnum() or "_")
-_WORD_LATIN1 = np.array([chr(i).isalnum() or i == ord("_") for i in range(256)])
-_HYPHEN = ord("-")
-#: raw tokens of up to this many Latin-1 characters are looked up by their packed bytes
-_KEY_BYTES = 8
-_KEY_MASK = np.array(
-    [(1 << (8 * k)) - 1 for k in range(_KEY_BYTES)] + [(1 << 64) - 1], dtype=np.uint64
-)
-
-
-def _raw_tokens(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    r"""Find the ``TOKEN_RE`` matches of ``text`` with numpy.
-
-    Returns start and end offsets, the text's code points as bytes (low byte, followed by
-    ``_KEY_BYTES`` zero bytes) and, per token, whether all its code points are below 256.
-    A token is a maximal run of word characters and hyphens that have a word character on
-    both sides, which is what ``\w+(?:-\w+)*`` matches.
-    """
-    try:
-        raw = text.encode("latin-1")
-        codes = np.frombuffer(raw + bytes(_KEY_BYTES), dtype=np.uint8)
-        wide_at = None
-        word = _WORD_LATIN1[codes]
-    except UnicodeEncodeError:
-        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        wide_at = np.flatnonzero(points > 255)
-        word = np.zeros(len(points) + _KEY_BYTES, dtype=bool)
-        low = points <= 255
-        word[: len(points)][low] = _WORD_LATIN1[points[low]]
-        distinct, inverse = np.unique(points[wide_at], return_inverse=True)
-        alnum = np.array([chr(c).isalnum() for c in distinct.tolist()], dtype=bool)
-        word[wide_at] = alnum[inverse]
-        codes = np.zeros(len(points) + _KEY_BYTES, dtype=np.uint8)
-        codes[: len(points)] = points & 0xFF
-        codes[wide_at] = 0  # tokens with such characters are looked up by string, not bytes
-    inside = word
-    if "-" in text:  # a hyphen with word characters on both sides joins them
-        inside = word.copy()
-        inside[1:-1] |= (codes[1:-1] == _HYPHEN) & word[:-2] & word[2:]
-    edges = np.flatnonzero(inside[1:] != inside[:-1]) + 1
-    if inside[0]:
-        edges = np.concatenate([np.zeros(1, dtype=edges.dtype), edges])
-    starts, ends = edges[0::2].astype(_I64), edges[1::2].astype(_I64)
-    narrow = np.ones(len(starts), dtype=bool)
-    if wide_at is not None and len(wide_at) and len(starts):
-        tok = np.searchsorted(starts, wide_at, side="right") - 1
-        inside_tok = (tok >= 0) & (wide_at < ends[np.maximum(tok, 0)])
-        narrow[tok[inside_tok]] = False
-    return starts, ends, codes, narrow
-
-
-def _token_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Pack each token's (at most ``_KEY_BYTES``) bytes into an integer, zero-padded."""
-    # every byte offset viewed as the start of a little-endian 8-byte integer
-    packed = np.ndarray(
-        shape=(len(codes) - _KEY_BYTES + 1,), dtype="<u8", buffer=codes, strides=(1,)
-    )
-    keys: np.ndarray = packed[starts]
-    return keys & _KEY_MASK[lengths]
-
-
-class _Vocabulary(dict[str, int]):
-    """Raw token -> id; a token not seen before gets the next id and is queued in ``new``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.new: list[str] = []
-
-    def __missing__(self, key: str) -> int:
-        got = self[key] = len(self)
-        self.new.append(key)
-        return got
-
-
-def _expand(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenate ``arange(s, s + c)`` for every (s, c) pair."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=_I64)
-    ends = np.cumsum(counts)
-    return np.repeat(starts - (ends - counts), counts) + np.arange(total, dtype=_I64)
-
-
-def _empty_hits() -> Hits:
-    z = np.zeros(0, dtype=_I64)
-    return Hits(z, z, z, z, z, z)
-
-
-# --- the matcher ---------------------------------------------------------------------------------
 
 
 class KeywordMatcher:
@@ -391,17 +145,17 @@ class KeywordMatcher:
         self._pair_two: tuple[np.ndarray, ...] = ()
         # raw tokens (TOKEN_RE matches, original case) seen so far: string -> id, and for the
         # short Latin-1 ones their bytes packed into an integer key -> id
-        self._tokens = _Vocabulary()
+        self._tokens = TokenVocabulary()
         self._key_index = pd.Index(np.zeros(0, dtype=np.uint64))
-        self._key_rid = _Column()
-        self._p_ntok = _Column()
+        self._key_rid = IntColumn()
+        self._p_ntok = IntColumn()
         # per raw token: its normalised tokens, and those with a signature ("parts")
-        self._p_first = _Column()  # index of the raw token's first part
-        self._p_nparts = _Column()  # number of parts
-        self._part_sig = _Column()
-        self._part_start = _Column()
-        self._part_end = _Column()
-        self._part_index = _Column()  # index of the part among the raw token's normalised tokens
+        self._p_first = IntColumn()  # index of the raw token's first part
+        self._p_nparts = IntColumn()  # number of parts
+        self._part_sig = IntColumn()
+        self._part_start = IntColumn()
+        self._part_end = IntColumn()
+        self._part_index = IntColumn()  # index of the part among the raw token's normalised tokens
 
     # -- vocabulary ----------------------------------------------------------------------------
     def _intern(self, text: str) -> int:
@@ -543,7 +297,7 @@ class KeywordMatcher:
         """
         n = len(texts)
         if n == 0:
-            return _empty_hits()
+            return empty_hits()
         lengths = np.fromiter(map(len, texts), dtype=_I64, count=n)
         ends = np.cumsum(lengths + 1)
         bounds = [0]
@@ -553,10 +307,10 @@ class KeywordMatcher:
         parts = [self._find_batch(texts[a:b], lengths[a:b], a) for a, b in pairwise(bounds)]
         parts = [p for p in parts if len(p)]
         if not parts:
-            return _empty_hits()
+            return empty_hits()
         if len(parts) == 1:
             return parts[0]
-        return Hits(*(np.concatenate([getattr(p, f) for p in parts]) for f in _FIELDS))
+        return Hits(*(np.concatenate([getattr(p, f) for p in parts]) for f in HIT_FIELDS))
 
     def _find_batch(self, texts: Sequence[str], unit_len: np.ndarray, offset: int) -> Hits:
         joined = " ".join(texts)
@@ -566,7 +320,7 @@ class KeywordMatcher:
             *self._pattern_hits(texts, joined, unit_start),
         ]
         if not found:
-            return _empty_hits()
+            return empty_hits()
         cols = [np.concatenate([f[i] for f in found]) for i in range(6)]
         unit, code, start, end, rule, evidence = cols
         # order by unit, code, start, longest first; ties keep the order hits were found in
@@ -590,13 +344,13 @@ class KeywordMatcher:
 
     def _token_ids(self, joined: str) -> tuple[np.ndarray, np.ndarray]:
         """Start offsets and vocabulary ids of the raw tokens (``TOKEN_RE`` matches) of a text."""
-        starts, ends, codes, narrow = _raw_tokens(joined)
+        starts, ends, codes, narrow = raw_tokens(joined)
         rid = np.empty(len(starts), dtype=_I64)
         lengths = ends - starts
-        short = (lengths <= _KEY_BYTES) & narrow
+        short = (lengths <= KEY_BYTES) & narrow
         at = np.flatnonzero(short)
         if len(at):
-            keys = _token_keys(codes, starts[at], lengths[at])
+            keys = token_keys(codes, starts[at], lengths[at])
             slot = self._key_index.get_indexer(pd.Index(keys))
             new = np.flatnonzero(slot < 0)
             if len(new):
@@ -624,7 +378,7 @@ class KeywordMatcher:
             self._tokens.new = []
         return starts, rid
 
-    def _keyword_hits(self, joined: str, unit_start: np.ndarray) -> list[_Columns]:
+    def _keyword_hits(self, joined: str, unit_start: np.ndarray) -> list[Columns]:
         """Keyword hits of one batch: (unit, code, start, end, rule, evidence) arrays."""
         tstart, rid = self._token_ids(joined)
         nparts = self._p_nparts.data[rid]
@@ -635,7 +389,7 @@ class KeywordMatcher:
         tok_before = np.cumsum(ntok) - ntok
         counts = nparts[cand]
         token = np.repeat(cand, counts)
-        part = _expand(self._p_first.data[rid[cand]], counts)
+        part = expand_ranges(self._p_first.data[rid[cand]], counts)
         sig = self._part_sig.data[part]
         base = tstart[token]
         start = base + self._part_start.data[part]
@@ -645,13 +399,13 @@ class KeywordMatcher:
         start -= unit_start[unit]
         end -= unit_start[unit]
         n_single, single_off, single_flat, first_ok, second_ok = self._signature_arrays()
-        out: list[_Columns] = []
+        out: list[Columns] = []
         # one-word keywords
         ns = n_single[sig]
         has = np.flatnonzero(ns)
         if len(has):
             reps = ns[has]
-            kid = single_flat[_expand(single_off[sig[has]], reps)]
+            kid = single_flat[expand_ranges(single_off[sig[has]], reps)]
             tok = np.repeat(has, reps)
             out.append(
                 (
@@ -683,13 +437,13 @@ class KeywordMatcher:
         unit: np.ndarray,
         start: np.ndarray,
         end: np.ndarray,
-    ) -> list[_Columns]:
+    ) -> list[Columns]:
         entry = self._pair_entries(sig[adj] * _SIG_BASE + sig[adj + 1])
         n_two, two_off, two_flat, has_longer = self._pair_two
-        out: list[_Columns] = []
+        out: list[Columns] = []
         reps = n_two[entry]
         if reps.any():
-            kid = two_flat[_expand(two_off[entry], reps)]
+            kid = two_flat[expand_ranges(two_off[entry], reps)]
             first = np.repeat(adj, reps)
             out.append(
                 (
@@ -728,49 +482,6 @@ class KeywordMatcher:
 
     def _pattern_hits(
         self, texts: Sequence[str], joined: str, unit_start: np.ndarray
-    ) -> list[_Columns]:
-        """Pattern hits of one batch, running each pattern only where it can match."""
-        if not self._patterns:
-            return []
-        n = len(texts)
-        everything = range(n)
-        lowered = joined.lower()
-        exact = len(lowered) == len(joined)
-        wide: list[int] = []
-        if exact and not joined.isascii():
-            wide = [i for i, t in enumerate(texts) if not t.isascii()]
-        rows: list[tuple[int, int, int, int, int, int]] = []
-        for ci, rule, rx, literals in self._patterns:
-            units: Sequence[int] = everything
-            if literals is not None and exact:
-                units = _units_containing(lowered, literals, unit_start, wide, limit=n // 4)
-            for u in units:
-                text = texts[u]
-                for m in rx.finditer(text):
-                    if m.end() > m.start():
-                        rows.append((u, ci, m.start(), m.end(), rule, self._intern(m.group())))
-        if not rows:
-            return []
-        return [tuple(np.array(c, dtype=_I64) for c in zip(*rows, strict=True))]
-
-
-_FIELDS = ("unit", "code", "start", "end", "rule", "evidence")
-
-
-def _units_containing(
-    lowered: str, literals: frozenset[str], unit_start: np.ndarray, wide: list[int], *, limit: int
-) -> Sequence[int]:
-    """Units of a lowercased joined batch containing a literal, plus the non-ASCII units.
-
-    Falls back to every unit when the literals occur in more than ``limit`` places.
-    """
-    found: list[int] = []
-    for lit in literals:
-        at = lowered.find(lit)
-        while at >= 0:
-            found.append(at)
-            if len(found) > limit:
-                return range(len(unit_start))
-            at = lowered.find(lit, at + 1)
-    units = np.searchsorted(unit_start, np.array(found, dtype=_I64), side="right") - 1
-    return sorted(set(units.tolist()) | set(wide))
+    ) -> list[Columns]:
+        """Pattern hits of one batch (see :func:`~qualcode.coding.prefilter.pattern_hits`)."""
+        return pattern_hits(self._patterns, texts, joined, unit_start, self._intern)

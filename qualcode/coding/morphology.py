@@ -37,12 +37,14 @@ from importlib import resources
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "CLITIC",
     "EXACT",
     "TOKEN_RE",
     "Lemmatizer",
     "Token",
     "lemma_table",
     "normalize_token",
+    "split_hyphenated",
     "strip_affixes",
     "tokenize",
 ]
@@ -68,7 +70,7 @@ class Token:
     end: int
 
 
-def _split_hyphenated(word: str) -> list[tuple[str, int, int]]:
+def split_hyphenated(word: str) -> list[tuple[str, int, int]]:
     """Split a lowercased hyphenated word into (norm, start, end) parts relative to the word."""
     parts: list[tuple[str, int, int]] = []
     pos = 0
@@ -147,7 +149,7 @@ def tokenize(text: str) -> list[Token]:
             if low != CLITIC:
                 out.append(Token(low, start, m.end()))
             continue
-        for norm, s, e in _split_hyphenated(low):
+        for norm, s, e in split_hyphenated(low):
             if norm and norm != CLITIC:
                 out.append(Token(norm, start + s, start + e))
     return out

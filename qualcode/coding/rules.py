@@ -35,7 +35,9 @@ import pandas as pd
 
 from qualcode import schema
 from qualcode.codebook import Codebook
-from qualcode.coding.matcher import Hits, KeywordMatcher, _expand
+from qualcode.coding.hits import Hits
+from qualcode.coding.matcher import KeywordMatcher
+from qualcode.coding.tokens import expand_ranges
 from qualcode.errors import QualcodeError
 
 logger = logging.getLogger(__name__)
@@ -296,7 +298,7 @@ class KeywordCoder:
         several = np.flatnonzero(count > 1)
         if len(several):
             # hits of the groups with several hits; drop repeated evidence within a group
-            idx = _expand(first[several], count[several])
+            idx = expand_ranges(first[several], count[several])
             gid = np.repeat(several, count[several])
             ev = hits.evidence[idx]
             order = np.lexsort((ev, gid))  # stable: first occurrence first
