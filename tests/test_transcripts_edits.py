@@ -56,6 +56,7 @@ TOKENS = [
 #: errors about a whole file, which no line of it can locate
 WHOLE_FILE = re.compile(
     r"empty file|no cues found|holds no text|not a Word|cannot open the Word document"
+    r"|no speaker turns found \(only headings or page numbers\)"
 )
 
 
@@ -188,3 +189,11 @@ def test_truncated_word_file_is_one_error_naming_it(workdir: Path, cut: int) -> 
     path = workdir / "truncated.docx"
     path.write_bytes(data[:cut])
     assert check_read(path, 0) is None
+
+
+def test_edited_markdown_of_only_a_tag_names_the_whole_file(workdir: Path) -> None:
+    # found by the random edits above: a file whose only line is markup has no turns, and the
+    # error is about the whole file (no line of it can say more)
+    path = workdir / "only_tag.md"
+    path.write_bytes(b"</v>")
+    assert check_read(path, 1) is None
