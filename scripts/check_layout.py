@@ -72,7 +72,6 @@ LAYERS: list[tuple[str, list[str]]] = [
             "qualcode.fileio",
             "qualcode.progress",
             "qualcode.display",
-            "qualcode.texts",
             "qualcode.languages",
             "qualcode.tables",
             "qualcode.kappa",

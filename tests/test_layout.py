@@ -48,6 +48,13 @@ def test_layout_every_module_has_a_floor():
         assert layout.layer_of(name) is not None, name
 
 
+def test_layout_floors_name_only_modules_that_exist():
+    modules = layout.read_modules(ROOT)
+    for _, prefixes in layout.LAYERS:
+        for prefix in prefixes:
+            assert prefix in modules, prefix
+
+
 def test_layout_lazy_upward_imports_each_have_a_reason():
     for (importer, imported), reason in layout.LAZY_UPWARD.items():
         assert layout.layer_of(importer) < layout.layer_of(imported), (importer, imported)
