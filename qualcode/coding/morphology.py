@@ -188,6 +188,26 @@ _SUFFIXES = ("kan", "an", "i", "in")  # "-in" is the colloquial Jakarta form of 
 _VOWELS = frozenset("aeiou")
 
 
+def _nasal_stems(rest: str) -> Iterator[str]:
+    """Yield the stems under the nasal that ``rest`` starts with (meN-/peN- and colloquial ng-/ny-).
+
+    ng-, m- and n- drop, and before a vowel also stand for a lost k, p or t; ny- stands for a
+    lost s or c. Nothing for any other start.
+    """
+    if rest.startswith("ny"):
+        r = rest[2:]
+        yield "s" + r  # menyampaikan -> sampaikan, nyantai -> santai
+        yield "c" + r  # menyicil -> cicil, nyari -> cari
+        return
+    for nasal, lost in (("ng", "k"), ("m", "p"), ("n", "t")):
+        if rest.startswith(nasal):
+            r = rest[len(nasal) :]
+            yield r  # mengambil -> ambil, membuat -> buat, mendapat -> dapat, ngobrol -> obrol
+            if r[:1] in _VOWELS:
+                yield lost + r  # mengirim -> kirim, memakai -> pakai, ngopi -> kopi
+            return
+
+
 def _prefix_variants(word: str) -> Iterator[str]:
     """Yield the stems left by removing one prefix (with meN-/peN- recoding) from ``word``."""
     w = word
@@ -204,39 +224,15 @@ def _prefix_variants(word: str) -> Iterator[str]:
         if not w.startswith(nasal):
             continue
         rest = w[2:]
-        if rest.startswith("ng"):
-            r = rest[2:]
-            yield r  # mengambil -> ambil, menggunakan -> gunakan
-            if r[:1] in _VOWELS:
-                yield "k" + r  # mengirim -> kirim
-        elif rest.startswith("ny"):
-            r = rest[2:]
-            yield "s" + r  # menyampaikan -> sampaikan
-            yield "c" + r  # menyicil -> cicil
-        elif rest.startswith("m"):
-            r = rest[1:]
-            yield r  # membuat -> buat
-            if r[:1] in _VOWELS:
-                yield "p" + r  # memakai -> pakai
-        elif rest.startswith("n"):
-            r = rest[1:]
-            yield r  # mendapat -> dapat
-            if r[:1] in _VOWELS:
-                yield "t" + r  # menulis -> tulis
-        elif rest[:1] in ("l", "r", "w", "y"):
+        if rest[:1] in ("l", "r", "w", "y"):
             yield rest  # melihat -> lihat, merasa -> rasa
+        else:
+            yield from _nasal_stems(rest)  # mengambil -> ambil, membuat -> buat, menulis -> tulis
     # colloquial Jakarta prefixes: nge-/ng-/ny-
     if w.startswith("nge"):
         yield w[3:]  # ngecek -> cek
-    if w.startswith("ng"):
-        r = w[2:]
-        yield r  # ngobrol -> obrol
-        if r[:1] in _VOWELS:
-            yield "k" + r  # ngopi -> kopi
-    if w.startswith("ny"):
-        r = w[2:]
-        yield "s" + r  # nyantai -> santai
-        yield "c" + r  # nyari -> cari
+    if w.startswith(("ng", "ny")):
+        yield from _nasal_stems(w)  # ngobrol -> obrol, ngopi -> kopi, nyantai -> santai
 
 
 def _suffix_variants(word: str) -> Iterator[str]:
