@@ -19,9 +19,11 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 import jinja2
+import pandas as pd
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from qualcode import schema
 from qualcode.codebook import Codebook
 from qualcode.errors import ProjectBusyError, QualcodeError
 from qualcode.plots import PALETTE
@@ -33,6 +35,7 @@ __all__ = [
     "Settings",
     "WebError",
     "code_colors",
+    "code_one_span",
     "coder_of",
     "form_of",
     "open_project",
@@ -217,6 +220,36 @@ def int_field(form: dict[str, str], name: str, *, required: bool = True) -> int 
         msg = f"{name} {value[:40]} is too large"
         raise WebError(msg)
     return number
+
+
+def code_one_span(
+    project: Project,
+    *,
+    turn_id: str,
+    code: str,
+    start: int | None,
+    end: int | None,
+    coder: str,
+) -> list[int]:
+    """Store one person's coding of a turn, or of a span of it (both ends None: the whole turn).
+
+    Returns
+    -------
+    list of int
+        The ids of the stored codings, as :meth:`qualcode.project.Project.code_spans` gives them
+        (empty if the coder had coded it there already).
+    """
+    return project.code_spans(
+        pd.DataFrame(
+            {
+                schema.TURN_ID: [turn_id],
+                schema.CODE: [code],
+                schema.SPAN_START: [start],
+                schema.SPAN_END: [end],
+            }
+        ),
+        coder=coder,
+    )
 
 
 def page_number(value: str | None) -> int:

@@ -27,6 +27,7 @@ from qualcode.web.common import (
     RECENT_COOKIE,
     WebError,
     back,
+    code_one_span,
     codebook_of,
     coder_of,
     form_of,
@@ -204,17 +205,7 @@ async def code_turn(request: Request) -> Response:
         if code not in keys:
             msg = f"no code {code!r} in the codebook"
             raise WebError(msg)
-        ids = project.code_spans(
-            pd.DataFrame(
-                {
-                    schema.TURN_ID: [turn_id],
-                    schema.CODE: [code],
-                    schema.SPAN_START: [start],
-                    schema.SPAN_END: [end],
-                }
-            ),
-            coder=coder,
-        )
+        ids = code_one_span(project, turn_id=turn_id, code=code, start=start, end=end, coder=coder)
         where = "the whole turn" if start is None else f"characters {start}–{end}"
         message = f"Coded {code} on {where}." if ids else f"You had coded {code} there already."
         if request.headers.get("hx-request"):

@@ -31,6 +31,7 @@ from qualcode.web.common import (
     Settings,
     WebError,
     back,
+    code_one_span,
     codebook_of,
     form_of,
     int_field,
@@ -153,17 +154,7 @@ async def code_hit(request: Request) -> Response:
     start = int_field(form, "span_start")
     end = int_field(form, "span_end")
     with open_project(request) as project:
-        ids = project.code_spans(
-            pd.DataFrame(
-                {
-                    schema.TURN_ID: [turn_id],
-                    schema.CODE: [code],
-                    schema.SPAN_START: [start],
-                    schema.SPAN_END: [end],
-                }
-            ),
-            coder=coder,
-        )
+        ids = code_one_span(project, turn_id=turn_id, code=code, start=start, end=end, coder=coder)
     message = f"Coded {code} on this hit." if ids else f"You had coded {code} there already."
     if request.headers.get("hx-request"):
         return render(request, "_flash.html", message=message, level="ok")
