@@ -18,16 +18,15 @@ each stretch weighted by its length: the same kappa and alpha as for turns.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from qualcode.agreement import OVERALL, Seen, binary_stats, reliability_data
+from qualcode.agreement.tables import AGREEMENT_COLUMNS, code_agreement_rows
 from qualcode.codebook import Codebook
-from qualcode.errors import UndefinedStatisticWarning
 from qualcode.schema import (
     CODE,
     CODER,
@@ -182,22 +181,14 @@ def character_agreement(
     values, size, code_of, _, _, codes, _ = character_segments(
         codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
     )
-    rows = []
-    for j, code in enumerate(codes):
+
+    def stats_of(j: int) -> dict[str, Any]:
         at = code_of == j
-        row = {CODE: code, **binary_stats(values[:, at], weights=size[at])}
-        if np.isnan(float(row["kappa"])) or np.isnan(float(row["alpha"])):
-            reason = "no coder used it" if row["n_coded"] == 0 else "no variation"
-            warnings.warn(
-                f"code {code!r}: {reason}; kappa and alpha are undefined (NaN)",
-                UndefinedStatisticWarning,
-                stacklevel=2,
-            )
-        rows.append(row)
+        return binary_stats(values[:, at], weights=size[at])
+
+    rows = code_agreement_rows(codes, stats_of)
     rows.append({CODE: OVERALL, **binary_stats(values, weights=size)})
-    return pd.DataFrame(
-        rows, columns=[CODE, "n_units", "n_coded", "percent_agreement", "kappa", "alpha"]
-    )
+    return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
 
 
 def character_disagreements(

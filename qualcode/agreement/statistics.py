@@ -114,9 +114,13 @@ def _kappa_pair(a: Sequence[Any], b: Sequence[Any]) -> tuple[float, int]:
     return kappa_from_confusion(confusion), len(pairs)
 
 
-def warn_undefined(what: str) -> None:
-    """Warn (:class:`~qualcode.errors.UndefinedStatisticWarning`) that a statistic is NaN."""
-    warnings.warn(what, UndefinedStatisticWarning, stacklevel=3)
+def warn_undefined(what: str, *, stacklevel: int = 3) -> None:
+    """Warn (:class:`~qualcode.errors.UndefinedStatisticWarning`) that a statistic is NaN.
+
+    ``stacklevel`` counts from here, as in :func:`warnings.warn`: the default 3 names the caller
+    of the function that calls this one.
+    """
+    warnings.warn(what, UndefinedStatisticWarning, stacklevel=stacklevel)
 
 
 def cohen_kappa(a: Sequence[Any], b: Sequence[Any]) -> float:

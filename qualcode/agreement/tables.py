@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,10 +14,50 @@ from qualcode.agreement.statistics import binary_stats, warn_undefined
 from qualcode.codebook import Codebook
 from qualcode.schema import CODE, INTERVIEW, POSITION, SPEAKER, TEXT, TURN_ID
 
-__all__ = ["OVERALL", "agreement_table", "disagreements", "pairwise_agreement"]
+__all__ = [
+    "AGREEMENT_COLUMNS",
+    "OVERALL",
+    "agreement_table",
+    "code_agreement_rows",
+    "disagreements",
+    "pairwise_agreement",
+]
 
 #: label of the pooled row in agreement and evaluation tables
 OVERALL = "(overall)"
+
+#: columns of an agreement table (:func:`agreement_table`, character agreement)
+AGREEMENT_COLUMNS = (CODE, "n_units", "n_coded", "percent_agreement", "kappa", "alpha")
+
+
+def code_agreement_rows(
+    codes: Sequence[str], stats_of: Callable[[int], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Return an agreement table's row for each code, warning where kappa or alpha is NaN.
+
+    Parameters
+    ----------
+    codes : sequence of str
+        The codes, in table order.
+    stats_of : callable
+        Given a code's index, its :func:`~qualcode.agreement.binary_stats`.
+
+    Returns
+    -------
+    list of dict
+        ``{"code": code, **stats}`` per code. A code whose kappa or alpha is undefined gets an
+        :class:`~qualcode.errors.UndefinedStatisticWarning` naming the caller of the table
+        function that called this one.
+    """
+    rows = []
+    for j, code in enumerate(codes):
+        row = {CODE: code, **stats_of(j)}
+        if np.isnan(float(row["kappa"])) or np.isnan(float(row["alpha"])):
+            reason = "no coder used it" if row["n_coded"] == 0 else "no variation"
+            what = f"code {code!r}: {reason}; kappa and alpha are undefined (NaN)"
+            warn_undefined(what, stacklevel=4)
+        rows.append(row)
+    return rows
 
 
 def agreement_table(
@@ -59,20 +100,12 @@ def agreement_table(
     data, _, _, codes = reliability_data(
         codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
     )
-    rows = []
-    for j, code in enumerate(codes):
-        row = {CODE: code, **binary_stats(data[:, :, j])}
-        if np.isnan(float(row["kappa"])) or np.isnan(float(row["alpha"])):
-            reason = "no coder used it" if row["n_coded"] == 0 else "no variation"
-            warn_undefined(f"code {code!r}: {reason}; kappa and alpha are undefined (NaN)")
-        rows.append(row)
+    rows = code_agreement_rows(codes, lambda j: binary_stats(data[:, :, j]))
     pooled = data.reshape(data.shape[0], -1)
     rows.append({CODE: OVERALL, **binary_stats(pooled)})
     if np.isnan(float(rows[-1]["alpha"])):
         warn_undefined("overall: no variation in the codings; kappa and alpha are undefined (NaN)")
-    return pd.DataFrame(
-        rows, columns=[CODE, "n_units", "n_coded", "percent_agreement", "kappa", "alpha"]
-    )
+    return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
 
 
 def pairwise_agreement(
