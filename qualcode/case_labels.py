@@ -24,6 +24,7 @@ import pandas as pd
 from qualcode.errors import TableError
 from qualcode.languages import LANGUAGES, check_language
 from qualcode.schema import CASE_JOIN_COLUMNS
+from qualcode.tables import read_text_csv
 
 __all__ = ["CASE_LABELS_NAME", "CaseLabels", "find_case_labels", "read_case_labels"]
 
@@ -88,13 +89,7 @@ def read_case_labels(path: str | Path) -> CaseLabels:
         language column, or labels the same attribute value twice.
     """
     p = Path(path)
-    try:
-        df = pd.read_csv(p, dtype="string", keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError as err:
-        raise TableError("case label file not found", path=p) from err
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        msg = f"cannot read the case label file ({err}); expected a CSV"
-        raise TableError(msg, path=p) from err
+    df = read_text_csv(p, what="case label", expected="expected a CSV")
     df.columns = [str(c).strip() for c in df.columns]
     langs = [c for c in df.columns if c in LANGUAGES]
     if ATTRIBUTE not in df.columns or VALUE not in df.columns or not langs:

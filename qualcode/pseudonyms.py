@@ -22,6 +22,7 @@ import pandas as pd
 from qualcode.codebook import Codebook
 from qualcode.errors import TableError
 from qualcode.schema import EVIDENCE, INTERVIEW, SPAN_END, SPAN_START, SPEAKER, TEXT, TURN_ID
+from qualcode.tables import read_text_csv
 
 __all__ = ["Pseudonymized", "Pseudonyms", "read_pseudonyms"]
 
@@ -242,15 +243,12 @@ def read_pseudonyms(path: str | Path) -> Pseudonyms:
     'Saya Sari'
     """
     p = Path(path)
-    try:
-        df = pd.read_csv(p, dtype="string", keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError as err:
-        raise TableError("pseudonym file not found", path=p) from err
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
-        msg = f"cannot read the pseudonym file ({err}); expected a CSV with name,pseudonym"
-        raise TableError(msg, path=p) from err
-    except IsADirectoryError as err:
-        raise TableError("expected a pseudonym .csv file, got a folder", path=p) from err
+    df = read_text_csv(
+        p,
+        what="pseudonym",
+        expected="expected a CSV with name,pseudonym",
+        folder="expected a pseudonym .csv file, got a folder",
+    )
     df.columns = [str(c).strip().lower() for c in df.columns]
     missing = [c for c in (NAME, PSEUDONYM) if c not in df.columns]
     if missing:

@@ -25,6 +25,7 @@ __all__ = [
     "TABLE_SUFFIXES",
     "WORKBOOK_SUFFIXES",
     "read_table",
+    "read_text_csv",
     "read_workbook",
     "write_delimited",
     "write_table",
@@ -124,6 +125,40 @@ def _decode(data: bytes, p: Path) -> str:
             msg = f"not readable as {encoding.upper()} text; expected a CSV saved as UTF-8"
             raise TableError(msg, path=p) from None
         return data.decode("latin-1")  # cp1252 leaves five bytes undefined
+
+
+def read_text_csv(
+    path: Path, *, what: str, expected: str, folder: str | None = None
+) -> pd.DataFrame:
+    """Read a UTF-8 CSV file (a byte-order mark skipped): every cell text, empty cells ``""``.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    what : str
+        What the file is, for messages (``"pseudonym"``: "pseudonym file not found").
+    expected : str
+        Said after an unreadable file's error (``"expected a CSV"``).
+    folder : str, optional
+        The message when ``path`` is a folder; without it that error is not caught.
+
+    Raises
+    ------
+    TableError
+        If the file is missing or cannot be read as CSV (or is a folder, given ``folder``).
+    """
+    try:
+        return pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8-sig")
+    except FileNotFoundError as err:
+        raise TableError(f"{what} file not found", path=path) from err
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        msg = f"cannot read the {what} file ({err}); {expected}"
+        raise TableError(msg, path=path) from err
+    except IsADirectoryError as err:
+        if folder is None:
+            raise
+        raise TableError(folder, path=path) from err
 
 
 def read_workbook(path: str | Path, *, sheet: str | int = 0) -> list[list[Any]]:
