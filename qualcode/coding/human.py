@@ -20,6 +20,7 @@ Which turns count as labelled when training or evaluating (``seen``):
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -160,6 +161,25 @@ def codings_from_wide(
     return normalize_codings(long.reset_index(drop=True))
 
 
+def _refuse_rows(
+    codings: pd.DataFrame,
+    bad: pd.Series,
+    column: str,
+    what: str,
+    expected: str,
+    source: str | Path | None,
+) -> None:
+    """Raise :class:`CodingsError` listing the rows of ``codings`` where ``bad`` holds, if any."""
+    if not bad.any():
+        return
+    rows = _rows(codings.index[bad])
+    msg = (
+        f"{int(bad.sum())} coding(s) {what}: "
+        f"{_list_rows(rows, codings.loc[bad, column].tolist())}; expected {expected}"
+    )
+    raise CodingsError(msg, path=source, line=rows[0])
+
+
 def check_codings(
     codings: pd.DataFrame,
     *,
@@ -183,25 +203,14 @@ def check_codings(
     codings = codings.reset_index(drop=True)
     if turns is not None:
         known_ids = set(turns[TURN_ID].astype(str))
+        examples = ", ".join(map(repr, itertools.islice(known_ids, 3)))
         bad = ~codings[TURN_ID].isin(known_ids)
-        if bad.any():
-            rows = _rows(codings.index[bad])
-            msg = (
-                f"{int(bad.sum())} coding(s) name turn ids that are not in the turns table: "
-                f"{_list_rows(rows, codings.loc[bad, TURN_ID].tolist())}; expected turn ids "
-                f"such as {', '.join(map(repr, list(known_ids)[:3]))}"
-            )
-            raise CodingsError(msg, path=source, line=rows[0])
+        what = "name turn ids that are not in the turns table"
+        _refuse_rows(codings, bad, TURN_ID, what, f"turn ids such as {examples}", source)
     if codebook is not None:
         bad = ~codings[CODE].isin(list(codebook.code_names))
-        if bad.any():
-            rows = _rows(codings.index[bad])
-            msg = (
-                f"{int(bad.sum())} coding(s) use codes that are not in the codebook: "
-                f"{_list_rows(rows, codings.loc[bad, CODE].tolist())}; expected one of "
-                f"{', '.join(codebook.code_names)}"
-            )
-            raise CodingsError(msg, path=source, line=rows[0])
+        what = "use codes that are not in the codebook"
+        _refuse_rows(codings, bad, CODE, what, f"one of {', '.join(codebook.code_names)}", source)
     return codings
 
 
