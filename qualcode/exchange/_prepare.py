@@ -20,8 +20,8 @@ from qualcode.case_labels import CaseLabels, read_case_labels
 from qualcode.codebook import Codebook
 from qualcode.codebook.texts import report_codebook
 from qualcode.pseudonyms import Pseudonyms, read_pseudonyms
-from qualcode.reports import Selection
-from qualcode.schema import TITLE
+from qualcode.reports import Selection, report_tables
+from qualcode.schema import TITLE, validate_codings, validate_turns
 from qualcode.titles import apply_titles
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "TitlesArg",
     "as_pseudonyms",
     "prepare_inputs",
+    "prepare_tables",
 ]
 
 #: what the ``pseudonyms`` option of a writer takes
@@ -98,3 +99,51 @@ def prepare_inputs(
             chosen = [attributes] if isinstance(attributes, str) else list(attributes)
             attributes = [names.get(a, a) for a in chosen]
     return Prepared(turns, codings, book, cases, lang, attributes)
+
+
+def prepare_tables(
+    turns: pd.DataFrame,
+    codings: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    coder: Selection,
+    min_score: float | None,
+    spans: pd.DataFrame | None,
+    cases: pd.DataFrame | None,
+    lang: str | None,
+    pseudonyms: PseudonymsArg,
+    titles: TitlesArg,
+    case_labels: CaseLabelsArg,
+    attributes: Selection,
+) -> tuple[Prepared, dict[str, pd.DataFrame]]:
+    """Check the inputs, prepare them (:func:`prepare_inputs`) and build the report's tables.
+
+    Returns
+    -------
+    Prepared
+        The inputs ready to write.
+    dict of str to DataFrame
+        :func:`qualcode.reports.report_tables` of the prepared inputs.
+    """
+    ready = prepare_inputs(
+        validate_turns(turns),
+        validate_codings(codings),
+        codebook,
+        cases=cases,
+        lang=lang,
+        pseudonyms=pseudonyms,
+        titles=titles,
+        case_labels=case_labels,
+        attributes=attributes,
+    )
+    tables = report_tables(
+        ready.turns,
+        ready.codings,
+        ready.codebook,
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
+        cases=ready.cases,
+        attributes=ready.attributes,
+    )
+    return ready, tables

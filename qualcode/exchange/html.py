@@ -21,7 +21,7 @@ from qualcode.exchange._prepare import (
     CaseLabelsArg,
     PseudonymsArg,
     TitlesArg,
-    prepare_inputs,
+    prepare_tables,
 )
 from qualcode.exchange.html_parts import (
     CSS,
@@ -48,8 +48,6 @@ from qualcode.schema import (
     INTERVIEW,
     PARTICIPANT,
     ROLE,
-    validate_codings,
-    validate_turns,
 )
 
 if TYPE_CHECKING:
@@ -248,10 +246,13 @@ def write_html_report(
     if p.suffix.lower() not in (".html", ".htm"):
         msg = f"the HTML report must be an .html file, got {p.name!r}"
         raise QualcodeError(msg)
-    ready = prepare_inputs(
-        validate_turns(turns),
-        validate_codings(codings),
+    ready, tables = prepare_tables(
+        turns,
+        codings,
         codebook,
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
         cases=cases,
         lang=lang,
         pseudonyms=pseudonyms,
@@ -260,16 +261,6 @@ def write_html_report(
         attributes=attributes,
     )
     turns, codebook, lang = ready.turns, ready.codebook, ready.lang
-    tables = reports.report_tables(
-        turns,
-        ready.codings,
-        codebook,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
-        cases=ready.cases,
-        attributes=ready.attributes,
-    )
     svgs = report_charts(tables, codebook, lang=lang)[0] if charts else {}
     text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)
     write_atomic(p, lambda tmp: tmp.write_text(text, encoding="utf-8"))

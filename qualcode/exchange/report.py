@@ -9,19 +9,17 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qualcode import reports
 from qualcode.codebook import Codebook
 from qualcode.errors import QualcodeError
 from qualcode.exchange._prepare import (
     CaseLabelsArg,
     PseudonymsArg,
     TitlesArg,
-    prepare_inputs,
+    prepare_tables,
 )
 from qualcode.fileio import write_atomic
 from qualcode.progress import ProgressBar, progress_bar
 from qualcode.reports import Selection
-from qualcode.schema import validate_codings, validate_turns
 from qualcode.tables import write_table
 
 if TYPE_CHECKING:
@@ -83,26 +81,19 @@ def write_report_workbook(
     """
     from qualcode.exchange.xlsx import write_workbook
 
-    ready = prepare_inputs(
-        validate_turns(turns),
-        validate_codings(codings),
+    ready, tables = prepare_tables(
+        turns,
+        codings,
         codebook,
+        coder=coder,
+        min_score=min_score,
+        spans=spans,
         cases=cases,
         lang=lang,
         pseudonyms=pseudonyms,
         titles=titles,
         case_labels=case_labels,
         attributes=attributes,
-    )
-    tables = reports.report_tables(
-        ready.turns,
-        ready.codings,
-        ready.codebook,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
-        cases=ready.cases,
-        attributes=ready.attributes,
     )
     return write_workbook(tables, path, lang=ready.lang)
 
@@ -238,10 +229,13 @@ def _write_report(
     out = Path(out_dir)
     helper = ChartProcess.start()  # it imports matplotlib while the tables are built
     try:
-        ready = prepare_inputs(
-            validate_turns(turns),
-            validate_codings(codings),
+        ready, tables = prepare_tables(
+            turns,
+            codings,
             codebook,
+            coder=o.coder,
+            min_score=o.min_score,
+            spans=o.spans,
             cases=o.cases,
             lang=o.lang,
             pseudonyms=o.pseudonyms,
@@ -260,16 +254,6 @@ def _write_report(
             case_labels=None,
         )
         lang = ready.lang
-        tables = reports.report_tables(
-            turns,
-            codings,
-            codebook,
-            coder=o.coder,
-            min_score=o.min_score,
-            spans=o.spans,
-            cases=o.cases,
-            attributes=o.attributes,
-        )
         bar.update(1)
         charts = report_chart_list(tables, codebook, lang=lang, cooccurrence=o.cooccurrence)
         charts_dir = out / CHARTS_DIR
