@@ -25,7 +25,12 @@ import numpy as np
 import pandas as pd
 
 from qualcode.agreement import OVERALL, Seen, binary_stats, reliability_data
-from qualcode.agreement.tables import AGREEMENT_COLUMNS, code_agreement_rows
+from qualcode.agreement.tables import (
+    AGREEMENT_COLUMNS,
+    code_agreement_rows,
+    coder_names,
+    with_turn_details,
+)
 from qualcode.codebook import Codebook
 from qualcode.schema import (
     CODE,
@@ -232,21 +237,14 @@ def character_disagreements(
     characters = np.bincount(at, weights=size).astype(np.int64)
     who = np.zeros(len(cells), dtype=np.int64)
     np.bitwise_or.at(who, at, bits)
-    labels = {
-        w: "; ".join(n for k, n in enumerate(found.coders) if w >> k & 1) for w in np.unique(who)
-    }
     n_codes = max(len(found.codes), 1)
     table = pd.DataFrame(
         {
             TURN_ID: np.asarray(found.units, dtype=object)[cells // n_codes],
             CODE: np.asarray(found.codes, dtype=object)[cells % n_codes],
             "characters": characters,
-            "coded_by": [labels[w] for w in who],
+            "coded_by": list(coder_names(who, found.coders)),
         }
     )
-    info = turns[[TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT]].copy()
-    info[TURN_ID] = info[TURN_ID].astype(str)
-    info = info.drop_duplicates(TURN_ID)
-    out = table.merge(info, on=TURN_ID, how="left")
-    cols = [TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT, CODE, "characters", "coded_by"]
-    return out[cols].reset_index(drop=True)
+    columns = ["characters", "coded_by"]
+    return with_turn_details(table, turns, columns, first_of_each_id=True)

@@ -19,8 +19,10 @@ __all__ = [
     "OVERALL",
     "agreement_table",
     "code_agreement_rows",
+    "coder_names",
     "disagreements",
     "pairwise_agreement",
+    "with_turn_details",
 ]
 
 #: label of the pooled row in agreement and evaluation tables
@@ -176,9 +178,7 @@ def disagreements(
     def joined(mask: np.ndarray) -> np.ndarray:
         # each set of coders is a bit pattern, named once: no Python work per disagreement
         pattern = (mask[:, unit_at, code_at].T.astype(np.int64) * bits).sum(axis=1)
-        found, at = np.unique(pattern, return_inverse=True)
-        labels = ["; ".join(n for k, n in enumerate(names) if p >> k & 1) for p in found]
-        return np.asarray(labels, dtype=object)[at.ravel()]
+        return coder_names(pattern, names)
 
     rows = {
         TURN_ID: np.asarray(units, dtype=object)[unit_at],
@@ -187,8 +187,52 @@ def disagreements(
         "not_coded_by": joined(no),
     }
     table = pd.DataFrame(rows, columns=[TURN_ID, CODE, "coded_by", "not_coded_by"])
+    return with_turn_details(table, turns, ["coded_by", "not_coded_by"])
+
+
+def coder_names(patterns: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """Name sets of coders given as bit patterns (bit ``k``: ``names[k]``), each set once.
+
+    Returns
+    -------
+    ndarray of object
+        Per pattern, the names of its coders joined by ``"; "``.
+    """
+    found, at = np.unique(patterns, return_inverse=True)
+    labels = ["; ".join(n for k, n in enumerate(names) if p >> k & 1) for p in found]
+    return np.asarray(labels, dtype=object)[at.ravel()]
+
+
+def with_turn_details(
+    table: pd.DataFrame,
+    turns: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    first_of_each_id: bool = False,
+) -> pd.DataFrame:
+    """Add each (turn, code) row's interview, position, speaker and text from ``turns``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns ``turn_id``, ``code`` and ``columns``.
+    turns : DataFrame
+        The turns table.
+    columns : sequence of str
+        The columns of ``table`` kept after ``code``.
+    first_of_each_id : bool, default False
+        Take only the first turn of an id that ``turns`` holds more than once.
+
+    Returns
+    -------
+    DataFrame
+        ``turn_id``, ``interview``, ``position``, ``speaker``, ``text``, ``code``, then
+        ``columns``, in the order of ``table``.
+    """
     info = turns[[TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT]].copy()
     info[TURN_ID] = info[TURN_ID].astype(str)
+    if first_of_each_id:
+        info = info.drop_duplicates(TURN_ID)
     out = table.merge(info, on=TURN_ID, how="left")
-    cols = [TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT, CODE, "coded_by", "not_coded_by"]
+    cols = [TURN_ID, INTERVIEW, POSITION, SPEAKER, TEXT, CODE, *columns]
     return out[cols].reset_index(drop=True)
