@@ -31,7 +31,7 @@ __all__ = [
     "TitlesArg",
     "as_pseudonyms",
     "prepare_inputs",
-    "prepare_tables",
+    "prepared_tables",
 ]
 
 #: what the ``pseudonyms`` option of a writer takes
@@ -73,11 +73,13 @@ def prepare_inputs(
     case_labels: CaseLabelsArg = None,
     attributes: Selection = None,
 ) -> Prepared:
-    """Return the inputs in the report's language, with titles and pseudonyms applied.
+    """Check the turns and codings, and return the inputs in the report's language, with titles
+    and pseudonyms applied.
 
     With ``case_labels`` the cases' attributes and values are labelled in the language, and
     ``attributes`` (a selection by attribute name) is returned with the labels.
     """
+    turns, codings = validate_turns(turns), validate_codings(codings)
     book, lang = report_codebook(codebook, lang)
     if titles is not False:
         given = titles if isinstance(titles, Mapping) else None
@@ -101,42 +103,11 @@ def prepare_inputs(
     return Prepared(turns, codings, book, cases, lang, attributes)
 
 
-def prepare_tables(
-    turns: pd.DataFrame,
-    codings: pd.DataFrame,
-    codebook: Codebook,
-    *,
-    coder: Selection,
-    min_score: float | None,
-    spans: pd.DataFrame | None,
-    cases: pd.DataFrame | None,
-    lang: str | None,
-    pseudonyms: PseudonymsArg,
-    titles: TitlesArg,
-    case_labels: CaseLabelsArg,
-    attributes: Selection,
-) -> tuple[Prepared, dict[str, pd.DataFrame]]:
-    """Check the inputs, prepare them (:func:`prepare_inputs`) and build the report's tables.
-
-    Returns
-    -------
-    Prepared
-        The inputs ready to write.
-    dict of str to DataFrame
-        :func:`qualcode.reports.report_tables` of the prepared inputs.
-    """
-    ready = prepare_inputs(
-        validate_turns(turns),
-        validate_codings(codings),
-        codebook,
-        cases=cases,
-        lang=lang,
-        pseudonyms=pseudonyms,
-        titles=titles,
-        case_labels=case_labels,
-        attributes=attributes,
-    )
-    tables = report_tables(
+def prepared_tables(
+    ready: Prepared, *, coder: Selection, min_score: float | None, spans: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """The report's tables (:func:`qualcode.reports.report_tables`) of prepared inputs."""
+    return report_tables(
         ready.turns,
         ready.codings,
         ready.codebook,
@@ -146,4 +117,3 @@ def prepare_tables(
         cases=ready.cases,
         attributes=ready.attributes,
     )
-    return ready, tables

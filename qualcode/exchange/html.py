@@ -21,7 +21,8 @@ from qualcode.exchange._prepare import (
     CaseLabelsArg,
     PseudonymsArg,
     TitlesArg,
-    prepare_tables,
+    prepare_inputs,
+    prepared_tables,
 )
 from qualcode.exchange.html_parts import (
     CSS,
@@ -246,13 +247,10 @@ def write_html_report(
     if p.suffix.lower() not in (".html", ".htm"):
         msg = f"the HTML report must be an .html file, got {p.name!r}"
         raise QualcodeError(msg)
-    ready, tables = prepare_tables(
+    ready = prepare_inputs(
         turns,
         codings,
         codebook,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
         cases=cases,
         lang=lang,
         pseudonyms=pseudonyms,
@@ -260,6 +258,7 @@ def write_html_report(
         case_labels=case_labels,
         attributes=attributes,
     )
+    tables = prepared_tables(ready, coder=coder, min_score=min_score, spans=spans)
     turns, codebook, lang = ready.turns, ready.codebook, ready.lang
     svgs = report_charts(tables, codebook, lang=lang)[0] if charts else {}
     text = render_html_report(tables, codebook, turns, charts=svgs, lang=lang, title=title)

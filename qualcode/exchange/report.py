@@ -15,7 +15,8 @@ from qualcode.exchange._prepare import (
     CaseLabelsArg,
     PseudonymsArg,
     TitlesArg,
-    prepare_tables,
+    prepare_inputs,
+    prepared_tables,
 )
 from qualcode.fileio import write_atomic
 from qualcode.progress import ProgressBar, progress_bar
@@ -81,13 +82,10 @@ def write_report_workbook(
     """
     from qualcode.exchange.xlsx import write_workbook
 
-    ready, tables = prepare_tables(
+    ready = prepare_inputs(
         turns,
         codings,
         codebook,
-        coder=coder,
-        min_score=min_score,
-        spans=spans,
         cases=cases,
         lang=lang,
         pseudonyms=pseudonyms,
@@ -95,6 +93,7 @@ def write_report_workbook(
         case_labels=case_labels,
         attributes=attributes,
     )
+    tables = prepared_tables(ready, coder=coder, min_score=min_score, spans=spans)
     return write_workbook(tables, path, lang=ready.lang)
 
 
@@ -229,13 +228,10 @@ def _write_report(
     out = Path(out_dir)
     helper = ChartProcess.start()  # it imports matplotlib while the tables are built
     try:
-        ready, tables = prepare_tables(
+        ready = prepare_inputs(
             turns,
             codings,
             codebook,
-            coder=o.coder,
-            min_score=o.min_score,
-            spans=o.spans,
             cases=o.cases,
             lang=o.lang,
             pseudonyms=o.pseudonyms,
@@ -254,6 +250,7 @@ def _write_report(
             case_labels=None,
         )
         lang = ready.lang
+        tables = prepared_tables(ready, coder=o.coder, min_score=o.min_score, spans=o.spans)
         bar.update(1)
         charts = report_chart_list(tables, codebook, lang=lang, cooccurrence=o.cooccurrence)
         charts_dir = out / CHARTS_DIR

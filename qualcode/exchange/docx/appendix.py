@@ -48,7 +48,7 @@ from qualcode.provenance import (
     coding_kinds,
 )
 from qualcode.reports import CODE_LABEL, Selection
-from qualcode.schema import CODE, CODER, TURN_ID, validate_codings, validate_turns
+from qualcode.schema import CODE, CODER, TURN_ID
 
 __all__ = ["write_docx_appendix"]
 
@@ -170,8 +170,6 @@ def write_docx_appendix(
     if p.suffix.lower() != ".docx":
         msg = f"the Word appendix must be a .docx file, got {p.name!r}"
         raise QualcodeError(msg)
-    turns = validate_turns(turns)
-    codings = validate_codings(codings)
     ready = prepare_inputs(
         turns,
         codings,
