@@ -40,6 +40,7 @@ __all__ = [
     "detect_format",
     "is_html",
     "main_document_part",
+    "require_file",
     "sniff",
 ]
 
@@ -137,6 +138,21 @@ def _zip_kind(path: Path) -> str | None:
     return None
 
 
+def require_file(path: Path, *, folder: str) -> None:
+    """Refuse a path that does not exist ("file not found") or is a folder (with ``folder``).
+
+    Raises
+    ------
+    TranscriptParseError
+        If ``path`` is missing or a folder.
+    """
+    if not path.exists():
+        msg = "file not found"
+        raise TranscriptParseError(msg, path=path)
+    if path.is_dir():
+        raise TranscriptParseError(folder, path=path)
+
+
 def detect_format(path: str | Path, *, format: str = "auto") -> str:
     """Return the reader to use for ``path``: text, markdown, docx, vtt, srt or table.
 
@@ -174,12 +190,7 @@ def detect_format(path: str | Path, *, format: str = "auto") -> str:
     fmt = EXTENSIONS.get(suffix)
     if fmt is not None and fmt not in ("text",):
         return fmt
-    if not p.exists():
-        msg = "file not found"
-        raise TranscriptParseError(msg, path=p)
-    if p.is_dir():
-        msg = "is a folder; expected a transcript file"
-        raise TranscriptParseError(msg, path=p)
+    require_file(p, folder="is a folder; expected a transcript file")
     with p.open("rb") as fh:
         head = fh.read(512)
     sniffed = sniff(head)

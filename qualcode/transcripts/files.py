@@ -23,7 +23,7 @@ from qualcode import schema
 from qualcode.errors import QualcodeError, TableError, TranscriptParseError
 from qualcode.transcripts.builder import FileInfo
 from qualcode.transcripts.collector import FileReport, TurnsCollector, raw_from_text
-from qualcode.transcripts.detect import EXTENSIONS, FORMATS, detect_format, sniff
+from qualcode.transcripts.detect import EXTENSIONS, FORMATS, detect_format, require_file, sniff
 from qualcode.transcripts.encoding import decode_bytes, read_bytes, read_text
 from qualcode.transcripts.fast import CHUNK_CHARS
 from qualcode.transcripts.folders import interview_bases
@@ -83,12 +83,7 @@ def _read_one(
             path=path,
         )
         return
-    if not path.exists():
-        msg = "file not found"
-        raise TranscriptParseError(msg, path=path)
-    if path.is_dir():
-        msg = "is a folder; use read_transcripts() for folders"
-        raise TranscriptParseError(msg, path=path)
+    require_file(path, folder="is a folder; use read_transcripts() for folders")
     fmt = detect_format(path, format=format)
     if fmt == "text" and speakers is None:
         texts.append((file, path, read_text(path, encoding=encoding)))
