@@ -55,6 +55,29 @@ def test_layout_floors_name_only_modules_that_exist():
             assert prefix in modules, prefix
 
 
+#: Tests of the repository as a whole, not of one module: the package face, the README, this
+#: layout, the notebooks, the sample coding sheets of data/ and scripts/.
+REPOSITORY_TESTS = {
+    "test_init",
+    "test_readme",
+    "test_layout",
+    "test_notebook",
+    "test_sample_codings",
+}
+
+
+def test_layout_test_files_mirror_the_package():
+    """tests/test_<module>[_<submodule or topic>].py, one style; CLI tests are test_cli_*."""
+    package = ROOT / "qualcode"
+    tops = {p.stem for p in package.glob("*.py") if not p.stem.startswith("_")}
+    tops |= {p.parent.name for p in package.glob("*/__init__.py")}
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        if path.stem in REPOSITORY_TESTS:
+            continue
+        rest = path.stem.removeprefix("test_")
+        assert any(rest == top or rest.startswith(top + "_") for top in tops), path.name
+
+
 def test_layout_lazy_upward_imports_each_have_a_reason():
     for (importer, imported), reason in layout.LAZY_UPWARD.items():
         assert layout.layer_of(importer) < layout.layer_of(imported), (importer, imported)
