@@ -20,13 +20,14 @@ pairs. Krippendorff's alpha (nominal) uses all coders and allows missing values.
 
 One module per job: :mod:`~qualcode.agreement.statistics` (the numbers),
 :mod:`~qualcode.agreement.reliability` (the coders x turns x codes array),
-:mod:`~qualcode.agreement.tables` (agreement per code, per pair, disagreements) and
-:mod:`~qualcode.agreement.coders` (the report's pair-by-code counts, :func:`coder_agreement`).
+:mod:`~qualcode.agreement.tables` (agreement per code and overall, disagreements) and
+:mod:`~qualcode.agreement.pairs` (every pair of coders code by code, one counting routine for
+the two unit rules: :func:`pairwise_agreement` and the report's :func:`coder_agreement`).
 """
 
 from __future__ import annotations
 
-from qualcode.agreement.coders import coder_agreement
+from qualcode.agreement.pairs import coder_agreement, pairwise_agreement
 from qualcode.agreement.reliability import SEEN, Seen, reliability_data
 from qualcode.agreement.statistics import (
     alpha_from_counts,
@@ -37,7 +38,7 @@ from qualcode.agreement.statistics import (
     percent_agreement,
     percent_from_counts,
 )
-from qualcode.agreement.tables import OVERALL, agreement_table, disagreements, pairwise_agreement
+from qualcode.agreement.tables import OVERALL, agreement_table, disagreements
 from qualcode.kappa import kappa_from_confusion
 
 __all__ = [

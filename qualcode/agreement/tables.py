@@ -1,8 +1,8 @@
-"""Agreement tables from codings: per code and overall, per pair of coders, and disagreements."""
+"""Agreement tables from codings: per code and overall, and disagreements (per pair of coders:
+:mod:`qualcode.agreement.pairs`)."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -21,7 +21,6 @@ __all__ = [
     "code_agreement_rows",
     "coder_names",
     "disagreements",
-    "pairwise_agreement",
     "with_turn_details",
 ]
 
@@ -108,46 +107,6 @@ def agreement_table(
     if np.isnan(float(rows[-1]["alpha"])):
         warn_undefined("overall: no variation in the codings; kappa and alpha are undefined (NaN)")
     return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
-
-
-def pairwise_agreement(
-    codings: pd.DataFrame,
-    *,
-    turns: pd.DataFrame | None = None,
-    codebook: Codebook | None = None,
-    coders: Sequence[str] | None = None,
-    seen: Seen = "all",
-    all_speakers: bool = False,
-) -> pd.DataFrame:
-    """Return Cohen's kappa and percent agreement for every pair of coders, per code and overall.
-
-    Returns
-    -------
-    DataFrame
-        Columns ``code``, ``coder_a``, ``coder_b``, ``n_units`` (turns both saw),
-        ``percent_agreement``, ``kappa``. Undefined kappas are NaN (warned once per code by
-        :func:`agreement_table`, silently here).
-    """
-    data, names, _, codes = reliability_data(
-        codings, turns=turns, codebook=codebook, coders=coders, seen=seen, all_speakers=all_speakers
-    )
-    rows = []
-    pooled = data.reshape(data.shape[0], -1)
-    for j, code in [*enumerate(codes), (-1, OVERALL)]:
-        block = pooled if j < 0 else data[:, :, j]
-        for a, b in itertools.combinations(range(len(names)), 2):
-            stats = binary_stats(block[[a, b]])
-            rows.append(
-                {
-                    CODE: code,
-                    "coder_a": names[a],
-                    "coder_b": names[b],
-                    "n_units": stats["n_units"],
-                    "percent_agreement": stats["percent_agreement"],
-                    "kappa": stats["kappa"],
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def disagreements(
