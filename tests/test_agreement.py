@@ -260,3 +260,13 @@ def test_disagreements_lists_turn_text(turns):
     assert out[["turn_id", "text", "coded_by", "not_coded_by"]].values.tolist() == [
         ["t3", "new ones", "bob", "ann"]
     ]
+
+
+@pytest.mark.parametrize("dtype", ["object", "string", "category"])
+def test_coders_in_order_names_each_coder_once_in_order_of_appearance(dtype: str) -> None:
+    from qualcode.agreement.tables import coders_in_order
+
+    codings = pd.DataFrame(
+        {"coder": pd.Series(["budi", "ana", "budi", "rules", "ana"], dtype=dtype)}
+    )
+    assert coders_in_order(codings) == ["budi", "ana", "rules"]

@@ -20,6 +20,7 @@ __all__ = [
     "agreement_table",
     "code_agreement_rows",
     "coder_names",
+    "coders_in_order",
     "disagreements",
     "with_turn_details",
 ]
@@ -147,6 +148,22 @@ def disagreements(
     }
     table = pd.DataFrame(rows, columns=[TURN_ID, CODE, "coded_by", "not_coded_by"])
     return with_turn_details(table, turns, ["coded_by", "not_coded_by"])
+
+
+def coders_in_order(codings: pd.DataFrame) -> list[str]:
+    """Name each coder of ``codings`` once, in the order they first appear.
+
+    Parameters
+    ----------
+    codings : DataFrame
+        A codings table (its ``coder`` column).
+
+    Returns
+    -------
+    list of str
+        The coders' names (one hash pass over the column, not a Python loop per row).
+    """
+    return [str(c) for c in pd.unique(codings["coder"])]
 
 
 def coder_names(patterns: np.ndarray, names: Sequence[str]) -> np.ndarray:

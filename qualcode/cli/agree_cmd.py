@@ -78,6 +78,7 @@ def agree_command(
     import warnings
 
     from qualcode.agreement import SEEN, agreement_table, disagreements
+    from qualcode.agreement.tables import coders_in_order
     from qualcode.errors import UndefinedStatisticWarning
     from qualcode.project.team import UNITS, team_codings
     from qualcode.span_agreement import character_agreement, character_disagreements
@@ -106,7 +107,7 @@ def agree_command(
         human = load_codings(codings, turns=table, codebook=book)
     if unit == "character" and table is None:
         raise QualcodeError("--unit character needs --turns (the text whose characters count)")
-    names = list(coders) if coders else [str(c) for c in dict.fromkeys(human["coder"])]
+    names = list(coders) if coders else coders_in_order(human)
     options: dict[str, Any] = {
         "codebook": book,
         "coders": names,
