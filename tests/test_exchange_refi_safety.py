@@ -198,30 +198,42 @@ def bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_read_qdpx_refuses_a_2_gib_source_with_bounded_memory(bomb: Path) -> None:
-    # in a fresh process, to measure its peak memory
-    code = (
-        "import resource, sys\n"
-        "from qualcode.errors import ExchangeError\n"
-        "from qualcode.exchange.refi import read_qdpx\n"
-        "try:\n"
-        "    read_qdpx(sys.argv[1])\n"
-        "except ExchangeError as err:\n"
-        "    print(err)\n"
-        # VmHWM: this process's own peak (ru_maxrss survives fork+exec, so a child of a large
-        # pytest process would report its parent's peak)
-        "print(next(line.split()[1] for line in open('/proc/self/status')"
-        " if line.startswith('VmHWM')))\n"
-    )
+#: read a .qdpx in a fresh process; print the error, then the process's own peak memory (VmHWM,
+#: KiB: ru_maxrss survives fork+exec, so a child of a large pytest process would report its
+#: parent's peak)
+_READ_IN_CHILD = (
+    "import sys\n"
+    "from qualcode.errors import ExchangeError\n"
+    "from qualcode.exchange.refi import read_qdpx\n"
+    "try:\n"
+    "    read_qdpx(sys.argv[1])\n"
+    "except ExchangeError as err:\n"
+    "    print(err)\n"
+    "print(next(line.split()[1] for line in open('/proc/self/status')"
+    " if line.startswith('VmHWM')))\n"
+)
+
+
+def _read_qdpx_in_a_child(path: Path) -> tuple[str, int]:
+    """The error reading ``path`` gives in a fresh process, and that process's peak in KiB."""
     done = subprocess.run(
-        [sys.executable, "-c", code, str(bomb)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _READ_IN_CHILD, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     message, peak_kib = done.stdout.strip().splitlines()
+    return message, int(peak_kib)
+
+
+def test_read_qdpx_refuses_a_2_gib_source_with_bounded_memory(bomb: Path) -> None:
+    # in a fresh process, to measure its peak memory
+    message, peak_kib = _read_qdpx_in_a_child(bomb)
     assert message == (
         f"{bomb}: entry sources/big.txt unpacks to 2,147,483,648 bytes, more than the limit "
         "of 1,073,741,824 for one entry; refusing it (a zip bomb?)"
     )
-    assert int(peak_kib) < 400 * 1024  # the entry is never unpacked
+    assert peak_kib < 400 * 1024  # the entry is never unpacked
 
 
 def test_read_qdpx_refuses_a_2_gib_archive_beyond_the_total_limit(bomb: Path) -> None:
@@ -247,25 +259,9 @@ def test_read_qdpx_a_2_gib_source_that_lies_is_stopped_while_streaming(
     bomb: Path, tmp_path: Path
 ) -> None:
     liar = _declare_small(bomb, tmp_path / "liar.qdpx")
-    code = (
-        "import resource, sys\n"
-        "from qualcode.errors import ExchangeError\n"
-        "from qualcode.exchange.refi import read_qdpx\n"
-        "try:\n"
-        "    read_qdpx(sys.argv[1])\n"
-        "except ExchangeError as err:\n"
-        "    print(err)\n"
-        # VmHWM: this process's own peak (ru_maxrss survives fork+exec, so a child of a large
-        # pytest process would report its parent's peak)
-        "print(next(line.split()[1] for line in open('/proc/self/status')"
-        " if line.startswith('VmHWM')))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(liar)], capture_output=True, text=True, check=True
-    )
-    message, peak_kib = done.stdout.strip().splitlines()
+    message, peak_kib = _read_qdpx_in_a_child(liar)
     assert message.startswith(f"{liar}: entry sources/big.txt is corrupt, truncated or not the")
-    assert int(peak_kib) < 400 * 1024
+    assert peak_kib < 400 * 1024
 
 
 def test_read_qdpx_counts_a_lying_source_a_chunk_at_a_time(tmp_path: Path) -> None:
