@@ -2,12 +2,14 @@
 
 Interviews of question/answer pairs: the interviewer asks ``bagaimana?``, the participant gives
 an Indonesian/English answer about keeping clients (``retain``) or winning new ones
-(``acquire``), coded by ``ann``.
+(``acquire``), coded by ``ann``. Also one codings row made by hand (:func:`coding_row`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from qualcode import schema
 
 ANSWERS = {
     "retain": [
@@ -45,3 +47,17 @@ def make_data(
     t = pd.DataFrame(turns, columns=["turn_id", "interview", "position", "speaker", "role", "text"])
     c = pd.DataFrame(codings, columns=["turn_id", "code", "coder"])
     return t, c
+
+
+def coding_row(
+    turn: str, code: str, coder: str, span: tuple[int, int] | None = None
+) -> dict[str, object]:
+    """One codings row: a coder's code on a turn, on the span (start, end) or the whole turn."""
+    start, end = span if span is not None else (None, None)
+    return {
+        schema.TURN_ID: turn,
+        schema.CODE: code,
+        schema.CODER: coder,
+        schema.SPAN_START: start,
+        schema.SPAN_END: end,
+    }

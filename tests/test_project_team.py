@@ -16,6 +16,7 @@ from qualcode.cli import main
 from qualcode.errors import CodingsError, ReviewSheetError, UndefinedStatisticWarning
 from qualcode.exchange.adjudication import import_adjudication_sheet, write_adjudication_sheet
 from qualcode.project import Project
+from tests._codingdata import coding_row
 from tests._projectdata import assert_same_state, copy_project, state
 
 ONE = "magnus_interviews/Narasumber 1"
@@ -40,27 +41,19 @@ def long_answer(project: Project) -> str:
     return next(t for t in answers(project, ONE)[15:] if len(turns.loc[t, schema.TEXT]) > 60)
 
 
-def coding(turn: str, code: str, coder: str, span: tuple[int, int] | None = None) -> dict:
-    start, end = span if span is not None else (None, None)
-    return {
-        schema.TURN_ID: turn,
-        schema.CODE: code,
-        schema.CODER: coder,
-        schema.SPAN_START: start,
-        schema.SPAN_END: end,
-    }
-
-
 @pytest.fixture
 def project(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The thesis project (rules suggestions) coded by ana (interviews 1 and 2) and budi (1)."""
     p = Project.open(copy_project(tmp_path, tmp_path_factory))
     one, two = answers(p, ONE), answers(p, TWO)
-    rows = [coding(t, "retain", "ana") for t in one[0:10]]
-    rows += [coding(t, "retain", "budi") for t in one[5:15]]
-    rows += [coding(t, "identify", "ana") for t in two[0:5]]  # budi never coded interview 2
+    rows = [coding_row(t, "retain", "ana") for t in one[0:10]]
+    rows += [coding_row(t, "retain", "budi") for t in one[5:15]]
+    rows += [coding_row(t, "identify", "ana") for t in two[0:5]]  # budi never coded interview 2
     long = long_answer(p)
-    rows += [coding(long, "enhance", "ana", (0, 30)), coding(long, "enhance", "budi", (10, 50))]
+    rows += [
+        coding_row(long, "enhance", "ana", (0, 30)),
+        coding_row(long, "enhance", "budi", (10, 50)),
+    ]
     p.add_codings(pd.DataFrame(rows), who="setup")
     yield p
     p.close()
@@ -141,7 +134,7 @@ def test_project_agreement_counts_accepted_suggestions_as_the_persons(project: P
 
 def test_project_agreement_picks_two_of_three_coders(project: Project) -> None:
     one = answers(project, ONE)
-    project.add_codings(pd.DataFrame([coding(t, "retain", "citra") for t in one[0:10]]))
+    project.add_codings(pd.DataFrame([coding_row(t, "retain", "citra") for t in one[0:10]]))
     with pytest.warns(UndefinedStatisticWarning):
         pair = project.agreement(coders=["ana", "citra"]).set_index(schema.CODE)
     assert pair.loc["retain", "kappa"] == pytest.approx(1.0)
@@ -155,7 +148,7 @@ def test_project_agreement_one_person_says_how_to_compare(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     with Project.open(copy_project(tmp_path, tmp_path_factory)) as p:
-        p.add_codings(pd.DataFrame([coding(answers(p, ONE)[0], "retain", "ana")]))
+        p.add_codings(pd.DataFrame([coding_row(answers(p, ONE)[0], "retain", "ana")]))
         with pytest.raises(CodingsError, match="--coders ana rules"):
             p.agreement()
         with warnings.catch_warnings():
@@ -366,7 +359,7 @@ def test_adjudication_refuses_a_coder_as_consensus_and_a_missing_about_sheet(
 def test_adjudication_table_marks_what_a_span_coder_coded(project: Project) -> None:
     turn = long_answer(project)
     text = project.turns().set_index(schema.TURN_ID).loc[turn, schema.TEXT]
-    project.add_codings(pd.DataFrame([coding(turn, "acquire", "budi", (5, 25))]))
+    project.add_codings(pd.DataFrame([coding_row(turn, "acquire", "budi", (5, 25))]))
     table = project.adjudication_table(coders=["ana", "budi"])
     row = table[(table[schema.TURN_ID] == turn) & (table[schema.CODE] == "acquire")].iloc[0]
     assert row[schema.TEXT] == text[:5] + "«" + text[5:25] + "»" + text[25:]

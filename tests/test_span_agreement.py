@@ -17,6 +17,7 @@ from qualcode.agreement import OVERALL, agreement_table
 from qualcode.agreement import disagreements as agreement_disagreements
 from qualcode.errors import UndefinedStatisticWarning
 from qualcode.span_agreement import character_agreement, character_disagreements
+from tests._codingdata import coding_row
 from tests.conftest import SAMPLE_TXT
 
 INTERVIEW_1 = "magnus_interviews/Narasumber 1"
@@ -30,17 +31,6 @@ def turns() -> pd.DataFrame:
 def _answers(turns: pd.DataFrame, interview: str = INTERVIEW_1) -> pd.DataFrame:
     keep = (turns[schema.INTERVIEW] == interview) & (turns[schema.ROLE] == schema.PARTICIPANT)
     return turns[keep]
-
-
-def _coding(turn: str, code: str, coder: str, span: tuple[int, int] | None = None) -> dict:
-    start, end = span if span is not None else (None, None)
-    return {
-        schema.TURN_ID: turn,
-        schema.CODE: code,
-        schema.CODER: coder,
-        schema.SPAN_START: start,
-        schema.SPAN_END: end,
-    }
 
 
 def _expand(turns: pd.DataFrame, codings: pd.DataFrame, code: str, coder: str) -> np.ndarray:
@@ -68,10 +58,10 @@ def test_character_agreement_by_hand_on_one_interview(turns: pd.DataFrame) -> No
     total = int(answers[schema.TEXT].str.len().sum())
     codings = pd.DataFrame(
         [
-            _coding(ids[0], "retain", "ana", (0, 30)),
-            _coding(ids[0], "retain", "budi", (20, 60)),
-            _coding(ids[1], "acquire", "ana"),  # the whole turn
-            _coding(ids[1], "acquire", "budi", (0, 10)),
+            coding_row(ids[0], "retain", "ana", (0, 30)),
+            coding_row(ids[0], "retain", "budi", (20, 60)),
+            coding_row(ids[1], "acquire", "ana"),  # the whole turn
+            coding_row(ids[1], "acquire", "budi", (0, 10)),
         ]
     )
     table = character_agreement(codings, turns=answers, coders=["ana", "budi"])
@@ -107,7 +97,7 @@ def test_character_agreement_matches_sklearn_on_expanded_characters(turns: pd.Da
             for _ in range(2):
                 start = int(rng.integers(0, len(text) - 1))
                 end = int(rng.integers(start + 1, len(text) + 1))
-                rows.append(_coding(turn_id, "enhance", coder, (start, end)))
+                rows.append(coding_row(turn_id, "enhance", coder, (start, end)))
     codings = pd.DataFrame(rows)
     table = character_agreement(codings, turns=answers).set_index(schema.CODE)
     a = _expand(answers, codings, "enhance", "ana")
@@ -125,11 +115,11 @@ def test_character_agreement_three_coders_alpha_with_unseen_interview(
     one, two = _answers(turns).head(3), _answers(turns, "magnus_interviews/Narasumber 2").head(3)
     both = pd.concat([one, two])
     rows = [
-        _coding(one[schema.TURN_ID].iloc[0], "interact", "ana", (0, 40)),
-        _coding(one[schema.TURN_ID].iloc[0], "interact", "budi", (10, 50)),
-        _coding(one[schema.TURN_ID].iloc[1], "interact", "citra", (5, 25)),
-        _coding(two[schema.TURN_ID].iloc[0], "interact", "ana", (0, 15)),
-        _coding(two[schema.TURN_ID].iloc[1], "interact", "budi", (0, 15)),
+        coding_row(one[schema.TURN_ID].iloc[0], "interact", "ana", (0, 40)),
+        coding_row(one[schema.TURN_ID].iloc[0], "interact", "budi", (10, 50)),
+        coding_row(one[schema.TURN_ID].iloc[1], "interact", "citra", (5, 25)),
+        coding_row(two[schema.TURN_ID].iloc[0], "interact", "ana", (0, 15)),
+        coding_row(two[schema.TURN_ID].iloc[1], "interact", "budi", (0, 15)),
     ]
     codings = pd.DataFrame(rows)
     table = character_agreement(codings, turns=both, seen="interview").set_index(schema.CODE)
@@ -147,8 +137,8 @@ def test_character_agreement_whole_turn_codings_equal_turn_weights(turns: pd.Dat
     answers = _answers(turns)
     ids = answers[schema.TURN_ID].tolist()
     codings = pd.DataFrame(
-        [_coding(t, "retain", "ana") for t in ids[:6]]
-        + [_coding(t, "retain", "budi") for t in ids[3:9]]
+        [coding_row(t, "retain", "ana") for t in ids[:6]]
+        + [coding_row(t, "retain", "budi") for t in ids[3:9]]
     )
     chars = character_agreement(codings, turns=answers).set_index(schema.CODE)
     lengths = answers[schema.TEXT].str.len().to_numpy()
@@ -164,7 +154,9 @@ def test_character_agreement_whole_turn_codings_equal_turn_weights(turns: pd.Dat
 def test_character_agreement_unused_code_warns(turns: pd.DataFrame) -> None:
     answers = _answers(turns).head(2)
     ids = answers[schema.TURN_ID].tolist()
-    codings = pd.DataFrame([_coding(ids[0], "retain", "ana"), _coding(ids[1], "retain", "budi")])
+    codings = pd.DataFrame(
+        [coding_row(ids[0], "retain", "ana"), coding_row(ids[1], "retain", "budi")]
+    )
     book_codes = ["retain", "acquire"]
     from qualcode.codebook import Codebook
 
@@ -211,7 +203,7 @@ def test_character_agreement_property_matches_expansion(
     for k, coder, start, size in spans:
         length = len(texts[k])
         lo = min(start, length - 1)
-        rows.append(_coding(f"t{k}", "retain", coder, (lo, min(length, lo + size))))
+        rows.append(coding_row(f"t{k}", "retain", coder, (lo, min(length, lo + size))))
     codings = pd.DataFrame(rows)
     if codings[schema.CODER].nunique() < 2:
         return
